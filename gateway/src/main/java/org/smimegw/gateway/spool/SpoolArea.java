@@ -1,0 +1,17 @@
+package org.smimegw.gateway.spool;
+
+/** The directories of the spool; each is its own queue. */
+public enum SpoolArea {
+    /** Accepted over SMTP (or re-injected), waiting for the mailet pipeline. */
+    INCOMING,
+    /** Processed by the pipeline, waiting for (or between attempts of) delivery to the next hop. */
+    OUTGOING,
+    /** Mails the pipeline gave up on after repeated failures; kept for an admin. */
+    ERROR,
+    /** Mails held by policy until an admin releases or deletes them. */
+    QUARANTINE;
+
+    public String directoryName() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}
