@@ -1,0 +1,100 @@
+package org.smimegw.gateway.config;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+
+/** Turns Jackson's exceptions into one-line reasons an admin can act on. */
+final class ConfigErrors {
+    private ConfigErrors() {
+    }
+
+    static String reason(JsonMappingException e) {
+        String key = keyPath(e.getPath());
+        String where = key.isEmpty() ? "" : key + ": ";
+        if (e instanceof UnrecognizedPropertyException u) {
+            String parent = keyPath(e.getPath().subList(0, Math.max(0, e.getPath().size() - 1)));
+            String known = u.getKnownPropertyIds() == null ? "" : u.getKnownPropertyIds().stream()
+                    .map(String::valueOf).sorted().collect(Collectors.joining(", "));
+            return "unknown key '" + u.getPropertyName() + "'" + (parent.isEmpty() ? "" : " in " + parent)
+                    + (known.isEmpty() ? "" : " (known keys: " + known + ")");
+        }
+        if (e instanceof InvalidFormatException f) {
+            return where + "'" + f.getValue() + "' is not " + describe(f.getTargetType());
+        }
+        if (e instanceof ValueInstantiationException v && v.getCause() != null) {
+            return where + v.getCause().getMessage();
+        }
+        if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
+            return where + "expected " + describe(m.getTargetType());
+        }
+        Throwable cause = e.getCause();
+        if (cause instanceof IllegalArgumentException && cause.getMessage() != null) {
+            return where + cause.getMessage();
+        }
+        return where + firstLine(e.getOriginalMessage());
+    }
+
+    static String syntaxReason(Exception e) {
+        String message = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+        return "YAML syntax error: " + firstLine(message);
+    }
+
+    /** The JSON pointer of a Jackson reference path, e.g. {@code /smtp/auth/users/0/name}. */
+    static String pointer(List<JsonMappingException.Reference> path) {
+        StringBuilder out = new StringBuilder();
+        for (JsonMappingException.Reference ref : path) {
+            out.append('/');
+            if (ref.getFieldName() != null) {
+                out.append(ref.getFieldName().replace("~", "~0").replace("/", "~1"));
+            } else if (ref.getIndex() >= 0) {
+                out.append(ref.getIndex());
+            }
+        }
+        return out.toString();
+    }
+
+    static String keyPath(List<JsonMappingException.Reference> path) {
+        return new ConfigProblem(pointer(path), "").keyPath();
+    }
+
+    private static String describe(Class<?> type) {
+        if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
+            return "a whole number";
+        }
+        if (type == boolean.class || type == Boolean.class) {
+            return "true or false";
+        }
+        if (type == String.class) {
+            return "a text value";
+        }
+        if (type.isEnum()) {
+            StringBuilder values = new StringBuilder();
+            for (Object c : type.getEnumConstants()) {
+                values.append(values.isEmpty() ? "" : ", ").append(c);
+            }
+            return "one of " + values;
+        }
+        if (List.class.isAssignableFrom(type) || type.isArray()) {
+            return "a list";
+        }
+        if (type.isRecord() || type.getPackageName().startsWith("org.smimegw")) {
+            return "a section (key: value lines)";
+        }
+        return "a " + type.getSimpleName();
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "invalid value";
+        }
+        int nl = message.indexOf('\n');
+        return (nl < 0 ? message : message.substring(0, nl)).trim();
+    }
+}
