@@ -29,16 +29,41 @@ final class ConfigErrors {
             return where + "'" + f.getValue() + "' is not " + describe(f.getTargetType());
         }
         if (e instanceof ValueInstantiationException v && v.getCause() != null) {
-            return where + v.getCause().getMessage();
+            return withKey(where, v.getCause().getMessage());
         }
         if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
             return where + "expected " + describe(m.getTargetType());
         }
         Throwable cause = e.getCause();
         if (cause instanceof IllegalArgumentException && cause.getMessage() != null) {
-            return where + cause.getMessage();
+            return withKey(where, cause.getMessage());
         }
         return where + firstLine(e.getOriginalMessage());
+    }
+
+    /**
+     * A section's own validation message usually names its key already ("smtp.port: must be 0..65535"); then
+     * it is used as it is, else prefixed with the section's key path.
+     */
+    private static String withKey(String where, String message) {
+        if (message == null) {
+            return where + "invalid value";
+        }
+        return namedKey(message).isPresent() ? message : where + message;
+    }
+
+    /**
+     * The JSON pointer of the dotted key a message starts with ("smtp.tls.certificate: ..." gives
+     * {@code /smtp/tls/certificate}), if it starts with one.
+     */
+    static java.util.Optional<String> namedKey(String message) {
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("^([A-Za-z][A-Za-z0-9]*(?:\\.[A-Za-z][A-Za-z0-9]*|\\[\\d+\\])+):").matcher(message);
+        if (!m.find()) {
+            return java.util.Optional.empty();
+        }
+        String pointer = "/" + m.group(1).replaceAll("\\[(\\d+)\\]", ".$1").replace('.', '/');
+        return java.util.Optional.of(pointer);
     }
 
     static String syntaxReason(Exception e) {

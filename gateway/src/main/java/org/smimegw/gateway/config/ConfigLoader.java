@@ -69,8 +69,10 @@ public final class ConfigLoader {
                 config = mapper.readValue(reader, GatewayConfig.class);
             }
         } catch (JsonMappingException e) {
-            throw new ConfigException(name, lineOf(e.getLocation(), locations, e.getPath()),
-                    ConfigErrors.reason(e), e);
+            String reason = ConfigErrors.reason(e);
+            int line = ConfigErrors.namedKey(reason).map(locations::lineIfKnown).filter(l -> l > 0)
+                    .orElseGet(() -> lineOf(e.getLocation(), locations, e.getPath()));
+            throw new ConfigException(name, line, reason, e);
         } catch (IOException e) {
             int line = e instanceof JsonParseException pe && pe.getLocation() != null
                     ? pe.getLocation().getLineNr() : 0;

@@ -74,6 +74,11 @@ final class YamlLocations {
         return duplicateLine;
     }
 
+    /** The line of the value at {@code pointer}, or 0 when that exact value is not in the document. */
+    int lineIfKnown(String pointer) {
+        return lines.getOrDefault(pointer, 0);
+    }
+
     /** The line of the value at {@code pointer}, else of its nearest recorded ancestor, else 1. */
     int lineOf(String pointer) {
         JsonPointer current = JsonPointer.compile(pointer.isEmpty() || pointer.startsWith("/") ? pointer
