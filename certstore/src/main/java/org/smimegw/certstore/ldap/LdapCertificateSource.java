@@ -91,6 +91,7 @@ public final class LdapCertificateSource implements CertificateSource, HarvestSi
     private final DN baseDn;
     private final DN harvestBaseDn;
     private final FailoverServerSet serverSet;
+    private final BindRequest bindRequest;
     private final AtomicBoolean missingHarvestBaseLogged = new AtomicBoolean();
     private final Object poolLock = new Object();
     private volatile LDAPConnectionPool pool;
@@ -188,6 +189,7 @@ public final class LdapCertificateSource implements CertificateSource, HarvestSi
         } else if (config.bindPassword() != null) {
             throw new IllegalArgumentException("certstore.ldap.bindPassword is set but certstore.ldap.bindDn is not");
         }
+        this.bindRequest = bind;
         this.serverSet = new FailoverServerSet(hosts, ports, socketFactory, options, bind, postConnect);
     }
 
@@ -383,7 +385,7 @@ public final class LdapCertificateSource implements CertificateSource, HarvestSi
                 try {
                     GetEntryLDAPConnectionPoolHealthCheck health = new GetEntryLDAPConnectionPoolHealthCheck(
                             "", config.responseTimeoutMillis(), false, false, false, false, true, true);
-                    LDAPConnectionPool created = new LDAPConnectionPool(serverSet, null, 1, config.poolSize(), 1,
+                    LDAPConnectionPool created = new LDAPConnectionPool(serverSet, bindRequest, 1, config.poolSize(), 1,
                             null, true, health);
                     created.setConnectionPoolName("smimegw-certstore-ldap");
                     created.setHealthCheckIntervalMillis(30_000);
