@@ -10,6 +10,7 @@ import javax.net.ssl.SSLContext;
 import com.unboundid.ldap.listener.InMemoryDirectoryServer;
 import com.unboundid.ldap.listener.InMemoryDirectoryServerConfig;
 import com.unboundid.ldap.listener.InMemoryListenerConfig;
+import com.unboundid.ldap.listener.interceptor.InMemoryOperationInterceptor;
 import com.unboundid.ldap.sdk.Entry;
 import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.Modification;
@@ -50,8 +51,21 @@ final class AdDirectory implements AutoCloseable {
         return start(Tls.NONE, null, true);
     }
 
+    /** A directory whose operations pass through {@code interceptor} (to make it slow or busy). */
+    static AdDirectory start(InMemoryOperationInterceptor interceptor) throws Exception {
+        return start(Tls.NONE, null, false, interceptor);
+    }
+
     static AdDirectory start(Tls tls, SSLContext serverContext, boolean requireBind) throws Exception {
+        return start(tls, serverContext, requireBind, null);
+    }
+
+    private static AdDirectory start(Tls tls, SSLContext serverContext, boolean requireBind,
+                                     InMemoryOperationInterceptor interceptor) throws Exception {
         InMemoryDirectoryServerConfig config = new InMemoryDirectoryServerConfig(BASE);
+        if (interceptor != null) {
+            config.addInMemoryOperationInterceptor(interceptor);
+        }
         if (requireBind) {
             config.setAuthenticationRequiredOperationTypes(OperationType.SEARCH, OperationType.ADD,
                     OperationType.MODIFY, OperationType.COMPARE);

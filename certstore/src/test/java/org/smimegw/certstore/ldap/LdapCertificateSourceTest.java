@@ -13,8 +13,14 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
+import com.unboundid.ldap.listener.interceptor.InMemoryInterceptedSearchRequest;
+import com.unboundid.ldap.listener.interceptor.InMemoryOperationInterceptor;
 import com.unboundid.ldap.sdk.Entry;
+import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.ResultCode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -292,6 +298,62 @@ class LdapCertificateSourceTest {
 
             directory.server().startListening("ldap");
             assertThat(directory.port()).as("the listener came back on its port").isEqualTo(port);
+            assertThat(source.lookup("alice@example.com")).hasSize(1);
+        }
+    }
+
+    @Test
+    void slowDirectoryTimesOutAsUnavailable() throws Exception {
+        directory.close();
+        AtomicBoolean slow = new AtomicBoolean();
+        directory = AdDirectory.start(new InMemoryOperationInterceptor() {
+            @Override
+            public void processSearchRequest(InMemoryInterceptedSearchRequest request) {
+                if (slow.get()) {
+                    try {
+                        Thread.sleep(1500);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+        });
+        String dn = directory.addUser("Alice Smith", "alice@example.com");
+        directory.addValues(dn, "userCertificate;binary", alice.certificate().getEncoded());
+        try (LdapCertificateSource source = source(config().withTimeouts(1000, 300))) {
+            assertThat(source.lookup("alice@example.com")).hasSize(1);
+            slow.set(true);
+            assertThatThrownBy(() -> source.lookup("alice@example.com"))
+                    .isInstanceOf(DirectoryUnavailableException.class)
+                    .hasMessageContaining("timeout");
+            slow.set(false);
+            assertThat(source.lookup("alice@example.com")).hasSize(1);
+        }
+    }
+
+    @Test
+    void busyOrUnavailableDirectoryIsUnavailable() throws Exception {
+        directory.close();
+        AtomicReference<ResultCode> refuse = new AtomicReference<>();
+        directory = AdDirectory.start(new InMemoryOperationInterceptor() {
+            @Override
+            public void processSearchRequest(InMemoryInterceptedSearchRequest request) throws LDAPException {
+                if (refuse.get() != null) {
+                    throw new LDAPException(refuse.get(), "not now");
+                }
+            }
+        });
+        String dn = directory.addUser("Alice Smith", "alice@example.com");
+        directory.addValues(dn, "userCertificate;binary", alice.certificate().getEncoded());
+        try (LdapCertificateSource source = source(config())) {
+            for (ResultCode code : List.of(ResultCode.BUSY, ResultCode.UNAVAILABLE, ResultCode.OTHER,
+                    ResultCode.ADMIN_LIMIT_EXCEEDED)) {
+                refuse.set(code);
+                assertThatThrownBy(() -> source.lookup("alice@example.com"))
+                        .isInstanceOf(DirectoryUnavailableException.class)
+                        .hasMessageContaining(code.getName());
+            }
+            refuse.set(null);
             assertThat(source.lookup("alice@example.com")).hasSize(1);
         }
     }
