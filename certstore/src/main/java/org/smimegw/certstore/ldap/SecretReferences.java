@@ -9,8 +9,8 @@ import java.util.function.Function;
 
 /**
  * Resolves a password reference from the configuration: {@code env:NAME} reads environment variable NAME,
- * {@code file:PATH} reads the file (one trailing line break removed). Anything else is refused, so a password
- * never sits in the main configuration file.
+ * {@code file:PATH} reads the first line of the file (as the file store's key password reference does).
+ * Anything else is refused, so a password never sits in the main configuration file.
  */
 public final class SecretReferences {
 
@@ -47,13 +47,12 @@ public final class SecretReferences {
             Path file = Path.of(reference.substring(5));
             try {
                 String value = Files.readString(file, StandardCharsets.UTF_8);
-                if (value.endsWith("\n")) {
-                    value = value.substring(0, value.length() - 1);
+                int end = value.indexOf('\n');
+                String line = end < 0 ? value : value.substring(0, end);
+                if (line.endsWith("\r")) {
+                    line = line.substring(0, line.length() - 1);
                 }
-                if (value.endsWith("\r")) {
-                    value = value.substring(0, value.length() - 1);
-                }
-                return value.toCharArray();
+                return line.toCharArray();
             } catch (IOException e) {
                 throw new IllegalArgumentException(key + ": cannot read password file " + file + ": " + e.getMessage(), e);
             }
