@@ -96,6 +96,8 @@ public final class LdapCertificateSource implements CertificateSource, HarvestSi
     private final Object poolLock = new Object();
     private volatile LDAPConnectionPool pool;
     private volatile boolean closed;
+    private volatile Instant retryAt = Instant.EPOCH;
+    private volatile String lastConnectFailure = "";
 
     /** Reads password references from the process environment and files; the system clock dates lookups. */
     public LdapCertificateSource(LdapConfig config) {
@@ -191,6 +193,9 @@ public final class LdapCertificateSource implements CertificateSource, HarvestSi
         }
         this.bindRequest = bind;
         this.serverSet = new FailoverServerSet(hosts, ports, socketFactory, options, bind, postConnect);
+        // connections made to a later URL while an earlier one was down are recycled after a while, so the pool
+        // returns to the first server once it is back
+        serverSet.setMaxFailoverConnectionAgeMillis(15 * 60_000L);
     }
 
     @Override
@@ -344,13 +349,23 @@ public final class LdapCertificateSource implements CertificateSource, HarvestSi
      * {@link DirectoryUnavailableException}.
      */
     private <T> T withConnection(String what, LdapWork<T> work) throws DirectoryUnavailableException {
+        Instant now = clock.instant();
+        if (now.isBefore(retryAt)) {
+            throw new DirectoryUnavailableException(name + ": " + what + " not attempted: no server reachable ("
+                    + lastConnectFailure + "); next attempt after " + retryAt);
+        }
         LDAPException last = null;
         for (int attempt = 0; attempt < 2; attempt++) {
-            LDAPConnectionPool p = pool(what);
             LDAPConnection connection;
+            LDAPConnectionPool p;
             try {
+                p = pool();
                 connection = p.getConnection();
             } catch (LDAPException e) {
+                if (!ResultCode.isConnectionUsable(e.getResultCode())) {
+                    lastConnectFailure = String.valueOf(e.getResultCode());
+                    retryAt = clock.instant().plusMillis(config.retryAfterFailureMillis());
+                }
                 throw unavailable(what, e);
             }
             try {
@@ -372,28 +387,24 @@ public final class LdapCertificateSource implements CertificateSource, HarvestSi
         throw unavailable(what, last);
     }
 
-    private LDAPConnectionPool pool(String what) throws DirectoryUnavailableException {
+    private LDAPConnectionPool pool() throws LDAPException {
         LDAPConnectionPool p = pool;
         if (p != null) {
             return p;
         }
         synchronized (poolLock) {
             if (closed) {
-                throw new DirectoryUnavailableException(name + ": closed");
+                throw new LDAPException(ResultCode.LOCAL_ERROR, "closed");
             }
             if (pool == null) {
-                try {
-                    GetEntryLDAPConnectionPoolHealthCheck health = new GetEntryLDAPConnectionPoolHealthCheck(
-                            "", config.responseTimeoutMillis(), false, false, false, false, true, true);
-                    LDAPConnectionPool created = new LDAPConnectionPool(serverSet, bindRequest, 1, config.poolSize(), 1,
-                            null, true, health);
-                    created.setConnectionPoolName("smimegw-certstore-ldap");
-                    created.setHealthCheckIntervalMillis(30_000);
-                    pool = created;
-                    LOG.info("connected to LDAP directory {}", name);
-                } catch (LDAPException e) {
-                    throw unavailable(what, e);
-                }
+                GetEntryLDAPConnectionPoolHealthCheck health = new GetEntryLDAPConnectionPoolHealthCheck(
+                        "", config.responseTimeoutMillis(), false, false, false, false, true, true);
+                LDAPConnectionPool created = new LDAPConnectionPool(serverSet, bindRequest, 1, config.poolSize(), 1,
+                        null, true, health);
+                created.setConnectionPoolName("smimegw-certstore-ldap");
+                created.setHealthCheckIntervalMillis(30_000);
+                pool = created;
+                LOG.info("connected to LDAP directory {}", name);
             }
             return pool;
         }

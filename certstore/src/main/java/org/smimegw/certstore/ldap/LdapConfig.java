@@ -32,13 +32,15 @@ import org.smimegw.certstore.cache.CacheSettings;
  * @param cacheMaxEntries        addresses kept in the cache (default 10000)
  * @param cacheStaleIfUnavailableSeconds how long after expiry cached certificates are still served while the
  *                               directory is unavailable (default 3600; 0 = never)
+ * @param retryAfterFailureMillis after no server could be reached, lookups fail at once (as unavailable) for this
+ *                               long instead of each waiting for the connect timeout (default 2000; 0 = off)
  */
 public record LdapConfig(List<String> urls, String baseDn, String filter, String bindDn, String bindPassword,
                          Boolean startTls, String trustStore, String trustStorePasswordRef, Boolean insecureTrustAll,
                          Integer connectTimeoutMillis, Integer responseTimeoutMillis, Integer poolSize,
                          Integer cacheTtlSeconds, Integer negativeCacheTtlSeconds, String harvestBaseDn,
                          List<String> harvestObjectClasses, Integer cacheMaxEntries,
-                         Integer cacheStaleIfUnavailableSeconds) {
+                         Integer cacheStaleIfUnavailableSeconds, Integer retryAfterFailureMillis) {
 
     public static final String DEFAULT_FILTER = "(|(mail={0})(proxyAddresses=smtp:{0}))";
     public static final List<String> DEFAULT_HARVEST_OBJECT_CLASSES =
@@ -64,26 +66,27 @@ public record LdapConfig(List<String> urls, String baseDn, String filter, String
         cacheMaxEntries = positive(cacheMaxEntries, 10_000, "cacheMaxEntries");
         cacheStaleIfUnavailableSeconds = notNegative(cacheStaleIfUnavailableSeconds, 3600,
                 "cacheStaleIfUnavailableSeconds");
+        retryAfterFailureMillis = notNegative(retryAfterFailureMillis, 2000, "retryAfterFailureMillis");
     }
 
     /** A configuration with the defaults for everything but the URLs and base DN. */
     public static LdapConfig of(List<String> urls, String baseDn) {
         return new LdapConfig(urls, baseDn, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null);
+                null, null, null, null, null);
     }
 
     public LdapConfig withBind(String dn, String passwordReference) {
         return new LdapConfig(urls, baseDn, filter, dn, passwordReference, startTls, trustStore, trustStorePasswordRef,
                 insecureTrustAll, connectTimeoutMillis, responseTimeoutMillis, poolSize, cacheTtlSeconds,
                 negativeCacheTtlSeconds, harvestBaseDn, harvestObjectClasses, cacheMaxEntries,
-                cacheStaleIfUnavailableSeconds);
+                cacheStaleIfUnavailableSeconds, retryAfterFailureMillis);
     }
 
     public LdapConfig withFilter(String template) {
         return new LdapConfig(urls, baseDn, template, bindDn, bindPassword, startTls, trustStore, trustStorePasswordRef,
                 insecureTrustAll, connectTimeoutMillis, responseTimeoutMillis, poolSize, cacheTtlSeconds,
                 negativeCacheTtlSeconds, harvestBaseDn, harvestObjectClasses, cacheMaxEntries,
-                cacheStaleIfUnavailableSeconds);
+                cacheStaleIfUnavailableSeconds, retryAfterFailureMillis);
     }
 
     public LdapConfig withTls(boolean startTls, String trustStore, String trustStorePasswordRef,
@@ -91,20 +94,28 @@ public record LdapConfig(List<String> urls, String baseDn, String filter, String
         return new LdapConfig(urls, baseDn, filter, bindDn, bindPassword, startTls, trustStore, trustStorePasswordRef,
                 insecureTrustAll, connectTimeoutMillis, responseTimeoutMillis, poolSize, cacheTtlSeconds,
                 negativeCacheTtlSeconds, harvestBaseDn, harvestObjectClasses, cacheMaxEntries,
-                cacheStaleIfUnavailableSeconds);
+                cacheStaleIfUnavailableSeconds, retryAfterFailureMillis);
     }
 
     public LdapConfig withTimeouts(int connectMillis, int responseMillis) {
         return new LdapConfig(urls, baseDn, filter, bindDn, bindPassword, startTls, trustStore, trustStorePasswordRef,
                 insecureTrustAll, connectMillis, responseMillis, poolSize, cacheTtlSeconds,
                 negativeCacheTtlSeconds, harvestBaseDn, harvestObjectClasses, cacheMaxEntries,
-                cacheStaleIfUnavailableSeconds);
+                cacheStaleIfUnavailableSeconds, retryAfterFailureMillis);
     }
 
     public LdapConfig withHarvestBaseDn(String dn) {
         return new LdapConfig(urls, baseDn, filter, bindDn, bindPassword, startTls, trustStore, trustStorePasswordRef,
                 insecureTrustAll, connectTimeoutMillis, responseTimeoutMillis, poolSize, cacheTtlSeconds,
-                negativeCacheTtlSeconds, dn, harvestObjectClasses, cacheMaxEntries, cacheStaleIfUnavailableSeconds);
+                negativeCacheTtlSeconds, dn, harvestObjectClasses, cacheMaxEntries, cacheStaleIfUnavailableSeconds,
+                retryAfterFailureMillis);
+    }
+
+    public LdapConfig withRetryAfterFailureMillis(int millis) {
+        return new LdapConfig(urls, baseDn, filter, bindDn, bindPassword, startTls, trustStore, trustStorePasswordRef,
+                insecureTrustAll, connectTimeoutMillis, responseTimeoutMillis, poolSize, cacheTtlSeconds,
+                negativeCacheTtlSeconds, harvestBaseDn, harvestObjectClasses, cacheMaxEntries,
+                cacheStaleIfUnavailableSeconds, millis);
     }
 
     /** The cache settings for a {@link org.smimegw.certstore.cache.CachingCertificateSource} in front of LDAP. */

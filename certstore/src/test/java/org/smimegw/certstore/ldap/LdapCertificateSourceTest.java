@@ -31,6 +31,7 @@ import org.smimegw.certstore.DirectoryUnavailableException;
 import org.smimegw.certstore.HarvestedCertificate;
 import org.smimegw.certstore.PublishedCertificate;
 import org.smimegw.certstore.SmimeCapabilities;
+import org.smimegw.certstore.cache.SteppingClock;
 import org.smimegw.certstore.testing.TestPki;
 
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -285,19 +286,27 @@ class LdapCertificateSourceTest {
     }
 
     @Test
-    void directoryDownAtStartupIsUnavailableAndRecoversWhenItComesBack() throws Exception {
+    void directoryDownAtStartupIsUnavailableFailsFastForAWhileAndRecoversWhenItComesBack() throws Exception {
         int port = directory.port();
         String dn = directory.addUser("Alice Smith", "alice@example.com");
         directory.addValues(dn, "userCertificate;binary", alice.certificate().getEncoded());
-        LdapConfig config = config().withTimeouts(1000, 1000);
+        LdapConfig config = config().withTimeouts(1000, 1000).withRetryAfterFailureMillis(2000);
+        SteppingClock stepping = new SteppingClock(clock.instant());
         directory.server().shutDown("ldap", true);
-        try (LdapCertificateSource source = source(config)) {
+        try (LdapCertificateSource source = new LdapCertificateSource(config,
+                new SecretReferences(Map.<String, String>of()::get), stepping)) {
             assertThatThrownBy(() -> source.lookup("alice@example.com"))
                     .isInstanceOf(DirectoryUnavailableException.class)
                     .hasMessageContaining("127.0.0.1");
 
             directory.server().startListening("ldap");
             assertThat(directory.port()).as("the listener came back on its port").isEqualTo(port);
+            stepping.advance(Duration.ofMillis(1999));
+            assertThatThrownBy(() -> source.lookup("alice@example.com"))
+                    .isInstanceOf(DirectoryUnavailableException.class)
+                    .hasMessageContaining("not attempted");
+
+            stepping.advance(Duration.ofMillis(1));
             assertThat(source.lookup("alice@example.com")).hasSize(1);
         }
     }
@@ -455,7 +464,7 @@ class LdapCertificateSourceTest {
     @Test
     void configDefaultsForNullComponents() {
         LdapConfig c = new LdapConfig(null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null);
+                null, null, null, null, null, null);
         assertThat(c.urls()).isEmpty();
         assertThat(c.filter()).isEqualTo("(|(mail={0})(proxyAddresses=smtp:{0}))");
         assertThat(c.startTls()).isFalse();
@@ -469,6 +478,7 @@ class LdapCertificateSourceTest {
         assertThat(c.cacheSettings().negativeTtl()).isEqualTo(Duration.ofSeconds(60));
         assertThat(c.cacheSettings().staleIfUnavailable()).isEqualTo(Duration.ofHours(1));
         assertThat(c.harvestObjectClasses()).contains("inetOrgPerson");
+        assertThat(c.retryAfterFailureMillis()).isEqualTo(2000);
         assertThatThrownBy(() -> LdapConfig.of(List.of(), "dc=x").withTimeouts(0, 10))
                 .hasMessageContaining("connectTimeoutMillis");
     }
