@@ -112,7 +112,7 @@ final class TlsContextFactory {
             Object o;
             while ((o = p.readObject()) != null) {
                 if (o instanceof PEMKeyPair kp) {
-                    return conv.getKeyPair(kp).getPrivate();
+                    return conv.getPrivateKey(kp.getPrivateKeyInfo());
                 }
                 if (o instanceof PrivateKeyInfo info) {
                     return conv.getPrivateKey(info);
@@ -145,7 +145,7 @@ final class TlsContextFactory {
             }
             try (Writer w = Files.newBufferedWriter(keyTmp, StandardCharsets.US_ASCII, StandardOpenOption.WRITE);
                  JcaPEMWriter pw = new JcaPEMWriter(w)) {
-                pw.writeObject(pair.getPrivate());
+                pw.writeObject(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(pair.getPrivate(), null));
             }
             Path certTmp = dir.resolve("certificate.pem.tmp");
             try (Writer w = Files.newBufferedWriter(certTmp, StandardCharsets.US_ASCII); JcaPEMWriter pw = new JcaPEMWriter(w)) {
