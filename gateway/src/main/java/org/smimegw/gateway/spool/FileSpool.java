@@ -232,7 +232,6 @@ public final class FileSpool implements Spool {
                     force(ch);
                 }
                 commit(to, id, tmpEnvelope, contentFile(entry.area(), id));
-                fsyncDirectory(dir(entry.area()));
                 Files.deleteIfExists(envelopeFile(entry.area(), id));
                 fsyncDirectory(dir(entry.area()));
             } catch (IOException e) {
@@ -285,7 +284,8 @@ public final class FileSpool implements Spool {
                 StandardCopyOption.REPLACE_EXISTING);
         Files.move(contentSource, contentFile(area, id), StandardCopyOption.ATOMIC_MOVE);
         fsyncDirectory(areaDir);
-        fsyncDirectory(contentSource.getParent());
+        // the source directory is not fsynced here: a name left in tmp/ by a crash is removed on start, and move()
+        // fsyncs the area it moved out of itself
     }
 
     /** Streams the writer's output into {@code file} and forces it; only the writer's own failures stay plain. */

@@ -141,6 +141,17 @@ final class RawSmtpClient implements AutoCloseable {
         }
     }
 
+    /** Everything the server sends until it closes the connection. */
+    String readUntilClosed() throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        try {
+            in.transferTo(b);
+        } catch (java.net.SocketException e) {
+            // reset by the server: closed
+        }
+        return b.toString(StandardCharsets.UTF_8);
+    }
+
     private String readLine() throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         int c;

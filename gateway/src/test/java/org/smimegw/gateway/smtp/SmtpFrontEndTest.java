@@ -345,6 +345,37 @@ class SmtpFrontEndTest {
     }
 
     @Test
+    void stalledDataTimesOutAndLeavesNothingBehind() throws Exception {
+        SmtpConfig cfg = new SmtpConfig("127.0.0.1", 0, "gw.test", null, null, null, 30, 1, null, null, null, null, null);
+        SmtpFrontEnd fe = start(cfg);
+        try (RawSmtpClient c = new RawSmtpClient(fe.port())) {
+            c.greeting();
+            c.command("EHLO client.example");
+            c.command("MAIL FROM:<a@example.org>");
+            c.command("RCPT TO:<b@example.com>");
+            assertThat(c.command("DATA")).startsWith("354");
+            c.sendRaw("Subject: stalled\r\n\r\nhalf a mess".getBytes(StandardCharsets.US_ASCII));
+            // the client stops sending; after dataTimeoutSeconds the server gives up on the connection
+            String rest = c.readUntilClosed();
+            assertThat(rest).doesNotContain("250");
+        }
+        assertThat(spool.list(SpoolArea.INCOMING)).isEmpty();
+        try (Stream<Path> leftovers = Files.list(tmp.resolve("spool/tmp"))) {
+            assertThat(leftovers).isEmpty();
+        }
+    }
+
+    @Test
+    void idleClientIsDisconnected() throws Exception {
+        SmtpConfig cfg = new SmtpConfig("127.0.0.1", 0, "gw.test", null, null, null, 1, null, null, null, null, null, null);
+        SmtpFrontEnd fe = start(cfg);
+        try (RawSmtpClient c = new RawSmtpClient(fe.port())) {
+            c.greeting();
+            assertThat(c.readUntilClosed()).startsWith("421");
+        }
+    }
+
+    @Test
     void selfSignedCertificateIsGeneratedOnceAndReused() throws Exception {
         SmtpFrontEnd fe = start(trusted());
         Path certFile = tmp.resolve("state/smtp-tls/certificate.pem");
