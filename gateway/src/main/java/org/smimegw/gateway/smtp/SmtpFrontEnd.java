@@ -99,11 +99,12 @@ public final class SmtpFrontEnd {
         SMTPServer s = b.build();
         CommandHandler commands = s.getCommandHandler();
         Command libraryAuth = commands.getCommand("AUTH");
+        Command libraryData = commands.getCommand("DATA");
         commands.addCommand(new GreetingCommand(true, config.maxMessageSize(), authAvailable, sessions, replies));
         commands.addCommand(new GreetingCommand(false, config.maxMessageSize(), authAvailable, sessions, replies));
         commands.addCommand(new MailFromCommand(config.maxMessageSize(), replies));
         commands.addCommand(new RcptToCommand(replies));
-        SimpleCommands.create(replies, libraryAuth, authAvailable).forEach(commands::addCommand);
+        SimpleCommands.create(replies, libraryAuth, libraryData, authAvailable).forEach(commands::addCommand);
         s.start();
         metrics.remove("smtp.connections");
         metrics.register("smtp.connections", (com.codahale.metrics.Gauge<Integer>) sessions::active);

@@ -15,6 +15,8 @@ public enum SmtpReason {
     AUTH_SYNTAX(501, "5.5.2", "Invalid AUTH argument"),
     NESTED_MAIL(503, "5.5.1", "Sender already specified"),
     NEED_MAIL(503, "5.5.1", "Error: need MAIL command"),
+    NEED_RCPT(503, "5.5.1", "Error: need RCPT command"),
+    NOT_IMPLEMENTED(502, "5.5.1", "Command not implemented"),
     MAIL_SYNTAX(501, "5.5.4", "Syntax: MAIL FROM:<address> [parameters]"),
     RCPT_SYNTAX(501, "5.5.4", "Syntax: RCPT TO:<address> [parameters]"),
     BAD_SENDER_ADDRESS(553, "5.1.7", "Bad sender address syntax"),

@@ -142,7 +142,7 @@ class SmtpFrontEndTest {
             assertThat(c.command("RCPT TO:<victim@outside.org>")).isEqualTo("554 5.7.1 Relaying denied");
             assertThat(c.command("RCPT TO:<victim@example.com.outside.org>")).isEqualTo("554 5.7.1 Relaying denied");
             assertThat(c.command("RCPT TO:<postmaster>")).isEqualTo("554 5.7.1 Relaying denied");
-            assertThat(c.command("DATA")).startsWith("503");
+            assertThat(c.command("DATA")).isEqualTo("503 5.5.1 Error: need RCPT command");
             assertThat(c.command("RCPT TO:<Bob@EXAMPLE.com>")).isEqualTo("250 2.1.5 Ok");
             assertThat(c.command("RCPT TO:<x@a.sub.example.net>")).isEqualTo("250 2.1.5 Ok");
             idOf(c.data(MESSAGE));
@@ -333,6 +333,9 @@ class SmtpFrontEndTest {
             assertThat(c.command("EHLO")).isEqualTo("501 5.5.4 Syntax: EHLO hostname");
             assertThat(c.command("HELO client.example")).isEqualTo("250 gw.test");
             assertThat(c.command("RCPT TO:<b@example.com>")).isEqualTo("503 5.5.1 Error: need MAIL command");
+            assertThat(c.command("DATA")).isEqualTo("503 5.5.1 Error: need MAIL command");
+            assertThat(c.command("VRFY bob")).isEqualTo("502 5.5.1 Command not implemented");
+            assertThat(c.command("BDAT 10 LAST")).isEqualTo("502 5.5.1 Command not implemented");
             assertThat(c.command("MAIL TO:<a@example.org>")).isEqualTo("501 5.5.4 Syntax: MAIL FROM:<address> [parameters]");
             assertThat(c.command("MAIL FROM:<a b@example.org>")).isEqualTo("553 5.1.7 Bad sender address syntax");
             assertThat(c.command("MAIL FROM:<a@example.org>")).isEqualTo("250 2.1.0 Ok");
