@@ -105,7 +105,13 @@ public final class SmtpFrontEnd {
         commands.addCommand(new MailFromCommand(config.maxMessageSize(), replies));
         commands.addCommand(new RcptToCommand(replies));
         SimpleCommands.create(replies, libraryAuth, libraryData, authAvailable).forEach(commands::addCommand);
-        s.start();
+        try {
+            s.start();
+        } catch (RuntimeException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new IOException("smtp: cannot listen on " + config.bind() + ":" + config.port() + ": "
+                    + cause.getMessage(), cause);
+        }
         metrics.remove("smtp.connections");
         metrics.register("smtp.connections", (com.codahale.metrics.Gauge<Integer>) sessions::active);
         server = s;
@@ -139,7 +145,7 @@ public final class SmtpFrontEnd {
 
     private static String localHostName() {
         try {
-            return InetAddress.getLocalHost().getCanonicalHostName();
+            return InetAddress.getLocalHost().getHostName();
         } catch (UnknownHostException e) {
             return "localhost";
         }

@@ -379,6 +379,17 @@ class SmtpFrontEndTest {
     }
 
     @Test
+    void portInUseIsAClearStartupError() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            SmtpConfig cfg = trusted().withPort(taken.getLocalPort());
+            spool = new FileSpool(tmp.resolve("spool"), Clock.systemUTC(), metrics);
+            SmtpFrontEnd fe = new SmtpFrontEnd(cfg, tmp.resolve("state"), spool, Clock.systemUTC(), metrics, e -> { });
+            org.assertj.core.api.Assertions.assertThatThrownBy(fe::start).isInstanceOf(IOException.class)
+                    .hasMessageContaining("smtp: cannot listen on 127.0.0.1:" + taken.getLocalPort());
+        }
+    }
+
+    @Test
     void selfSignedCertificateIsGeneratedOnceAndReused() throws Exception {
         SmtpFrontEnd fe = start(trusted());
         Path certFile = tmp.resolve("state/smtp-tls/certificate.pem");
