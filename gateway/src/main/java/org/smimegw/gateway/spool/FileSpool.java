@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe: operations on different entries run concurrently, operations on one entry are serialized. All
  * durability work goes through {@link #commit}, the place where a group commit (one directory fsync for several
- * renames) can be added later.
+ * renames) is done: concurrent stores into one area share directory fsyncs ({@link DirectorySync}).
  */
 public final class FileSpool implements Spool {
     private static final Logger log = LoggerFactory.getLogger(FileSpool.class);
@@ -64,6 +64,7 @@ public final class FileSpool implements Spool {
     private final Session mailSession = Session.getInstance(new Properties());
     private final Map<SpoolArea, AtomicLong> sizes = new EnumMap<>(SpoolArea.class);
     private final Object[] locks = new Object[LOCK_STRIPES];
+    private final DirectorySync directorySync = new DirectorySync();
 
     /**
      * Opens (creating when needed) the spool under {@code root}, cleans up what an interrupted run left behind and
@@ -276,7 +277,7 @@ public final class FileSpool implements Spool {
 
     /**
      * Puts a new envelope and then the content (the commit point) into {@code area}, fsyncing the directory. The
-     * single place that makes entries durable: a group commit would collect callers here and fsync once.
+     * single place that makes entries durable; concurrent callers share directory fsyncs (group commit).
      */
     private void commit(SpoolArea area, String id, Path envelopeSource, Path contentSource) throws IOException {
         Path areaDir = dir(area);
@@ -336,15 +337,8 @@ public final class FileSpool implements Spool {
         ch.force(true);
     }
 
-    private static void fsyncDirectory(Path dir) throws IOException {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException e) {
-            // some file systems/platforms cannot open directories for fsync; the renames are still atomic
-            if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("win")) {
-                throw e;
-            }
-        }
+    private void fsyncDirectory(Path dir) throws IOException {
+        directorySync.sync(dir);
     }
 
     /** On start: empties tmp/, removes envelopes whose content never arrived (interrupted store or move). */
