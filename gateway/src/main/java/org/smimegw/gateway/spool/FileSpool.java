@@ -142,6 +142,9 @@ public final class FileSpool implements Spool {
                 writeEnvelope(tmpEnvelope, envelope);
                 commit(area, id, tmpEnvelope, tmpContent);
             } catch (IOException e) {
+                // not acknowledged: undo renames that may have happened, so the client's retry is not a duplicate
+                deleteQuietly(contentFile(area, id));
+                deleteQuietly(envelopeFile(area, id));
                 throw new SpoolException("cannot store " + id + " in " + root + ": " + e.getMessage(), e);
             }
             done = true;
