@@ -108,7 +108,11 @@ public final class GatewayMail implements Mail {
         String state = envelope.attributes().getOrDefault(PipelineAttributes.STATE, Mail.DEFAULT);
         MessageSource source = () -> {
             try {
-                return spool.open(entry);
+                MimeMessage opened = spool.open(entry);
+                if (opened instanceof AutoCloseable closeable) {
+                    scratch.closeLater(closeable);
+                }
+                return opened;
             } catch (SpoolException e) {
                 throw new MessagingException("cannot open spooled message " + entry.id() + ": " + e.getMessage(), e);
             }

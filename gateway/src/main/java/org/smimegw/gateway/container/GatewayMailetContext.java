@@ -1,7 +1,6 @@
 package org.smimegw.gateway.container;
 
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -14,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import jakarta.mail.Address;
@@ -203,7 +203,7 @@ public final class GatewayMailetContext implements MailetContext {
                 recipients.add(new MailAddress((InternetAddress) address));
             }
         }
-        store(sender, recipients, message, null, null, Mail.DEFAULT, 0);
+        store(sender, recipients, message, Mail.DEFAULT);
     }
 
     @Override
@@ -216,7 +216,7 @@ public final class GatewayMailetContext implements MailetContext {
     public void sendMail(MailAddress sender, Collection<MailAddress> recipients, MimeMessage message, String state)
             throws MessagingException {
         MaybeSender maybeSender = sender == null ? MaybeSender.nullSender() : MaybeSender.of(sender);
-        store(maybeSender, recipients, message, null, null, state, 0);
+        store(maybeSender, recipients, message, state);
     }
 
     /** Re-injects in the mail's own state (root when it has none). */
@@ -237,11 +237,8 @@ public final class GatewayMailetContext implements MailetContext {
 
     @Override
     public void sendMail(Mail mail, String state, long delay, TimeUnit unit) throws MessagingException {
-        String helo = mail.getAttribute(Mail.SMTP_HELO).map(a -> String.valueOf(a.getValue().value())).orElse("");
-        String authUser = mail.getAttribute(Mail.SMTP_AUTH_USER).map(a -> String.valueOf(a.getValue().value()))
-                .orElse(null);
-        store(mail.getMaybeSender(), mail.getRecipients(), mail.getMessage(), mail.getRemoteAddr(), helo,
-                state, unit.toMillis(delay), authUser);
+        store(mail.getRecipients(), mail.getMessage(), state, unit.toMillis(delay),
+                attributes -> MailEnvelopes.of(mail, clock.instant(), attributes));
     }
 
     private static String stateOf(Mail mail) {
@@ -249,29 +246,25 @@ public final class GatewayMailetContext implements MailetContext {
         return state == null || state.isEmpty() || Mail.GHOST.equals(state) ? Mail.DEFAULT : state;
     }
 
-    private void store(MaybeSender sender, Collection<MailAddress> recipients, MimeMessage message,
-                       String remoteAddr, String helo, String state, long delayMillis) throws MessagingException {
-        store(sender, recipients, message, remoteAddr, helo, state, delayMillis, null);
+    private void store(MaybeSender sender, Collection<MailAddress> recipients, MimeMessage message, String state)
+            throws MessagingException {
+        store(recipients, message, state, 0,
+                attributes -> MailEnvelopes.of(sender, recipients, null, null, null, clock.instant(), attributes));
     }
 
-    private void store(MaybeSender sender, Collection<MailAddress> recipients, MimeMessage message,
-                       String remoteAddr, String helo, String state, long delayMillis, String authUser)
-            throws MessagingException {
+    private void store(Collection<MailAddress> recipients, MimeMessage message, String state, long delayMillis,
+                       Function<Map<String, String>, Envelope> envelopeFor) throws MessagingException {
         if (recipients.isEmpty()) {
             throw new MessagingException("cannot send a mail without recipients");
         }
-        Instant now = clock.instant();
         Map<String, String> attrs = new HashMap<>();
         attrs.put(PipelineAttributes.STATE, state == null ? Mail.DEFAULT : state);
         if (delayMillis > 0) {
-            attrs.put(PipelineAttributes.NOT_BEFORE, Long.toString(now.toEpochMilli() + delayMillis));
+            attrs.put(PipelineAttributes.NOT_BEFORE, Long.toString(clock.millis() + delayMillis));
         }
-        Envelope envelope = new Envelope(sender.asString(""), Map.of(),
-                recipients.stream().map(MailAddress::asString).toList(),
-                remoteAddr == null ? "127.0.0.1" : remoteAddr, helo == null ? "" : helo, authUser, now, attrs);
         SpoolEntry entry;
         try {
-            entry = spool.store(SpoolArea.INCOMING, envelope, message);
+            entry = spool.store(SpoolArea.INCOMING, envelopeFor.apply(attrs), message);
         } catch (SpoolException e) {
             throw new MessagingException("cannot re-inject mail into the spool: " + e.getMessage(), e);
         }

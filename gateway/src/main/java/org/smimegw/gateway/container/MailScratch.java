@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Working space shared by a mail and the copies split off it during one pipeline run: names for the copies and
  * temp files that hold copied messages, so a copy is file-backed, never a whole message in memory. Closed by
- * whoever started the run, after the container finished; closing deletes the temp files.
+ * whoever started the run, after the container finished; closing deletes the temp files and closes messages
+ * opened from the spool that are {@link AutoCloseable}.
  */
 public final class MailScratch implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MailScratch.class);
@@ -28,7 +29,7 @@ public final class MailScratch implements AutoCloseable {
     private final Path directory;
     private final AtomicInteger copies = new AtomicInteger();
     private final List<Path> files = new ArrayList<>();
-    private final List<SharedFileInputStream> streams = new ArrayList<>();
+    private final List<AutoCloseable> streams = new ArrayList<>();
 
     /** @param directory where copied messages are written (created if missing) */
     public MailScratch(Path directory) {
@@ -61,13 +62,18 @@ public final class MailScratch implements AutoCloseable {
         }
     }
 
+    /** Registers a resource (e.g. a message opened from the spool) to be closed with this scratch space. */
+    public synchronized void closeLater(AutoCloseable resource) {
+        streams.add(resource);
+    }
+
     @Override
     public synchronized void close() {
-        for (SharedFileInputStream in : streams) {
+        for (AutoCloseable in : streams) {
             try {
                 in.close();
-            } catch (IOException e) {
-                LOG.debug("closing scratch stream: {}", e.toString());
+            } catch (Exception e) {
+                LOG.debug("closing scratch resource: {}", e.toString());
             }
         }
         streams.clear();

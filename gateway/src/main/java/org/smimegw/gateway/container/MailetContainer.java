@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class MailetContainer {
     private static final Logger LOG = LoggerFactory.getLogger(MailetContainer.class);
-    /** Processor entries per run after which a mail is considered to loop between processors. */
-    static final int MAX_PROCESSOR_HOPS = 1000;
+    /** Processor changes of one mail (copies inherit their original's count) that are considered a loop. */
+    static final int MAX_PROCESSOR_HOPS = 100;
 
     private final Path source;
     private final Map<String, MailetProcessor> processors;
@@ -61,8 +61,7 @@ public final class MailetContainer {
         Deque<MailetProcessor.WorkItem> work = new ArrayDeque<>();
         String state = mail.getState() == null ? Mail.DEFAULT : mail.getState();
         mail.setState(state);
-        work.add(new MailetProcessor.WorkItem(mail, state, 0));
-        int hops = 0;
+        work.add(new MailetProcessor.WorkItem(mail, state, 0, 0));
         while (!work.isEmpty()) {
             MailetProcessor.WorkItem item = work.poll();
             Mail current = item.mail();
@@ -79,15 +78,15 @@ public final class MailetContainer {
                         current.getName(), item.processor());
                 current.setErrorMessage("no processor named '" + item.processor() + "'");
                 current.setState(Mail.ERROR);
-                work.addFirst(new MailetProcessor.WorkItem(current, Mail.ERROR, 0));
+                work.addFirst(new MailetProcessor.WorkItem(current, Mail.ERROR, 0, item.hops() + 1));
                 continue;
             }
-            if (++hops > MAX_PROCESSOR_HOPS) {
-                throw new MessagingException("mail " + mail.getName() + " entered processors more than "
+            if (item.hops() > MAX_PROCESSOR_HOPS) {
+                throw new MessagingException("mail " + current.getName() + " changed processors more than "
                         + MAX_PROCESSOR_HOPS + " times; the configuration routes it in a loop");
             }
             current.setState(processor.name());
-            processor.run(current, item.start(), work);
+            processor.run(current, item.start(), item.hops(), work);
         }
     }
 

@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
 final class MailetProcessor {
     private static final Logger LOG = LoggerFactory.getLogger(MailetProcessor.class);
 
-    /** A mail to run in a processor starting at a step (0-based). */
-    record WorkItem(Mail mail, String processor, int start) {
+    /** A mail to run in a processor starting at a step (0-based); hops = processors entered so far. */
+    record WorkItem(Mail mail, String processor, int start, int hops) {
     }
 
     private final String name;
@@ -48,14 +48,14 @@ final class MailetProcessor {
     }
 
     /** Runs {@code mail} from step {@code start}; follow-up work (copies, other processors) goes to {@code work}. */
-    void run(Mail mail, int start, Deque<WorkItem> work) throws MessagingException {
+    void run(Mail mail, int start, int hops, Deque<WorkItem> work) throws MessagingException {
         try (Timer.Context ignored = timer.time()) {
             for (int i = start; i < steps.size(); i++) {
                 MailetStep step = steps.get(i);
                 Collection<MailAddress> matched = match(step, mail);
                 if (matched == null) {
                     // the matcher failed and the mail was routed away by onMatchException
-                    routeAfterChange(mail, work);
+                    routeAfterChange(mail, hops, work);
                     return;
                 }
                 if (matched.isEmpty()) {
@@ -69,7 +69,7 @@ final class MailetProcessor {
                     mail.setRecipients(matched);
                     LOG.debug("{}: {} split, {} recipient(s) continue as {}", name, step.description(),
                             unmatched.size(), rest.getName());
-                    work.addLast(new WorkItem(rest, name, i + 1));
+                    work.addLast(new WorkItem(rest, name, i + 1, hops));
                 }
                 service(step, mail);
                 if (mail.getRecipients().isEmpty() && !Mail.GHOST.equals(mail.getState())) {
@@ -77,7 +77,7 @@ final class MailetProcessor {
                     mail.setState(Mail.GHOST);
                 }
                 if (!name.equals(mail.getState())) {
-                    routeAfterChange(mail, work);
+                    routeAfterChange(mail, hops, work);
                     return;
                 }
             }
@@ -87,9 +87,9 @@ final class MailetProcessor {
         }
     }
 
-    private static void routeAfterChange(Mail mail, Deque<WorkItem> work) {
+    private static void routeAfterChange(Mail mail, int hops, Deque<WorkItem> work) {
         if (!Mail.GHOST.equals(mail.getState())) {
-            work.addFirst(new WorkItem(mail, mail.getState(), 0));
+            work.addFirst(new WorkItem(mail, mail.getState(), 0, hops + 1));
         }
     }
 
@@ -114,6 +114,9 @@ final class MailetProcessor {
                 }
                 case PROPAGATE -> throw asMessagingException(e);
                 case PROCESSOR -> {
+                    if (policy.processor().equals(name)) {
+                        throw failedInOwnTarget("matcher of " + step.description(), e);
+                    }
                     recordError(mail, "matcher of " + step.description(), e, policy.processor());
                     return null;
                 }
@@ -137,7 +140,12 @@ final class MailetProcessor {
             switch (policy.kind()) {
                 case IGNORE -> LOG.warn("{}: mailet {} failed, ignored: {}", name, step.description(), e.toString());
                 case PROPAGATE -> throw asMessagingException(e);
-                case PROCESSOR -> recordError(mail, "mailet " + step.description(), e, policy.processor());
+                case PROCESSOR -> {
+                    if (policy.processor().equals(name)) {
+                        throw failedInOwnTarget("mailet " + step.description(), e);
+                    }
+                    recordError(mail, "mailet " + step.description(), e, policy.processor());
+                }
                 default -> throw new IllegalStateException(policy.toString());
             }
         }
@@ -149,6 +157,15 @@ final class MailetProcessor {
         mail.setErrorMessage("Exception calling " + offender + " in processor " + name + ": " + e.getMessage());
         mail.setAttribute(new Attribute(Mail.MAILET_ERROR, AttributeValue.ofUnserializable(e)));
         mail.setState(nextState);
+    }
+
+    /**
+     * A failure inside the processor the failure would route to (typically in {@code error}): routing there again
+     * could drop the mail at the end of the processor, so the run fails and the runner retries it later.
+     */
+    private MessagingException failedInOwnTarget(String offender, Exception e) {
+        return new MessagingException(offender + " failed inside processor " + name + ", which is its own "
+                + "exception target: " + e.getMessage(), e);
     }
 
     private static MessagingException asMessagingException(Exception e) {

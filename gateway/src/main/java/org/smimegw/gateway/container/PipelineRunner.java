@@ -155,6 +155,9 @@ public final class PipelineRunner implements Consumer<SpoolEntry>, AutoCloseable
     private void runThroughContainer(SpoolEntry entry) {
         try (MailScratch scratch = new MailScratch(scratchDirectory)) {
             GatewayMail mail = GatewayMail.fromSpool(entry, spool, scratch);
+            // an unreadable spool file is a failure of this run (retried, then ERROR area), not an error-processor
+            // case in which a mailet could drop the mail
+            mail.getMessage();
             String startState = mail.getState();
             container.get().process(mail);
             spool.delete(entry);

@@ -145,6 +145,73 @@ class PipelineRunnerTest {
         await("second failure recorded", () -> failures(entry) == 2);
     }
 
+    @Test
+    void unreadableSpoolFileIsAFailureNotADrop() throws Exception {
+        // the error processor would drop the mail (Null); an unreadable file must not get that far
+        load(rec("root") + toTransport());
+        SpoolEntry entry = store(Map.of(), "bob@example.org");
+        java.nio.file.Files.delete(entry.contentFile());
+        runner(new PipelineConfig(null, 1, 2, 0), Clock.systemUTC()).start();
+        await("moved to ERROR", () -> fx.spool.find(SpoolArea.ERROR, entry.id()).isPresent());
+        assertThat(fx.recorder.all()).isEmpty();
+        assertThat(fx.spool.find(SpoolArea.ERROR, entry.id()).orElseThrow().envelope().attributes()
+                .get(PipelineAttributes.LAST_ERROR)).contains(entry.id());
+    }
+
+    @Test
+    void errorProcessorKeepsTheMailInTheErrorAreaAndSpoolMessagesAreClosed() throws Exception {
+        MailetContainerLoader loader = new MailetContainerLoader(fx.context, ServiceRegistry.empty()
+                .with(Recorder.class, fx.recorder).with(org.smimegw.gateway.spool.Spool.class, fx.spool),
+                fx.metrics);
+        container = loader.load(fx.write("""
+                <mailetcontainer>
+                  <processors>
+                    <processor state="root">
+                      <mailet match="All" class="org.smimegw.gateway.container.FailingMailet"/>
+                    </processor>
+                    <processor state="error">
+                      <mailet match="All" class="org.smimegw.gateway.container.ToSpoolArea"><area>error</area></mailet>
+                    </processor>
+                  </processors>
+                </mailetcontainer>
+                """));
+        SpoolEntry entry = store(Map.of(), "bob@example.org", "carol@example.com");
+        runner(new PipelineConfig(null, 1, 5, 30), Clock.systemUTC()).start();
+        await("INCOMING empty", () -> fx.spool.list(SpoolArea.INCOMING).isEmpty() && runner.pendingCount() == 0);
+        assertThat(fx.spool.list(SpoolArea.ERROR)).singleElement().satisfies(kept -> {
+            assertThat(kept.id()).isNotEqualTo(entry.id());
+            assertThat(kept.envelope().recipients()).containsExactly("bob@example.org", "carol@example.com");
+            assertThat(kept.envelope().sender()).isEqualTo("alice@example.com");
+            assertThat(kept.envelope().attributes()).containsEntry(PipelineAttributes.STATE, "error");
+            assertThat(kept.envelope().attributes().get(PipelineAttributes.LAST_ERROR))
+                    .contains("deliberate failure");
+            assertThat(java.nio.file.Files.readString(kept.contentFile())).contains("Subject: t");
+        });
+        assertThat(fx.spool.openMessages.get()).isZero();
+    }
+
+    @Test
+    void failureInsideTheErrorProcessorIsRetriedNotDropped() throws Exception {
+        container = fx.load("""
+                <mailetcontainer>
+                  <processors>
+                    <processor state="root">
+                      <mailet match="All" class="org.smimegw.gateway.container.FailingMailet"/>
+                    </processor>
+                    <processor state="error">
+                      <mailet match="All" class="org.smimegw.gateway.container.FailingMailet"/>
+                      <mailet match="All" class="Null"/>
+                    </processor>
+                  </processors>
+                </mailetcontainer>
+                """);
+        SpoolEntry entry = store(Map.of(), "bob@example.org");
+        runner(new PipelineConfig(null, 1, 2, 0), Clock.systemUTC()).start();
+        await("moved to ERROR", () -> fx.spool.find(SpoolArea.ERROR, entry.id()).isPresent());
+        assertThat(fx.spool.find(SpoolArea.ERROR, entry.id()).orElseThrow().envelope().attributes()
+                .get(PipelineAttributes.LAST_ERROR)).contains("inside processor error");
+    }
+
     private int failures(SpoolEntry entry) {
         return fx.spool.find(SpoolArea.INCOMING, entry.id())
                 .map(e -> Integer.parseInt(e.envelope().attributes().getOrDefault(PipelineAttributes.FAILURES, "0")))

@@ -99,13 +99,33 @@ final class TestSpool implements Spool {
         entries.remove(entry.id());
     }
 
+    /** Messages opened and not closed yet. */
+    final java.util.concurrent.atomic.AtomicInteger openMessages = new java.util.concurrent.atomic.AtomicInteger();
+
     @Override
     public MimeMessage open(SpoolEntry entry) throws SpoolException {
         try {
-            return new MimeMessage(Session.getInstance(new Properties()),
-                    new SharedFileInputStream(entry.contentFile().toFile()));
+            SharedFileInputStream in = new SharedFileInputStream(entry.contentFile().toFile());
+            openMessages.incrementAndGet();
+            return new ClosableMessage(in);
         } catch (IOException | MessagingException e) {
             throw new SpoolException("open failed", e);
+        }
+    }
+
+    /** A file-backed message that releases its file when closed (as a spool implementation may offer). */
+    private final class ClosableMessage extends MimeMessage implements AutoCloseable {
+        private final SharedFileInputStream in;
+
+        ClosableMessage(SharedFileInputStream in) throws MessagingException {
+            super(Session.getInstance(new Properties()), in);
+            this.in = in;
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+            openMessages.decrementAndGet();
         }
     }
 }
