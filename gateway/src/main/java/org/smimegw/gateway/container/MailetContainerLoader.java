@@ -444,8 +444,8 @@ public final class MailetContainerLoader {
             try {
                 return type.cast(chosen.newInstance(arguments));
             } catch (InvocationTargetException e) {
-                throw error(element, "cannot create " + what + " " + type.getName() + ": "
-                        + describe(e.getCause()), e.getCause());
+                Throwable cause = e.getCause() == null ? e : e.getCause();
+                throw error(element, "cannot create " + what + " " + type.getName() + ": " + describe(cause), cause);
             } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
                 throw error(element, "cannot create " + what + " " + type.getName() + ": " + describe(e), e);
             }

@@ -125,6 +125,14 @@ class MailetContainerLoaderTest {
     }
 
     @Test
+    void mailetClassUsedAsMatcherIsRefused() throws Exception {
+        String xml = base("<mailet match=\"org.apache.james.transport.mailets.Null\" class=\"Null\"/> <!-- here -->");
+        ContainerConfigException e = refused(xml);
+        assertThat(e.line()).isEqualTo(ContainerFixture.lineOf(xml, "here"));
+        assertThat(e.reason()).contains("org.apache.james.transport.mailets.Null is not a org.apache.mailet.Matcher");
+    }
+
+    @Test
     void initThatThrowsIsRefusedWithItsMessage() throws Exception {
         String xml = base("<mailet match=\"All\" class=\"" + T + "InitFailingMailet\"/> <!-- here -->");
         ContainerConfigException e = refused(xml);

@@ -294,6 +294,14 @@ class MailetContainerTest {
     }
 
     @Test
+    void injectConstructorGetsTheMetricRegistry() throws Exception {
+        load("<mailet match=\"RecipientIsLocal\" class=\"org.smimegw.gateway.container.MeteredMailet\"/>"
+                + TO_TRANSPORT, "");
+        container.process(fx.mail("alice@example.com", "bob@example.com", "carol@example.org", "dan@example.com"));
+        assertThat(fx.metrics.counter("test.metered.seen").getCount()).isEqualTo(2);
+    }
+
+    @Test
     void destroyReachesEveryMailet() throws Exception {
         DestroyCountingMailet.Counter counter = new DestroyCountingMailet.Counter();
         MailetContainerLoader loader = new MailetContainerLoader(fx.context,
