@@ -250,27 +250,44 @@ public final class DeliveryService implements AutoCloseable {
         if (sendable.isEmpty()) {
             return results;
         }
-        TransportPool.Lease lease;
-        try {
-            lease = pool.borrow(route);
-        } catch (MessagingException e) {
-            results.addAll(SmtpOutcomes.fromConnectionFailure(sendable, route, e));
-            return results;
+        InternetAddress[] to = addresses.toArray(new InternetAddress[0]);
+        for (int attemptOnRoute = 0; ; attemptOnRoute++) {
+            TransportPool.Lease lease;
+            try {
+                lease = pool.borrow(route);
+            } catch (MessagingException e) {
+                results.addAll(SmtpOutcomes.fromConnectionFailure(sendable, route, e));
+                return results;
+            }
+            boolean reusable = false;
+            try {
+                lease.transport().sendMessage(message, to);
+                reusable = true; // only without reportsuccess semantics: everything accepted
+                String reply = lease.transport().getLastServerResponse();
+                sendable.forEach(r -> results.add(RecipientResult.fromReply(r, 250, reply)));
+                return results;
+            } catch (SendFailedException e) {
+                reusable = SmtpOutcomes.connectionReusable(e);
+                if (!reusable && lease.reused() && attemptOnRoute == 0) {
+                    log.debug("pooled connection to {} was closed by the server ({}), retrying on a new one",
+                            route.hostAndPort(), e.getMessage());
+                    continue;
+                }
+                results.addAll(SmtpOutcomes.fromSendFailure(sendable, e));
+                return results;
+            } catch (MessagingException | IllegalStateException e) {
+                if (lease.reused() && attemptOnRoute == 0) {
+                    log.debug("pooled connection to {} failed ({}), retrying on a new one", route.hostAndPort(),
+                            e.toString());
+                    continue; // the server closed an idle connection: not a delivery failure
+                }
+                MessagingException me = e instanceof MessagingException m ? m : new MessagingException(e.getMessage(), e);
+                results.addAll(SmtpOutcomes.fromConnectionFailure(sendable, route, me));
+                return results;
+            } finally {
+                pool.release(lease, reusable);
+            }
         }
-        boolean reusable = false;
-        try {
-            lease.transport().sendMessage(message, addresses.toArray(new InternetAddress[0]));
-            reusable = true; // without reportsuccess semantics: everything accepted
-            sendable.forEach(r -> results.add(RecipientResult.fromReply(r, 250, lease.transport().getLastServerResponse())));
-        } catch (SendFailedException e) {
-            reusable = SmtpOutcomes.connectionReusable(e);
-            results.addAll(SmtpOutcomes.fromSendFailure(sendable, e));
-        } catch (MessagingException e) {
-            results.addAll(SmtpOutcomes.fromConnectionFailure(sendable, route, e));
-        } finally {
-            pool.release(lease, reusable);
-        }
-        return results;
     }
 
     private void conclude(SpoolEntry entry, List<RecipientResult> results, Map<String, String> relayOf,

@@ -27,9 +27,15 @@ import org.slf4j.LoggerFactory;
 final class TransportPool implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TransportPool.class);
 
-    /** A connected transport lent to one worker. */
-    record Lease(DeliveryConfig.Route route, SMTPTransport transport) {
+    /**
+     * A connected transport lent to one worker; {@code reused} means it came from the pool without a NOOP check, so
+     * a connection-level failure on it should be retried once on a fresh connection.
+     */
+    record Lease(DeliveryConfig.Route route, SMTPTransport transport, boolean reused) {
     }
+
+    /** Idle connections younger than this are reused without a NOOP round trip. */
+    private static final long TRUST_IDLE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
 
     private record Idle(SMTPTransport transport, long sinceNanos) {
     }
@@ -56,6 +62,7 @@ final class TransportPool implements AutoCloseable {
     Lease borrow(DeliveryConfig.Route route) throws MessagingException {
         while (true) {
             SMTPTransport reused = null;
+            long idleSince = 0;
             List<SMTPTransport> evicted = new ArrayList<>();
             synchronized (this) {
                 if (closed) {
@@ -63,7 +70,9 @@ final class TransportPool implements AutoCloseable {
                 }
                 Deque<Idle> free = idle.get(route);
                 if (free != null && !free.isEmpty()) {
-                    reused = free.pollLast().transport();
+                    Idle last = free.pollLast();
+                    reused = last.transport();
+                    idleSince = last.sinceNanos();
                 } else {
                     while (open >= maxOpen) {
                         SMTPTransport victim = pollOldestIdle();
@@ -79,7 +88,7 @@ final class TransportPool implements AutoCloseable {
             evicted.forEach(TransportPool::closeQuietly);
             if (reused == null) {
                 try {
-                    return new Lease(route, connect(route));
+                    return new Lease(route, connect(route), false);
                 } catch (MessagingException | RuntimeException e) {
                     synchronized (this) {
                         open--;
@@ -87,8 +96,11 @@ final class TransportPool implements AutoCloseable {
                     throw e;
                 }
             }
-            if (reused.isConnected()) { // NOOP: the server may have dropped an idle connection
-                return new Lease(route, reused);
+            if (System.nanoTime() - idleSince < TRUST_IDLE_NANOS) {
+                return new Lease(route, reused, true);
+            }
+            if (reused.isConnected()) { // NOOP: the server may have dropped a connection that was idle a while
+                return new Lease(route, reused, false);
             }
             closeQuietly(reused);
             synchronized (this) {
