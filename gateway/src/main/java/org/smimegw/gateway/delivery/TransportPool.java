@@ -202,7 +202,9 @@ final class TransportPool implements AutoCloseable {
             case OPPORTUNISTIC -> {
                 p.setProperty("mail.smtp.starttls.enable", "true");
                 p.setProperty("mail.smtp.starttls.required", "false");
-                p.setProperty("mail.smtp.ssl.trust", "*"); // encryption without authentication, as Postfix "may"
+                // encryption without authentication, as Postfix "may" (Angus checks the host name by default)
+                p.setProperty("mail.smtp.ssl.trust", "*");
+                p.setProperty("mail.smtp.ssl.checkserveridentity", "false");
             }
             case REQUIRED -> {
                 p.setProperty("mail.smtp.starttls.enable", "true");

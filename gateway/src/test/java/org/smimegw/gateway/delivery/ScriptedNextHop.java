@@ -35,13 +35,40 @@ final class ScriptedNextHop implements MessageHandlerFactory, AutoCloseable {
     private final Set<String> refused = ConcurrentHashMap.newKeySet();
 
     ScriptedNextHop() {
-        this(java.time.Duration.ofMinutes(1));
+        this(java.time.Duration.ofMinutes(1), null, null, null);
     }
 
     /** @param idleTimeout the server closes a connection idle this long (with 421) */
     ScriptedNextHop(java.time.Duration idleTimeout) {
-        server = SMTPServer.port(0).connectionTimeoutMs((int) idleTimeout.toMillis()).bindAddress(InetAddress.getLoopbackAddress()).hostName("nexthop.test")
-                .messageHandlerFactory(this).build();
+        this(idleTimeout, null, null, null);
+    }
+
+    /** A next hop that offers STARTTLS with the given server context and refuses mail before TLS. */
+    static ScriptedNextHop requiringTls(javax.net.ssl.SSLContext tls) {
+        return new ScriptedNextHop(java.time.Duration.ofMinutes(1), tls, null, null);
+    }
+
+    /** A next hop that requires SMTP AUTH (PLAIN/LOGIN) with this user and password. */
+    static ScriptedNextHop requiringAuth(String user, String password) {
+        return new ScriptedNextHop(java.time.Duration.ofMinutes(1), null, user, password);
+    }
+
+    private ScriptedNextHop(java.time.Duration idleTimeout, javax.net.ssl.SSLContext tls, String user,
+                            String password) {
+        SMTPServer.Builder builder = SMTPServer.port(0).connectionTimeoutMs((int) idleTimeout.toMillis())
+                .bindAddress(InetAddress.getLoopbackAddress()).hostName("nexthop.test").messageHandlerFactory(this);
+        if (tls != null) {
+            builder.enableTLS().requireTLS().startTlsSocketFactory(tls);
+        }
+        if (user != null) {
+            builder.requireAuth().authenticationHandlerFactory(new org.subethamail.smtp.auth.EasyAuthenticationHandlerFactory(
+                    (u, p, ctx) -> {
+                        if (!u.equals(user) || !p.equals(password)) {
+                            throw new org.subethamail.smtp.auth.LoginFailedException("bad credentials");
+                        }
+                    }));
+        }
+        server = builder.build();
         server.start();
     }
 
