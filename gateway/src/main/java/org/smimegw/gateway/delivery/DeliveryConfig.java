@@ -43,7 +43,25 @@ public record DeliveryConfig(Route smarthost, Map<String, Route> routes, Integer
         /** Use STARTTLS when the server offers it, without certificate verification (like Postfix "may"). */
         OPPORTUNISTIC,
         /** Require STARTTLS and a certificate that validates against the JDK trust store and matches the host. */
-        REQUIRED
+        REQUIRED;
+
+        /**
+         * Parses a config value case-insensitively. YAML 1.1 reads a bare {@code OFF} as boolean false, so false is
+         * accepted as OFF; true is refused as ambiguous.
+         */
+        @com.fasterxml.jackson.annotation.JsonCreator(mode = com.fasterxml.jackson.annotation.JsonCreator.Mode.DELEGATING)
+        public static StartTls parse(Object value) {
+            if (Boolean.FALSE.equals(value)) {
+                return OFF;
+            }
+            String text = String.valueOf(value).trim().toUpperCase(Locale.ROOT);
+            for (StartTls mode : values()) {
+                if (mode.name().equals(text)) {
+                    return mode;
+                }
+            }
+            throw new IllegalArgumentException("starttls must be OFF, OPPORTUNISTIC or REQUIRED, got '" + value + "'");
+        }
     }
 
     /**
