@@ -114,7 +114,8 @@ public final class DeliveryService implements AutoCloseable {
         this.deferred = metrics.counter("delivery.deferred");
         this.bounced = metrics.counter("delivery.bounced");
         this.attempt = metrics.timer("delivery.attempt");
-        metrics.gauge("delivery.queue.size", () -> known::size);
+        metrics.remove("delivery.queue.size"); // a restarted service replaces the gauge of its predecessor
+        metrics.register("delivery.queue.size", (com.codahale.metrics.Gauge<Integer>) known::size);
     }
 
     /** Production defaults: passwords from the process environment, no bounce notification hook. */

@@ -203,9 +203,12 @@ class DeliveryServiceTest {
         ScriptedNextHop hop = closeLater(new ScriptedNextHop().refuse("nobody@remote.test"));
         DeliveryService service = service(config(route(hop.port(), DeliveryConfig.StartTls.OFF), FAST_RETRY, 1));
         service.start();
-        queue("", List.of("nobody@remote.test"), service);
+        queue("", List.of("nobody@remote.test", "postmaster@remote.test"), service);
 
         await(() -> spool.list(SpoolArea.OUTGOING).isEmpty());
+        assertThat(hop.received()).hasSize(1);
+        assertThat(hop.received().get(0).from()).isEmpty(); // MAIL FROM:<>
+        assertThat(hop.received().get(0).recipients()).containsExactly("postmaster@remote.test");
         assertThat(metrics.counter("delivery.bounced").getCount()).isEqualTo(1);
         assertThat(spool.list(SpoolArea.INCOMING)).isEmpty();
         assertThat(bouncesQueued).isEmpty();
@@ -238,6 +241,7 @@ class DeliveryServiceTest {
         await(() -> greenMail.getReceivedMessages().length == 3);
         await(() -> spool.list(SpoolArea.OUTGOING).isEmpty());
         assertThat(spool.list(SpoolArea.INCOMING)).isEmpty();
+        assertThat(metrics.getGauges().get("delivery.queue.size").getValue()).isEqualTo(0);
     }
 
     @Test
