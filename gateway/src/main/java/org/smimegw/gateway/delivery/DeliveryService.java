@@ -226,9 +226,10 @@ public final class DeliveryService implements AutoCloseable {
              Timer.Context ignored = attempt.time()) {
             SMTPMessage message = new SMTPMessage(parseSession, content);
             message.setEnvelopeFrom(envelope.hasNullSender() ? "<>" : envelope.sender());
+            boolean eightBit = "8BITMIME".equalsIgnoreCase(envelope.mailParameters().get("BODY"));
             for (Map.Entry<DeliveryConfig.Route, List<String>> group : byRoute.entrySet()) {
                 group.getValue().forEach(r -> relayOf.put(r, group.getKey().hostAndPort()));
-                results.addAll(send(group.getKey(), message, group.getValue()));
+                results.addAll(send(group.getKey(), message, group.getValue(), eightBit));
             }
             conclude(entry, results, relayOf, message);
         } catch (IOException | MessagingException e) {
@@ -236,7 +237,8 @@ public final class DeliveryService implements AutoCloseable {
         }
     }
 
-    private List<RecipientResult> send(DeliveryConfig.Route route, MimeMessage message, List<String> recipients) {
+    private List<RecipientResult> send(DeliveryConfig.Route route, MimeMessage message, List<String> recipients,
+                                       boolean eightBit) {
         List<RecipientResult> results = new ArrayList<>(recipients.size());
         List<String> sendable = new ArrayList<>(recipients.size());
         List<InternetAddress> addresses = new ArrayList<>(recipients.size());
@@ -262,6 +264,11 @@ public final class DeliveryService implements AutoCloseable {
             }
             boolean reusable = false;
             try {
+                if (message instanceof SMTPMessage smtpMessage) {
+                    // pass BODY=8BITMIME on when the client declared it and this next hop supports it
+                    smtpMessage.setMailExtension(eightBit && lease.transport().supportsExtension("8BITMIME")
+                            ? "BODY=8BITMIME" : null);
+                }
                 lease.transport().sendMessage(message, to);
                 reusable = true; // only without reportsuccess semantics: everything accepted
                 String reply = lease.transport().getLastServerResponse();

@@ -26,6 +26,14 @@ import org.smimegw.gateway.spool.SpoolException;
 public final class SpoolDeliveryQueue implements DeliveryQueue {
     private static final Logger log = LoggerFactory.getLogger(SpoolDeliveryQueue.class);
 
+    /**
+     * Mail attribute carrying the MAIL FROM parameters as on the wire ({@code "BODY=8BITMIME ENVID=xyz RET=HDRS"}),
+     * set by whoever builds the Mail from the incoming envelope; copied into the OUTGOING envelope so that delivery
+     * can pass BODY on and bounces can quote ENVID.
+     */
+    public static final org.apache.mailet.AttributeName MAIL_PARAMETERS =
+            org.apache.mailet.AttributeName.of("org.smimegw.mailParameters");
+
     private final Spool spool;
     private final Clock clock;
     private final java.util.function.Consumer<SpoolEntry> onQueued;
@@ -59,7 +67,9 @@ public final class SpoolDeliveryQueue implements DeliveryQueue {
         }
         java.time.Instant receivedAt = mail.getLastUpdated() != null ? mail.getLastUpdated().toInstant()
                 : clock.instant();
-        Envelope envelope = new Envelope(sender, Map.of(), recipients, nullToEmpty(mail.getRemoteAddr()),
+        Map<String, String> parameters = mail.getAttribute(MAIL_PARAMETERS)
+                .map(a -> parseParameters(String.valueOf(a.getValue().value()))).orElse(Map.of());
+        Envelope envelope = new Envelope(sender, parameters, recipients, nullToEmpty(mail.getRemoteAddr()),
                 nullToEmpty(helo), authUser, receivedAt, attributes);
         SpoolEntry entry;
         try {
@@ -69,6 +79,18 @@ public final class SpoolDeliveryQueue implements DeliveryQueue {
         }
         log.info("queued for delivery as {} from=<{}> nrcpt={}", entry.id(), sender, recipients.size());
         onQueued.accept(entry);
+    }
+
+    static Map<String, String> parseParameters(String wire) {
+        Map<String, String> parameters = new java.util.LinkedHashMap<>();
+        for (String token : wire.trim().split("\\s+")) {
+            if (!token.isEmpty()) {
+                int eq = token.indexOf('=');
+                parameters.put((eq < 0 ? token : token.substring(0, eq)).toUpperCase(java.util.Locale.ROOT),
+                        eq < 0 ? "" : token.substring(eq + 1));
+            }
+        }
+        return parameters;
     }
 
     private static String nullToEmpty(String s) {

@@ -102,8 +102,8 @@ class DeliveryServiceTest {
         service.start();
         byte[] raw = message("alice@example.com", "bob@remote.test", "bytes",
                 "..leading dots\r\n.\r\nä 8bit\r\nno final newline");
-        Envelope envelope = new Envelope("alice@example.com", Map.of(), List.of("bob@remote.test"), "192.0.2.1",
-                "client.test", null, Instant.now(), Map.of());
+        Envelope envelope = new Envelope("alice@example.com", Map.of("BODY", "8BITMIME"), List.of("bob@remote.test"),
+                "192.0.2.1", "client.test", null, Instant.now(), Map.of());
         service.submit(spool.store(SpoolArea.OUTGOING, envelope, new ByteArrayInputStream(raw)));
 
         await(() -> hop.received().size() == 1);

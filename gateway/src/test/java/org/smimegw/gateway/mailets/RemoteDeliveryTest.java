@@ -44,7 +44,9 @@ class RemoteDeliveryTest {
         Mail mail = FakeMail.builder().name("m1").sender("alice@example.com")
                 .recipients("bob@remote.test", "carol@remote.test").mimeMessage(message())
                 .remoteAddr("192.0.2.9").remoteHost("client.example.com")
-                .attribute(new Attribute(Mail.SMTP_AUTH_USER, AttributeValue.of("alice"))).build();
+                .attribute(new Attribute(Mail.SMTP_AUTH_USER, AttributeValue.of("alice")))
+                .attribute(new Attribute(SpoolDeliveryQueue.MAIL_PARAMETERS,
+                        AttributeValue.of("BODY=8BITMIME envid=abc-1 RET=HDRS"))).build();
 
         mailet.service(mail);
 
@@ -57,6 +59,8 @@ class RemoteDeliveryTest {
         assertThat(envelope.recipients()).containsExactly("bob@remote.test", "carol@remote.test");
         assertThat(envelope.clientAddress()).isEqualTo("192.0.2.9");
         assertThat(envelope.authenticatedUser()).isEqualTo("alice");
+        assertThat(envelope.mailParameters()).containsEntry("BODY", "8BITMIME").containsEntry("ENVID", "abc-1")
+                .containsEntry("RET", "HDRS");
         assertThat(envelope.attributes()).containsEntry(DeliveryService.ATTR_QUEUED_AT, "2026-03-04T05:06:07Z");
         assertThat(spool.open(outgoing.get(0)).getSubject()).isEqualTo("queued");
     }
