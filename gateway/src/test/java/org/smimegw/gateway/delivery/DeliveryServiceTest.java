@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.function.BooleanSupplier;
 
 import jakarta.mail.Multipart;
 import jakarta.mail.Session;
@@ -34,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import org.smimegw.gateway.mailets.RemoteDelivery;
 import org.smimegw.gateway.spool.Envelope;
+import org.smimegw.gateway.spool.Spool;
 import org.smimegw.gateway.spool.SpoolArea;
 import org.smimegw.gateway.spool.SpoolEntry;
 
@@ -45,7 +45,7 @@ class DeliveryServiceTest {
     @TempDir
     Path dir;
 
-    private TestSpool spool;
+    private Spool spool;
     private final MetricRegistry metrics = new MetricRegistry();
     private final Clock clock = Clock.systemUTC();
     private final List<AutoCloseable> closeables = new ArrayList<>();
@@ -335,7 +335,7 @@ class DeliveryServiceTest {
         service.submit(spool.store(SpoolArea.OUTGOING, envelope, new ByteArrayInputStream(raw)));
     }
 
-    private String outgoingAttribute(String name) {
+    private String outgoingAttribute(String name) throws Exception {
         List<SpoolEntry> outgoing = spool.list(SpoolArea.OUTGOING);
         return outgoing.isEmpty() ? null : outgoing.get(0).envelope().attributes().get(name);
     }
@@ -377,13 +377,19 @@ class DeliveryServiceTest {
         return out.toString(StandardCharsets.UTF_8);
     }
 
-    private static void await(BooleanSupplier condition) throws InterruptedException {
+    private static void await(Condition condition) throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
+        while (!condition.test()) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("condition not met within " + WAIT);
             }
             Thread.sleep(50);
         }
+    }
+
+    /** A condition polled by {@link #await}; may read the spool. */
+    @FunctionalInterface
+    private interface Condition {
+        boolean test() throws Exception;
     }
 }

@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -26,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import org.smimegw.certstore.testing.TestPki;
 import org.smimegw.gateway.spool.Envelope;
+import org.smimegw.gateway.spool.Spool;
 import org.smimegw.gateway.spool.SpoolArea;
 
 /** STARTTLS modes and SMTP AUTH towards the next hop, over loopback against SubEthaSMTP. */
@@ -37,7 +37,7 @@ class DeliveryTlsAndAuthTest {
 
     private final MetricRegistry metrics = new MetricRegistry();
     private final List<AutoCloseable> closeables = new ArrayList<>();
-    private TestSpool spool;
+    private Spool spool;
 
     @AfterEach
     void tearDown() throws Exception {
@@ -133,7 +133,7 @@ class DeliveryTlsAndAuthTest {
         service.submit(spool.store(SpoolArea.OUTGOING, envelope, new ByteArrayInputStream(raw)));
     }
 
-    private String lastError() {
+    private String lastError() throws Exception {
         var outgoing = spool.list(SpoolArea.OUTGOING);
         return outgoing.isEmpty() ? null : outgoing.get(0).envelope().attributes().get(DeliveryService.ATTR_LAST_ERROR);
     }
@@ -157,13 +157,19 @@ class DeliveryTlsAndAuthTest {
         return closeable;
     }
 
-    private static void await(BooleanSupplier condition) throws InterruptedException {
+    private static void await(Condition condition) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.getAsBoolean()) {
+        while (!condition.test()) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("condition not met within 60 s");
             }
             Thread.sleep(50);
         }
+    }
+
+    /** A condition polled by {@link #await}; may read the spool. */
+    @FunctionalInterface
+    private interface Condition {
+        boolean test() throws Exception;
     }
 }
