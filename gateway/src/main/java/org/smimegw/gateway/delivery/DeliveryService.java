@@ -194,14 +194,40 @@ public final class DeliveryService implements AutoCloseable {
             try {
                 deliver(next.entry());
             } catch (SpoolException | RuntimeException e) {
-                log.error("delivery attempt failed on the spool, retrying in {}: {}", SPOOL_ERROR_RETRY, e.toString());
-                if (running) {
-                    schedule.add(new Scheduled(next.entry(), SPOOL_ERROR_RETRY));
-                }
+                retryAfterSpoolError(next.entry(), e);
             } finally {
                 MDC.remove(MDC_QUEUE_ID);
             }
         }
+    }
+
+    private void retryAfterSpoolError(SpoolEntry entry, Exception e) {
+        try {
+            if (spool.find(SpoolArea.OUTGOING, entry.id()).isEmpty()) {
+                log.info("removed from the queue meanwhile, not delivering");
+                known.remove(entry.id());
+                return;
+            }
+        } catch (SpoolException | RuntimeException findFailure) {
+            e.addSuppressed(findFailure);
+        }
+        log.error("delivery attempt failed on the spool, retrying in {}: {}", SPOOL_ERROR_RETRY, e.toString());
+        if (running) {
+            schedule.add(new Scheduled(entry, SPOOL_ERROR_RETRY));
+        }
+    }
+
+    /** Makes every waiting entry due now (like {@code postqueue -f}); entries in flight are not affected. */
+    public void flush() {
+        List<Scheduled> waiting = new ArrayList<>();
+        schedule.drainTo(waiting, Integer.MAX_VALUE); // DelayQueue.drainTo takes only expired ones
+        for (Scheduled s : schedule.toArray(new Scheduled[0])) {
+            if (schedule.remove(s)) {
+                waiting.add(s);
+            }
+        }
+        waiting.forEach(s -> schedule.add(new Scheduled(s.entry(), Duration.ZERO)));
+        log.info("queue flushed: {} entries due now", waiting.size());
     }
 
     private void deliver(SpoolEntry entry) throws SpoolException {

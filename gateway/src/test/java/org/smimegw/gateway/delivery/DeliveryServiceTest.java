@@ -152,6 +152,25 @@ class DeliveryServiceTest {
     }
 
     @Test
+    void flushRetriesDeferredEntriesAtOnceAndAnEntryRemovedByAnAdminIsDropped() throws Exception {
+        ScriptedNextHop hop = closeLater(new ScriptedNextHop().tempFailFirst(2));
+        DeliveryConfig.Retry slow = new DeliveryConfig.Retry(3600.0, 2.0, 7200.0, 120.0);
+        DeliveryService service = service(config(route(hop.port(), DeliveryConfig.StartTls.OFF), slow, 1));
+        service.start();
+        queue("alice@example.com", List.of("first@remote.test"), service);
+        queue("alice@example.com", List.of("second@remote.test"), service);
+        await(() -> spool.list(SpoolArea.OUTGOING).stream()
+                .allMatch(e -> e.envelope().attributes().containsKey(DeliveryService.ATTR_ATTEMPTS)));
+        spool.delete(spool.list(SpoolArea.OUTGOING).get(0)); // as an admin deleting a queued message
+
+        service.flush();
+        await(() -> hop.received().size() == 1);
+        await(() -> service.queueSize() == 0);
+        assertThat(spool.list(SpoolArea.OUTGOING)).isEmpty();
+        assertThat(hop.received().get(0).recipients()).containsExactly("second@remote.test");
+    }
+
+    @Test
     void permanentFailureOfOneRecipientDeliversTheOtherAndBouncesWithPerRecipientStatus() throws Exception {
         ScriptedNextHop hop = closeLater(new ScriptedNextHop().refuse("nobody@remote.test"));
         DeliveryService service = service(config(route(hop.port(), DeliveryConfig.StartTls.OFF), FAST_RETRY, 2));
