@@ -45,8 +45,8 @@ public final class KeyPasswordSource {
         this.generateIfMissing = generateIfMissing;
         this.baseDirectory = baseDirectory;
         if (!reference.startsWith("env:") && !reference.startsWith("file:")) {
-            throw new IllegalArgumentException("key password reference must be env:NAME or file:PATH, got '"
-                    + (reference.length() > 5 ? reference.substring(0, 5) + "…" : reference) + "'");
+            throw new IllegalArgumentException("key password reference must be env:NAME or file:PATH"
+                    + " (the password itself never goes in the configuration)");
         }
     }
 
