@@ -543,7 +543,7 @@ public final class FileCertificateStore implements CertificateStore, Certificate
      * Removes every certificate, key or CRL whose SHA-256 fingerprint is {@code fingerprint} (or starts with it, when
      * at least 8 hex digits and unique). Returns what was removed.
      */
-    public List<StoredCertificate> remove(String fingerprint) throws IOException {
+    public Removed remove(String fingerprint) throws IOException {
         String fp = fingerprint.toLowerCase(Locale.ROOT).replace(":", "");
         writeLock.lock();
         try {
@@ -568,18 +568,32 @@ public final class FileCertificateStore implements CertificateStore, Certificate
                     }
                 }
             }
-            List<StoredCertificate> removed = new ArrayList<>(matches);
+            List<String> crlsRemoved = new ArrayList<>();
             for (String c : s.crlFingerprints) {
-                if (fp.length() >= 8 ? c.startsWith(fp) : c.equals(fp)) {
-                    changed |= Files.deleteIfExists(directory.resolve("crls/" + c + ".crl"));
+                if ((fp.length() >= 8 ? c.startsWith(fp) : c.equals(fp))
+                        && Files.deleteIfExists(directory.resolve("crls/" + c + ".crl"))) {
+                    crlsRemoved.add(c);
+                    changed = true;
                 }
             }
             if (changed) {
                 bumpGeneration();
             }
-            return removed;
+            return new Removed(matches, crlsRemoved);
         } finally {
             writeLock.unlock();
+        }
+    }
+
+    /** What {@link #remove} removed: certificates (with their keys) and CRLs, by fingerprint. */
+    public record Removed(List<StoredCertificate> certificates, List<String> crls) {
+        public Removed {
+            certificates = List.copyOf(certificates);
+            crls = List.copyOf(crls);
+        }
+
+        public boolean isEmpty() {
+            return certificates.isEmpty() && crls.isEmpty();
         }
     }
 

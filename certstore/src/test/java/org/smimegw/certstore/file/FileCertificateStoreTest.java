@@ -210,10 +210,14 @@ class FileCertificateStoreTest {
         store.addTrusted(PKI.rootCertificate());
         store.addTrusted(PKI.intermediate().certificate());
         String fp = Certificates.sha256(PKI.intermediate().certificate());
-        assertThat(store.remove(fp.substring(0, 12))).hasSize(1);
+        assertThat(store.remove(fp.substring(0, 12)).certificates()).hasSize(1);
         assertThat(store.trust().intermediates()).isEmpty();
         assertThat(store.trust().roots()).hasSize(1);
-        assertThat(store.remove("00000000")).isEmpty();
+        assertThat(store.remove("00000000").isEmpty()).isTrue();
+        X509CRL crl = PKI.crl(Instant.now().plus(Duration.ofDays(3)));
+        store.addCrl(crl);
+        assertThat(store.remove(Certificates.sha256(crl.getEncoded())).crls()).hasSize(1);
+        assertThat(store.trust().crls()).isEmpty();
     }
 
     @Test
