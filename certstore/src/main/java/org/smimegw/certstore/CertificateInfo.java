@@ -8,8 +8,8 @@ public record CertificateInfo(String subject, String issuer, String serial, Inst
                               String sha256, boolean ca) {
 
     public static CertificateInfo of(X509Certificate certificate) {
-        return new CertificateInfo(certificate.getSubjectX500Principal().getName(),
-                certificate.getIssuerX500Principal().getName(), certificate.getSerialNumber().toString(16),
+        return new CertificateInfo(Certificates.subject(certificate),
+                Certificates.issuer(certificate), certificate.getSerialNumber().toString(16),
                 certificate.getNotBefore().toInstant(), certificate.getNotAfter().toInstant(),
                 Certificates.sha256(certificate), certificate.getBasicConstraints() >= 0);
     }

@@ -23,6 +23,7 @@ import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x500.AttributeTypeAndValue;
 import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.Extension;
 
 /** Small, stateless helpers to name and inspect certificates. */
@@ -75,6 +76,23 @@ public final class Certificates {
             }
         }
         return addresses;
+    }
+
+    /** A readable distinguished name: BC style, e.g. "CN=Alice,E=alice@example.com,O=Example" (not OID=#hex). */
+    public static String name(javax.security.auth.x500.X500Principal principal) {
+        try {
+            return new X500Name(BCStyle.INSTANCE, X500Name.getInstance(principal.getEncoded()).getRDNs()).toString();
+        } catch (RuntimeException e) {
+            return principal.getName();
+        }
+    }
+
+    public static String subject(X509Certificate certificate) {
+        return name(certificate.getSubjectX500Principal());
+    }
+
+    public static String issuer(X509Certificate certificate) {
+        return name(certificate.getIssuerX500Principal());
     }
 
     public static boolean isCa(X509Certificate certificate) {

@@ -105,8 +105,7 @@ public final class CertificateImporter {
             CertificateInfo info = c.read(cert);
             KeyEntry key = parsed.keys().stream().filter(k -> k.certificate().equals(cert)).findFirst().orElse(null);
             if (key == null && chainCerts.contains(cert)) {
-                c.notes.add("kept " + info + " as chain of a key");
-                continue;
+                continue;  // listed as read; kept inside the key's PKCS#12 file
             }
             if (Certificates.isExpired(cert, now)) {
                 c.refuse(info, RefusalReason.EXPIRED, "notAfter " + info.notAfter());
@@ -138,7 +137,7 @@ public final class CertificateImporter {
         for (X509CRL crl : crls) {
             c.crlsRead++;
             if (store.containsCrl(crl)) {
-                c.notes.add("CRL of '" + crl.getIssuerX500Principal().getName() + "' already in the store");
+                c.notes.add("CRL of '" + Certificates.name(crl.getIssuerX500Principal()) + "' already in the store");
             } else {
                 store.addCrl(crl);
                 c.crlsImported++;

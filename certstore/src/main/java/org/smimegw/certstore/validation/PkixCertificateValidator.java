@@ -104,7 +104,7 @@ public final class PkixCertificateValidator implements CertificateValidator {
         List<ValidationFailure> distinct = failures.stream().distinct().toList();
         ValidationResult result = new ValidationResult(certificate, purpose, path, distinct, warnings);
         if (LOG.isDebugEnabled()) {
-            LOG.debug("validated '{}' serial {} sha256 {} for {}: {}", certificate.getSubjectX500Principal().getName(),
+            LOG.debug("validated '{}' serial {} sha256 {} for {}: {}", Certificates.subject(certificate),
                     certificate.getSerialNumber().toString(16), Certificates.sha256(certificate), purpose,
                     result.isValid() ? "valid" : distinct);
         }
@@ -139,8 +139,8 @@ public final class PkixCertificateValidator implements CertificateValidator {
             failures.add(new ValidationFailure(Reason.INVALID_SIGNATURE, String.join("; ", badSignatures)));
         }
         failures.add(new ValidationFailure(Reason.NO_PATH_TO_TRUST_ANCHOR, "no path from '"
-                + ee.getSubjectX500Principal().getName() + "' to a trusted root (issuer '"
-                + ee.getIssuerX500Principal().getName() + "')"));
+                + Certificates.subject(ee) + "' to a trusted root (issuer '"
+                + Certificates.issuer(ee) + "')"));
         return List.of();
     }
 
@@ -169,8 +169,8 @@ public final class PkixCertificateValidator implements CertificateValidator {
                 continue;
             }
             if (!idx.signedBy(last, candidate)) {
-                badSignatures.add("'" + last.getSubjectX500Principal().getName() + "' is not signed by the key of '"
-                        + candidate.getSubjectX500Principal().getName() + "' sha256 " + Certificates.sha256(candidate));
+                badSignatures.add("'" + Certificates.subject(last) + "' is not signed by the key of '"
+                        + Certificates.subject(candidate) + "' sha256 " + Certificates.sha256(candidate));
                 continue;
             }
             path.add(candidate);
@@ -231,7 +231,7 @@ public final class PkixCertificateValidator implements CertificateValidator {
 
     private static void checkValidity(List<X509Certificate> certs, Instant at, List<ValidationFailure> failures) {
         for (X509Certificate c : certs) {
-            String who = "'" + c.getSubjectX500Principal().getName() + "'";
+            String who = "'" + Certificates.subject(c) + "'";
             if (at.isBefore(c.getNotBefore().toInstant())) {
                 failures.add(new ValidationFailure(Reason.NOT_YET_VALID, who + " is valid from "
                         + c.getNotBefore().toInstant() + ", checked at " + at));
@@ -300,7 +300,7 @@ public final class PkixCertificateValidator implements CertificateValidator {
         int size = Certificates.keySize(key);
         boolean weak = (key instanceof RSAPublicKey || key instanceof DSAPublicKey) ? size < 2048
                 : key instanceof ECPublicKey && size < 256;
-        return weak ? "'" + c.getSubjectX500Principal().getName() + "' has a " + Certificates.keyDescription(key)
+        return weak ? "'" + Certificates.subject(c) + "' has a " + Certificates.keyDescription(key)
                       + "-bit key (minimum RSA/DSA 2048, EC 256)" : null;
     }
 

@@ -105,8 +105,8 @@ final class RevocationChecker {
         }
         return RevocationStatus.unknown(tried.isEmpty()
                 ? "no CRL in the store and no http CRL distribution point or OCSP responder for '"
-                  + cert.getSubjectX500Principal().getName() + "'"
-                : "'" + cert.getSubjectX500Principal().getName() + "': " + String.join("; ", tried));
+                  + Certificates.subject(cert) + "'"
+                : "'" + Certificates.subject(cert) + "': " + String.join("; ", tried));
     }
 
     /** Status from CRLs of {@code issuer}: null when none of them is signed by it and current at {@code at}. */
@@ -120,7 +120,7 @@ final class RevocationChecker {
             }
             X509CRLEntry entry = crl.getRevokedCertificate(cert.getSerialNumber());
             if (entry != null && !entry.getRevocationDate().toInstant().isAfter(at)) {
-                return RevocationStatus.revoked("'" + cert.getSubjectX500Principal().getName() + "' serial "
+                return RevocationStatus.revoked("'" + Certificates.subject(cert) + "' serial "
                         + cert.getSerialNumber().toString(16) + " revoked on " + entry.getRevocationDate().toInstant()
                         + (entry.getRevocationReason() == null ? "" : " (" + entry.getRevocationReason() + ")")
                         + " by " + source);
@@ -184,7 +184,7 @@ final class RevocationChecker {
             } else if (status instanceof RevokedStatus revoked) {
                 Instant when = revoked.getRevocationTime().toInstant();
                 result = when.isAfter(at) ? RevocationStatus.good("OCSP " + uri + " (revoked later, on " + when + ")")
-                        : RevocationStatus.revoked("'" + cert.getSubjectX500Principal().getName() + "' serial "
+                        : RevocationStatus.revoked("'" + Certificates.subject(cert) + "' serial "
                           + cert.getSerialNumber().toString(16) + " revoked on " + when + " by OCSP " + uri);
             } else {
                 result = RevocationStatus.unknown("OCSP " + uri + " does not know the certificate");

@@ -1,5 +1,6 @@
 package org.smimegw.gateway.cli.certs;
 
+import org.smimegw.certstore.Certificates;
 import java.security.cert.X509CRL;
 import java.util.EnumSet;
 import java.util.List;
@@ -40,7 +41,7 @@ final class ListCommand extends StoreCommand {
         int n = 0;
         for (StoredCertificate c : store().list()) {
             if (kinds.contains(c.kind())) {
-                t.row(label(c.kind()), c.certificate().getSubjectX500Principal().getName(),
+                t.row(label(c.kind()), Certificates.subject(c.certificate()),
                         String.join(",", c.addresses()), c.certificate().getSerialNumber().toString(16),
                         DATE.format(c.certificate().getNotAfter().toInstant()), c.fingerprint());
                 n++;
@@ -56,7 +57,7 @@ final class ListCommand extends StoreCommand {
                 out().println();
                 Table ct = new Table("CRL ISSUER", "THIS UPDATE", "NEXT UPDATE", "REVOKED ENTRIES");
                 for (X509CRL crl : crls) {
-                    ct.row(crl.getIssuerX500Principal().getName(), DATE.format(crl.getThisUpdate().toInstant()),
+                    ct.row(Certificates.name(crl.getIssuerX500Principal()), DATE.format(crl.getThisUpdate().toInstant()),
                             crl.getNextUpdate() == null ? "-" : DATE.format(crl.getNextUpdate().toInstant()),
                             crl.getRevokedCertificates() == null ? 0 : crl.getRevokedCertificates().size());
                 }

@@ -1,5 +1,6 @@
 package org.smimegw.gateway.cli.certs;
 
+import org.smimegw.certstore.Certificates;
 import org.smimegw.certstore.file.FileCertificateStore;
 import org.smimegw.certstore.file.StoredCertificate;
 
@@ -31,7 +32,7 @@ final class RemoveCommand extends StoreCommand {
         }
         for (StoredCertificate c : removed.certificates()) {
             out().printf("removed %s %s serial %s sha256 %s%n", ListCommand.label(c.kind()),
-                    c.certificate().getSubjectX500Principal().getName(), c.certificate().getSerialNumber().toString(16),
+                    Certificates.subject(c.certificate()), c.certificate().getSerialNumber().toString(16),
                     c.fingerprint());
         }
         for (String crl : removed.crls()) {

@@ -40,18 +40,18 @@ final class ShowCommand extends StoreCommand {
         Table t = new Table("USE", "SOURCE", "SUBJECT", "SERIAL", "VALID TO", "VERDICT", "SHA-256");
         for (PublishedCertificate p : encryption) {
             ValidationResult r = validator.validate(p.certificate(), p.chain(), Purpose.ENCRYPT, address, now);
-            t.row("encrypt-to", p.source(), p.certificate().getSubjectX500Principal().getName(),
+            t.row("encrypt-to", p.source(), Certificates.subject(p.certificate()),
                     p.certificate().getSerialNumber().toString(16), DATE.format(p.certificate().getNotAfter().toInstant()),
                     verdict(r), Certificates.sha256(p.certificate()));
         }
         signing.ifPresent(k -> t.row("sign", "key " + k.storage().name().toLowerCase(),
-                k.certificate().getSubjectX500Principal().getName(), k.certificate().getSerialNumber().toString(16),
+                Certificates.subject(k.certificate()), k.certificate().getSerialNumber().toString(16),
                 DATE.format(k.certificate().getNotAfter().toInstant()),
                 verdict(validator.validate(k.certificate(), k.chain(), Purpose.SIGN, address, now)),
                 Certificates.sha256(k.certificate())));
         for (UserKey k : decryption) {
             t.row("decrypt", "key " + k.storage().name().toLowerCase(),
-                    k.certificate().getSubjectX500Principal().getName(), k.certificate().getSerialNumber().toString(16),
+                    Certificates.subject(k.certificate()), k.certificate().getSerialNumber().toString(16),
                     DATE.format(k.certificate().getNotAfter().toInstant()),
                     verdict(validator.validate(k.certificate(), k.chain(), Purpose.ENCRYPT, address, now)),
                     Certificates.sha256(k.certificate()));

@@ -102,8 +102,8 @@ final class VerifyCommand extends StoreCommand {
 
     private void print(ValidationResult r, Instant when) {
         X509Certificate c = r.certificate();
-        out().printf("certificate: %s%n", c.getSubjectX500Principal().getName());
-        out().printf("  issuer:    %s%n", c.getIssuerX500Principal().getName());
+        out().printf("certificate: %s%n", Certificates.subject(c));
+        out().printf("  issuer:    %s%n", Certificates.issuer(c));
         out().printf("  serial:    %s%n", c.getSerialNumber().toString(16));
         out().printf("  validity:  %s .. %s%n", TIME.format(c.getNotBefore().toInstant()),
                 TIME.format(c.getNotAfter().toInstant()));
@@ -113,7 +113,7 @@ final class VerifyCommand extends StoreCommand {
         if (!r.path().isEmpty()) {
             out().println("  path:");
             for (int i = 0; i < r.path().size(); i++) {
-                out().printf("    %d. %s%s%n", i, r.path().get(i).getSubjectX500Principal().getName(),
+                out().printf("    %d. %s%s%n", i, Certificates.subject(r.path().get(i)),
                         i == r.path().size() - 1 ? "  (trust anchor)" : "");
             }
         }
