@@ -230,4 +230,24 @@ class CorpusVerdictsTest {
         assertThat(r.hasFailure(Reason.NO_PATH_TO_TRUST_ANCHOR)).isTrue();
         assertThat(r.path()).isEmpty();
     }
+
+    @Test
+    void rfc9216CaFilesImportAsRootsAndCrossCertificatesAsIntermediates(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        var store = new org.smimegw.certstore.file.FileCertificateStore(dir,
+                new org.smimegw.certstore.file.KeyPasswordSource("env:X", k -> "x", false, dir));
+        var importer = new org.smimegw.certstore.importer.CertificateImporter(store, parser, java.time.Clock.systemUTC());
+        for (String f : List.of("Sample_LAMPS_RSA_Certification_Authority.selfsigned.pem",
+                "Sample_LAMPS_Ed25519_Certification_Authority.selfsigned.pem",
+                "Sample_LAMPS_Ed25519_Certification_Authority.crosssigned.pem",
+                "Sample_LAMPS_RSA_Certification_Authority.crosssigned.pem", "alice@smime.example.sig.pem")) {
+            importer.importTrust(CORPUS.resolve(LAMPS + f));
+        }
+        assertThat(store.trust().roots()).hasSize(2);
+        assertThat(store.trust().intermediates()).hasSize(2);   // alice is refused: not a CA
+        PkixCertificateValidator v = new PkixCertificateValidator(store::trust, CertStoreConfig.Revocation.defaults()
+                .withMode(RevocationMode.OFF));
+        assertThat(v.validate(cert(LAMPS + "dana@smime.example.sig.pem"), List.of(), Purpose.SIGN,
+                "dana@smime.example", NOW).failures()).isEmpty();
+    }
 }
