@@ -49,7 +49,7 @@ public final class CertificateImporter {
             CertificateInfo info = c.read(cert);
             if (Certificates.isExpired(cert, now)) {
                 c.refuse(info, RefusalReason.EXPIRED, "notAfter " + info.notAfter());
-            } else if (!Certificates.isCa(cert)) {
+            } else if (!Certificates.isCa(cert) && !isV1Root(cert)) {
                 c.refuse(info, RefusalReason.NOT_A_CA, null);
             } else if (c.duplicate(info)) {
                 c.refuse(info, RefusalReason.DUPLICATE, null);
@@ -100,11 +100,16 @@ public final class CertificateImporter {
             keyCerts.add(k.certificate());
             chainCerts.addAll(k.chain());
         }
+        for (X509Certificate user : parsed.certificates()) {
+            if (!Certificates.isCa(user)) {   // a user certificate with its CA chain in the same file
+                chainCerts.addAll(CertificateFileParser.chainFor(user, parsed.certificates()));
+            }
+        }
         int keys = 0;
         for (X509Certificate cert : parsed.certificates()) {
             CertificateInfo info = c.read(cert);
             KeyEntry key = parsed.keys().stream().filter(k -> k.certificate().equals(cert)).findFirst().orElse(null);
-            if (key == null && chainCerts.contains(cert)) {
+            if (key == null && chainCerts.contains(cert) && Certificates.isCa(cert)) {
                 continue;  // listed as read; kept inside the key's PKCS#12 file
             }
             if (Certificates.isExpired(cert, now)) {
@@ -131,6 +136,11 @@ public final class CertificateImporter {
         c.keys = keys;
         importCrls(parsed.crls(), c);
         return c.report(file);
+    }
+
+    /** Old self-signed version 1 roots (no extensions at all) still sit in Windows root stores; RFC 5280 allows them as anchors. */
+    private static boolean isV1Root(X509Certificate cert) {
+        return cert.getVersion() == 1 && Certificates.isSelfIssued(cert);
     }
 
     private void importCrls(List<X509CRL> crls, Collector c) throws IOException {

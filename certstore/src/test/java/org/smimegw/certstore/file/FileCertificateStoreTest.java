@@ -150,6 +150,23 @@ class FileCertificateStoreTest {
     }
 
     @Test
+    void userCertificateWithItsChainInOnePemKeepsTheChain() throws Exception {
+        TestPki.Issued frank = PKI.issue("frank@example.com");
+        Path pem = TestPki.writePem(dir.resolve("frank.pem"), frank.certificate(), PKI.intermediate().certificate(),
+                PKI.rootCertificate());
+        ImportReport report = importer.importUser(pem, null, false);
+        assertThat(report.refused()).isEmpty();
+        assertThat(report.imported()).hasSize(1);
+        assertThat(store.lookup("frank@example.com")).singleElement().satisfies(p ->
+                assertThat(p.chain()).containsExactly(PKI.intermediate().certificate(), PKI.rootCertificate()));
+        assertThat(store.trust().roots()).isEmpty();   // never trusted through a user import
+        // a lone CA certificate in a user import is refused
+        ImportReport ca = importer.importUser(TestPki.writeDer(dir.resolve("ca.cer"), PKI.rootCertificate()), null, false);
+        assertThat(ca.refused()).singleElement().satisfies(r ->
+                assertThat(r.reason()).isEqualTo(RefusalReason.CA_IN_USER_IMPORT));
+    }
+
+    @Test
     void wrongPkcs12PasswordIsReportedAsSuch() throws Exception {
         Path p12 = TestPki.writePkcs12(PKI.issue("w@example.com"), dir.resolve("w.p12"), P12_PASSWORD);
         assertThatThrownBy(() -> importer.importUser(p12, "wrong".toCharArray(), false))

@@ -29,7 +29,7 @@ final class ImportReportPrinter {
                 String result = imported.containsKey(i.sha256()) ? "imported" : r != null ? "REFUSED" : "kept";
                 t.row(result, StoreCommand.type(i), i.subject(), i.issuer(), i.serial(),
                         StoreCommand.DATE.format(i.notBefore()), StoreCommand.DATE.format(i.notAfter()), i.sha256(),
-                        r == null ? (result.equals("kept") ? "chain of an imported key" : "")
+                        r == null ? (result.equals("kept") ? "chain of an imported certificate" : "")
                                 : r.reason().text() + (r.detail() == null ? "" : " (" + r.detail() + ")"));
             }
             t.print(out);
