@@ -65,6 +65,7 @@ public final class PkixCertificateValidator implements CertificateValidator {
     private final CertStoreConfig.Revocation revocation;
     private final RevocationChecker revocationChecker;
     private volatile TrustIndex index;
+    private final java.util.concurrent.atomic.AtomicInteger indexBuilds = new java.util.concurrent.atomic.AtomicInteger();
 
     /**
      * @param trust      the current trust collection, e.g. {@code store::trust} (asked on every call; an index is built
@@ -115,10 +116,21 @@ public final class PkixCertificateValidator implements CertificateValidator {
         TrustCollection current = trust.get();
         TrustIndex i = index;
         if (i == null || i.source != current) {
-            i = new TrustIndex(current);
-            index = i;
+            synchronized (indexBuilds) {
+                i = index;
+                if (i == null || i.source != current) {
+                    i = new TrustIndex(current);
+                    index = i;
+                    indexBuilds.incrementAndGet();
+                }
+            }
         }
         return i;
+    }
+
+    /** How often trust anchors and indexes were (re)built: once per trust snapshot. For tests and metrics. */
+    int indexBuilds() {
+        return indexBuilds.get();
     }
 
     // ------------------------------------------------------------------ path

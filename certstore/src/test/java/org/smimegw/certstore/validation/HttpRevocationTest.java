@@ -54,6 +54,7 @@ class HttpRevocationTest {
     private static final Instant NOW = Instant.now();
 
     private HttpServer server;
+    private java.util.concurrent.ExecutorService executor;
     private String base;
     private final AtomicInteger crlHits = new AtomicInteger();
     private final AtomicInteger ocspHits = new AtomicInteger();
@@ -92,7 +93,8 @@ class HttpRevocationTest {
                 respond(ex, 500, new byte[0], "text/plain");
             }
         });
-        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        executor = java.util.concurrent.Executors.newCachedThreadPool();
+        server.setExecutor(executor);
         server.start();
         base = "http://" + server.getAddress().getAddress().getHostAddress() + ":" + server.getAddress().getPort();
     }
@@ -101,6 +103,7 @@ class HttpRevocationTest {
     void stop() {
         release.countDown();
         server.stop(0);
+        executor.shutdownNow();
     }
 
     private static void respond(HttpExchange ex, int status, byte[] body, String type) throws IOException {

@@ -217,4 +217,33 @@ class PkixCertificateValidatorTest {
             throw new IllegalStateException(e);
         }
     }
+
+    @Test
+    void indexIsBuiltOncePerTrustSnapshotAndSharedByConcurrentCallers() throws Exception {
+        PkixCertificateValidator v = validator(RevocationMode.OFF);
+        List<TestPki.Issued> users = List.of(PKI.issue("c1@example.com"), PKI.issue("c2@example.com"),
+                PKI.user("c3@example.com").keyUsage(KeyUsage.keyEncipherment).issue());
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<List<Reason>>> futures = new java.util.ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                TestPki.Issued u = users.get(i % 3);
+                futures.add(pool.submit(() -> v.validate(u.certificate(), List.of(), Purpose.SIGN, null, NOW)
+                        .failures().stream().map(f -> f.reason()).toList()));
+            }
+            for (int i = 0; i < futures.size(); i++) {
+                List<Reason> reasons = futures.get(i).get(60, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(reasons).isEqualTo(i % 3 == 2 ? List.of(Reason.KEY_USAGE) : List.of());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(v.indexBuilds()).isEqualTo(1);
+        int before = v.indexBuilds();
+        v.validate(users.get(0).certificate(), List.of(), Purpose.SIGN, null, NOW);
+        assertThat(v.indexBuilds()).isEqualTo(before);
+        trust.set(new TrustCollection(List.of(PKI.rootCertificate()), List.of(), List.of()));
+        v.validate(users.get(0).certificate(), List.of(), Purpose.SIGN, null, NOW);
+        assertThat(v.indexBuilds()).isEqualTo(before + 1);
+    }
 }
