@@ -38,7 +38,7 @@ final class UnreadableContentSpool implements Spool {
     }
 
     @Override
-    public SpoolEntry store(SpoolArea area, Envelope envelope, SpoolContentWriter writer) throws SpoolException {
+    public SpoolEntry store(SpoolArea area, Envelope envelope, SpoolContentWriter writer) throws IOException {
         return spool.store(area, envelope, writer);
     }
 
