@@ -42,7 +42,8 @@ final class ConfigErrors {
     }
 
     /**
-     * A section's own validation message usually names its key already ("smtp.port: must be 0..65535"); then
+     * A section's own validation message usually names its key already ("smtp.port: must be 0..65535",
+     * "pipeline.workers must be at least 1"); then
      * it is used as it is, else prefixed with the section's key path.
      */
     private static String withKey(String where, String message) {
@@ -58,7 +59,7 @@ final class ConfigErrors {
      */
     static java.util.Optional<String> namedKey(String message) {
         java.util.regex.Matcher m = java.util.regex.Pattern
-                .compile("^([A-Za-z][A-Za-z0-9]*(?:\\.[A-Za-z][A-Za-z0-9]*|\\[\\d+\\])+):").matcher(message);
+                .compile("^([A-Za-z][A-Za-z0-9]*(?:\\.[A-Za-z][A-Za-z0-9]*|\\[\\d+\\])+)[: ]").matcher(message);
         if (!m.find()) {
             return java.util.Optional.empty();
         }

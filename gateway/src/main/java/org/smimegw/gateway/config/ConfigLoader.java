@@ -79,13 +79,21 @@ public final class ConfigLoader {
             throw new ConfigException(name, line, ConfigErrors.syntaxReason(e), e);
         }
         if (config == null) { // an empty file: all defaults
-            config = GatewayConfig.of(null, null, null, null, null, null, null, null, null, null);
+            config = GatewayConfig.defaults();
         }
-        config = config.withStateDir(baseDirectory.resolve(config.stateDir()).normalize());
+        config = config.resolvedAgainst(baseDirectory);
         List<ConfigProblem> problems = validator.validate(config);
         if (!problems.isEmpty()) {
-            ConfigProblem first = problems.get(0);
-            throw new ConfigException(name, locations.lineOf(first.pointer()), first.describe());
+            // report the first problem in file order; one about a key the file does not have comes last
+            ConfigProblem first = problems.stream()
+                    .min(java.util.Comparator.comparingInt(p -> {
+                        int exact = locations.lineIfKnown(p.pointer());
+                        return exact > 0 ? exact : Integer.MAX_VALUE;
+                    }))
+                    .orElseThrow();
+            boolean inFile = locations.lineIfKnown(first.pointer()) > 0;
+            throw new ConfigException(name, locations.lineOf(first.pointer()),
+                    first.describe() + (inFile ? "" : " (default value; set " + first.keyPath() + ")"));
         }
         return config;
     }

@@ -20,6 +20,17 @@ public class ConfigValidator {
         for (int i = 0; i < config.internalDomains().size(); i++) {
             hostName(problems, "/internalDomains/" + i, config.internalDomains().get(i));
         }
+        if (config.postmaster() == null || !config.postmaster().matches("[^@\\s]+@[^@\\s]+")) {
+            problems.add(new ConfigProblem("/postmaster", "'" + config.postmaster() + "' is not an e-mail address"));
+        }
+        var smtp = config.smtp();
+        address(problems, "/smtp/bind", smtp.bind());
+        if (smtp.hostname() != null) {
+            hostName(problems, "/smtp/hostname", smtp.hostname());
+        }
+        readableFile(problems, "/smtp/tls/certificate", smtp.tls().certificate());
+        readableFile(problems, "/smtp/tls/privateKey", smtp.tls().privateKey());
+        readableFile(problems, "/pipeline/config", config.pipeline().config());
         AdminConfig admin = config.admin();
         address(problems, "/admin/bind", admin.bind());
         port(problems, "/admin/port", admin.port());

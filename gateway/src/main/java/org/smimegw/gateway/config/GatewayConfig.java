@@ -9,25 +9,30 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 
+import org.smimegw.gateway.container.PipelineConfig;
+import org.smimegw.gateway.smtp.SmtpConfig;
+
 /**
  * The whole gateway configuration, read from {@code conf/gateway.yaml} by {@link ConfigLoader}. Every section may
  * be left out; it then takes its defaults.
  *
  * @param hostname        the gateway's own host name (SMTP greeting, Received headers, DSNs); default the
  *                        machine's host name
+ * @param postmaster      the postmaster address (mailet context, sender of notifications); default
+ *                        {@code postmaster@} the first internal domain, else the host name
  * @param internalDomains the domains whose users are "ours" ({@code MailetContext.isLocalServer}); default none
  * @param stateDir        directory for the spool and other state (default {@code var}, relative to the working
  *                        directory)
- * @param smtp            {@code smtp:} section (owned by the SMTP front end)
- * @param pipeline        {@code pipeline:} section (owned by the mailet container)
- * @param delivery        {@code delivery:} section (owned by delivery)
+ * @param smtp            {@code smtp:} section (SMTP front end)
+ * @param pipeline        {@code pipeline:} section (mailet container)
+ * @param delivery        {@code delivery:} section (delivery to the next hop)
  * @param admin           {@code admin:} section
  * @param embeddedMailbox {@code embeddedMailbox:} section
  * @param certstore       {@code certstore:} section, opaque here (owned by the certificate store)
  * @param policy          {@code policy:} section, opaque here (owned by the policy engine)
  */
-public record GatewayConfig(String hostname, List<String> internalDomains, Path stateDir, JsonNode smtp,
-                            JsonNode pipeline, JsonNode delivery, AdminConfig admin,
+public record GatewayConfig(String hostname, String postmaster, List<String> internalDomains, Path stateDir,
+                            SmtpConfig smtp, PipelineConfig pipeline, JsonNode delivery, AdminConfig admin,
                             EmbeddedMailboxConfig embeddedMailbox, JsonNode certstore, JsonNode policy) {
 
     public static final String DEFAULT_STATE_DIR = "var";
@@ -37,33 +42,57 @@ public record GatewayConfig(String hostname, List<String> internalDomains, Path 
     }
 
     @JsonCreator
-    public static GatewayConfig of(@JsonProperty("hostname") String hostname,
-                                   @JsonProperty("internalDomains") List<String> internalDomains,
-                                   @JsonProperty("stateDir") Path stateDir,
-                                   @JsonProperty("smtp") JsonNode smtp,
-                                   @JsonProperty("pipeline") JsonNode pipeline,
-                                   @JsonProperty("delivery") JsonNode delivery,
-                                   @JsonProperty("admin") AdminConfig admin,
-                                   @JsonProperty("embeddedMailbox") EmbeddedMailboxConfig embeddedMailbox,
-                                   @JsonProperty("certstore") JsonNode certstore,
-                                   @JsonProperty("policy") JsonNode policy) {
-        return new GatewayConfig(hostname == null ? HostNames.localHostName() : hostname,
-                internalDomains == null ? List.of() : internalDomains,
+    static GatewayConfig of(@JsonProperty("hostname") String hostname,
+                            @JsonProperty("postmaster") String postmaster,
+                            @JsonProperty("internalDomains") List<String> internalDomains,
+                            @JsonProperty("stateDir") Path stateDir,
+                            @JsonProperty("smtp") SmtpConfig smtp,
+                            @JsonProperty("pipeline") PipelineSection pipeline,
+                            @JsonProperty("delivery") JsonNode delivery,
+                            @JsonProperty("admin") AdminConfig admin,
+                            @JsonProperty("embeddedMailbox") EmbeddedMailboxConfig embeddedMailbox,
+                            @JsonProperty("certstore") JsonNode certstore,
+                            @JsonProperty("policy") JsonNode policy) {
+        String host = hostname == null ? HostNames.localHostName() : hostname;
+        List<String> domains = internalDomains == null ? List.of() : internalDomains;
+        return new GatewayConfig(host,
+                postmaster != null ? postmaster
+                        : "postmaster@" + (domains.isEmpty() ? host : domains.get(0).toLowerCase(Locale.ROOT)),
+                domains,
                 stateDir == null ? Path.of(DEFAULT_STATE_DIR) : stateDir,
-                orNull(smtp), orNull(pipeline), orNull(delivery),
+                smtp == null ? SmtpConfig.defaults() : smtp,
+                pipeline == null ? PipelineConfig.defaults() : pipeline.toPipelineConfig(),
+                orNull(delivery),
                 admin == null ? AdminConfig.defaults() : admin,
                 embeddedMailbox == null ? EmbeddedMailboxConfig.defaults() : embeddedMailbox,
                 orNull(certstore), orNull(policy));
+    }
+
+    /** Every section at its defaults (what an empty file gives). */
+    public static GatewayConfig defaults() {
+        return of(null, null, null, null, null, null, null, null, null, null, null);
     }
 
     private static JsonNode orNull(JsonNode node) {
         return node == null ? NullNode.getInstance() : node;
     }
 
-    /** This configuration with {@code stateDir} replaced (the loader resolves it against the base directory). */
-    public GatewayConfig withStateDir(Path newStateDir) {
-        return new GatewayConfig(hostname, internalDomains, newStateDir, smtp, pipeline, delivery, admin,
-                embeddedMailbox, certstore, policy);
+    /**
+     * This configuration with its default relative paths (state directory, mailet container file) resolved
+     * against {@code base}; paths written in the file are resolved while reading it.
+     */
+    public GatewayConfig resolvedAgainst(Path base) {
+        PipelineConfig p = pipeline;
+        return new GatewayConfig(hostname, postmaster, internalDomains, base.resolve(stateDir).normalize(), smtp,
+                new PipelineConfig(base.resolve(p.config()).normalize(), p.workers(), p.maxFailures(),
+                        p.retryDelaySeconds()),
+                delivery, admin, embeddedMailbox, certstore, policy);
+    }
+
+    /** This configuration with another SMTP section (e.g. a test's port 0). */
+    public GatewayConfig withSmtp(SmtpConfig newSmtp) {
+        return new GatewayConfig(hostname, postmaster, internalDomains, stateDir, newSmtp, pipeline, delivery,
+                admin, embeddedMailbox, certstore, policy);
     }
 
     /** True when {@code domain} is one of {@link #internalDomains()} (case-insensitive). */

@@ -13,6 +13,12 @@ class ConfigLoaderTest {
     @TempDir
     Path dir;
 
+    @org.junit.jupiter.api.BeforeEach
+    void defaultPipelineFile() throws Exception {
+        Files.createDirectories(dir.resolve("conf"));
+        Files.writeString(dir.resolve("conf/mailetcontainer.xml"), "<mailetcontainer/>");
+    }
+
     private ConfigException failure(String yaml) throws Exception {
         Path file = dir.resolve("gateway.yaml");
         Files.writeString(file, yaml);
@@ -35,13 +41,19 @@ class ConfigLoaderTest {
         assertThat(config.internalDomains()).isEmpty();
         assertThat(config.hostname()).isNotBlank();
         assertThat(config.certstore().isNull()).isTrue();
+        assertThat(config.smtp().port()).isEqualTo(2525);
+        assertThat(config.pipeline().config()).isEqualTo(dir.resolve("conf/mailetcontainer.xml"));
+        assertThat(config.postmaster()).isEqualTo("postmaster@" + config.hostname());
     }
 
     @Test
     void readsValuesAndResolvesRelativePaths() throws Exception {
         Path file = dir.resolve("gateway.yaml");
+        Files.writeString(dir.resolve("pipeline.xml"), "<mailetcontainer/>");
         Files.writeString(file, """
                 hostname: gw.example.com
+                pipeline:
+                  config: pipeline.xml
                 internalDomains: [Example.COM, example.org]
                 stateDir: state/here
                 admin:
@@ -65,6 +77,8 @@ class ConfigLoaderTest {
         assertThat(config.admin().bind()).isEqualTo("127.0.0.1");
         assertThat(config.embeddedMailbox().enabled()).isTrue();
         assertThat(config.policy().get("anything").asText()).isEqualTo("goes");
+        assertThat(config.pipeline().config()).isEqualTo(dir.resolve("pipeline.xml"));
+        assertThat(config.postmaster()).isEqualTo("postmaster@example.com");
     }
 
     @Test
@@ -174,6 +188,58 @@ class ConfigLoaderTest {
         ConfigException e = failure("hostname: h\nstateDir: afile\n");
         assertThat(e.line()).isEqualTo(2);
         assertThat(e.reason()).contains("stateDir").contains("not a directory");
+    }
+
+    @Test
+    void smtpSectionErrorsPointAtTheirKey() throws Exception {
+        ConfigException e = failure("""
+                hostname: gw.example.com
+                smtp:
+                  bind: 127.0.0.1
+                  port: 123456
+                """);
+        assertThat(e.line()).isEqualTo(4);
+        assertThat(e.reason()).isEqualTo("smtp.port: must be 0..65535, is 123456");
+
+        ConfigException cidr = failure("""
+                smtp:
+                  mynetworks:
+                    - 10.0.0.0/8
+                    - 10.0.0.0/40
+                """);
+        assertThat(cidr.line()).isEqualTo(2);
+        assertThat(cidr.reason()).contains("smtp.mynetworks").contains("10.0.0.0/40");
+    }
+
+    @Test
+    void pipelineDefaultsAndErrors() throws Exception {
+        Path file = dir.resolve("gateway.yaml");
+        Files.writeString(file, "pipeline:\n  workers: 2\n");
+        GatewayConfig config = new ConfigLoader(dir).load(file);
+        assertThat(config.pipeline().config()).isEqualTo(dir.resolve("conf/mailetcontainer.xml"));
+        assertThat(config.pipeline().workers()).isEqualTo(2);
+        assertThat(config.pipeline().maxFailures()).isEqualTo(5);
+
+        ConfigException workers = failure("hostname: h\npipeline:\n  config: conf/mailetcontainer.xml\n  workers: 0\n");
+        assertThat(workers.line()).isEqualTo(4);
+        assertThat(workers.reason()).contains("pipeline.workers must be at least 1");
+
+        ConfigException missing = failure("pipeline:\n  config: conf/nope.xml\n");
+        assertThat(missing.line()).isEqualTo(2);
+        assertThat(missing.reason()).isEqualTo("pipeline.config: file " + dir.resolve("conf/nope.xml") + " does not exist");
+    }
+
+    @Test
+    void tlsFilesMustBeReadable() throws Exception {
+        Files.writeString(dir.resolve("cert.pem"), "x");
+        ConfigException e = failure("""
+                smtp:
+                  tls:
+                    certificate: cert.pem
+                    privateKey: key.pem
+                """);
+        assertThat(e.line()).isEqualTo(4);
+        assertThat(e.reason()).startsWith("smtp.tls.privateKey: file ").endsWith("key.pem does not exist");
     }
 
     @Test
