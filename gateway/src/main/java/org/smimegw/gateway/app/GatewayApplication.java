@@ -1,16 +1,25 @@
 package org.smimegw.gateway.app;
 
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 
+import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.jmx.JmxReporter;
+import org.apache.james.core.Domain;
+import org.apache.james.core.MailAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,12 +27,34 @@ import org.smimegw.gateway.admin.AdminServer;
 import org.smimegw.gateway.admin.HealthReport;
 import org.smimegw.gateway.admin.PrometheusMetrics;
 import org.smimegw.gateway.config.GatewayConfig;
+import org.smimegw.gateway.container.ContainerConfigException;
+import org.smimegw.gateway.container.GatewayMailetContext;
+import org.smimegw.gateway.container.MailetContainer;
+import org.smimegw.gateway.container.MailetContainerLoader;
+import org.smimegw.gateway.container.PipelineRunner;
+import org.smimegw.gateway.container.ServiceRegistry;
+import org.smimegw.gateway.delivery.DeliveryConfig;
+import org.smimegw.gateway.delivery.DeliveryQueue;
+import org.smimegw.gateway.delivery.DeliveryService;
+import org.smimegw.gateway.delivery.DsnFactory;
+import org.smimegw.gateway.delivery.SpoolDeliveryQueue;
+import org.smimegw.gateway.smtp.RecipientPolicyCheck;
+import org.smimegw.gateway.smtp.SmtpConfig;
+import org.smimegw.gateway.smtp.SmtpFrontEnd;
+import org.smimegw.gateway.spool.FileSpool;
+import org.smimegw.gateway.spool.Spool;
+import org.smimegw.gateway.spool.SpoolArea;
+import org.smimegw.gateway.spool.SpoolEntry;
 
 /**
- * Builds the whole gateway from a {@link GatewayConfig} and runs it. Start order: metrics (JMX) → embedded mailbox
- * (the next hop) → spool → delivery → pipeline → admin → SMTP front end, so that mail is accepted only once
- * everything behind the front end runs. Stop is the reverse: the front end stops accepting first, then the pipeline
- * and delivery finish the mail in hand; anything not finished stays in the spool and resumes on the next start.
+ * Builds the whole gateway from a {@link GatewayConfig} and runs it; it only wires, the work is in the components.
+ *
+ * <p>{@link #start()} first builds what can be refused (spool directories, the mailet container from
+ * {@code mailetcontainer.xml}), so a bad pipeline stops the start before anything listens. Then it starts, in
+ * order: JMX → embedded mailbox (the next hop) → delivery → pipeline → admin endpoint → SMTP front end, so mail
+ * is accepted only once everything behind the front end runs. {@link #stop()} is the reverse: the front end stops
+ * accepting first, the pipeline and delivery finish the mail in hand (what is not finished stays in the spool and
+ * resumes on the next start), then the rest.
  */
 public final class GatewayApplication implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GatewayApplication.class);
@@ -32,8 +63,16 @@ public final class GatewayApplication implements AutoCloseable {
     private final Clock clock;
     private final MetricRegistry metrics;
     private final List<Reloadable> reloadables = new ArrayList<>();
+    private final List<RecipientPolicyCheck> recipientChecks = new ArrayList<>();
+    private final Map<Class<?>, Object> extraServices = new LinkedHashMap<>();
     private final List<Component> started = new ArrayList<>();
+    private final AtomicReference<MailetContainer> container = new AtomicReference<>();
+
+    private FileSpool spool;
     private EmbeddedMailbox embeddedMailbox;
+    private DeliveryService delivery;
+    private PipelineRunner pipeline;
+    private SmtpFrontEnd smtp;
     private AdminServer adminServer;
     private JmxReporter jmxReporter;
     private boolean running;
@@ -53,12 +92,28 @@ public final class GatewayApplication implements AutoCloseable {
         reloadables.add(reloadable);
     }
 
-    /** Starts every component in order; on failure stops what was started and throws. */
+    /** Adds a recipient check the SMTP front end runs at RCPT after relay control (call before start). */
+    public synchronized void addRecipientCheck(RecipientPolicyCheck check) {
+        recipientChecks.add(check);
+    }
+
+    /** Offers a service to mailets' {@code @Inject} constructors (e.g. the certificate store; before start). */
+    public synchronized <T> void addService(Class<T> type, T instance) {
+        extraServices.put(type, instance);
+    }
+
+    /** Builds and starts every component in order; on failure stops what was started and throws. */
     public synchronized void start() throws StartupException {
         if (running) {
             throw new IllegalStateException("already started");
         }
-        List<Component> components = components();
+        List<Component> components;
+        try {
+            components = build();
+        } catch (StartupException e) {
+            destroyContainer();
+            throw e;
+        }
         for (Component component : components) {
             try {
                 component.start();
@@ -66,13 +121,68 @@ public final class GatewayApplication implements AutoCloseable {
                 log.debug("started {}", component.name());
             } catch (Exception e) {
                 stopStarted();
+                destroyContainer();
                 throw new StartupException(component.name() + ": " + describe(e), e);
             }
         }
         running = true;
+        log.info("gateway started: {}", describeEndpoints());
     }
 
-    private List<Component> components() {
+    private List<Component> build() throws StartupException {
+        Path stateDir = config.stateDir();
+        try {
+            Files.createDirectories(stateDir);
+            spool = new FileSpool(stateDir.resolve("spool"), clock, metrics);
+        } catch (Exception e) {
+            throw new StartupException("spool: cannot open " + stateDir.resolve("spool") + ": " + describe(e), e);
+        }
+        if (config.embeddedMailbox().enabled()) {
+            embeddedMailbox = new EmbeddedMailbox(config.embeddedMailbox());
+        }
+        AtomicBoolean deliveryRunning = new AtomicBoolean();
+        // delivery's configuration is completed when the embedded mailbox has bound its port (see start order)
+        AtomicReference<PipelineRunner> runner = new AtomicReference<>();
+        DsnFactory dsnFactory = new DsnFactory(clock);
+        String reportingMta = config.delivery().heloName() != null ? config.delivery().heloName() : config.hostname();
+        SpoolDeliveryQueue deliveryQueue = new SpoolDeliveryQueue(spool, clock, entry -> {
+            DeliveryService service = delivery;
+            if (service != null) {
+                service.submit(entry);
+            }
+        });
+        MailAddress postmaster;
+        try {
+            postmaster = new MailAddress(config.postmaster());
+        } catch (Exception e) {
+            throw new StartupException("postmaster: '" + config.postmaster() + "' is not an e-mail address", e);
+        }
+        java.util.function.Consumer<SpoolEntry> toPipeline = entry -> {
+            PipelineRunner r = runner.get();
+            if (r != null) {
+                r.accept(entry);
+            }
+        };
+        Set<Domain> domains = config.internalDomains().stream().map(Domain::of).collect(Collectors.toSet());
+        GatewayMailetContext context = new GatewayMailetContext(domains, postmaster, spool,
+                new DsnMailBouncer(spool, dsnFactory, reportingMta, clock, toPipeline), toPipeline, clock);
+        ServiceRegistry services = ServiceRegistry.empty()
+                .with(Spool.class, spool)
+                .with(DeliveryQueue.class, deliveryQueue)
+                .with(Clock.class, clock)
+                .with(GatewayConfig.class, config);
+        for (Map.Entry<Class<?>, Object> service : extraServices.entrySet()) {
+            services = with(services, service.getKey(), service.getValue());
+        }
+        try {
+            container.set(new MailetContainerLoader(context, services, metrics).load(config.pipeline().config()));
+        } catch (ContainerConfigException e) {
+            throw new StartupException(e.getMessage(), e);
+        }
+        pipeline = new PipelineRunner(config.pipeline(), spool, container::get, metrics, clock,
+                stateDir.resolve("scratch"));
+        runner.set(pipeline);
+
         List<Component> components = new ArrayList<>();
         if (config.admin().jmx()) {
             components.add(Component.of("jmx", () -> {
@@ -81,18 +191,81 @@ public final class GatewayApplication implements AutoCloseable {
                 jmxReporter.start();
             }, () -> jmxReporter.close(), () -> jmxReporter != null));
         }
-        if (config.embeddedMailbox().enabled()) {
-            embeddedMailbox = new EmbeddedMailbox(config.embeddedMailbox());
+        if (embeddedMailbox != null) {
             components.add(Component.of("embeddedMailbox", embeddedMailbox::start, embeddedMailbox::close,
                     embeddedMailbox::isRunning));
         }
-        // TODO(wiring): spool, delivery, pipeline, smtp once their components are on main
+        components.add(Component.of("delivery", () -> {
+            delivery = new DeliveryService(deliveryConfig(reportingMta), spool, dsnFactory, metrics, clock,
+                    System::getenv, toPipeline);
+            delivery.start();
+            deliveryRunning.set(true);
+        }, () -> {
+            deliveryRunning.set(false);
+            delivery.close();
+        }, deliveryRunning::get));
+        AtomicBoolean pipelineRunning = new AtomicBoolean();
+        components.add(Component.of("pipeline", () -> {
+            pipeline.start();
+            pipelineRunning.set(true);
+        }, () -> {
+            pipelineRunning.set(false);
+            pipeline.close();
+            destroyContainer();
+        }, pipelineRunning::get));
         if (config.admin().enabled()) {
             adminServer = new AdminServer(new InetSocketAddress(config.admin().bind(), config.admin().port()),
                     new PrometheusMetrics(metrics), this::health, this::reload);
-            components.add(Component.of("admin", adminServer::start, adminServer::close, () -> running));
+            AtomicBoolean adminRunning = new AtomicBoolean();
+            components.add(Component.of("admin", () -> {
+                adminServer.start();
+                adminRunning.set(true);
+            }, () -> {
+                adminRunning.set(false);
+                adminServer.close();
+            }, adminRunning::get));
         }
+        smtp = new SmtpFrontEnd(smtpConfig(), stateDir, spool, clock, metrics, toPipeline, recipientChecks);
+        AtomicBoolean smtpRunning = new AtomicBoolean();
+        components.add(Component.of("smtp", () -> {
+            smtp.start();
+            smtpRunning.set(true);
+        }, () -> {
+            smtpRunning.set(false);
+            smtp.stop();
+        }, smtpRunning::get));
         return components;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> ServiceRegistry with(ServiceRegistry services, Class<T> type, Object instance) {
+        return services.with(type, (T) instance);
+    }
+
+    /** The smtp section, with the top-level host name when it names none. */
+    private SmtpConfig smtpConfig() {
+        SmtpConfig s = config.smtp();
+        if (s.hostname() != null) {
+            return s;
+        }
+        return new SmtpConfig(s.bind(), s.port(), config.hostname(), s.maxMessageSize(), s.maxRecipients(),
+                s.maxConnections(), s.idleTimeoutSeconds(), s.dataTimeoutSeconds(), s.maxLineLength(),
+                s.mynetworks(), s.relayDomains(), s.tls(), s.auth());
+    }
+
+    /**
+     * The delivery section, completed: without a smarthost and with the embedded mailbox enabled, the smarthost is
+     * the embedded mailbox (its port is known once it listens); the EHLO name defaults to the gateway's host name.
+     */
+    private DeliveryConfig deliveryConfig(String heloName) {
+        DeliveryConfig d = config.delivery();
+        DeliveryConfig.Route smarthost = d.smarthost();
+        if (smarthost == null && embeddedMailbox != null) {
+            InetSocketAddress next = embeddedMailbox.smtpAddress();
+            smarthost = DeliveryConfig.Route.of(next.getHostString(), next.getPort(), DeliveryConfig.StartTls.OFF);
+        }
+        return new DeliveryConfig(smarthost, d.routes(), d.maxConnections(), d.connectTimeoutSeconds(),
+                d.timeoutSeconds(), d.retry(), heloName);
     }
 
     /** Component states and queue sizes for {@code /health}. */
@@ -105,8 +278,25 @@ public final class GatewayApplication implements AutoCloseable {
         for (Component component : current) {
             states.put(component.name(), component.isRunning());
         }
+        if (current.isEmpty()) {
+            states.put("gateway", false);
+        }
         Map<String, Long> queues = new LinkedHashMap<>();
+        for (SpoolArea area : SpoolArea.values()) {
+            gaugeValue("spool." + area.directoryName() + ".size")
+                    .ifPresent(size -> queues.put(area.directoryName(), size));
+        }
+        gaugeValue("delivery.queue.size").ifPresent(size -> queues.put("delivery", size));
+        gaugeValue("pipeline.queued").ifPresent(size -> queues.put("pipeline", size));
         return new HealthReport(states, queues);
+    }
+
+    private Optional<Long> gaugeValue(String name) {
+        Gauge<?> gauge = metrics.getGauges().get(name);
+        if (gauge == null || !(gauge.getValue() instanceof Number n)) {
+            return Optional.empty();
+        }
+        return Optional.of(n.longValue());
     }
 
     private String reload() throws Exception {
@@ -126,7 +316,11 @@ public final class GatewayApplication implements AutoCloseable {
 
     /** Stops gracefully, in reverse start order. Idempotent. */
     public synchronized void stop() {
+        if (!started.isEmpty()) {
+            log.info("gateway stopping");
+        }
         stopStarted();
+        destroyContainer();
         running = false;
     }
 
@@ -140,6 +334,13 @@ public final class GatewayApplication implements AutoCloseable {
             }
         }
         started.clear();
+    }
+
+    private void destroyContainer() {
+        MailetContainer current = container.getAndSet(null);
+        if (current != null) {
+            current.destroy();
+        }
     }
 
     @Override
@@ -159,16 +360,25 @@ public final class GatewayApplication implements AutoCloseable {
         return metrics;
     }
 
-    public Clock clock() {
-        return clock;
+    /** The spool (after start). */
+    public synchronized Spool spool() {
+        return spool;
     }
 
-    /** The admin endpoint's bound address, when enabled and started. */
+    /** Where the SMTP front end listens (the real port when 0 was configured). */
+    public synchronized InetSocketAddress smtpAddress() {
+        if (!running) {
+            throw new IllegalStateException("not running");
+        }
+        return new InetSocketAddress(config.smtp().bind(), smtp.port());
+    }
+
+    /** The admin endpoint's bound address, when enabled and running. */
     public synchronized Optional<InetSocketAddress> adminAddress() {
         return adminServer == null || !running ? Optional.empty() : Optional.of(adminServer.address());
     }
 
-    /** The embedded mailbox, when enabled and started. */
+    /** The embedded mailbox, when enabled and running. */
     public synchronized Optional<EmbeddedMailbox> embeddedMailbox() {
         return embeddedMailbox == null || !running ? Optional.empty() : Optional.of(embeddedMailbox);
     }
@@ -176,9 +386,18 @@ public final class GatewayApplication implements AutoCloseable {
     /** One line for the admin: where everything listens. */
     public synchronized String describeEndpoints() {
         List<String> parts = new ArrayList<>();
+        if (running) {
+            parts.add("smtp " + hostPort(smtpAddress()));
+        }
         adminAddress().ifPresent(a -> parts.add("admin http://" + hostPort(a)));
-        embeddedMailbox().ifPresent(m -> parts.add("next hop embedded mailbox smtp " + hostPort(m.smtpAddress())
-                + ", imap " + hostPort(m.imapAddress())));
+        Optional<EmbeddedMailbox> mailbox = embeddedMailbox();
+        if (mailbox.isPresent()) {
+            parts.add("next hop embedded mailbox smtp " + hostPort(mailbox.get().smtpAddress())
+                    + ", imap " + hostPort(mailbox.get().imapAddress()));
+        } else if (config.delivery().smarthost() != null) {
+            parts.add("smarthost " + config.delivery().smarthost().hostAndPort());
+        }
+        parts.add("spool " + config.stateDir().resolve("spool"));
         return String.join(", ", parts);
     }
 

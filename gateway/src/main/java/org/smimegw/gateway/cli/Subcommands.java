@@ -14,7 +14,7 @@ public final class Subcommands {
     public static final List<Class<?>> ALL = List.of(
             RunCommand.class,
             SendCommand.class,
-            // TODO(merge): HashPasswordCommand.class once smtp.PasswordHasher is on main
+            HashPasswordCommand.class,
             ReloadCommand.class
             // certs, policy, quarantine: added by their owners
     );

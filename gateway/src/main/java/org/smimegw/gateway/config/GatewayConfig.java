@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 
 import org.smimegw.gateway.container.PipelineConfig;
+import org.smimegw.gateway.delivery.DeliveryConfig;
 import org.smimegw.gateway.smtp.SmtpConfig;
 
 /**
@@ -25,14 +26,15 @@ import org.smimegw.gateway.smtp.SmtpConfig;
  *                        directory)
  * @param smtp            {@code smtp:} section (SMTP front end)
  * @param pipeline        {@code pipeline:} section (mailet container)
- * @param delivery        {@code delivery:} section (delivery to the next hop)
+ * @param delivery        {@code delivery:} section (delivery to the next hop); without a smarthost and with the
+ *                        embedded mailbox enabled, the application delivers to the embedded mailbox
  * @param admin           {@code admin:} section
  * @param embeddedMailbox {@code embeddedMailbox:} section
  * @param certstore       {@code certstore:} section, opaque here (owned by the certificate store)
  * @param policy          {@code policy:} section, opaque here (owned by the policy engine)
  */
 public record GatewayConfig(String hostname, String postmaster, List<String> internalDomains, Path stateDir,
-                            SmtpConfig smtp, PipelineConfig pipeline, JsonNode delivery, AdminConfig admin,
+                            SmtpConfig smtp, PipelineConfig pipeline, DeliveryConfig delivery, AdminConfig admin,
                             EmbeddedMailboxConfig embeddedMailbox, JsonNode certstore, JsonNode policy) {
 
     public static final String DEFAULT_STATE_DIR = "var";
@@ -48,7 +50,7 @@ public record GatewayConfig(String hostname, String postmaster, List<String> int
                             @JsonProperty("stateDir") Path stateDir,
                             @JsonProperty("smtp") SmtpConfig smtp,
                             @JsonProperty("pipeline") PipelineSection pipeline,
-                            @JsonProperty("delivery") JsonNode delivery,
+                            @JsonProperty("delivery") DeliveryConfig delivery,
                             @JsonProperty("admin") AdminConfig admin,
                             @JsonProperty("embeddedMailbox") EmbeddedMailboxConfig embeddedMailbox,
                             @JsonProperty("certstore") JsonNode certstore,
@@ -62,7 +64,7 @@ public record GatewayConfig(String hostname, String postmaster, List<String> int
                 stateDir == null ? Path.of(DEFAULT_STATE_DIR) : stateDir,
                 smtp == null ? SmtpConfig.defaults() : smtp,
                 pipeline == null ? PipelineConfig.defaults() : pipeline.toPipelineConfig(),
-                orNull(delivery),
+                delivery == null ? new DeliveryConfig(null, null, null, null, null, null, null) : delivery,
                 admin == null ? AdminConfig.defaults() : admin,
                 embeddedMailbox == null ? EmbeddedMailboxConfig.defaults() : embeddedMailbox,
                 orNull(certstore), orNull(policy));
