@@ -97,6 +97,17 @@ public record GatewayConfig(String hostname, String postmaster, List<String> int
                 admin, embeddedMailbox, certstore, policy);
     }
 
+    /**
+     * This configuration listening on free ports everywhere (SMTP, admin, embedded mailbox) and keeping its state
+     * in {@code newStateDir}: for tests and trial runs beside a running gateway.
+     */
+    public GatewayConfig withEphemeralPorts(Path newStateDir) {
+        EmbeddedMailboxConfig m = embeddedMailbox;
+        return new GatewayConfig(hostname, postmaster, internalDomains, newStateDir, smtp.withPort(0), pipeline,
+                delivery, new AdminConfig(admin.enabled(), admin.bind(), 0, admin.jmx(), admin.jmxDomain()),
+                new EmbeddedMailboxConfig(m.enabled(), m.bind(), 0, 0), certstore, policy);
+    }
+
     /** True when {@code domain} is one of {@link #internalDomains()} (case-insensitive). */
     public boolean isInternalDomain(String domain) {
         return domain != null && internalDomains.contains(domain.toLowerCase(Locale.ROOT));
