@@ -169,6 +169,21 @@ class Pkcs11KeySourceTest {
     }
 
     @Test
+    void reloadsOnTheConfiguredIntervalWithoutBeingAsked(SoftHsmToken token) throws Exception {
+        try (Pkcs11KeySource periodic = new Pkcs11KeySource(token.config().withReloadIntervalSeconds(1))) {
+            assertThat(periodic.signingKey("grace@example.com")).isEmpty();
+            new TokenEnroller(source).enroll("grace", TokenEnroller.KeyAlgorithm.RSA_2048,
+                    kp -> pki.user("grace@example.com").keyPair(kp).issue().fullChain());
+            // generous: the point is that it happens at all without reload()
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+            while (periodic.signingKey("grace@example.com").isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(periodic.signingKey("grace@example.com")).isPresent();
+        }
+    }
+
+    @Test
     void wrongPinIsAClearError(SoftHsmToken token, @TempDir Path dir) throws Exception {
         Path wrong = Files.writeString(dir.resolve("pin"), "9999\n");
         // PKCS#11 login belongs to the process: while any session of this JVM is logged in, C_Login does not check
