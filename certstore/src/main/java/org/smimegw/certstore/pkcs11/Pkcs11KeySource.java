@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.Key;
 import java.security.KeyStore;
-import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.Provider;
 import java.security.ProviderException;
@@ -14,14 +13,12 @@ import java.security.Security;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -32,6 +29,9 @@ import javax.security.auth.login.FailedLoginException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.smimegw.certstore.Certificates;
+import org.smimegw.certstore.KeySelection;
+import org.smimegw.certstore.KeySource;
 import org.smimegw.certstore.KeyStorage;
 import org.smimegw.certstore.UserKey;
 import org.smimegw.certstore.ldap.SecretReferences;
@@ -50,7 +50,7 @@ import org.smimegw.certstore.ldap.SecretReferences;
  * <p>The key list is read at construction, on {@link #reload()} and every {@code reloadIntervalSeconds}; a failed
  * periodic reload keeps the previous list and logs why. Safe for concurrent use.
  */
-public final class Pkcs11KeySource implements AutoCloseable {
+public final class Pkcs11KeySource implements KeySource, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Pkcs11KeySource.class);
 
@@ -62,18 +62,6 @@ public final class Pkcs11KeySource implements AutoCloseable {
             }
             """;
 
-    /** A key found in the token with what its certificate allows. */
-    private record Entry(String alias, UserKey key, boolean signing, boolean decryption) {
-        Instant notBefore() {
-            return key.certificate().getNotBefore().toInstant();
-        }
-
-        boolean validAt(Instant now) {
-            return !now.isBefore(key.certificate().getNotBefore().toInstant())
-                    && !now.isAfter(key.certificate().getNotAfter().toInstant());
-        }
-    }
-
     private final Pkcs11Config config;
     private final SecretReferences secrets;
     private final Clock clock;
@@ -81,7 +69,7 @@ public final class Pkcs11KeySource implements AutoCloseable {
     private final String tokenName;
     private final Object reloadLock = new Object();
     private final ScheduledExecutorService reloader;
-    private volatile Map<String, List<Entry>> index = Map.of();
+    private volatile Map<String, List<UserKey>> index = Map.of();
     private volatile KeyStore keyStore;
     private volatile boolean closed;
 
@@ -137,27 +125,36 @@ public final class Pkcs11KeySource implements AutoCloseable {
         return config;
     }
 
-    /** The newest currently valid key whose certificate allows signing for {@code address}; empty when none. */
-    public Optional<UserKey> signingKey(String address) {
-        Instant now = clock.instant();
-        return entries(address).stream()
-                .filter(e -> e.signing() && e.validAt(now))
-                .max(Comparator.comparing(Entry::notBefore))
-                .map(Entry::key);
+    /** {@code pkcs11:<name>}. */
+    @Override
+    public String name() {
+        return "pkcs11:" + config.name();
+    }
+
+    /** Every key in the token for {@code address} (case-insensitive), whatever its key usage and validity. */
+    @Override
+    public List<UserKey> keys(String address) {
+        if (address == null) {
+            return List.of();
+        }
+        return index.getOrDefault(address.trim().toLowerCase(Locale.ROOT), List.of());
     }
 
     /**
-     * Every key whose certificate allows decryption (key encipherment or key agreement) for {@code address}:
-     * currently valid ones first, newest first within each group; expired ones are kept for old mail.
+     * The newest currently valid key whose certificate allows signing (digitalSignature or nonRepudiation) for
+     * {@code address}; empty when none. Same rules as {@link KeySelection#signingKey}.
+     */
+    public Optional<UserKey> signingKey(String address) {
+        return KeySelection.signingKey(keys(address), clock.instant());
+    }
+
+    /**
+     * Every key whose certificate allows decryption (keyEncipherment or keyAgreement) for {@code address}:
+     * currently valid ones first, newest first; expired ones are kept for old mail. Same rules as
+     * {@link KeySelection#decryptionKeys}.
      */
     public List<UserKey> decryptionKeys(String address) {
-        Instant now = clock.instant();
-        return entries(address).stream()
-                .filter(Entry::decryption)
-                .sorted(Comparator.comparing((Entry e) -> !e.validAt(now))
-                        .thenComparing(Entry::notBefore, Comparator.reverseOrder()))
-                .map(Entry::key)
-                .toList();
+        return KeySelection.decryptionKeys(keys(address), clock.instant());
     }
 
     /** Addresses with at least one key in the token, sorted. */
@@ -198,13 +195,6 @@ public final class Pkcs11KeySource implements AutoCloseable {
         return tokenName;
     }
 
-    private List<Entry> entries(String address) {
-        if (address == null) {
-            return List.of();
-        }
-        return index.getOrDefault(CertificateAddresses.normalize(address), List.of());
-    }
-
     private void periodicReload() {
         try {
             reloadNow(false);
@@ -220,11 +210,11 @@ public final class Pkcs11KeySource implements AutoCloseable {
                 throw new IllegalStateException("the PKCS#11 key source for " + tokenName + " is closed");
             }
             KeyStore ks = login();
-            Map<String, List<Entry>> fresh = readEntries(ks);
+            Map<String, List<UserKey>> fresh = readEntries(ks);
             keyStore = ks;
             index = fresh;
             LOG.info("{} PKCS#11 {}: {} key(s) for {} address(es)", first ? "opened" : "reloaded", tokenName,
-                    fresh.values().stream().flatMap(List::stream).map(Entry::alias).distinct().count(), fresh.size());
+                    fresh.values().stream().flatMap(List::stream).distinct().count(), fresh.size());
         }
     }
 
@@ -294,18 +284,18 @@ public final class Pkcs11KeySource implements AutoCloseable {
         }
     }
 
-    private Map<String, List<Entry>> readEntries(KeyStore ks) {
-        Map<String, List<Entry>> result = new LinkedHashMap<>();
+    private Map<String, List<UserKey>> readEntries(KeyStore ks) {
+        Map<String, List<UserKey>> result = new LinkedHashMap<>();
         try {
             for (String alias : Collections.list(ks.aliases())) {
                 if (!ks.isKeyEntry(alias)) {
                     continue;
                 }
-                Entry entry = entry(ks, alias);
+                UserKey entry = entry(ks, alias);
                 if (entry == null) {
                     continue;
                 }
-                for (String address : CertificateAddresses.of(entry.key().certificate())) {
+                for (String address : Certificates.emailAddresses(entry.certificate())) {
                     result.computeIfAbsent(address, a -> new ArrayList<>()).add(entry);
                 }
             }
@@ -316,7 +306,7 @@ public final class Pkcs11KeySource implements AutoCloseable {
         return Map.copyOf(result);
     }
 
-    private Entry entry(KeyStore ks, String alias) throws GeneralSecurityException {
+    private UserKey entry(KeyStore ks, String alias) throws GeneralSecurityException {
         Key key = ks.getKey(alias, null);
         Certificate[] chain = ks.getCertificateChain(alias);
         if (!(key instanceof PrivateKey privateKey) || chain == null || chain.length == 0
@@ -324,7 +314,7 @@ public final class Pkcs11KeySource implements AutoCloseable {
             LOG.warn("token {}: key entry {} has no X.509 certificate, ignored", tokenName, alias);
             return null;
         }
-        if (CertificateAddresses.of(certificate).isEmpty()) {
+        if (Certificates.emailAddresses(certificate).isEmpty()) {
             LOG.warn("token {}: certificate {} names no e-mail address, ignored", tokenName, describe(certificate));
             return null;
         }
@@ -334,22 +324,12 @@ public final class Pkcs11KeySource implements AutoCloseable {
                 rest.add(c);
             }
         }
-        boolean[] usage = certificate.getKeyUsage();
-        boolean signing = usage == null || usage[0] || usage[1];
-        boolean decryption = usage == null || usage[2] || (usage.length > 4 && usage[4]);
-        return new Entry(alias, new UserKey(privateKey, certificate, rest, KeyStorage.HARDWARE), signing, decryption);
+        return new UserKey(privateKey, certificate, rest, KeyStorage.HARDWARE);
     }
 
     static String describe(X509Certificate certificate) {
-        String fingerprint;
-        try {
-            fingerprint = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded()));
-        } catch (GeneralSecurityException e) {
-            fingerprint = "?";
-        }
-        return "subject=\"" + org.bouncycastle.asn1.x500.X500Name.getInstance(
-                certificate.getSubjectX500Principal().getEncoded()) + "\" serial="
-                + certificate.getSerialNumber().toString(16) + " sha256=" + fingerprint;
+        return "subject=\"" + Certificates.subject(certificate) + "\" serial="
+                + certificate.getSerialNumber().toString(16) + " sha256=" + Certificates.sha256(certificate);
     }
 
     private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {

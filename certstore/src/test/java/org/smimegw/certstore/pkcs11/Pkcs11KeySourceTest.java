@@ -37,6 +37,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.smimegw.certstore.CertificateStore;
+import org.smimegw.certstore.CompositeCertificateStore;
 import org.smimegw.certstore.KeyStorage;
 import org.smimegw.certstore.UserKey;
 import org.smimegw.certstore.ldap.SecretReferences;
@@ -84,6 +86,17 @@ class Pkcs11KeySourceTest {
         assertThat(key.privateKey().getEncoded()).as("a token key is only a handle").isNull();
         assertThat(source.decryptionKeys("alice@example.com")).extracting(UserKey::certificate).contains(aliceRsa);
         assertThat(source.addresses()).contains("alice@example.com");
+    }
+
+    @Test
+    void plugsIntoTheCompositeStoreAsAKeySource() {
+        CertificateStore store = new CompositeCertificateStore(List.of(source), List.of(), List.of(),
+                () -> { throw new UnsupportedOperationException("no trust in this test"); }, Clock.systemUTC());
+
+        assertThat(source.name()).isEqualTo("pkcs11:test");
+        assertThat(store.signingKey("alice@example.com")).map(UserKey::storage).contains(KeyStorage.HARDWARE);
+        assertThat(store.decryptionKeys("ALICE@example.com")).extracting(UserKey::certificate).containsExactly(aliceRsa);
+        assertThat(source.keys("alice@example.com")).hasSize(1);
     }
 
     @Test
