@@ -54,11 +54,22 @@ public final class Pkcs11KeySource implements KeySource, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Pkcs11KeySource.class);
 
-    /** Keys generated through this provider are sensitive and cannot be extracted from the token. */
+    /**
+     * Keys generated through this provider are sensitive and cannot be extracted from the token; EC keys may also
+     * derive (ECDH, for decrypting mail sent to an EC certificate, see {@link TokenKeyAgreeRecipient}), and the
+     * ECDH shared secret they derive (a generic secret) can be read, since the CMS KDF runs in software.
+     */
     private static final String GENERATE_ATTRIBUTES = """
             attributes(generate, CKO_PRIVATE_KEY, *) = {
               CKA_SENSITIVE = true
               CKA_EXTRACTABLE = false
+            }
+            attributes(generate, CKO_PRIVATE_KEY, CKK_EC) = {
+              CKA_DERIVE = true
+            }
+            attributes(generate, CKO_SECRET_KEY, CKK_GENERIC_SECRET) = {
+              CKA_SENSITIVE = false
+              CKA_EXTRACTABLE = true
             }
             """;
 

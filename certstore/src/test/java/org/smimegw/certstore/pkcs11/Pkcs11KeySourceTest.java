@@ -7,12 +7,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.AuthProvider;
+import java.security.KeyPair;
 import java.security.Provider;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.jcajce.JcaCertStore;
 import org.bouncycastle.cms.CMSAlgorithm;
@@ -26,6 +28,7 @@ import org.bouncycastle.cms.SignerInformation;
 import org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder;
 import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
 import org.bouncycastle.cms.jcajce.JceCMSContentEncryptorBuilder;
+import org.bouncycastle.cms.jcajce.JceKeyAgreeRecipientInfoGenerator;
 import org.bouncycastle.cms.jcajce.JceKeyTransEnvelopedRecipient;
 import org.bouncycastle.cms.jcajce.JceKeyTransRecipientInfoGenerator;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
@@ -147,6 +150,31 @@ class Pkcs11KeySourceTest {
 
         SignerInformation signer = signed.getSignerInfos().getSigners().iterator().next();
         assertThat(signer.verify(new JcaSimpleSignerInfoVerifierBuilder().setProvider(bc).build(carol))).isTrue();
+    }
+
+    @Test
+    void ecP256KeyInTheTokenDecryptsThroughTokenKeyAgreeRecipient() throws Exception {
+        X509Certificate frank = new TokenEnroller(source).enroll("frank-ec", TokenEnroller.KeyAlgorithm.EC_P256,
+                kp -> pki.user("frank@example.com").keyType(TestPki.KeyType.EC_P256).keyPair(kp).issue()
+                        .fullChain()).get(0);
+        for (ASN1ObjectIdentifier scheme : List.of(CMSAlgorithm.ECDH_SHA256KDF, CMSAlgorithm.ECDH_SHA384KDF,
+                CMSAlgorithm.ECCDH_SHA256KDF)) {
+            KeyPair ephemeral = TestPki.generate(TestPki.KeyType.EC_P256);
+            CMSEnvelopedDataGenerator generator = new CMSEnvelopedDataGenerator();
+            generator.addRecipientInfoGenerator(new JceKeyAgreeRecipientInfoGenerator(scheme, ephemeral.getPrivate(),
+                    ephemeral.getPublic(), CMSAlgorithm.AES256_WRAP).setProvider(bc).addRecipient(frank));
+            CMSEnvelopedData enveloped = generator.generate(new CMSProcessableByteArray(CONTENT),
+                    new JceCMSContentEncryptorBuilder(CMSAlgorithm.AES256_GCM).setProvider(bc).build());
+            UserKey key = source.decryptionKeys("frank@example.com").get(0);
+            assertThat(key.certificate()).isEqualTo(frank);
+            assertThat(key.privateKey().getEncoded()).as("the EC key stays in the token").isNull();
+
+            RecipientInformation recipient = enveloped.getRecipientInfos().getRecipients().iterator().next();
+            byte[] clear = recipient.getContent(
+                    new TokenKeyAgreeRecipient(key.privateKey(), key.certificate(), source.provider(), bc));
+
+            assertThat(clear).as(scheme.getId()).isEqualTo(CONTENT);
+        }
     }
 
     @Test
