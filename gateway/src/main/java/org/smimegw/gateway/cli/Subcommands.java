@@ -15,7 +15,9 @@ public final class Subcommands {
             RunCommand.class,
             SendCommand.class,
             HashPasswordCommand.class,
-            ReloadCommand.class
-            // certs, policy, quarantine: added by their owners
+            ReloadCommand.class,
+            org.smimegw.gateway.cli.certs.CertsCommand.class
+            // policy, quarantine: added by their owners
+
     );
 }
