@@ -64,13 +64,38 @@ public final class ReloadCommand implements Callable<Integer> {
         if (config == null && !Files.exists(file)) {
             return URI.create("http://" + AdminConfig.DEFAULT_BIND + ":" + AdminConfig.DEFAULT_PORT);
         }
-        AdminConfig adminConfig = new ConfigLoader().load(file).admin();
+        AdminConfig adminConfig = adminSection(file);
         if (!adminConfig.enabled()) {
             throw new CliException("the admin endpoint is disabled in " + file + " (admin.enabled: false)");
         }
         String host = adminConfig.bind().equals("0.0.0.0") || adminConfig.bind().equals("::")
                 ? "127.0.0.1" : adminConfig.bind();
         return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + adminConfig.port());
+    }
+
+    /** Only the {@code admin:} section matters here; the rest of the file is the running gateway's business. */
+    private static AdminConfig adminSection(Path file) throws Exception {
+        if (!Files.isReadable(file)) {
+            throw new org.smimegw.gateway.config.ConfigException(file.toString(), 0, "file not found");
+        }
+        ObjectMapper yaml = new ConfigLoader().mapper();
+        JsonNode root;
+        try {
+            root = yaml.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new org.smimegw.gateway.config.ConfigException(file.toString(), 0,
+                    "cannot read: " + OneLineErrors.describe(e), e);
+        }
+        JsonNode admin = root == null ? null : root.get("admin");
+        if (admin == null || admin.isNull()) {
+            return AdminConfig.defaults();
+        }
+        try {
+            return yaml.treeToValue(admin, AdminConfig.class);
+        } catch (IOException e) {
+            throw new org.smimegw.gateway.config.ConfigException(file.toString(), 0,
+                    "admin: " + OneLineErrors.describe(e), e);
+        }
     }
 
     private static String message(String body) {
