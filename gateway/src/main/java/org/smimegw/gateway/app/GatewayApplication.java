@@ -23,6 +23,10 @@ import org.apache.james.core.MailAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.smimegw.certstore.CertificateStore;
+import org.smimegw.certstore.CertificateValidator;
+import org.smimegw.certstore.file.FileCertificateStore;
+import org.smimegw.certstore.validation.PkixCertificateValidator;
 import org.smimegw.gateway.admin.AdminServer;
 import org.smimegw.gateway.admin.HealthReport;
 import org.smimegw.gateway.admin.PrometheusMetrics;
@@ -97,7 +101,13 @@ public final class GatewayApplication implements AutoCloseable {
         recipientChecks.add(check);
     }
 
-    /** Offers a service to mailets' {@code @Inject} constructors (e.g. the certificate store; before start). */
+    /**
+     * Offers a service to mailets' {@code @Inject} constructors (before start). Always offered: the
+     * {@code CertificateStore} (the file store of {@code certstore:}; an instance registered here under
+     * {@code CertificateStore.class} replaces it, e.g. a composite with LDAP), the {@code CertificateValidator},
+     * {@code Spool}, {@code DeliveryQueue}, {@code Clock}, {@code GatewayConfig}, {@code MetricRegistry},
+     * {@code MailetContext}.
+     */
     public synchronized <T> void addService(Class<T> type, T instance) {
         extraServices.put(type, instance);
     }
@@ -166,13 +176,25 @@ public final class GatewayApplication implements AutoCloseable {
         Set<Domain> domains = config.internalDomains().stream().map(Domain::of).collect(Collectors.toSet());
         GatewayMailetContext context = new GatewayMailetContext(domains, postmaster, spool,
                 new DsnMailBouncer(spool, dsnFactory, reportingMta, clock, toPipeline), toPipeline, clock);
+        CertificateStore certificateStore;
+        CertificateValidator validator;
+        try {
+            FileCertificateStore store = FileCertificateStore.fromConfig(config.certstore(), config.baseDirectory(),
+                    System::getenv);
+            certificateStore = store;
+            validator = new PkixCertificateValidator(store::trust, config.certstore().revocation(), clock);
+        } catch (RuntimeException e) {
+            throw new StartupException("certstore: " + describe(e), e);
+        }
         ServiceRegistry services = ServiceRegistry.empty()
+                .with(CertificateStore.class, certificateStore)
+                .with(CertificateValidator.class, validator)
                 .with(Spool.class, spool)
                 .with(DeliveryQueue.class, deliveryQueue)
                 .with(Clock.class, clock)
                 .with(GatewayConfig.class, config);
         for (Map.Entry<Class<?>, Object> service : extraServices.entrySet()) {
-            services = with(services, service.getKey(), service.getValue());
+            services = with(services, service.getKey(), service.getValue()); // replaces a default of that type
         }
         try {
             container.set(new MailetContainerLoader(context, services, metrics).load(config.pipeline().config()));

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 
+import org.smimegw.certstore.CertStoreConfig;
 import org.smimegw.gateway.container.PipelineConfig;
 import org.smimegw.gateway.delivery.DeliveryConfig;
 import org.smimegw.gateway.smtp.SmtpConfig;
@@ -30,12 +31,15 @@ import org.smimegw.gateway.smtp.SmtpConfig;
  *                        embedded mailbox enabled, the application delivers to the embedded mailbox
  * @param admin           {@code admin:} section
  * @param embeddedMailbox {@code embeddedMailbox:} section
- * @param certstore       {@code certstore:} section, opaque here (owned by the certificate store)
+ * @param certstore       {@code certstore:} section (the certificate store's {@link CertStoreConfig})
  * @param policy          {@code policy:} section, opaque here (owned by the policy engine)
+ * @param baseDirectory   what relative paths in the file are resolved against (the working directory unless the
+ *                        loader was given another); the certificate store resolves its paths against it
  */
 public record GatewayConfig(String hostname, String postmaster, List<String> internalDomains, Path stateDir,
                             SmtpConfig smtp, PipelineConfig pipeline, DeliveryConfig delivery, AdminConfig admin,
-                            EmbeddedMailboxConfig embeddedMailbox, JsonNode certstore, JsonNode policy) {
+                            EmbeddedMailboxConfig embeddedMailbox, CertStoreConfig certstore, JsonNode policy,
+                            Path baseDirectory) {
 
     public static final String DEFAULT_STATE_DIR = "var";
 
@@ -53,7 +57,7 @@ public record GatewayConfig(String hostname, String postmaster, List<String> int
                             @JsonProperty("delivery") DeliveryConfig delivery,
                             @JsonProperty("admin") AdminConfig admin,
                             @JsonProperty("embeddedMailbox") EmbeddedMailboxConfig embeddedMailbox,
-                            @JsonProperty("certstore") JsonNode certstore,
+                            @JsonProperty("certstore") CertStoreConfig certstore,
                             @JsonProperty("policy") JsonNode policy) {
         String host = hostname == null ? HostNames.localHostName() : hostname;
         List<String> domains = internalDomains == null ? List.of() : internalDomains;
@@ -67,7 +71,8 @@ public record GatewayConfig(String hostname, String postmaster, List<String> int
                 delivery == null ? new DeliveryConfig(null, null, null, null, null, null, null) : delivery,
                 admin == null ? AdminConfig.defaults() : admin,
                 embeddedMailbox == null ? EmbeddedMailboxConfig.defaults() : embeddedMailbox,
-                orNull(certstore), orNull(policy));
+                certstore == null ? CertStoreConfig.defaults() : certstore, orNull(policy),
+                Path.of("").toAbsolutePath());
     }
 
     /** Every section at its defaults (what an empty file gives). */
@@ -88,13 +93,13 @@ public record GatewayConfig(String hostname, String postmaster, List<String> int
         return new GatewayConfig(hostname, postmaster, internalDomains, base.resolve(stateDir).normalize(), smtp,
                 new PipelineConfig(base.resolve(p.config()).normalize(), p.workers(), p.maxFailures(),
                         p.retryDelaySeconds()),
-                delivery, admin, embeddedMailbox, certstore, policy);
+                delivery, admin, embeddedMailbox, certstore, policy, base);
     }
 
     /** This configuration with another SMTP section (e.g. a test's port 0). */
     public GatewayConfig withSmtp(SmtpConfig newSmtp) {
         return new GatewayConfig(hostname, postmaster, internalDomains, stateDir, newSmtp, pipeline, delivery,
-                admin, embeddedMailbox, certstore, policy);
+                admin, embeddedMailbox, certstore, policy, baseDirectory);
     }
 
     /**
@@ -105,7 +110,7 @@ public record GatewayConfig(String hostname, String postmaster, List<String> int
         EmbeddedMailboxConfig m = embeddedMailbox;
         return new GatewayConfig(hostname, postmaster, internalDomains, newStateDir, smtp.withPort(0), pipeline,
                 delivery, new AdminConfig(admin.enabled(), admin.bind(), 0, admin.jmx(), admin.jmxDomain()),
-                new EmbeddedMailboxConfig(m.enabled(), m.bind(), 0, 0), certstore, policy);
+                new EmbeddedMailboxConfig(m.enabled(), m.bind(), 0, 0), certstore, policy, baseDirectory);
     }
 
     /** True when {@code domain} is one of {@link #internalDomains()} (case-insensitive). */

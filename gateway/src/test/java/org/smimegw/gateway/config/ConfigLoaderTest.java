@@ -40,7 +40,8 @@ class ConfigLoaderTest {
         assertThat(config.stateDir()).isEqualTo(dir.resolve("var"));
         assertThat(config.internalDomains()).isEmpty();
         assertThat(config.hostname()).isNotBlank();
-        assertThat(config.certstore().isNull()).isTrue();
+        assertThat(config.certstore().directory()).isEqualTo("var/certstore");
+        assertThat(config.baseDirectory()).isEqualTo(dir);
         assertThat(config.smtp().port()).isEqualTo(2525);
         assertThat(config.pipeline().config()).isEqualTo(dir.resolve("conf/mailetcontainer.xml"));
         assertThat(config.postmaster()).isEqualTo("postmaster@" + config.hostname());
@@ -240,6 +241,20 @@ class ConfigLoaderTest {
                 """);
         assertThat(e.line()).isEqualTo(4);
         assertThat(e.reason()).startsWith("smtp.tls.privateKey: file ").endsWith("key.pem does not exist");
+    }
+
+    @Test
+    void certstoreSectionIsStrictToo() throws Exception {
+        Path file = dir.resolve("gateway.yaml");
+        Files.writeString(file, "certstore:\n  directory: certs\n  revocation:\n    mode: hard_fail\n");
+        GatewayConfig config = new ConfigLoader(dir).load(file);
+        assertThat(config.certstore().directory()).isEqualTo("certs");
+        assertThat(config.certstore().revocation().mode())
+                .isEqualTo(org.smimegw.certstore.CertStoreConfig.RevocationMode.HARD_FAIL);
+
+        ConfigException e = failure("certstore:\n  directory: certs\n  revocation:\n    mode: MAYBE\n");
+        assertThat(e.line()).isEqualTo(4);
+        assertThat(e.reason()).startsWith("certstore.revocation.mode: 'MAYBE' is not one of SOFT_FAIL, HARD_FAIL, OFF");
     }
 
     @Test

@@ -34,12 +34,19 @@ class ShippedConfigTest {
         assertThat(config.delivery().smarthost()).isNull();
         assertThat(config.admin()).isEqualTo(new AdminConfig(true, "127.0.0.1", 8025, true, "smime-gateway"));
         assertThat(config.embeddedMailbox()).isEqualTo(new EmbeddedMailboxConfig(true, "127.0.0.1", 3025, 3143));
+        assertThat(config.certstore().directory()).isEqualTo("var/certstore");
+        assertThat(config.baseDirectory()).isEqualTo(REPO);
     }
 
     @Test
     void shippedConfigurationRelaysToTheEmbeddedMailbox() throws Exception {
-        GatewayConfig config = new ConfigLoader(REPO).load(REPO.resolve("conf/gateway.yaml"))
-                .withEphemeralPorts(state);
+        // the shipped conf/ in a scratch working directory, so that the run writes nothing into the repository
+        java.nio.file.Files.createDirectories(state.resolve("conf"));
+        for (String name : new String[] {"gateway.yaml", "mailetcontainer.xml"}) {
+            java.nio.file.Files.copy(REPO.resolve("conf").resolve(name), state.resolve("conf").resolve(name));
+        }
+        GatewayConfig config = new ConfigLoader(state).load(state.resolve("conf/gateway.yaml"))
+                .withEphemeralPorts(state.resolve("var"));
         try (GatewayApplication app = new GatewayApplication(config)) {
             app.start();
             Properties props = new Properties();
@@ -57,6 +64,7 @@ class ShippedConfigTest {
             MimeMessage received = greenMail.getReceivedMessages()[0];
             assertThat(received.getSubject()).isEqualTo("shipped conf");
             assertThat(received.getHeader("X-SMIME-Gateway")).containsExactly("processed");
+            assertThat(state.resolve("var/certstore/trust/roots")).isDirectory();
         }
     }
 }
