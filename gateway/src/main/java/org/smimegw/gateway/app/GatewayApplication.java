@@ -132,7 +132,9 @@ public final class GatewayApplication implements AutoCloseable {
             } catch (Exception e) {
                 stopStarted();
                 destroyContainer();
-                throw new StartupException(component.name() + ": " + describe(e), e);
+                String reason = describe(e);
+                throw new StartupException(reason.startsWith(component.name() + ":") ? reason
+                        : component.name() + ": " + reason, e);
             }
         }
         running = true;
