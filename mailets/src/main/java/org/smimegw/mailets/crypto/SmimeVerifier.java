@@ -151,7 +151,7 @@ public final class SmimeVerifier {
     private SignerResult verifySigner(SignerInformation signer, Store<X509CertificateHolder> store,
                                       List<X509Certificate> supplied, Set<String> from, Instant now) {
         List<String> reasons = new ArrayList<>();
-        String digest = name(signer.getDigestAlgOID());
+        String digest = name(signer.getDigestAlgOID()).replaceFirst("^SHA(\\d{3})$", "SHA-$1");
         String signature = name(signer.getEncryptionAlgOID());
         Instant signingTime = signingTime(signer);
         SmimeCapabilities capabilities = Capabilities.fromSignedAttributes(signer.getSignedAttributes());
