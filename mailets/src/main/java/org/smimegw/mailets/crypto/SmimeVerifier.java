@@ -2,7 +2,9 @@ package org.smimegw.mailets.crypto;
 
 import java.io.File;
 import java.io.IOException;
+import java.security.MessageDigest;
 import java.security.Provider;
+import java.security.Signature;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -19,7 +21,10 @@ import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 
+import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.cms.Attribute;
 import org.bouncycastle.asn1.cms.CMSAttributes;
 import org.bouncycastle.asn1.cms.Time;
@@ -27,7 +32,6 @@ import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cms.CMSException;
 import org.bouncycastle.cms.CMSSignerDigestMismatchException;
-import org.bouncycastle.cms.CMSVerifierCertificateNotValidException;
 import org.bouncycastle.cms.SignerInformation;
 import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
@@ -171,18 +175,19 @@ public final class SmimeVerifier {
                     false, null, null, null, capabilities, reasons);
         }
         boolean intact = false;
-        boolean checked = true;
         try {
-            intact = signer.verify(new JcaSimpleSignerInfoVerifierBuilder().setProvider(provider).build(holder));
+            // built from the public key: certificate validity is the validator's question, not Bouncy Castle's
+            intact = signer.verify(new JcaSimpleSignerInfoVerifierBuilder().setProvider(provider)
+                    .build(certificate.getPublicKey()));
+            if (!intact) {
+                intact = verifyAsEncoded(signer, certificate);
+            }
             if (!intact) {
                 reasons.add("signature does not verify");
             }
         } catch (CMSSignerDigestMismatchException e) {
             reasons.add("content digest mismatch (message altered)");
-        } catch (CMSVerifierCertificateNotValidException e) {
-            // BC refuses to check when the certificate was not valid at the signing time; the validator says why
-            checked = false;
-        } catch (CMSException | OperatorCreationException | CertificateException | RuntimeException e) {
+        } catch (CMSException | OperatorCreationException | RuntimeException e) {
             reasons.add("signature cannot be verified: " + e.getMessage());
         }
         ValidationResult atNow = validator.validate(certificate, supplied, Purpose.SIGN, null, now);
@@ -199,12 +204,7 @@ public final class SmimeVerifier {
         }
         String matched = Certificates.emailAddresses(certificate).stream().filter(from::contains).findFirst().orElse(null);
         VerificationStatus status;
-        if (!checked) {
-            status = trusted ? VerificationStatus.INVALID_SIGNATURE : VerificationStatus.UNTRUSTED;
-            if (trusted) {
-                reasons.add("certificate not valid at the signing time");
-            }
-        } else if (!intact) {
+        if (!intact) {
             status = VerificationStatus.INVALID_SIGNATURE;
         } else if (!trusted) {
             status = VerificationStatus.UNTRUSTED;
@@ -214,8 +214,38 @@ public final class SmimeVerifier {
         } else {
             status = VerificationStatus.VALID;
         }
-        return new SignerResult(status, certificate, supplied, signingTime, digest, signature, intact && checked,
+        return new SignerResult(status, certificate, supplied, signingTime, digest, signature, intact,
                 atSigning, atNow, matched, capabilities, reasons);
+    }
+
+    /**
+     * Some clients (Outlook for Mac among them) sign signed attributes in an order that is not DER's sorted SET OF.
+     * Bouncy Castle re-encodes them sorted and so rejects such signatures; OpenSSL checks the bytes as sent. For
+     * PKCS#1 v1.5 signatures this checks the signature over the attributes as encoded in the message, after
+     * checking that their message-digest attribute equals the content digest Bouncy Castle computed.
+     */
+    private boolean verifyAsEncoded(SignerInformation signer, X509Certificate certificate) {
+        try {
+            if (signer.getSignedAttributes() == null || signer.getContentDigest() == null
+                    || !signer.getEncryptionAlgOID().equals(PKCSObjectIdentifiers.rsaEncryption.getId())) {
+                return false;
+            }
+            Attribute digestAttribute = signer.getSignedAttributes().get(CMSAttributes.messageDigest);
+            if (digestAttribute == null || digestAttribute.getAttrValues().size() != 1) {
+                return false;
+            }
+            byte[] claimed = ASN1OctetString.getInstance(digestAttribute.getAttrValues().getObjectAt(0)).getOctets();
+            if (!MessageDigest.isEqual(claimed, signer.getContentDigest())) {
+                return false;
+            }
+            String digest = name(signer.getDigestAlgOID()).replace("-", "");
+            Signature signature = Signature.getInstance(digest + "withRSA", provider);
+            signature.initVerify(certificate.getPublicKey());
+            signature.update(signer.toASN1Structure().getAuthenticatedAttributes().getEncoded(ASN1Encoding.DL));
+            return signature.verify(signer.getSignature());
+        } catch (Exception e) {
+            return false;
+        }
     }
 
     private static Instant signingTime(SignerInformation signer) {
