@@ -81,6 +81,11 @@ public class SMIMEDecrypt extends GenericMailet {
         }
     }
 
+    /** The init parameters this mailet accepts (the gateway's container refuses others at start). */
+    public Set<String> getAllowedInitParameters() {
+        return PARAMETERS;
+    }
+
     @Override
     public String getMailetInfo() {
         return "S/MIME decryption with the recipients' keys";

@@ -246,6 +246,11 @@ public class SMIMEEncrypt extends GenericMailet {
         }
     }
 
+    /** The init parameters this mailet accepts (the gateway's container refuses others at start). */
+    public Set<String> getAllowedInitParameters() {
+        return PARAMETERS;
+    }
+
     @Override
     public String getMailetInfo() {
         return "S/MIME encryption to the recipients' published certificates";

@@ -108,6 +108,11 @@ public class SMIMESign extends GenericMailet {
         }
     }
 
+    /** The init parameters this mailet accepts (the gateway's container refuses others at start). */
+    public Set<String> getAllowedInitParameters() {
+        return PARAMETERS;
+    }
+
     @Override
     public String getMailetInfo() {
         return "S/MIME signing with the sender's key";

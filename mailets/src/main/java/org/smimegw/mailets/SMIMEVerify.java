@@ -132,6 +132,11 @@ public class SMIMEVerify extends GenericMailet {
         }
     }
 
+    /** The init parameters this mailet accepts (the gateway's container refuses others at start). */
+    public Set<String> getAllowedInitParameters() {
+        return PARAMETERS;
+    }
+
     @Override
     public String getMailetInfo() {
         return "S/MIME signature verification";

@@ -20,6 +20,11 @@ public class StripSMIMEHeaders extends GenericMailet {
         SmimeHeaders.strip(mail.getMessage());
     }
 
+    /** No parameters. */
+    public Set<String> getAllowedInitParameters() {
+        return Set.of();
+    }
+
     @Override
     public String getMailetInfo() {
         return "Removes X-SMIME-* headers";
