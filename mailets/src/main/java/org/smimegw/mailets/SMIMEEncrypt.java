@@ -136,6 +136,7 @@ public class SMIMEEncrypt extends GenericMailet {
                         SmimeCapabilities.UNKNOWN, "signing key", now));
             }
         }
+        plain.removeHeader("Bcc");
         if (!without.isEmpty()) {
             Mail clear = mail.duplicate();
             clear.setRecipients(without);
@@ -145,7 +146,6 @@ public class SMIMEEncrypt extends GenericMailet {
             metrics.counter("smime.encrypt.no-certificate").inc(without.size());
             LOG.info("{} recipient(s) without a valid certificate handed to processor {}", without.size(), noCertificateProcessor);
         }
-        plain.removeHeader("Bcc");
         List<List<MailAddress>> groups = groups(plain, new ArrayList<>(found.keySet()));
         for (int i = 1; i < groups.size(); i++) {
             Mail copy = mail.duplicate();
