@@ -104,6 +104,28 @@ class OpenSslInteropTest {
     }
 
     @Test
+    void multipartWithAttachmentAnd8bitTextVerifiesWithOpenSsl() throws Exception {
+        String raw = "From: alice@example.com\r\nTo: bob@partner.example\r\nSubject: parts\r\nMIME-Version: 1.0\r\n"
+                + "Content-Type: multipart/mixed; boundary=\"outer\"\r\n\r\n--outer\r\n"
+                + "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
+                + "Gr\u00fc\u00dfe, this is a test.\r\nFrom the start of a line.\r\n--outer\r\n"
+                + "Content-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n"
+                + "Content-Disposition: attachment; filename=x.bin\r\n\r\nAAECAwQFBgcICQ==\r\n--outer--\r\n";
+        MimeMessage message = new MimeMessage(files.session(),
+                new java.io.ByteArrayInputStream(raw.getBytes(StandardCharsets.UTF_8)));
+        for (SignMode mode : SignMode.values()) {
+            MimeMessage signed = signer(SignerSettings.defaults().withMode(mode))
+                    .sign(message, InMemoryCertificateStore.userKey(aliceRsa), Instant.now());
+            assertOpenSslVerifies(save(signed, "parts-" + mode + ".eml"));
+            assertThat(verifier.verify(signed, Instant.now()).status()).isEqualTo(VerificationStatus.VALID);
+            MimeMessage encrypted = new SmimeEncryptor(EncryptorSettings.defaults(), files)
+                    .encrypt(signed, List.of(bobRsa.certificate()), ContentEncryption.AES_256_GCM);
+            DecryptionResult d = decryptor.decrypt(encrypted, List.of(InMemoryCertificateStore.userKey(bobRsa)));
+            assertThat(verifier.verify(d.message().orElseThrow(), Instant.now()).status()).isEqualTo(VerificationStatus.VALID);
+        }
+    }
+
+    @Test
     void opaqueSignedVerifiesWithOpenSsl() throws Exception {
         MimeMessage signed = signer(SignerSettings.defaults().withMode(SignMode.OPAQUE))
                 .sign(message(), InMemoryCertificateStore.userKey(aliceRsa), Instant.now());
