@@ -151,13 +151,13 @@ public class SMIMEEncrypt extends GenericMailet {
             Mail copy = mail.duplicate();
             copy.setRecipients(groups.get(i));
             copy.setMessage(encrypt(plain, groups.get(i), found, senderCertificate, from, now));
-            SmimeAttributes.set(copy, SmimeAttributes.ENCRYPTED_WITH, lastAlgorithm(groups.get(i), found, senderCertificate));
+            SmimeAttributes.set(copy, SmimeAttributes.ENCRYPTED_WITH, algorithmName(groups.get(i), found, senderCertificate));
             copy.setState(forkProcessor != null ? forkProcessor : mail.getState());
             getMailetContext().sendMail(copy);
         }
         mail.setRecipients(groups.get(0));
         mail.setMessage(encrypt(plain, groups.get(0), found, senderCertificate, from, now));
-        SmimeAttributes.set(mail, SmimeAttributes.ENCRYPTED_WITH, lastAlgorithm(groups.get(0), found, senderCertificate));
+        SmimeAttributes.set(mail, SmimeAttributes.ENCRYPTED_WITH, algorithmName(groups.get(0), found, senderCertificate));
     }
 
     private Optional<PublishedCertificate> lookup(String address, Instant now) throws MessagingException {
@@ -201,7 +201,7 @@ public class SMIMEEncrypt extends GenericMailet {
         return groups;
     }
 
-    private String lastAlgorithm(List<MailAddress> group, Map<MailAddress, PublishedCertificate> found,
+    private String algorithmName(List<MailAddress> group, Map<MailAddress, PublishedCertificate> found,
                                  Optional<PublishedCertificate> sender) {
         return choose(group, found, sender).displayName();
     }

@@ -1,6 +1,7 @@
 package org.smimegw.mailets;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -12,7 +13,10 @@ import jakarta.mail.internet.MimeMessage;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.smimegw.certstore.CertificateStore;
+import org.smimegw.certstore.CertificateValidator;
+import org.smimegw.certstore.Purpose;
 import org.smimegw.certstore.UserKey;
+import org.smimegw.certstore.ValidationResult;
 import org.smimegw.mailets.crypto.CertificateInclusion;
 import org.smimegw.mailets.crypto.Certificates;
 import org.smimegw.mailets.crypto.DigestAlgorithm;
@@ -29,7 +33,8 @@ import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
 
 /**
- * Signs the message with the key the store holds for the sender (the From address, or the envelope sender).
+ * Signs the message with the key the store holds for the sender (the From address, or the envelope sender). A key
+ * whose certificate the validator does not accept for signing now (expired, revoked, wrong address) counts as no key.
  * See docs/parts/smime.md for the parameters.
  */
 public class SMIMESign extends GenericMailet {
@@ -39,6 +44,7 @@ public class SMIMESign extends GenericMailet {
             "capabilities", "encryptionKeyPreference", "noKeyProcessor", "skipSMIME", "temporaryDirectory");
 
     private final CertificateStore store;
+    private final CertificateValidator validator;
     private final MetricRegistry metrics;
     private final Clock clock;
     private SmimeSigner signer;
@@ -48,8 +54,9 @@ public class SMIMESign extends GenericMailet {
     private Timer timer;
 
     @Inject
-    public SMIMESign(CertificateStore store, MetricRegistry metrics, Clock clock) {
+    public SMIMESign(CertificateStore store, CertificateValidator validator, MetricRegistry metrics, Clock clock) {
         this.store = store;
+        this.validator = validator;
         this.metrics = metrics;
         this.clock = clock;
     }
@@ -86,7 +93,17 @@ public class SMIMESign extends GenericMailet {
         String address = useEnvelopeSender
                 ? mail.getMaybeSender().asOptional().map(a -> a.asString()).orElse(null)
                 : Parameters.addressOf(message);
+        Instant now = clock.instant();
         Optional<UserKey> key = address == null ? Optional.empty() : store.signingKey(address);
+        if (key.isPresent()) {
+            ValidationResult validation = validator.validate(key.get().certificate(), key.get().chain(), Purpose.SIGN,
+                    address, now);
+            if (!validation.isValid()) {
+                LOG.warn("signing certificate {} for {} is not usable: {}", Certificates.describe(key.get().certificate()),
+                        address, validation.failures());
+                key = Optional.empty();
+            }
+        }
         if (key.isEmpty()) {
             metrics.counter("smime.sign.no-key").inc();
             SmimeAttributes.set(mail, SmimeAttributes.SIGNING_SKIPPED, "no-key");
@@ -99,7 +116,7 @@ public class SMIMESign extends GenericMailet {
             return;
         }
         try (Timer.Context ignored = timer.time()) {
-            mail.setMessage(signer.sign(message, key.get(), clock.instant()));
+            mail.setMessage(signer.sign(message, key.get(), now));
             SmimeAttributes.set(mail, SmimeAttributes.SIGNED_BY, address);
             LOG.info("signed for {} with {}", address, Certificates.describe(key.get().certificate()));
         } catch (SmimeException e) {

@@ -11,7 +11,6 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeUtility;
 
-import org.apache.mailet.AttributeName;
 import org.apache.mailet.Mail;
 
 /**
@@ -72,9 +71,5 @@ public final class SmimeHeaders {
             }
             message.setHeader(header, v);
         }
-    }
-
-    static Optional<String> attribute(Mail mail, AttributeName name) {
-        return SmimeAttributes.get(mail, name);
     }
 }

@@ -119,7 +119,7 @@ class SmimeMailetsTest {
     }
 
     private SMIMESign sign(String... params) throws MessagingException {
-        return init(new SMIMESign(store, metrics, clock), params);
+        return init(new SMIMESign(store, validator, metrics, clock), params);
     }
 
     private SMIMEEncrypt encrypt(String... params) throws MessagingException {
@@ -216,6 +216,19 @@ class SmimeMailetsTest {
         assertThat(mail.getState()).isEqualTo("unsigned");
         assertThat(matcher(new SenderHasSigningKey(store), null).match(mail)).isEmpty();
         assertThat(matcher(new SenderHasSigningKey(store), null).match(outbound("bob@partner.example"))).isNotEmpty();
+    }
+
+    @Test
+    void expiredSigningCertificateIsNotUsed() throws Exception {
+        TestPki.Issued expired = pki.user("old@internal.example")
+                .validity(java.time.Instant.now().minus(java.time.Duration.ofDays(30)), java.time.Instant.now().minus(java.time.Duration.ofDays(1)))
+                .issue();
+        store.addUser("old@internal.example", expired);
+        FakeMail mail = mail(TestMessages.simple("old@internal.example", "bob@partner.example", "s", "b\n"),
+                "old@internal.example", "bob@partner.example");
+        sign("noKeyProcessor", "unsigned").service(mail);
+        assertThat(mail.getState()).isEqualTo("unsigned");
+        assertThat(mail.getMessage().getContentType()).startsWith("text/plain");
     }
 
     @Test
