@@ -63,7 +63,9 @@ public final class SmimeSigner {
     /** A new file-backed message: {@code message}'s headers around its signed content. */
     public MimeMessage sign(MimeMessage message, UserKey key, Instant signingTime) throws SmimeException {
         try {
-            MimeBodyPart content = MimeMessages.contentPart(message, files);
+            MimeBodyPart content = settings.mode() == SignMode.CLEAR
+                    ? MimeMessages.sevenBitContentPart(message, files)
+                    : MimeMessages.contentPart(message, files);
             SMIMESignedGenerator generator = generator(key, signingTime);
             Object signed = settings.mode() == SignMode.CLEAR
                     ? generator.generate(content)

@@ -117,12 +117,40 @@ class OpenSslInteropTest {
             MimeMessage signed = signer(SignerSettings.defaults().withMode(mode))
                     .sign(message, InMemoryCertificateStore.userKey(aliceRsa), Instant.now());
             assertOpenSslVerifies(save(signed, "parts-" + mode + ".eml"));
+            if (mode == SignMode.CLEAR) {
+                String text = new String(TestMessages.bytes(signed), StandardCharsets.ISO_8859_1);
+                assertThat(text).doesNotContainIgnoringCase("Content-Transfer-Encoding: 8bit")
+                        .containsIgnoringCase("Content-Transfer-Encoding: quoted-printable")
+                        .contains("AAECAwQFBgcICQ==");
+                assertThat(text.chars().allMatch(c -> c < 128)).as("7-bit clean").isTrue();
+                var inner = (jakarta.mail.internet.MimeMultipart) ((jakarta.mail.internet.MimeMultipart) signed.getContent())
+                        .getBodyPart(0).getContent();
+                assertThat(inner.getBodyPart(0).getContent().toString()).startsWith("Gr\u00fc\u00dfe, this is a test.");
+            }
             assertThat(verifier.verify(signed, Instant.now()).status()).isEqualTo(VerificationStatus.VALID);
             MimeMessage encrypted = new SmimeEncryptor(EncryptorSettings.defaults(), files)
                     .encrypt(signed, List.of(bobRsa.certificate()), ContentEncryption.AES_256_GCM);
             DecryptionResult d = decryptor.decrypt(encrypted, List.of(InMemoryCertificateStore.userKey(bobRsa)));
             assertThat(verifier.verify(d.message().orElseThrow(), Instant.now()).status()).isEqualTo(VerificationStatus.VALID);
         }
+    }
+
+    @Test
+    void singlePart8bitTextIsClearSignedAsQuotedPrintable() throws Exception {
+        String raw = "From: alice@example.com\r\nTo: bob@partner.example\r\nSubject: 8bit\r\nMIME-Version: 1.0\r\n"
+                + "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
+                + "\u00c4rger \u00fcber \u00d6l, this is a test.\r\n";
+        MimeMessage message = new MimeMessage(files.session(),
+                new java.io.ByteArrayInputStream(raw.getBytes(StandardCharsets.UTF_8)));
+        MimeMessage signed = signer(SignerSettings.defaults()).sign(message, InMemoryCertificateStore.userKey(aliceRsa), Instant.now());
+        String text = new String(TestMessages.bytes(signed), StandardCharsets.ISO_8859_1);
+        assertThat(text.chars().allMatch(c -> c < 128)).as("7-bit clean").isTrue();
+        assertOpenSslVerifies(save(signed, "8bit-single.eml"));
+        var first = ((jakarta.mail.internet.MimeMultipart) signed.getContent()).getBodyPart(0);
+        assertThat(first.getHeader("Content-Transfer-Encoding")).containsExactly("quoted-printable");
+        assertThat(first.getContentType()).contains("charset=utf-8");
+        assertThat(first.getContent().toString()).startsWith("\u00c4rger \u00fcber \u00d6l, this is a test.");
+        assertThat(verifier.verify(signed, Instant.now()).status()).isEqualTo(VerificationStatus.VALID);
     }
 
     @Test
