@@ -23,7 +23,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.smimegw.certstore.CertStoreConfig;
+import org.smimegw.certstore.CertificateStore;
 import org.smimegw.certstore.CertificateValidator;
+import org.smimegw.certstore.HarvestedCertificate;
+import org.smimegw.certstore.file.FileCertificateStore;
+import org.smimegw.certstore.validation.PkixCertificateValidator;
 import org.smimegw.certstore.SmimeCapabilities;
 import org.smimegw.certstore.testing.TestPki;
 import org.smimegw.mailets.crypto.ContentEncryption;
@@ -35,8 +40,7 @@ import org.smimegw.mailets.matchers.RecipientHasCertificate;
 import org.smimegw.mailets.matchers.RecipientIsInternal;
 import org.smimegw.mailets.matchers.SenderHasSigningKey;
 import org.smimegw.mailets.matchers.SenderIsInternal;
-import org.smimegw.mailets.testing.InMemoryCertificateStore;
-import org.smimegw.mailets.testing.JdkPkixValidator;
+import org.smimegw.mailets.testing.TestStores;
 import org.smimegw.mailets.testing.TestMessages;
 
 import com.codahale.metrics.MetricRegistry;
@@ -50,7 +54,8 @@ class SmimeMailetsTest {
 
     @TempDir
     Path tmp;
-    InMemoryCertificateStore store;
+    FileCertificateStore fileStore;
+    TestStores.SwitchableStore store;
     CertificateValidator validator;
     MetricRegistry metrics;
     Clock clock;
@@ -67,11 +72,12 @@ class SmimeMailetsTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        store = InMemoryCertificateStore.trusting(pki);
-        store.addUser("alice@internal.example", alice);
-        store.publish("bob@partner.example", bob, SmimeCapabilities.UNKNOWN);
-        store.publish("dave@partner.example", dave, SmimeCapabilities.UNKNOWN);
-        validator = new JdkPkixValidator(store.trust());
+        fileStore = TestStores.fileStore(tmp.resolve("gateway"), pki);
+        TestStores.addUser(fileStore, alice);
+        TestStores.publish(fileStore, bob);
+        TestStores.publish(fileStore, dave);
+        store = new TestStores.SwitchableStore(fileStore);
+        validator = new PkixCertificateValidator(fileStore::trust, CertStoreConfig.Revocation.defaults());
         metrics = new MetricRegistry();
         clock = Clock.systemUTC();
         context = FakeMailContext.defaultContext();
@@ -130,12 +136,12 @@ class SmimeMailetsTest {
         return init(new SMIMEVerify(store, validator, metrics, clock));
     }
 
-    private SMIMEDecrypt decryptAs(InMemoryCertificateStore keys) throws MessagingException {
+    private SMIMEDecrypt decryptAs(CertificateStore keys) throws MessagingException {
         return init(new SMIMEDecrypt(keys, metrics));
     }
 
-    private InMemoryCertificateStore storeOf(String address, TestPki.Issued issued) {
-        return InMemoryCertificateStore.trusting(pki).addUser(address, issued);
+    private CertificateStore storeOf(String address, TestPki.Issued issued) {
+        return TestStores.addUser(TestStores.fileStore(tmp.resolve(address), pki), issued);
     }
 
     @Test
@@ -223,7 +229,7 @@ class SmimeMailetsTest {
         TestPki.Issued expired = pki.user("old@internal.example")
                 .validity(java.time.Instant.now().minus(java.time.Duration.ofDays(30)), java.time.Instant.now().minus(java.time.Duration.ofDays(1)))
                 .issue();
-        store.addUser("old@internal.example", expired);
+        TestStores.addUser(fileStore, expired);
         FakeMail mail = mail(TestMessages.simple("old@internal.example", "bob@partner.example", "s", "b\n"),
                 "old@internal.example", "bob@partner.example");
         sign("noKeyProcessor", "unsigned").service(mail);
@@ -305,8 +311,11 @@ class SmimeMailetsTest {
 
     @Test
     void algorithmFollowsTheRecipientsCapabilities() throws Exception {
-        store.publish("bob@partner.example", bob, new SmimeCapabilities(List.of(ContentEncryption.AES_128_CBC.oidString())));
-        FakeMail mail = outbound("bob@partner.example");
+        // carol's certificate is known from a signature she sent, announcing only AES-128-CBC
+        TestPki.Issued carol = pki.issue("carol@partner.example");
+        fileStore.harvest(new HarvestedCertificate("carol@partner.example", carol.certificate(), carol.chain(),
+                new SmimeCapabilities(List.of(ContentEncryption.AES_128_CBC.oidString())), java.time.Instant.now()));
+        FakeMail mail = outbound("carol@partner.example");
         encrypt().service(mail);
         assertThat(SmimeAttributes.get(mail, SmimeAttributes.ENCRYPTED_WITH)).contains("AES-128-CBC");
 

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.smimegw.certstore.testing.TestPki;
 import org.smimegw.mailets.testing.InMemoryCertificateStore;
-import org.smimegw.mailets.testing.JdkPkixValidator;
+import org.smimegw.mailets.testing.TestValidators;
 import org.smimegw.mailets.testing.TestMessages;
 
 /** One instance of each crypto class serves many threads at once. */
@@ -32,7 +32,7 @@ class ConcurrentUseTest {
         SmimeSigner signer = new SmimeSigner(SignerSettings.defaults(), files);
         SmimeEncryptor encryptor = new SmimeEncryptor(EncryptorSettings.defaults(), files);
         SmimeDecryptor decryptor = new SmimeDecryptor(files);
-        SmimeVerifier verifier = new SmimeVerifier(new JdkPkixValidator(InMemoryCertificateStore.trusting(pki).trust()), files);
+        SmimeVerifier verifier = new SmimeVerifier(TestValidators.pkix(InMemoryCertificateStore.trusting(pki).trust()), files);
         ExecutorService pool = Executors.newFixedThreadPool(6);
         try {
             List<Future<String>> results = new ArrayList<>();

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.smimegw.certstore.UserKey;
 import org.smimegw.certstore.testing.TestPki;
 import org.smimegw.mailets.testing.InMemoryCertificateStore;
-import org.smimegw.mailets.testing.JdkPkixValidator;
+import org.smimegw.mailets.testing.TestValidators;
 import org.smimegw.mailets.testing.TestMessages;
 
 /**
@@ -36,7 +36,7 @@ class CostMeasurement {
         SmimeSigner signer = new SmimeSigner(SignerSettings.defaults(), files);
         SmimeEncryptor encryptor = new SmimeEncryptor(EncryptorSettings.defaults(), files);
         SmimeDecryptor decryptor = new SmimeDecryptor(files);
-        SmimeVerifier verifier = new SmimeVerifier(new JdkPkixValidator(InMemoryCertificateStore.trusting(pki).trust()), files);
+        SmimeVerifier verifier = new SmimeVerifier(TestValidators.pkix(InMemoryCertificateStore.trusting(pki).trust()), files);
         System.out.printf("%-8s %-7s %10s %10s %13s %10s %10s%n", "key", "size", "sign", "encrypt", "sign+encrypt", "verify", "decrypt");
         for (TestPki.KeyType type : List.of(TestPki.KeyType.RSA_2048, TestPki.KeyType.EC_P256)) {
             TestPki.Issued alice = pki.user("alice@example.com").keyType(type).issue();

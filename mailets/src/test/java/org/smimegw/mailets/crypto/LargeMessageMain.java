@@ -19,7 +19,7 @@ import jakarta.mail.util.SharedFileInputStream;
 
 import org.smimegw.certstore.testing.TestPki;
 import org.smimegw.mailets.testing.InMemoryCertificateStore;
-import org.smimegw.mailets.testing.JdkPkixValidator;
+import org.smimegw.mailets.testing.TestValidators;
 
 /**
  * Signs, encrypts, decrypts and verifies a message of the given size (default 50 MB) and prints the peak heap.
@@ -52,7 +52,7 @@ public final class LargeMessageMain {
         if (decrypted.status() != DecryptionResult.Status.DECRYPTED) {
             throw new IllegalStateException("decryption: " + decrypted);
         }
-        VerificationResult verified = new SmimeVerifier(new JdkPkixValidator(InMemoryCertificateStore.trusting(pki).trust()), files)
+        VerificationResult verified = new SmimeVerifier(TestValidators.pkix(InMemoryCertificateStore.trusting(pki).trust()), files)
                 .verify(decrypted.message().orElseThrow(), Instant.now());
         if (!verified.isValid()) {
             throw new IllegalStateException("verification: " + verified);

@@ -19,7 +19,7 @@ import org.smimegw.certstore.TrustCollection;
 import org.smimegw.certstore.UserKey;
 import org.smimegw.certstore.testing.TestPki;
 import org.smimegw.mailets.testing.InMemoryCertificateStore;
-import org.smimegw.mailets.testing.JdkPkixValidator;
+import org.smimegw.mailets.testing.TestValidators;
 import org.smimegw.mailets.testing.OpenSsl;
 import org.smimegw.mailets.testing.TestMessages;
 
@@ -59,7 +59,7 @@ class OpenSslInteropTest {
         openssl = new OpenSsl(dir);
         files = new MessageFiles(dir);
         TrustCollection trust = InMemoryCertificateStore.trusting(pki).trust();
-        verifier = new SmimeVerifier(new JdkPkixValidator(trust), files);
+        verifier = new SmimeVerifier(TestValidators.pkix(trust), files);
         decryptor = new SmimeDecryptor(files);
     }
 
@@ -351,7 +351,7 @@ class OpenSslInteropTest {
         assertThat(verifier.verify(TestMessages.parse(text), Instant.now()).status()).isEqualTo(VerificationStatus.SIGNER_MISMATCH);
 
         TestPki other = TestPki.create("Other");
-        SmimeVerifier strict = new SmimeVerifier(new JdkPkixValidator(InMemoryCertificateStore.trusting(other).trust()), files);
+        SmimeVerifier strict = new SmimeVerifier(TestValidators.pkix(InMemoryCertificateStore.trusting(other).trust()), files);
         VerificationResult r = strict.verify(TestMessages.read(dir.resolve("o-mismatch.eml")), Instant.now());
         assertThat(r.status()).isEqualTo(VerificationStatus.UNTRUSTED);
         assertThat(r.reasons()).anyMatch(s -> s.contains("NO_PATH_TO_TRUST_ANCHOR"));
