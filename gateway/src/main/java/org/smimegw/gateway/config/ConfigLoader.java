@@ -114,7 +114,11 @@ public final class ConfigLoader {
     public ObjectMapper mapper() {
         SimpleModule paths = new SimpleModule("gateway-config-paths");
         paths.addDeserializer(Path.class, new BaseDirectoryPathDeserializer(baseDirectory));
-        return YAMLMapper.builder(YAMLFactory.builder().build())
+        return YAMLMapper.builder(YAMLFactory.builder()
+                        // YAML 1.1 reads a bare OFF/ON/YES/NO as a boolean; here they stay words (mode: OFF)
+                        .enable(com.fasterxml.jackson.dataformat.yaml.YAMLParser.Feature
+                                .PARSE_BOOLEAN_LIKE_WORDS_AS_STRINGS)
+                        .build())
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)

@@ -252,6 +252,12 @@ class ConfigLoaderTest {
         assertThat(config.certstore().revocation().mode())
                 .isEqualTo(org.smimegw.certstore.CertStoreConfig.RevocationMode.HARD_FAIL);
 
+        Files.writeString(file, "certstore:\n  revocation:\n    mode: OFF\ndelivery:\n  smarthost: {host: h, starttls: OFF}\n");
+        GatewayConfig off = new ConfigLoader(dir).load(file);
+        assertThat(off.certstore().revocation().mode()).isEqualTo(org.smimegw.certstore.CertStoreConfig.RevocationMode.OFF);
+        assertThat(off.delivery().smarthost().starttls())
+                .isEqualTo(org.smimegw.gateway.delivery.DeliveryConfig.StartTls.OFF);
+
         ConfigException e = failure("certstore:\n  directory: certs\n  revocation:\n    mode: MAYBE\n");
         assertThat(e.line()).isEqualTo(4);
         assertThat(e.reason()).startsWith("certstore.revocation.mode: 'MAYBE' is not one of SOFT_FAIL, HARD_FAIL, OFF");
