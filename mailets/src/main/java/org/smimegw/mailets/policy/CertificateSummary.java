@@ -12,7 +12,8 @@ public record CertificateSummary(String subject, String serial, String sha256) {
     public static CertificateSummary of(X509Certificate certificate) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded());
-            return new CertificateSummary(certificate.getSubjectX500Principal().getName(),
+            return new CertificateSummary(org.bouncycastle.asn1.x500.X500Name.getInstance(
+                            certificate.getSubjectX500Principal().getEncoded()).toString(),
                     certificate.getSerialNumber().toString(16), HexFormat.ofDelimiter(":").withUpperCase().formatHex(digest));
         } catch (NoSuchAlgorithmException | CertificateEncodingException e) {
             throw new IllegalStateException("cannot fingerprint certificate", e);

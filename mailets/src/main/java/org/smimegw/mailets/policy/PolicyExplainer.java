@@ -16,7 +16,7 @@ import org.smimegw.certstore.SmimeCapabilities;
 public final class PolicyExplainer {
 
     private static final int NAME_WIDTH = 50;
-    private static final int VALUE_WIDTH = 26;
+    private static final int VALUE_WIDTH = 32;
 
     private final PolicyProvider policy;
     private final PolicyFacts facts;
@@ -122,7 +122,7 @@ public final class PolicyExplainer {
         DigestAlgorithm digest = p.signingAlgorithms().isEmpty() ? DigestAlgorithm.SHA256 : p.signingAlgorithms().get(0);
         EncryptionAlgorithm cipher = p.encryptionAlgorithms().isEmpty() ? EncryptionAlgorithm.AES256
                 : p.encryptionAlgorithms().get(0);
-        CertificateSummary signer = new CertificateSummary("the sender's certificate", "-", "-");
+        CertificateSummary signer = new CertificateSummary("<signer>", "-", "-");
         var clear = new InboundMessageFacts.Encryption.NotEncrypted();
         var encrypted = new InboundMessageFacts.Encryption.Encrypted(cipher.oid().getId(), cipher.keyBits());
         var trusted = new InboundMessageFacts.Signature.Verified(signer, digest.oid().getId());
