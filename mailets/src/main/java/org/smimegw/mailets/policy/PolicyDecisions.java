@@ -150,8 +150,8 @@ public final class PolicyDecisions {
             String problem = switch (facts.signature()) {
                 case InboundMessageFacts.Signature.Unsigned u -> "the message is not signed";
                 case InboundMessageFacts.Signature.Invalid i -> "the signature is not valid: " + i.reason();
-                case InboundMessageFacts.Signature.Untrusted t -> "the signer's certificate "
-                        + t.signer().subject() + " is not trusted: " + t.reason();
+                case InboundMessageFacts.Signature.Untrusted t -> "the signer's certificate ("
+                        + t.signer().subject() + ") is not trusted: " + t.reason();
                 case InboundMessageFacts.Signature.Verified v -> digestProblem(p, v.digestOid());
             };
             if (problem != null) {

@@ -122,7 +122,7 @@ public final class PolicyExplainer {
         DigestAlgorithm digest = p.signingAlgorithms().isEmpty() ? DigestAlgorithm.SHA256 : p.signingAlgorithms().get(0);
         EncryptionAlgorithm cipher = p.encryptionAlgorithms().isEmpty() ? EncryptionAlgorithm.AES256
                 : p.encryptionAlgorithms().get(0);
-        CertificateSummary signer = new CertificateSummary("<signer>", "-", "-");
+        CertificateSummary signer = new CertificateSummary("any signer", "-", "-");
         var clear = new InboundMessageFacts.Encryption.NotEncrypted();
         var encrypted = new InboundMessageFacts.Encryption.Encrypted(cipher.oid().getId(), cipher.keyBits());
         var trusted = new InboundMessageFacts.Signature.Verified(signer, digest.oid().getId());
