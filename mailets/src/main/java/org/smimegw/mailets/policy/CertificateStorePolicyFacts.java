@@ -19,8 +19,10 @@ import org.smimegw.certstore.ValidationResult;
 
 /**
  * {@link PolicyFacts} answered by the certificate store and validator: the signing key must have a certificate valid
- * for signing; the recipient's first published certificate valid for encryption is used (one whose only failure is
- * an unknown revocation status counts, marked {@link RevocationStatus#UNKNOWN}, for OWACheckCRLOnSend to decide).
+ * for signing; the recipient's first published certificate valid for encryption is used. A revocation status that
+ * cannot be determined is, under the validator's soft-fail, a warning: the certificate counts, marked
+ * {@link RevocationStatus#UNKNOWN}, and the pair's OWACheckCRLOnSend decides; under hard-fail it is reported as
+ * {@link RecipientCertificateFact.DirectoryUnavailable} (transient: deferred, never refused or sent in clear).
  */
 public final class CertificateStorePolicyFacts implements PolicyFacts {
 
@@ -87,24 +89,27 @@ public final class CertificateStorePolicyFacts implements PolicyFacts {
             return new RecipientCertificateFact.None("no certificate published for " + address);
         }
         List<String> rejected = new ArrayList<>();
-        PublishedCertificate revocationUnknown = null;
+        String revocationUnknown = null;
         for (PublishedCertificate p : published) {
             ValidationResult r = validator.validate(p.certificate(), p.chain(), Purpose.ENCRYPT, address,
                     clock.instant());
             if (r.isValid()) {
+                // soft-fail: an undeterminable revocation status is a warning; OWACheckCRLOnSend decides per pair
                 return new RecipientCertificateFact.Valid(CertificateSummary.of(p.certificate()), p.capabilities(),
-                        RevocationStatus.GOOD);
+                        r.hasWarning(ValidationFailure.Reason.REVOCATION_UNKNOWN) ? RevocationStatus.UNKNOWN
+                                : RevocationStatus.GOOD);
             }
             if (revocationUnknown == null && r.failures().stream()
                     .allMatch(f -> f.reason() == ValidationFailure.Reason.REVOCATION_UNKNOWN)) {
-                revocationUnknown = p;
+                revocationUnknown = CertificateSummary.of(p.certificate()).serial() + ": " + r.failures();
             }
             rejected.add(CertificateSummary.of(p.certificate()).serial() + " (from " + p.source() + "): "
                     + r.failures());
         }
         if (revocationUnknown != null) {
-            return new RecipientCertificateFact.Valid(CertificateSummary.of(revocationUnknown.certificate()),
-                    revocationUnknown.capabilities(), RevocationStatus.UNKNOWN);
+            // hard-fail and only the revocation status is missing: transient, like an unreachable directory
+            return new RecipientCertificateFact.DirectoryUnavailable("revocation status of " + address
+                    + "'s certificate cannot be determined (" + revocationUnknown + ")");
         }
         return new RecipientCertificateFact.None("no valid certificate for " + address + ": "
                 + String.join("; ", rejected));

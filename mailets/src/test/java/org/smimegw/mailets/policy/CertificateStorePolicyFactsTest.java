@@ -2,17 +2,9 @@ package org.smimegw.mailets.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.security.cert.CertPathValidator;
-import java.security.cert.CertPathValidatorException;
-import java.security.cert.CertificateFactory;
-import java.security.cert.PKIXParameters;
-import java.security.cert.TrustAnchor;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,37 +12,45 @@ import java.util.Optional;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
+import org.smimegw.certstore.CertStoreConfig;
 import org.smimegw.certstore.CertificateStore;
-import org.smimegw.certstore.CertificateValidator;
 import org.smimegw.certstore.DirectoryUnavailableException;
 import org.smimegw.certstore.HarvestedCertificate;
 import org.smimegw.certstore.KeyStorage;
 import org.smimegw.certstore.PublishedCertificate;
-import org.smimegw.certstore.Purpose;
 import org.smimegw.certstore.SmimeCapabilities;
 import org.smimegw.certstore.TrustCollection;
 import org.smimegw.certstore.UserKey;
-import org.smimegw.certstore.ValidationFailure;
-import org.smimegw.certstore.ValidationResult;
 import org.smimegw.certstore.testing.TestPki;
+import org.smimegw.certstore.validation.PkixCertificateValidator;
 
 /**
- * The store-backed facts: certificates from the test PKI, validated by the JDK's PKIX validator against its root
- * (the certstore's own validator is not on main yet), an in-memory store whose directory can be "down".
+ * The store-backed facts: certificates from the test PKI, validated by the certstore's PkixCertificateValidator
+ * against the PKI's root, an in-memory store whose directory can be "down".
  */
 class CertificateStorePolicyFactsTest {
 
     private final TestPki pki = TestPki.create("Facts");
     private final MapStore store = new MapStore();
 
-    private CertificateStorePolicyFacts facts(boolean checkRevocation) {
-        return new CertificateStorePolicyFacts(store, new JdkPkixValidator(pki.rootCertificate(), checkRevocation),
+    /** OFF: no revocation checks; SOFT_FAIL/HARD_FAIL: no CRL reachable (the test certificates name none). */
+    private CertificateStorePolicyFacts facts(CertStoreConfig.RevocationMode mode, boolean withCurrentCrl) {
+        TrustCollection trust = new TrustCollection(List.of(pki.rootCertificate()),
+                List.of(pki.intermediate().certificate()),
+                withCurrentCrl ? List.of(pki.crl(Instant.now().plus(Duration.ofDays(7)))) : List.of());
+        PkixCertificateValidator validator = new PkixCertificateValidator(() -> trust,
+                new CertStoreConfig.Revocation(mode, false, false, false, 2, 60), Clock.systemUTC());
+        return new CertificateStorePolicyFacts(store, validator,
                 CertificateStorePolicyFacts.domains(Set.of("example.com", "*.example.net")), Clock.systemUTC());
+    }
+
+    private CertificateStorePolicyFacts facts(boolean unused) {
+        return facts(CertStoreConfig.RevocationMode.OFF, false);
     }
 
     @Test
     void internalDomainsExactAndWildcard() {
-        CertificateStorePolicyFacts f = facts(false);
+        CertificateStorePolicyFacts f = facts(CertStoreConfig.RevocationMode.OFF, false);
         assertThat(f.isInternal("A@Example.com")).isTrue();
         assertThat(f.isInternal("a@sub.example.net")).isTrue();
         assertThat(f.isInternal("a@example.net")).isFalse();
@@ -66,10 +66,10 @@ class CertificateStorePolicyFactsTest {
                 .validity(Instant.now().minus(Duration.ofDays(400)), Instant.now().minus(Duration.ofDays(35))).issue();
         store.keys.put("old@example.com", new UserKey(old.privateKey(), old.certificate(), old.chain(), KeyStorage.SOFTWARE));
 
-        assertThat(facts(false).signingKey("finance@example.com")).isEqualTo(
+        assertThat(facts(CertStoreConfig.RevocationMode.OFF, false).signingKey("finance@example.com")).isEqualTo(
                 new SigningKeyFact.Usable(CertificateSummary.of(finance.certificate()), KeyStorage.HARDWARE));
-        assertThat(facts(false).signingKey("nobody@example.com")).isInstanceOf(SigningKeyFact.Missing.class);
-        assertThat(facts(false).signingKey("old@example.com")).isInstanceOfSatisfying(SigningKeyFact.Missing.class,
+        assertThat(facts(CertStoreConfig.RevocationMode.OFF, false).signingKey("nobody@example.com")).isInstanceOf(SigningKeyFact.Missing.class);
+        assertThat(facts(CertStoreConfig.RevocationMode.OFF, false).signingKey("old@example.com")).isInstanceOfSatisfying(SigningKeyFact.Missing.class,
                 m -> assertThat(m.reason()).contains("not valid for signing"));
     }
 
@@ -85,27 +85,55 @@ class CertificateStorePolicyFactsTest {
         store.published.put("eve@partner.example", List.of(
                 new PublishedCertificate(expired.certificate(), expired.chain(), caps, "harvested", Instant.now())));
 
-        assertThat(facts(false).recipientCertificate("bob@partner.example")).isEqualTo(new RecipientCertificateFact.Valid(
+        assertThat(facts(CertStoreConfig.RevocationMode.OFF, false).recipientCertificate("bob@partner.example")).isEqualTo(new RecipientCertificateFact.Valid(
                 CertificateSummary.of(current.certificate()), caps, RevocationStatus.GOOD));
-        assertThat(facts(false).recipientCertificate("eve@partner.example"))
+        assertThat(facts(CertStoreConfig.RevocationMode.OFF, false).recipientCertificate("eve@partner.example"))
                 .isInstanceOfSatisfying(RecipientCertificateFact.None.class,
                         n -> assertThat(n.reason()).contains("no valid certificate").contains("harvested"));
-        assertThat(facts(false).recipientCertificate("nobody@partner.example"))
+        assertThat(facts(CertStoreConfig.RevocationMode.OFF, false).recipientCertificate("nobody@partner.example"))
                 .isInstanceOf(RecipientCertificateFact.None.class);
         store.down = true;
-        assertThat(facts(false).recipientCertificate("bob@partner.example"))
+        assertThat(facts(CertStoreConfig.RevocationMode.OFF, false).recipientCertificate("bob@partner.example"))
                 .isInstanceOf(RecipientCertificateFact.DirectoryUnavailable.class);
     }
 
     @Test
-    void certificateWhoseOnlyProblemIsUnknownRevocationIsMarkedForOwaCheckCrlOnSend() {
+    void revocationStatusFollowsTheValidator() {
         TestPki.Issued bob = pki.issue("bob@partner.example");
         store.published.put("bob@partner.example", List.of(new PublishedCertificate(bob.certificate(), bob.chain(),
                 SmimeCapabilities.UNKNOWN, "ldap", Instant.now())));
 
-        assertThat(facts(true).recipientCertificate("bob@partner.example"))
+        // revocation checks off: usable
+        assertThat(facts(CertStoreConfig.RevocationMode.OFF, false).recipientCertificate("bob@partner.example"))
+                .isInstanceOfSatisfying(RecipientCertificateFact.Valid.class,
+                        v -> assertThat(v.revocation()).isEqualTo(RevocationStatus.GOOD));
+        // soft-fail, no CRL for the intermediate (the test PKI's root issues none): usable, status unknown (the
+        // pair's OWACheckCRLOnSend decides)
+        assertThat(facts(CertStoreConfig.RevocationMode.SOFT_FAIL, false).recipientCertificate("bob@partner.example"))
                 .isInstanceOfSatisfying(RecipientCertificateFact.Valid.class,
                         v -> assertThat(v.revocation()).isEqualTo(RevocationStatus.UNKNOWN));
+        // hard-fail, no CRL: transient, deferred like a directory outage (never refused, never clear)
+        assertThat(facts(CertStoreConfig.RevocationMode.HARD_FAIL, false).recipientCertificate("bob@partner.example"))
+                .isInstanceOfSatisfying(RecipientCertificateFact.DirectoryUnavailable.class,
+                        d -> assertThat(d.reason()).contains("revocation status"));
+        // hard-fail with the intermediate's CRL only: the intermediate's own status is still unknown
+        assertThat(facts(CertStoreConfig.RevocationMode.HARD_FAIL, true).recipientCertificate("bob@partner.example"))
+                .isInstanceOf(RecipientCertificateFact.DirectoryUnavailable.class);
+    }
+
+    @Test
+    void revokedCertificateIsNotUsed() {
+        TestPki.Issued bob = pki.issue("bob@partner.example");
+        store.published.put("bob@partner.example", List.of(new PublishedCertificate(bob.certificate(), bob.chain(),
+                SmimeCapabilities.UNKNOWN, "ldap", Instant.now())));
+        TrustCollection trust = new TrustCollection(List.of(pki.rootCertificate()),
+                List.of(pki.intermediate().certificate()),
+                List.of(pki.crl(Instant.now().plus(Duration.ofDays(7)), bob.certificate())));
+        CertificateStorePolicyFacts f = new CertificateStorePolicyFacts(store, new PkixCertificateValidator(
+                () -> trust, CertStoreConfig.Revocation.defaults(), Clock.systemUTC()), a -> false, Clock.systemUTC());
+
+        assertThat(f.recipientCertificate("bob@partner.example")).isInstanceOfSatisfying(
+                RecipientCertificateFact.None.class, n -> assertThat(n.reason()).contains("REVOKED"));
     }
 
     /** An in-memory store; {@code down} makes lookups fail as a directory outage does. */
@@ -139,37 +167,6 @@ class CertificateStorePolicyFactsTest {
 
         @Override
         public void harvest(HarvestedCertificate certificate) {
-        }
-    }
-
-    /** PKIX path validation by the JDK against one root; revocation checked only when asked (and then no CRL is reachable). */
-    private record JdkPkixValidator(X509Certificate root, boolean checkRevocation) implements CertificateValidator {
-        @Override
-        public ValidationResult validate(X509Certificate certificate, Collection<X509Certificate> supplied,
-                                         Purpose purpose, String address, Instant at) {
-            List<ValidationFailure> failures = new ArrayList<>();
-            try {
-                List<X509Certificate> path = new ArrayList<>();
-                path.add(certificate);
-                supplied.stream().filter(c -> !c.equals(root)).forEach(path::add);
-                PKIXParameters params = new PKIXParameters(Set.of(new TrustAnchor(root, null)));
-                params.setRevocationEnabled(checkRevocation);
-                params.setDate(java.util.Date.from(at));
-                CertPathValidator.getInstance("PKIX")
-                        .validate(CertificateFactory.getInstance("X.509").generateCertPath(path), params);
-            } catch (CertPathValidatorException e) {
-                ValidationFailure.Reason reason = switch (e.getReason()) {
-                    case CertPathValidatorException.BasicReason.EXPIRED -> ValidationFailure.Reason.EXPIRED;
-                    case CertPathValidatorException.BasicReason.UNDETERMINED_REVOCATION_STATUS ->
-                            ValidationFailure.Reason.REVOCATION_UNKNOWN;
-                    case CertPathValidatorException.BasicReason.REVOKED -> ValidationFailure.Reason.REVOKED;
-                    default -> ValidationFailure.Reason.NO_PATH_TO_TRUST_ANCHOR;
-                };
-                failures.add(new ValidationFailure(reason, e.getMessage()));
-            } catch (Exception e) {
-                failures.add(new ValidationFailure(ValidationFailure.Reason.NO_PATH_TO_TRUST_ANCHOR, e.toString()));
-            }
-            return new ValidationResult(certificate, purpose, List.of(), failures);
         }
     }
 }
