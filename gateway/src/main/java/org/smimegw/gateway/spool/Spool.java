@@ -20,6 +20,13 @@ public interface Spool {
     /** Stores a new message from a {@link MimeMessage} (written out streaming) with its envelope. */
     SpoolEntry store(SpoolArea area, Envelope envelope, MimeMessage message) throws SpoolException;
 
+    /**
+     * Stores a new message whose content {@code writer} streams once the queue id is allocated (so the id can go
+     * into a header). Returns only after content and envelope are durable. An {@link java.io.IOException} of the
+     * writer itself propagates unchanged and leaves nothing behind; spool failures are {@link SpoolException}.
+     */
+    SpoolEntry store(SpoolArea area, Envelope envelope, SpoolContentWriter writer) throws java.io.IOException;
+
     /** Entries of an area, oldest first. */
     List<SpoolEntry> list(SpoolArea area) throws SpoolException;
 

@@ -1,0 +1,186 @@
+package org.smimegw.certstore.ldap;
+
+import java.io.ByteArrayInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.unboundid.ldap.sdk.Attribute;
+import com.unboundid.ldap.sdk.Entry;
+import org.bouncycastle.asn1.cms.AttributeTable;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.smime.SMIMECapabilities;
+import org.bouncycastle.asn1.smime.SMIMECapability;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cms.CMSException;
+import org.bouncycastle.cms.CMSSignedData;
+import org.bouncycastle.cms.SignerInformation;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.smimegw.certstore.PublishedCertificate;
+import org.smimegw.certstore.SmimeCapabilities;
+
+/**
+ * Reads the certificates of one directory entry:
+ * <ul>
+ *   <li>{@code userSMIMECertificate} (any options, e.g. {@code ;binary}): a PKCS#7 SignedData blob. Every
+ *       end-entity certificate in it is published, with the blob's other certificates as its chain and the
+ *       SMIMECapabilities of the blob's signer (Outlook signs the blob), when present.</li>
+ *   <li>{@code userCertificate} / {@code userCertificate;binary}: one DER certificate per value.</li>
+ *   <li>{@code description} values written by the harvest write-back ({@link HarvestNote}) supply the time seen
+ *       and capabilities of harvested certificates.</li>
+ * </ul>
+ * CA certificates are not published. A value that does not parse is logged and skipped; the other values are
+ * still read. Duplicates (same SHA-256) are merged, keeping the longest chain and known capabilities.
+ */
+final class EntryCertificates {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EntryCertificates.class);
+
+    static final String USER_SMIME_CERTIFICATE = "userSMIMECertificate";
+    static final String USER_CERTIFICATE = "userCertificate";
+    static final String DESCRIPTION = "description";
+
+    private EntryCertificates() {
+    }
+
+    /** Adds the certificates of {@code entry} to {@code into}, keyed by SHA-256 fingerprint. */
+    static void read(Entry entry, String source, Instant now, Map<String, PublishedCertificate> into) {
+        Map<String, HarvestNote> notes = notes(entry);
+        for (Attribute attribute : entry.getAttributes()) {
+            String base = attribute.getBaseName();
+            if (base.equalsIgnoreCase(USER_SMIME_CERTIFICATE)) {
+                for (byte[] value : attribute.getValueByteArrays()) {
+                    readPkcs7(entry, attribute.getName(), value, source, now, notes, into);
+                }
+            } else if (base.equalsIgnoreCase(USER_CERTIFICATE)) {
+                for (byte[] value : attribute.getValueByteArrays()) {
+                    readDer(entry, attribute.getName(), value, source, now, notes, into);
+                }
+            }
+        }
+    }
+
+    /** Newest first (by notBefore), then by fingerprint for a stable order. */
+    static List<PublishedCertificate> sorted(Map<String, PublishedCertificate> certificates) {
+        List<PublishedCertificate> list = new ArrayList<>(certificates.values());
+        list.sort(Comparator.comparing((PublishedCertificate p) -> p.certificate().getNotBefore()).reversed()
+                .thenComparing(p -> sha256(p.certificate())));
+        return List.copyOf(list);
+    }
+
+    static Map<String, HarvestNote> notes(Entry entry) {
+        Map<String, HarvestNote> notes = new LinkedHashMap<>();
+        String[] values = entry.getAttributeValues(DESCRIPTION);
+        if (values != null) {
+            for (String v : values) {
+                HarvestNote.parse(v).ifPresent(n -> notes.put(n.sha256(), n));
+            }
+        }
+        return notes;
+    }
+
+    private static void readPkcs7(Entry entry, String attribute, byte[] value, String source, Instant now,
+                                  Map<String, HarvestNote> notes, Map<String, PublishedCertificate> into) {
+        List<X509Certificate> all = new ArrayList<>();
+        SmimeCapabilities capabilities = SmimeCapabilities.UNKNOWN;
+        try {
+            CMSSignedData signed = new CMSSignedData(value);
+            for (X509CertificateHolder holder : signed.getCertificates().getMatches(null)) {
+                all.add(der(holder.getEncoded()));
+            }
+            for (SignerInformation signer : signed.getSignerInfos().getSigners()) {
+                SmimeCapabilities found = capabilities(signer.getSignedAttributes());
+                if (found.isKnown()) {
+                    capabilities = found;
+                    break;
+                }
+            }
+        } catch (CMSException | CertificateException | java.io.IOException | RuntimeException e) {
+            LOG.warn("skipping a {} value of {} that is not a PKCS#7 SignedData with certificates: {}",
+                    attribute, entry.getDN(), e.toString());
+            return;
+        }
+        for (X509Certificate certificate : all) {
+            if (certificate.getBasicConstraints() >= 0) {
+                continue;
+            }
+            List<X509Certificate> chain = all.stream().filter(c -> !c.equals(certificate)).toList();
+            add(certificate, chain, capabilities, source, now, notes, into);
+        }
+    }
+
+    private static void readDer(Entry entry, String attribute, byte[] value, String source, Instant now,
+                                Map<String, HarvestNote> notes, Map<String, PublishedCertificate> into) {
+        X509Certificate certificate;
+        try {
+            certificate = der(value);
+        } catch (CertificateException | RuntimeException e) {
+            LOG.warn("skipping a {} value of {} that is not a DER certificate: {}", attribute, entry.getDN(),
+                    e.toString());
+            return;
+        }
+        if (certificate.getBasicConstraints() < 0) {
+            add(certificate, List.of(), SmimeCapabilities.UNKNOWN, source, now, notes, into);
+        }
+    }
+
+    private static void add(X509Certificate certificate, List<X509Certificate> chain, SmimeCapabilities capabilities,
+                            String source, Instant now, Map<String, HarvestNote> notes,
+                            Map<String, PublishedCertificate> into) {
+        String fingerprint = sha256(certificate);
+        HarvestNote note = notes.get(fingerprint);
+        Instant seen = note != null ? note.seen() : now;
+        if (!capabilities.isKnown() && note != null) {
+            capabilities = note.capabilities();
+        }
+        PublishedCertificate candidate = new PublishedCertificate(certificate, chain, capabilities, source, seen);
+        into.merge(fingerprint, candidate, EntryCertificates::better);
+    }
+
+    private static PublishedCertificate better(PublishedCertificate a, PublishedCertificate b) {
+        List<X509Certificate> chain = a.chain().size() >= b.chain().size() ? a.chain() : b.chain();
+        SmimeCapabilities caps = a.capabilities().isKnown() ? a.capabilities() : b.capabilities();
+        Instant seen = a.seen().isBefore(b.seen()) ? a.seen() : b.seen();
+        return new PublishedCertificate(a.certificate(), chain, caps, a.source(), seen);
+    }
+
+    private static SmimeCapabilities capabilities(AttributeTable signedAttributes) {
+        if (signedAttributes == null) {
+            return SmimeCapabilities.UNKNOWN;
+        }
+        org.bouncycastle.asn1.cms.Attribute attr = signedAttributes.get(PKCSObjectIdentifiers.pkcs_9_at_smimeCapabilities);
+        if (attr == null || attr.getAttrValues().size() == 0) {
+            return SmimeCapabilities.UNKNOWN;
+        }
+        List<String> oids = new ArrayList<>();
+        SMIMECapabilities caps = SMIMECapabilities.getInstance(attr.getAttrValues().getObjectAt(0));
+        for (Object o : caps.getCapabilities(null)) {
+            oids.add(((SMIMECapability) o).getCapabilityID().getId());
+        }
+        return new SmimeCapabilities(oids);
+    }
+
+    static X509Certificate der(byte[] encoded) throws CertificateException {
+        return (X509Certificate) CertificateFactory.getInstance("X.509")
+                .generateCertificate(new ByteArrayInputStream(encoded));
+    }
+
+    static String sha256(X509Certificate certificate) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded()));
+        } catch (NoSuchAlgorithmException | CertificateEncodingException e) {
+            throw new IllegalStateException("cannot fingerprint certificate " + certificate.getSubjectX500Principal(), e);
+        }
+    }
+}

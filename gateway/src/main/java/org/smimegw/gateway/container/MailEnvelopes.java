@@ -1,0 +1,31 @@
+package org.smimegw.gateway.container;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Map;
+
+import org.apache.james.core.MailAddress;
+import org.apache.james.core.MaybeSender;
+import org.apache.mailet.Mail;
+
+import org.smimegw.gateway.spool.Envelope;
+
+/** Builds spool envelopes for mails that the pipeline stores (re-injection, error area). */
+final class MailEnvelopes {
+    private MailEnvelopes() {
+    }
+
+    static Envelope of(Mail mail, Instant now, Map<String, String> attributes) {
+        String helo = mail.getAttribute(Mail.SMTP_HELO).map(a -> String.valueOf(a.getValue().value())).orElse("");
+        String authUser = mail.getAttribute(Mail.SMTP_AUTH_USER).map(a -> String.valueOf(a.getValue().value()))
+                .orElse(null);
+        return of(mail.getMaybeSender(), mail.getRecipients(), mail.getRemoteAddr(), helo, authUser, now,
+                attributes);
+    }
+
+    static Envelope of(MaybeSender sender, Collection<MailAddress> recipients, String remoteAddr, String helo,
+                       String authUser, Instant now, Map<String, String> attributes) {
+        return new Envelope(sender.asString(""), Map.of(), recipients.stream().map(MailAddress::asString).toList(),
+                remoteAddr == null ? "127.0.0.1" : remoteAddr, helo == null ? "" : helo, authUser, now, attributes);
+    }
+}

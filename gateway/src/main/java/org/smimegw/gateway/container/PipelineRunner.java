@@ -1,0 +1,247 @@
+package org.smimegw.gateway.container;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+import com.codahale.metrics.Counter;
+import com.codahale.metrics.MetricRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+import org.smimegw.gateway.spool.Envelope;
+import org.smimegw.gateway.spool.Spool;
+import org.smimegw.gateway.spool.SpoolArea;
+import org.smimegw.gateway.spool.SpoolEntry;
+import org.smimegw.gateway.spool.SpoolException;
+
+/**
+ * Runs INCOMING spool entries through the current {@link MailetContainer} on a fixed number of worker threads.
+ * The SMTP front end (and the mailet context's re-injection) notify it through {@link #accept}; {@link #start()}
+ * rescans INCOMING so work interrupted by a stop resumes, and a periodic rescan picks up retries and anything a
+ * full queue turned away. An entry is deleted only after the container finished with it (at least once, never
+ * zero times). A failed run is counted in the envelope ({@link PipelineAttributes#FAILURES}) and retried after
+ * the configured delay; after {@code maxFailures} the entry moves to the ERROR area.
+ */
+public final class PipelineRunner implements Consumer<SpoolEntry>, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PipelineRunner.class);
+    private static final int QUEUE_PER_WORKER = 64;
+    private static final int MAX_ERROR_LENGTH = 300;
+
+    private final PipelineConfig config;
+    private final Spool spool;
+    private final Supplier<MailetContainer> container;
+    private final Clock clock;
+    private final Path scratchDirectory;
+    private final Set<String> pending = ConcurrentHashMap.newKeySet();
+    private final ThreadPoolExecutor workers;
+    private final ScheduledExecutorService rescanner;
+    private final Counter processed;
+    private final Counter failed;
+    private final Counter movedToError;
+
+    /**
+     * @param config           workers, maxFailures, retryDelaySeconds
+     * @param spool            the spool holding INCOMING entries
+     * @param container        the current container (re-read for every mail, so a reload swaps it atomically)
+     * @param metrics          counters pipeline.processed, pipeline.failed, pipeline.error and gauge pipeline.queued
+     * @param clock            time for retry delays
+     * @param scratchDirectory where copies of split mails are written during a run (deleted after the run)
+     */
+    public PipelineRunner(PipelineConfig config, Spool spool, Supplier<MailetContainer> container,
+                          MetricRegistry metrics, Clock clock, Path scratchDirectory) {
+        this.config = config;
+        this.spool = spool;
+        this.container = container;
+        this.clock = clock;
+        this.scratchDirectory = scratchDirectory;
+        AtomicInteger threadNumber = new AtomicInteger();
+        this.workers = new ThreadPoolExecutor(config.workers(), config.workers(), 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(config.workers() * QUEUE_PER_WORKER),
+                r -> new Thread(r, "pipeline-" + threadNumber.incrementAndGet()));
+        this.rescanner = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "pipeline-rescan");
+            t.setDaemon(true);
+            return t;
+        });
+        this.processed = metrics.counter("pipeline.processed");
+        this.failed = metrics.counter("pipeline.failed");
+        this.movedToError = metrics.counter("pipeline.error");
+        metrics.gauge("pipeline.queued", () -> pending::size);
+    }
+
+    /** Rescans INCOMING now and then periodically (every retryDelaySeconds, at most every 10 s). */
+    public void start() {
+        long period = Math.max(1, Math.min(config.retryDelaySeconds(), 10));
+        rescanner.scheduleWithFixedDelay(this::rescan, 0, period, TimeUnit.SECONDS);
+    }
+
+    /** Takes a newly stored INCOMING entry; never blocks (a full queue leaves it to the next rescan). */
+    @Override
+    public void accept(SpoolEntry entry) {
+        submit(entry.id());
+    }
+
+    /** Entries handed to a worker and not finished yet. */
+    public int pendingCount() {
+        return pending.size();
+    }
+
+    /** Lists INCOMING and submits every entry that is due and not already queued. */
+    public void rescan() {
+        try {
+            List<SpoolEntry> entries = spool.list(SpoolArea.INCOMING);
+            long now = clock.millis();
+            for (SpoolEntry entry : entries) {
+                if (notBefore(entry.envelope()) <= now) {
+                    submit(entry.id());
+                }
+            }
+        } catch (SpoolException e) {
+            LOG.error("cannot list the INCOMING spool area: {}", e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.error("rescan of INCOMING failed", e);
+        }
+    }
+
+    private void submit(String id) {
+        if (!pending.add(id)) {
+            return;
+        }
+        try {
+            workers.execute(() -> run(id));
+        } catch (RejectedExecutionException e) {
+            pending.remove(id);
+            LOG.debug("pipeline queue full or stopped, {} waits for the next rescan", id);
+        }
+    }
+
+    private void run(String id) {
+        MDC.put("queueId", id);
+        try {
+            Optional<SpoolEntry> found = spool.find(SpoolArea.INCOMING, id);
+            if (found.isEmpty()) {
+                return;
+            }
+            SpoolEntry entry = found.get();
+            if (notBefore(entry.envelope()) > clock.millis()) {
+                return;
+            }
+            runThroughContainer(entry);
+        } catch (SpoolException e) {
+            LOG.error("cannot read spool entry: {}", e.getMessage());
+        } finally {
+            pending.remove(id);
+            MDC.remove("queueId");
+        }
+    }
+
+    private void runThroughContainer(SpoolEntry entry) {
+        try (MailScratch scratch = new MailScratch(scratchDirectory)) {
+            GatewayMail mail = GatewayMail.fromSpool(entry, spool, scratch);
+            // an unreadable spool file is a failure of this run (retried, then ERROR area), not an error-processor
+            // case in which a mailet could drop the mail
+            mail.getMessage();
+            String startState = mail.getState();
+            container.get().process(mail);
+            spool.delete(entry);
+            processed.inc();
+            LOG.info("processed by pipeline (started in {}, {} recipient(s))", startState,
+                    entry.envelope().recipients().size());
+        } catch (Exception | LinkageError e) {
+            failed.inc();
+            recordFailure(entry, e);
+        }
+    }
+
+    private void recordFailure(SpoolEntry entry, Throwable cause) {
+        Envelope envelope = entry.envelope();
+        int failures = parseInt(envelope.attributes().get(PipelineAttributes.FAILURES)) + 1;
+        String reason = oneLine(cause);
+        Map<String, String> attributes = new HashMap<>(envelope.attributes());
+        attributes.put(PipelineAttributes.FAILURES, Integer.toString(failures));
+        attributes.put(PipelineAttributes.LAST_ERROR, reason);
+        attributes.put(PipelineAttributes.NOT_BEFORE,
+                Long.toString(clock.millis() + TimeUnit.SECONDS.toMillis(config.retryDelaySeconds())));
+        try {
+            SpoolEntry updated = spool.updateEnvelope(entry, envelope.withAttributes(attributes));
+            if (failures >= config.maxFailures()) {
+                spool.move(updated, SpoolArea.ERROR);
+                movedToError.inc();
+                LOG.error("moved to the error area after {} failed pipeline runs: {}", failures, reason, cause);
+            } else {
+                LOG.warn("pipeline run failed (attempt {} of {}), retry in {} s: {}", failures, config.maxFailures(),
+                        config.retryDelaySeconds(), reason, cause);
+            }
+        } catch (SpoolException e) {
+            LOG.error("pipeline run failed ({}) and the failure could not be recorded: {}; retrying later", reason,
+                    e.getMessage());
+        }
+    }
+
+    private static String oneLine(Throwable e) {
+        String text = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
+        text = text.replaceAll("[\\r\\n]+", " ");
+        return text.length() > MAX_ERROR_LENGTH ? text.substring(0, MAX_ERROR_LENGTH) + "..." : text;
+    }
+
+    private static long notBefore(Envelope envelope) {
+        String value = envelope.attributes().get(PipelineAttributes.NOT_BEFORE);
+        if (value == null) {
+            return 0;
+        }
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static int parseInt(String value) {
+        if (value == null) {
+            return 0;
+        }
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * Stops taking work and drops queued entries (they stay in INCOMING for the next start), lets running mails
+     * finish (up to 30 s).
+     */
+    @Override
+    public void close() {
+        rescanner.shutdownNow();
+        List<Runnable> dropped = new ArrayList<>();
+        workers.getQueue().drainTo(dropped);
+        workers.shutdown();
+        try {
+            if (!workers.awaitTermination(30, TimeUnit.SECONDS)) {
+                LOG.warn("pipeline workers still busy after 30 s; interrupting (entries stay in INCOMING)");
+                workers.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            workers.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+}

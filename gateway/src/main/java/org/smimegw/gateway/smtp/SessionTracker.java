@@ -1,0 +1,59 @@
+package org.smimegw.gateway.smtp;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import org.subethamail.smtp.server.Session;
+import org.subethamail.smtp.server.SessionHandler;
+
+/**
+ * Admits at most {@code maxConnections} concurrent sessions (others get {@code 421 4.7.0}) and remembers, per
+ * session, whether the client greeted with EHLO (for the "with ESMTP/SMTP" of the Received header).
+ */
+final class SessionTracker implements SessionHandler {
+    private final int maxConnections;
+    private final SmtpReplies replies;
+    private final Map<Session, Boolean> sessions = new HashMap<>();
+
+    SessionTracker(int maxConnections, SmtpReplies replies) {
+        this.maxConnections = maxConnections;
+        this.replies = replies;
+    }
+
+    @Override
+    public SessionAcceptance accept(Session session) {
+        synchronized (sessions) {
+            if (sessions.size() >= maxConnections) {
+                String line = replies.replyLine(SmtpReason.TOO_MANY_CONNECTIONS);
+                return SessionAcceptance.failure(SmtpReason.TOO_MANY_CONNECTIONS.code(), line.substring(4));
+            }
+            sessions.put(session, Boolean.FALSE);
+            return SessionAcceptance.success();
+        }
+    }
+
+    @Override
+    public void onSessionEnd(Session session) {
+        synchronized (sessions) {
+            sessions.remove(session);
+        }
+    }
+
+    void greeted(Session session, boolean extended) {
+        synchronized (sessions) {
+            sessions.computeIfPresent(session, (s, old) -> extended);
+        }
+    }
+
+    boolean usedEhlo(Session session) {
+        synchronized (sessions) {
+            return sessions.getOrDefault(session, Boolean.FALSE);
+        }
+    }
+
+    int active() {
+        synchronized (sessions) {
+            return sessions.size();
+        }
+    }
+}

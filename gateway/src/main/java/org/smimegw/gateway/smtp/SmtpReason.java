@@ -1,0 +1,54 @@
+package org.smimegw.gateway.smtp;
+
+/** Why the front end refuses something; {@link SmtpReplies} turns each into exactly one SMTP reply. */
+public enum SmtpReason {
+    RELAY_DENIED(554, "5.7.1", "Relaying denied"),
+    MESSAGE_TOO_BIG(552, "5.3.4", "Message size exceeds fixed limit"),
+    TOO_MANY_RECIPIENTS(452, "4.5.3", "Too many recipients"),
+    LINE_TOO_LONG(500, "5.5.2", "Line too long"),
+    SPOOL_FAILURE(451, "4.3.0", "Temporary local problem, please try again later"),
+    LOCAL_ERROR(451, "4.3.0", "Temporary local problem, please try again later"),
+    TOO_MANY_CONNECTIONS(421, "4.7.0", "Too many connections, try again later"),
+    AUTH_FAILED(535, "5.7.8", "Authentication credentials invalid"),
+    AUTH_NEEDS_TLS(538, "5.7.11", "Encryption required for requested authentication mechanism"),
+    AUTH_MECHANISM_UNKNOWN(504, "5.5.4", "Unrecognized authentication type"),
+    AUTH_SYNTAX(501, "5.5.2", "Invalid AUTH argument"),
+    NESTED_MAIL(503, "5.5.1", "Sender already specified"),
+    NEED_MAIL(503, "5.5.1", "Error: need MAIL command"),
+    NEED_RCPT(503, "5.5.1", "Error: need RCPT command"),
+    NOT_IMPLEMENTED(502, "5.5.1", "Command not implemented"),
+    MAIL_SYNTAX(501, "5.5.4", "Syntax: MAIL FROM:<address> [parameters]"),
+    RCPT_SYNTAX(501, "5.5.4", "Syntax: RCPT TO:<address> [parameters]"),
+    BAD_SENDER_ADDRESS(553, "5.1.7", "Bad sender address syntax"),
+    BAD_RECIPIENT_ADDRESS(553, "5.1.3", "Bad recipient address syntax"),
+    HELO_SYNTAX(501, "5.5.4", "Syntax: EHLO hostname"),
+    POLICY_PERMANENT(550, "5.7.1", "Recipient rejected by policy"),
+    POLICY_TEMPORARY(451, "4.7.1", "Recipient temporarily rejected by policy");
+
+    private final int code;
+    private final String enhancedStatus;
+    private final String text;
+
+    SmtpReason(int code, String enhancedStatus, String text) {
+        this.code = code;
+        this.enhancedStatus = enhancedStatus;
+        this.text = text;
+    }
+
+    public int code() {
+        return code;
+    }
+
+    public String enhancedStatus() {
+        return enhancedStatus;
+    }
+
+    public String text() {
+        return text;
+    }
+
+    /** Name of the metric counter: {@code smtp.rejected.<this in lower case>}. */
+    public String metricName() {
+        return "smtp.rejected." + name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

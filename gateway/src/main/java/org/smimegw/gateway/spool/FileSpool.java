@@ -1,0 +1,455 @@
+package org.smimegw.gateway.spool;
+
+import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.codahale.metrics.Gauge;
+import com.codahale.metrics.MetricRegistry;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.util.SharedFileInputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The file-based {@link Spool}.
+ *
+ * <pre>
+ * &lt;root&gt;/tmp/                 files being written (removed on start: never part of an entry)
+ * &lt;root&gt;/&lt;area&gt;/&lt;id&gt;.env       envelope as JSON
+ * &lt;root&gt;/&lt;area&gt;/&lt;id&gt;.eml       raw message (RFC 5322, CRLF); its presence is what makes the entry exist
+ * </pre>
+ *
+ * Every file is written under {@code tmp/}, forced to disk ({@link FileChannel#force(boolean)}), renamed atomically
+ * into its area, and the directory is fsynced. The envelope is put in place before the content, and the content
+ * rename is the commit point: a crash leaves at most an {@code .env} without {@code .eml}, which {@link #list} and
+ * {@link #find} ignore and the next start removes. A move writes the envelope into the target area, renames the
+ * content (commit), then removes the old envelope. Deletion removes the content first. Queue ids sort by time, so a
+ * listing by id is oldest first.
+ *
+ * <p>Thread-safe: operations on different entries run concurrently, operations on one entry are serialized. All
+ * durability work goes through {@link #commit}, the place where a group commit (one directory fsync for several
+ * renames) is done: concurrent stores into one area share directory fsyncs ({@link DirectorySync}).
+ */
+public final class FileSpool implements Spool {
+    private static final Logger log = LoggerFactory.getLogger(FileSpool.class);
+    private static final String CONTENT = ".eml";
+    private static final String ENVELOPE = ".env";
+    private static final int LOCK_STRIPES = 64;
+
+    private final Path root;
+    private final Path tmp;
+    private final QueueIdGenerator ids;
+    private final EnvelopeCodec codec = new EnvelopeCodec();
+    private final Session mailSession = Session.getInstance(new Properties());
+    private final Map<SpoolArea, AtomicLong> sizes = new EnumMap<>(SpoolArea.class);
+    private final Object[] locks = new Object[LOCK_STRIPES];
+    private final DirectorySync directorySync = new DirectorySync();
+
+    /**
+     * Opens (creating when needed) the spool under {@code root}, cleans up what an interrupted run left behind and
+     * registers the gauges {@code spool.<area>.size} (entries per area) in {@code metrics}.
+     */
+    public FileSpool(Path root, Clock clock, MetricRegistry metrics) throws SpoolException {
+        this.root = root;
+        this.tmp = root.resolve("tmp");
+        this.ids = new QueueIdGenerator(clock);
+        for (int i = 0; i < locks.length; i++) {
+            locks[i] = new Object();
+        }
+        try {
+            Files.createDirectories(tmp);
+            for (SpoolArea area : SpoolArea.values()) {
+                Files.createDirectories(dir(area));
+            }
+            recover();
+        } catch (IOException e) {
+            throw new SpoolException("cannot open spool at " + root + ": " + e.getMessage(), e);
+        }
+        for (SpoolArea area : SpoolArea.values()) {
+            String name = MetricRegistry.name("spool", area.directoryName(), "size");
+            metrics.remove(name);
+            AtomicLong size = sizes.get(area);
+            metrics.register(name, (Gauge<Long>) size::get);
+        }
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    @Override
+    public SpoolEntry store(SpoolArea area, Envelope envelope, InputStream content) throws SpoolException {
+        try {
+            return store(area, envelope, (id, out) -> content.transferTo(out));
+        } catch (SpoolException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new SpoolException("cannot read message content: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public SpoolEntry store(SpoolArea area, Envelope envelope, MimeMessage message) throws SpoolException {
+        try {
+            return store(area, envelope, (id, out) -> {
+                try {
+                    message.writeTo(out);
+                } catch (MessagingException e) {
+                    throw new IOException("cannot write message: " + e.getMessage(), e);
+                }
+            });
+        } catch (SpoolException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new SpoolException("cannot write message content: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Stores a new message whose content {@code writer} streams, after the id is allocated. Exceptions of the
+     * writer propagate unchanged (nothing is left behind); failures of the spool's files are {@link SpoolException}.
+     */
+    @Override
+    public SpoolEntry store(SpoolArea area, Envelope envelope, SpoolContentWriter writer) throws IOException {
+        String id = ids.next();
+        Path tmpContent = tmp.resolve(id + CONTENT);
+        Path tmpEnvelope = tmp.resolve(id + ENVELOPE);
+        boolean done = false;
+        try {
+            writeContent(tmpContent, id, writer);
+            try {
+                writeEnvelope(tmpEnvelope, envelope);
+                commit(area, id, tmpEnvelope, tmpContent);
+            } catch (IOException e) {
+                // not acknowledged: undo renames that may have happened, so the client's retry is not a duplicate
+                deleteQuietly(contentFile(area, id));
+                deleteQuietly(envelopeFile(area, id));
+                throw new SpoolException("cannot store " + id + " in " + root + ": " + e.getMessage(), e);
+            }
+            done = true;
+        } finally {
+            if (!done) {
+                deleteQuietly(tmpContent);
+                deleteQuietly(tmpEnvelope);
+            }
+        }
+        sizes.get(area).incrementAndGet();
+        log.debug("stored {} in {}", id, area.directoryName());
+        return new SpoolEntry(id, area, envelope, contentFile(area, id));
+    }
+
+    @Override
+    public List<SpoolEntry> list(SpoolArea area) throws SpoolException {
+        List<String> idList = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir(area), "*" + CONTENT)) {
+            for (Path p : ds) {
+                String name = p.getFileName().toString();
+                String id = name.substring(0, name.length() - CONTENT.length());
+                if (QueueIdGenerator.isValid(id)) {
+                    idList.add(id);
+                }
+            }
+        } catch (IOException e) {
+            throw new SpoolException("cannot list spool area " + dir(area) + ": " + e.getMessage(), e);
+        }
+        idList.sort(null);
+        List<SpoolEntry> entries = new ArrayList<>(idList.size());
+        for (String id : idList) {
+            find(area, id).ifPresent(entries::add);
+        }
+        return entries;
+    }
+
+    @Override
+    public Optional<SpoolEntry> find(SpoolArea area, String id) throws SpoolException {
+        if (!QueueIdGenerator.isValid(id)) {
+            return Optional.empty();
+        }
+        Path content = contentFile(area, id);
+        Path env = envelopeFile(area, id);
+        if (!Files.isRegularFile(content)) {
+            return Optional.empty();
+        }
+        try (InputStream in = Files.newInputStream(env)) {
+            return Optional.of(new SpoolEntry(id, area, codec.read(in), content));
+        } catch (NoSuchFileException e) {
+            if (Files.isRegularFile(content)) {
+                log.warn("spool entry {} in {} has content but no envelope; ignored", id, area.directoryName());
+            }
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new SpoolException("cannot read envelope " + env + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public SpoolEntry updateEnvelope(SpoolEntry entry, Envelope envelope) throws SpoolException {
+        synchronized (lockFor(entry.id())) {
+            requireContent(entry);
+            Path tmpEnvelope = tmp.resolve(entry.id() + ".upd" + ENVELOPE);
+            try {
+                writeEnvelope(tmpEnvelope, envelope);
+                Files.move(tmpEnvelope, envelopeFile(entry.area(), entry.id()), StandardCopyOption.ATOMIC_MOVE,
+                        StandardCopyOption.REPLACE_EXISTING);
+                fsyncDirectory(dir(entry.area()));
+            } catch (IOException e) {
+                deleteQuietly(tmpEnvelope);
+                throw new SpoolException("cannot update envelope of " + entry.id() + ": " + e.getMessage(), e);
+            }
+            return new SpoolEntry(entry.id(), entry.area(), envelope, entry.contentFile());
+        }
+    }
+
+    @Override
+    public SpoolEntry move(SpoolEntry entry, SpoolArea to) throws SpoolException {
+        if (entry.area() == to) {
+            return entry;
+        }
+        synchronized (lockFor(entry.id())) {
+            requireContent(entry);
+            String id = entry.id();
+            Path tmpEnvelope = tmp.resolve(id + ".mv" + ENVELOPE);
+            try {
+                Files.copy(envelopeFile(entry.area(), id), tmpEnvelope, StandardCopyOption.REPLACE_EXISTING);
+                try (FileChannel ch = FileChannel.open(tmpEnvelope, StandardOpenOption.WRITE)) {
+                    force(ch);
+                }
+                commit(to, id, tmpEnvelope, contentFile(entry.area(), id));
+                Files.deleteIfExists(envelopeFile(entry.area(), id));
+                fsyncDirectory(dir(entry.area()));
+            } catch (IOException e) {
+                deleteQuietly(tmpEnvelope);
+                throw new SpoolException("cannot move " + id + " to " + to.directoryName() + ": " + e.getMessage(), e);
+            }
+            sizes.get(entry.area()).decrementAndGet();
+            sizes.get(to).incrementAndGet();
+            return new SpoolEntry(id, to, entry.envelope(), contentFile(to, id));
+        }
+    }
+
+    @Override
+    public void delete(SpoolEntry entry) throws SpoolException {
+        synchronized (lockFor(entry.id())) {
+            try {
+                boolean existed = Files.deleteIfExists(contentFile(entry.area(), entry.id()));
+                Files.deleteIfExists(envelopeFile(entry.area(), entry.id()));
+                fsyncDirectory(dir(entry.area()));
+                if (existed) {
+                    sizes.get(entry.area()).decrementAndGet();
+                }
+            } catch (IOException e) {
+                throw new SpoolException("cannot delete " + entry.id() + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Override
+    public MimeMessage open(SpoolEntry entry) throws SpoolException {
+        Path content = contentFile(entry.area(), entry.id());
+        try {
+            return new MimeMessage(mailSession, new SharedFileInputStream(content.toFile()));
+        } catch (IOException e) {
+            throw new SpoolException("cannot open " + content + ": " + e.getMessage(), e);
+        } catch (MessagingException e) {
+            throw new SpoolException("cannot parse " + content + ": " + e.getMessage(), e);
+        }
+    }
+
+    // ---- durability
+
+    /**
+     * Puts a new envelope and then the content (the commit point) into {@code area}, fsyncing the directory. The
+     * single place that makes entries durable; concurrent callers share directory fsyncs (group commit).
+     */
+    private void commit(SpoolArea area, String id, Path envelopeSource, Path contentSource) throws IOException {
+        Path areaDir = dir(area);
+        Files.move(envelopeSource, envelopeFile(area, id), StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
+        Files.move(contentSource, contentFile(area, id), StandardCopyOption.ATOMIC_MOVE);
+        fsyncDirectory(areaDir);
+        // the source directory is not fsynced here: a name left in tmp/ by a crash is removed on start, and move()
+        // fsyncs the area it moved out of itself
+    }
+
+    /** Streams the writer's output into {@code file} and forces it; only the writer's own failures stay plain. */
+    private void writeContent(Path file, String id, SpoolContentWriter writer) throws IOException {
+        FileChannel ch;
+        try {
+            ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new SpoolException("cannot create " + file + ": " + e.getMessage(), e);
+        }
+        try {
+            OutputStream out = new SpoolFailureOutputStream(
+                    new BufferedOutputStream(Channels.newOutputStream(ch), 64 * 1024));
+            try {
+                writer.writeTo(id, out);
+                out.flush();
+            } catch (SpoolFailureOutputStream.SpoolWriteFailure e) {
+                throw new SpoolException("cannot write " + file + ": " + e.getMessage(), e.getCause());
+            }
+            try {
+                force(ch);
+                ch.close();
+            } catch (IOException e) {
+                throw new SpoolException("cannot sync " + file + ": " + e.getMessage(), e);
+            }
+        } finally {
+            if (ch.isOpen()) {
+                try {
+                    ch.close();
+                } catch (IOException e) {
+                    log.debug("closing {} after a failure: {}", file, e.getMessage());
+                }
+            }
+        }
+    }
+
+    private void writeEnvelope(Path file, Envelope envelope) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE)) {
+            OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch));
+            codec.write(envelope, out);
+            out.flush();
+            force(ch);
+        }
+    }
+
+    private static void force(FileChannel ch) throws IOException {
+        ch.force(true);
+    }
+
+    private void fsyncDirectory(Path dir) throws IOException {
+        directorySync.sync(dir);
+    }
+
+    /** On start: empties tmp/, removes envelopes whose content never arrived (interrupted store or move). */
+    private void recover() throws IOException {
+        int removed = 0;
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(tmp)) {
+            for (Path p : ds) {
+                Files.deleteIfExists(p);
+                removed++;
+            }
+        }
+        for (SpoolArea area : SpoolArea.values()) {
+            long count = 0;
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir(area))) {
+                for (Path p : ds) {
+                    String name = p.getFileName().toString();
+                    if (name.endsWith(ENVELOPE)) {
+                        String id = name.substring(0, name.length() - ENVELOPE.length());
+                        if (!Files.exists(contentFile(area, id))) {
+                            Files.deleteIfExists(p);
+                            removed++;
+                        }
+                    } else if (name.endsWith(CONTENT)) {
+                        String id = name.substring(0, name.length() - CONTENT.length());
+                        if (Files.exists(envelopeFile(area, id))) {
+                            count++;
+                        } else {
+                            log.warn("spool entry {} in {} has content but no envelope; ignored", id, area.directoryName());
+                        }
+                    }
+                }
+            }
+            sizes.put(area, new AtomicLong(count));
+        }
+        if (removed > 0) {
+            fsyncDirectory(tmp);
+            log.info("spool {}: removed {} leftover file(s) of interrupted writes", root, removed);
+        }
+    }
+
+    private void requireContent(SpoolEntry entry) throws SpoolException {
+        if (!Files.isRegularFile(contentFile(entry.area(), entry.id()))) {
+            throw new SpoolException("no spool entry " + entry.id() + " in " + entry.area().directoryName(),
+                    new NoSuchFileException(contentFile(entry.area(), entry.id()).toString()));
+        }
+    }
+
+    private Object lockFor(String id) {
+        return locks[Math.floorMod(id.hashCode(), locks.length)];
+    }
+
+    private Path dir(SpoolArea area) {
+        return root.resolve(area.directoryName());
+    }
+
+    private Path contentFile(SpoolArea area, String id) {
+        return dir(area).resolve(id + CONTENT);
+    }
+
+    private Path envelopeFile(SpoolArea area, String id) {
+        return dir(area).resolve(id + ENVELOPE);
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            log.warn("cannot remove temp file {}: {}", p, e.getMessage());
+        }
+    }
+
+    /** Marks write failures of the spool file so they are told apart from the content writer's own failures. */
+    private static final class SpoolFailureOutputStream extends FilterOutputStream {
+        static final class SpoolWriteFailure extends IOException {
+            SpoolWriteFailure(IOException cause) {
+                super(cause.getMessage(), cause);
+            }
+        }
+
+        SpoolFailureOutputStream(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            try {
+                out.write(b);
+            } catch (IOException e) {
+                throw new SpoolWriteFailure(e);
+            }
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            try {
+                out.write(b, off, len);
+            } catch (IOException e) {
+                throw new SpoolWriteFailure(e);
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            try {
+                out.flush();
+            } catch (IOException e) {
+                throw new SpoolWriteFailure(e);
+            }
+        }
+    }
+}

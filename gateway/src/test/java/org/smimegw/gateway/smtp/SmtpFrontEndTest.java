@@ -1,0 +1,430 @@
+package org.smimegw.gateway.smtp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+
+import com.codahale.metrics.MetricRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.smimegw.gateway.spool.FileSpool;
+import org.smimegw.gateway.spool.SpoolArea;
+import org.smimegw.gateway.spool.SpoolEntry;
+
+class SmtpFrontEndTest {
+    private static final String MESSAGE = """
+            From: Alice <alice@example.org>\r
+            To: Bob <bob@example.com>\r
+            Subject: hello\r
+            Message-ID: <1@example.org>\r
+            \r
+            first line\r
+            .a line that starts with a dot\r
+            last line\r
+            """;
+    private static final PasswordHasher FAST_HASHER = new PasswordHasher(1000);
+
+    @TempDir
+    Path tmp;
+
+    private final MetricRegistry metrics = new MetricRegistry();
+    private final List<SpoolEntry> notified = new CopyOnWriteArrayList<>();
+    private final List<SmtpFrontEnd> started = new ArrayList<>();
+    private FileSpool spool;
+
+    @AfterEach
+    void stopAll() {
+        started.forEach(SmtpFrontEnd::stop);
+    }
+
+    private static SmtpConfig config(List<String> mynetworks, List<String> relayDomains, Long maxSize, Integer maxRcpt,
+                                     Integer maxConnections, Integer maxLine, List<SmtpConfig.User> users) {
+        return new SmtpConfig("127.0.0.1", 0, "gw.test", maxSize, maxRcpt, maxConnections, null, null, maxLine,
+                mynetworks, relayDomains, null, new SmtpConfig.Auth(users));
+    }
+
+    private static SmtpConfig trusted() {
+        return config(null, null, null, null, null, null, List.of());
+    }
+
+    private SmtpFrontEnd start(SmtpConfig config, RecipientPolicyCheck... checks) throws IOException {
+        if (spool == null) {
+            spool = new FileSpool(tmp.resolve("spool"), Clock.systemUTC(), metrics);
+        }
+        SmtpFrontEnd fe = new SmtpFrontEnd(config, tmp.resolve("state"), spool, Clock.systemUTC(), metrics,
+                notified::add, List.of(checks));
+        fe.start();
+        started.add(fe);
+        return fe;
+    }
+
+    private static String idOf(String queuedReply) {
+        assertThat(queuedReply).matches("250 2\\.0\\.0 Ok: queued as [0-9A-F]{24}");
+        return queuedReply.substring(queuedReply.lastIndexOf(' ') + 1);
+    }
+
+    @Test
+    void acceptedMessageIsInTheSpoolIntactWithReceivedHeaderAndEnvelope() throws Exception {
+        SmtpFrontEnd fe = start(trusted());
+        String id;
+        try (RawSmtpClient c = new RawSmtpClient(fe.port())) {
+            assertThat(c.greeting()).startsWith("220 gw.test ESMTP");
+            String ehlo = c.command("EHLO client.example");
+            assertThat(ehlo.split("\n")).containsExactly("250-gw.test", "250-PIPELINING", "250-SIZE 52428800",
+                    "250-8BITMIME", "250-STARTTLS", "250 ENHANCEDSTATUSCODES");
+            assertThat(c.command("MAIL FROM:<alice@example.org> BODY=8BITMIME SIZE=300")).isEqualTo("250 2.1.0 Ok");
+            assertThat(c.command("RCPT TO:<bob@example.com>")).isEqualTo("250 2.1.5 Ok");
+            assertThat(c.command("RCPT TO:<carol@elsewhere.net>")).isEqualTo("250 2.1.5 Ok");
+            id = idOf(c.data(MESSAGE));
+            assertThat(c.command("QUIT")).isEqualTo("221 2.0.0 Bye");
+        }
+        List<SpoolEntry> entries = spool.list(SpoolArea.INCOMING);
+        assertThat(entries).extracting(SpoolEntry::id).containsExactly(id);
+        assertThat(notified).extracting(SpoolEntry::id).containsExactly(id);
+        SpoolEntry e = entries.get(0);
+        assertThat(e.envelope().sender()).isEqualTo("alice@example.org");
+        assertThat(e.envelope().mailParameters()).isEqualTo(Map.of("BODY", "8BITMIME", "SIZE", "300"));
+        assertThat(e.envelope().recipients()).containsExactly("bob@example.com", "carol@elsewhere.net");
+        assertThat(e.envelope().clientAddress()).isEqualTo("127.0.0.1");
+        assertThat(e.envelope().clientHelo()).isEqualTo("client.example");
+        assertThat(e.envelope().authenticatedUser()).isNull();
+        assertThat(e.envelope().receivedAt()).isNotNull();
+
+        String stored = Files.readString(e.contentFile(), StandardCharsets.US_ASCII);
+        assertThat(stored).startsWith("Received: from client.example ([127.0.0.1])\r\n\tby gw.test (smime-gateway) with ESMTP id " + id + "\r\n");
+        int headerEnd = stored.indexOf("From: Alice");
+        assertThat(stored.substring(0, headerEnd)).doesNotContain("for <").endsWith("\r\n");
+        assertThat(stored.substring(headerEnd)).isEqualTo(MESSAGE);
+        assertThat(metrics.counter("smtp.accepted").getCount()).isEqualTo(1);
+    }
+
+    @Test
+    void nullSenderAndPipelinedCommandsAreAccepted() throws Exception {
+        SmtpFrontEnd fe = start(trusted());
+        try (RawSmtpClient c = new RawSmtpClient(fe.port())) {
+            c.greeting();
+            c.command("EHLO client.example");
+            c.send("MAIL FROM:<>\r\nRCPT TO:<bob@example.com>\r\nDATA");
+            assertThat(c.reply()).isEqualTo("250 2.1.0 Ok");
+            assertThat(c.reply()).isEqualTo("250 2.1.5 Ok");
+            assertThat(c.reply()).startsWith("354");
+            c.sendRaw("Subject: bounce\r\n\r\nbody\r\n.\r\n".getBytes(StandardCharsets.US_ASCII));
+            idOf(c.reply());
+        }
+        SpoolEntry e = spool.list(SpoolArea.INCOMING).get(0);
+        assertThat(e.envelope().hasNullSender()).isTrue();
+        assertThat(Files.readString(e.contentFile())).contains("\tfor <bob@example.com>; ");
+    }
+
+    @Test
+    void relayIsDeniedForAnOutsideClientToAnOutsideDomainButAcceptedForRelayDomains() throws Exception {
+        SmtpFrontEnd fe = start(config(List.of("10.0.0.0/8"), List.of("example.com", ".sub.example.net"), null, null,
+                null, null, List.of()));
+        try (RawSmtpClient c = new RawSmtpClient(fe.port())) {
+            c.greeting();
+            c.command("EHLO client.example");
+            assertThat(c.command("MAIL FROM:<spammer@outside.org>")).isEqualTo("250 2.1.0 Ok");
+            assertThat(c.command("RCPT TO:<victim@outside.org>")).isEqualTo("554 5.7.1 Relaying denied");
+            assertThat(c.command("RCPT TO:<victim@example.com.outside.org>")).isEqualTo("554 5.7.1 Relaying denied");
+            assertThat(c.command("RCPT TO:<postmaster>")).isEqualTo("554 5.7.1 Relaying denied");
+            assertThat(c.command("DATA")).isEqualTo("503 5.5.1 Error: need RCPT command");
+            assertThat(c.command("RCPT TO:<Bob@EXAMPLE.com>")).isEqualTo("250 2.1.5 Ok");
+            assertThat(c.command("RCPT TO:<x@a.sub.example.net>")).isEqualTo("250 2.1.5 Ok");
+            idOf(c.data(MESSAGE));
+        }
+        assertThat(spool.list(SpoolArea.INCOMING).get(0).envelope().recipients())
+                .containsExactly("Bob@EXAMPLE.com", "x@a.sub.example.net");
+        assertThat(metrics.counter("smtp.rejected.relay_denied").getCount()).isEqualTo(3);
+    }
+
+    @Test
+    void authIsOfferedOnlyAfterStartTlsAndAllowsRelaying() throws Exception {
+        String hash = FAST_HASHER.hash("s3cret".toCharArray());
+        SmtpFrontEnd fe = start(config(List.of("10.0.0.0/8"), null, null, null, null, null,
+                List.of(new SmtpConfig.User("alice", hash))));
+        try (RawSmtpClient c = new RawSmtpClient(fe.port())) {
+            c.greeting();
+            String before = c.command("EHLO client.example");
+            assertThat(before).contains("250-STARTTLS").doesNotContain("AUTH");
+            assertThat(c.command("AUTH PLAIN " + plain("alice", "s3cret")))
+                    .isEqualTo("538 5.7.11 Encryption required for requested authentication mechanism");
+            assertThat(c.startTls()).startsWith("220");
+            String after = c.command("EHLO client.example");
+            assertThat(after.split("\n")).contains("250-AUTH PLAIN LOGIN").doesNotContain("250-STARTTLS");
+            assertThat(after).endsWith("250 ENHANCEDSTATUSCODES");
+            assertThat(c.command("MAIL FROM:<alice@example.org>")).isEqualTo("250 2.1.0 Ok");
+            assertThat(c.command("RCPT TO:<bob@outside.org>")).isEqualTo("554 5.7.1 Relaying denied");
+            assertThat(c.command("RSET")).isEqualTo("250 2.0.0 Ok");
+            assertThat(c.command("AUTH PLAIN " + plain("alice", "s3cret"))).startsWith("235");
+            assertThat(c.command("MAIL FROM:<alice@example.org>")).isEqualTo("250 2.1.0 Ok");
+            assertThat(c.command("RCPT TO:<bob@outside.org>")).isEqualTo("250 2.1.5 Ok");
+            idOf(c.data(MESSAGE));
+        }
+        SpoolEntry e = spool.list(SpoolArea.INCOMING).get(0);
+        assertThat(e.envelope().authenticatedUser()).isEqualTo("alice");
+        String stored = Files.readString(e.contentFile(), StandardCharsets.US_ASCII);
+        assertThat(stored).contains(" with ESMTPSA id " + e.id()).contains("\t(using TLSv1.");
+    }
+
+    @Test
+    void wrongPasswordOrUnknownUserIsRefusedWith535() throws Exception {
+        String hash = FAST_HASHER.hash("s3cret".toCharArray());
+        SmtpFrontEnd fe = start(config(List.of("10.0.0.0/8"), null, null, null, null, null,
+                List.of(new SmtpConfig.User("alice", hash))));
+        try (RawSmtpClient c = new RawSmtpClient(fe.port())) {
+            c.greeting();
+            c.command("EHLO client.example");
+            c.startTls();
+            c.command("EHLO client.example");
+            assertThat(c.command("AUTH PLAIN " + plain("alice", "wrong")))
+                    .isEqualTo("535 5.7.8 Authentication credentials invalid");
+            assertThat(c.command("AUTH PLAIN " + plain("mallory", "s3cret")))
+                    .isEqualTo("535 5.7.8 Authentication credentials invalid");
+            assertThat(c.command("AUTH LOGIN")).isEqualTo("334 VXNlcm5hbWU6");
+            assertThat(c.command(b64("alice"))).isEqualTo("334 UGFzc3dvcmQ6");
+            assertThat(c.command(b64("nope"))).isEqualTo("535 5.7.8 Authentication credentials invalid");
+            assertThat(c.command("MAIL FROM:<alice@example.org>")).isEqualTo("250 2.1.0 Ok");
+            assertThat(c.command("RCPT TO:<bob@outside.org>")).isEqualTo("554 5.7.1 Relaying denied");
+            c.command("RSET");
+            assertThat(c.command("AUTH LOGIN")).startsWith("334");
+            c.command(b64("alice"));
+            assertThat(c.command(b64("s3cret"))).startsWith("235");
+        }
+        assertThat(metrics.counter("smtp.rejected.auth_failed").getCount()).isEqualTo(3);
+    }
+
+    @Test
+    void oversizedMessageIsRefusedWhileStreamingAndLeavesNothingBehind() throws Exception {
+        SmtpFrontEnd fe = start(config(null, null, 10_000L, null, null, null, List.of()));
+        try (RawSmtpClient c = new RawSmtpClient(fe.port())) {
+            c.greeting();
+            assertThat(c.command("EHLO client.example")).contains("250-SIZE 10000");
+            assertThat(c.command("MAIL FROM:<a@example.org> SIZE=10001")).isEqualTo("552 5.3.4 Message size exceeds fixed limit");
+            assertThat(c.command("MAIL FROM:<a@example.org>")).isEqualTo("250 2.1.0 Ok");
+            assertThat(c.command("RCPT TO:<b@example.com>")).isEqualTo("250 2.1.5 Ok");
+            String big = "Subject: big\r\n\r\n" + ("x".repeat(70) + "\r\n").repeat(300);
+            assertThat(c.data(big)).isEqualTo("552 5.3.4 Message size exceeds fixed limit");
+            // the connection is still usable
+            assertThat(c.command("NOOP")).isEqualTo("250 2.0.0 Ok");
+            assertThat(c.command("MAIL FROM:<a@example.org>")).isEqualTo("250 2.1.0 Ok");
+            assertThat(c.command("RCPT TO:<b@example.com>")).isEqualTo("250 2.1.5 Ok");
+            idOf(c.data(MESSAGE));
+        }
+        assertThat(spool.list(SpoolArea.INCOMING)).hasSize(1);
+        try (Stream<Path> leftovers = Files.list(tmp.resolve("spool/tmp"))) {
+            assertThat(leftovers).isEmpty();
+        }
+        assertThat(metrics.counter("smtp.rejected.message_too_big").getCount()).isEqualTo(2);
+    }
+
+    @Test
+    void overlongDataLineIsRefused() throws Exception {
+        SmtpFrontEnd fe = start(config(null, null, null, null, null, 100, List.of()));
+        try (RawSmtpClient c = new RawSmtpClient(fe.port())) {
+            c.greeting();
+            c.command("EHLO client.example");
+            c.command("MAIL FROM:<a@example.org>");
+            c.command("RCPT TO:<b@example.com>");
+            assertThat(c.data("Subject: ok\r\n\r\n" + "y".repeat(98) + "\r\n")).startsWith("250 2.0.0");
+            c.command("MAIL FROM:<a@example.org>");
+            c.command("RCPT TO:<b@example.com>");
+            assertThat(c.data("Subject: long\r\n\r\n" + "y".repeat(99) + "\r\n")).isEqualTo("500 5.5.2 Line too long");
+        }
+        assertThat(spool.list(SpoolArea.INCOMING)).hasSize(1);
+    }
+
+    @Test
+    void tooManyRecipientsAreRefusedWith452() throws Exception {
+        SmtpFrontEnd fe = start(config(null, null, null, 2, null, null, List.of()));
+        try (RawSmtpClient c = new RawSmtpClient(fe.port())) {
+            c.greeting();
+            c.command("EHLO client.example");
+            c.command("MAIL FROM:<a@example.org>");
+            assertThat(c.command("RCPT TO:<r1@example.com>")).isEqualTo("250 2.1.5 Ok");
+            assertThat(c.command("RCPT TO:<r2@example.com>")).isEqualTo("250 2.1.5 Ok");
+            assertThat(c.command("RCPT TO:<r3@example.com>")).isEqualTo("452 4.5.3 Too many recipients");
+            idOf(c.data(MESSAGE));
+        }
+        assertThat(spool.list(SpoolArea.INCOMING).get(0).envelope().recipients())
+                .containsExactly("r1@example.com", "r2@example.com");
+    }
+
+    @Test
+    void spoolFailureAnswers451AndTheConnectionStaysUsable() throws Exception {
+        SmtpFrontEnd fe = start(trusted());
+        Path spoolTmp = tmp.resolve("spool/tmp");
+        try (RawSmtpClient c = new RawSmtpClient(fe.port())) {
+            c.greeting();
+            c.command("EHLO client.example");
+            c.command("MAIL FROM:<a@example.org>");
+            c.command("RCPT TO:<b@example.com>");
+            Files.delete(spoolTmp);
+            Files.writeString(spoolTmp, "not a directory");   // every write into the spool now fails
+            assertThat(c.data(MESSAGE)).isEqualTo("451 4.3.0 Temporary local problem, please try again later");
+            assertThat(c.command("RCPT TO:<b@example.com>")).isEqualTo("503 5.5.1 Error: need MAIL command");
+            Files.delete(spoolTmp);
+            Files.createDirectory(spoolTmp);
+            c.command("MAIL FROM:<a@example.org>");
+            c.command("RCPT TO:<b@example.com>");
+            idOf(c.data(MESSAGE));
+        }
+        assertThat(spool.list(SpoolArea.INCOMING)).hasSize(1);
+        assertThat(notified).hasSize(1);
+        assertThat(metrics.counter("smtp.rejected.spool_failure").getCount()).isEqualTo(1);
+    }
+
+    @Test
+    void recipientPolicyChecksRejectPermanentlyOrTemporarily() throws Exception {
+        List<String> seenSenders = Collections.synchronizedList(new ArrayList<>());
+        RecipientPolicyCheck check = (session, sender, recipient) -> {
+            seenSenders.add(sender + "|" + session.clientAddress().getHostAddress() + "|" + session.trustedNetwork());
+            if (recipient.startsWith("nocert@")) {
+                return Optional.of(SmtpRejection.permanent("No certificate for <" + recipient + ">"));
+            }
+            if (recipient.startsWith("later@")) {
+                return Optional.of(SmtpRejection.temporary("Directory unavailable"));
+            }
+            return Optional.empty();
+        };
+        SmtpFrontEnd fe = start(trusted(), check);
+        try (RawSmtpClient c = new RawSmtpClient(fe.port())) {
+            c.greeting();
+            c.command("EHLO client.example");
+            c.command("MAIL FROM:<a@example.org>");
+            assertThat(c.command("RCPT TO:<nocert@example.com>")).isEqualTo("550 5.7.1 No certificate for <nocert@example.com>");
+            assertThat(c.command("RCPT TO:<later@example.com>")).isEqualTo("451 4.7.1 Directory unavailable");
+            assertThat(c.command("RCPT TO:<fine@example.com>")).isEqualTo("250 2.1.5 Ok");
+        }
+        assertThat(seenSenders).containsOnly("a@example.org|127.0.0.1|true");
+    }
+
+    @Test
+    void connectionsBeyondTheLimitGet421() throws Exception {
+        SmtpFrontEnd fe = start(config(null, null, null, null, 1, null, List.of()));
+        try (RawSmtpClient first = new RawSmtpClient(fe.port())) {
+            assertThat(first.greeting()).startsWith("220");
+            try (RawSmtpClient second = new RawSmtpClient(fe.port())) {
+                assertThat(second.greeting()).isEqualTo("421 4.7.0 Too many connections, try again later");
+            }
+            assertThat(first.command("NOOP")).isEqualTo("250 2.0.0 Ok");
+        }
+    }
+
+    @Test
+    void badCommandsGetEnhancedSyntaxReplies() throws Exception {
+        SmtpFrontEnd fe = start(trusted());
+        try (RawSmtpClient c = new RawSmtpClient(fe.port())) {
+            c.greeting();
+            assertThat(c.command("EHLO")).isEqualTo("501 5.5.4 Syntax: EHLO hostname");
+            assertThat(c.command("HELO client.example")).isEqualTo("250 gw.test");
+            assertThat(c.command("RCPT TO:<b@example.com>")).isEqualTo("503 5.5.1 Error: need MAIL command");
+            assertThat(c.command("DATA")).isEqualTo("503 5.5.1 Error: need MAIL command");
+            assertThat(c.command("VRFY bob")).isEqualTo("502 5.5.1 Command not implemented");
+            assertThat(c.command("BDAT 10 LAST")).isEqualTo("502 5.5.1 Command not implemented");
+            assertThat(c.command("MAIL TO:<a@example.org>")).isEqualTo("501 5.5.4 Syntax: MAIL FROM:<address> [parameters]");
+            assertThat(c.command("MAIL FROM:<a b@example.org>")).isEqualTo("553 5.1.7 Bad sender address syntax");
+            assertThat(c.command("MAIL FROM:<a@example.org>")).isEqualTo("250 2.1.0 Ok");
+            assertThat(c.command("MAIL FROM:<a@example.org>")).isEqualTo("503 5.5.1 Sender already specified");
+            assertThat(c.command("RCPT TO:<>")).isEqualTo("553 5.1.3 Bad recipient address syntax");
+            assertThat(c.command("RCPT TO:<b@example.com>")).isEqualTo("250 2.1.5 Ok");
+            idOf(c.data(MESSAGE));
+        }
+        assertThat(Files.readString(spool.list(SpoolArea.INCOMING).get(0).contentFile())).contains(" with SMTP id ");
+    }
+
+    @Test
+    void stalledDataTimesOutAndLeavesNothingBehind() throws Exception {
+        SmtpConfig cfg = new SmtpConfig("127.0.0.1", 0, "gw.test", null, null, null, 30, 1, null, null, null, null, null);
+        SmtpFrontEnd fe = start(cfg);
+        try (RawSmtpClient c = new RawSmtpClient(fe.port())) {
+            c.greeting();
+            c.command("EHLO client.example");
+            c.command("MAIL FROM:<a@example.org>");
+            c.command("RCPT TO:<b@example.com>");
+            assertThat(c.command("DATA")).startsWith("354");
+            c.sendRaw("Subject: stalled\r\n\r\nhalf a mess".getBytes(StandardCharsets.US_ASCII));
+            // the client stops sending; after dataTimeoutSeconds the server gives up on the connection
+            String rest = c.readUntilClosed();
+            assertThat(rest).doesNotContain("250");
+        }
+        assertThat(spool.list(SpoolArea.INCOMING)).isEmpty();
+        try (Stream<Path> leftovers = Files.list(tmp.resolve("spool/tmp"))) {
+            assertThat(leftovers).isEmpty();
+        }
+    }
+
+    @Test
+    void idleClientIsDisconnected() throws Exception {
+        SmtpConfig cfg = new SmtpConfig("127.0.0.1", 0, "gw.test", null, null, null, 1, null, null, null, null, null, null);
+        SmtpFrontEnd fe = start(cfg);
+        try (RawSmtpClient c = new RawSmtpClient(fe.port())) {
+            c.greeting();
+            assertThat(c.readUntilClosed()).startsWith("421");
+        }
+    }
+
+    @Test
+    void portInUseIsAClearStartupError() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            SmtpConfig cfg = trusted().withPort(taken.getLocalPort());
+            spool = new FileSpool(tmp.resolve("spool"), Clock.systemUTC(), metrics);
+            SmtpFrontEnd fe = new SmtpFrontEnd(cfg, tmp.resolve("state"), spool, Clock.systemUTC(), metrics, e -> { });
+            org.assertj.core.api.Assertions.assertThatThrownBy(fe::start).isInstanceOf(IOException.class)
+                    .hasMessageContaining("smtp: cannot listen on 127.0.0.1:" + taken.getLocalPort());
+        }
+    }
+
+    @Test
+    void selfSignedCertificateIsGeneratedOnceAndReused() throws Exception {
+        SmtpFrontEnd fe = start(trusted());
+        Path certFile = tmp.resolve("state/smtp-tls/certificate.pem");
+        assertThat(certFile).exists();
+        assertThat(Files.getPosixFilePermissions(tmp.resolve("state/smtp-tls/private-key.pem")))
+                .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                        java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+        X509Certificate first = tlsCertificate(fe.port());
+        fe.stop();
+        SmtpFrontEnd again = start(trusted());
+        X509Certificate second = tlsCertificate(again.port());
+        assertThat(second).isEqualTo(first);
+        X509Certificate onDisk;
+        try (var in = Files.newInputStream(certFile)) {
+            onDisk = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+        }
+        assertThat(onDisk).isEqualTo(first);
+        assertThat(first.getSubjectX500Principal().getName()).isEqualTo("CN=gw.test");
+    }
+
+    private static X509Certificate tlsCertificate(int port) throws IOException {
+        try (RawSmtpClient c = new RawSmtpClient(port)) {
+            c.greeting();
+            c.command("EHLO client.example");
+            assertThat(c.startTls()).startsWith("220");
+            assertThat(c.command("EHLO client.example")).startsWith("250-gw.test");
+            return (X509Certificate) c.serverCertificates()[0];
+        }
+    }
+
+    private static String plain(String user, String password) {
+        return b64("\0" + user + "\0" + password);
+    }
+
+    private static String b64(String s) {
+        return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+    }
+}
