@@ -76,6 +76,10 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--drain-timeout", defaultValue = "60", description = "seconds to wait for accepted mail at the sink (default ${DEFAULT-VALUE})")
     int drainTimeout;
 
+    @Option(names = "--jfr", description = "record a JFR profile (settings=profile) of every gateway process into this "
+            + "directory, one file per gateway start; read with: jfr print --events jdk.ExecutionSample FILE")
+    Path jfr;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new BenchMain()).execute(args));
     }
@@ -87,7 +91,7 @@ public final class BenchMain implements Callable<Integer> {
         BenchOptions options = new BenchOptions(full, repeat, Duration.ofMillis((long) (warmup * 1000)),
                 Duration.ofMillis((long) (seconds * 1000)), sessions, only == null ? null : Pattern.compile(only),
                 out, gatewayJar, workDir, skipPostfix, skipOpenssl, skipGateway, List.copyOf(gatewayJvmOptions),
-                Duration.ofSeconds(drainTimeout));
+                Duration.ofSeconds(drainTimeout), jfr == null ? null : jfr.toAbsolutePath());
         long t0 = System.nanoTime();
         Map<String, Object> env = environment(options);
         BenchPki pki = new BenchPki();

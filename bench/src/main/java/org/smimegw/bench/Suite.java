@@ -107,7 +107,7 @@ public final class Suite {
         LOG.info("{}: {} msg/s", name, String.format("%.0f", s.perSecond()));
         return new ThroughputResult(name, sut, KB10, 1, options.sessions(), 0, s.seconds(), s.ok() ? s.messages() : 0,
                 s.ok() ? s.messages() : 0, s.ok() ? 0 : s.messages(), s.perSecond(), s.perSecond(),
-                s.perSecond() * KB10 / 1e6, none, none, 0, 0, 0, 0, -1, errors);
+                s.perSecond() * KB10 / 1e6, none, none, 0, 0, 0, 0, -1, java.util.Map.of(), errors);
     }
 
     private void postfix(SuiteRun run, LoadDriver driver, SmtpSink sink, Path work) throws Exception {

@@ -48,8 +48,8 @@ public final class LoadDriver {
                     prefix + "_w");
             LoadRun w = generator.run(warm);
             awaitArrivals(w.acceptTimes());
-            sink.reset();
         }
+        sink.reset();
         MachineCpu.Sample machine0 = MachineCpu.sample();
         double sut0 = sut.pid() > 0 ? ProcessTreeCpu.cpuSeconds(sut.pid()) : 0;
         double self0 = ProcessTreeCpu.selfCpuSeconds();
@@ -88,7 +88,7 @@ public final class LoadDriver {
                 sut.pid() > 0 ? 100 * sutCpu / window : 0,
                 sut.pid() > 0 && delivered > 0 ? 1000 * sutCpu / delivered : 0,
                 100 * (self1 - self0) / window, machine1.busyPercentSince(machine0),
-                sut.heap().map(GcLogHeapMb::of).orElse(-1.0), errors);
+                sut.heap().map(GcLogHeapMb::of).orElse(-1.0), sink.headerCounts(), errors);
         LOG.info("{}: {} msg/s delivered ({} accepted/s), accept p99 {} ms, e2e p99 {} ms, SUT cpu {}%, machine {}%",
                 name, fmt(r.deliveredPerSecond()), fmt(r.acceptedPerSecond()), fmt(r.accept().p99()),
                 fmt(r.endToEnd().p99()), fmt(r.sutCpuPercent()), fmt(r.machineBusyPercent()));

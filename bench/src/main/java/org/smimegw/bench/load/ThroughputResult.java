@@ -25,6 +25,8 @@ import java.util.List;
  * @param benchCpuPercent   the bench JVM's own CPU (generator + sink), % of one core
  * @param machineBusyPercent all CPUs of the machine, % busy (includes other users of a shared machine)
  * @param peakHeapMb        the SUT's peak heap from its GC log, -1 when unknown
+ * @param sinkSaw           counts of the top-level Content-Type / X-SMIME-* values the sink received (what the
+ *                          relay did to the messages)
  * @param errors            the first few errors
  */
 public record ThroughputResult(String name, String sut, int messageBytes, int recipients, int sessions,
@@ -32,5 +34,5 @@ public record ThroughputResult(String name, String sut, int messageBytes, int re
                                double acceptedPerSecond, double deliveredPerSecond, double megabytesPerSecond,
                                LatencyStats.Summary accept, LatencyStats.Summary endToEnd, double sutCpuPercent,
                                double sutCpuMillisPerMessage, double benchCpuPercent, double machineBusyPercent,
-                               double peakHeapMb, List<String> errors) {
+                               double peakHeapMb, java.util.Map<String, Long> sinkSaw, List<String> errors) {
 }

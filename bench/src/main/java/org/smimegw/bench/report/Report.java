@@ -131,6 +131,12 @@ public final class Report {
                 md.append("\n### Other figures\n\n| figure | value |\n|---|---|\n");
                 r.figures().forEach((k, v) -> md.append("| ").append(k).append(" | ").append(num(v)).append(" |\n"));
             }
+            md.append("\n### What arrived at the sink (top-level headers counted per row)\n\n");
+            for (ThroughputResult t : r.load()) {
+                if (!t.sinkSaw().isEmpty()) {
+                    md.append("- ").append(t.name()).append(": ").append(t.sinkSaw()).append('\n');
+                }
+            }
             Set<String> errors = new LinkedHashSet<>();
             for (ThroughputResult t : r.load()) {
                 for (String e : t.errors()) {

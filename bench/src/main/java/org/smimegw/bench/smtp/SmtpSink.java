@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -31,6 +32,9 @@ public final class SmtpSink implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SmtpSink.class);
     private static final byte[] BENCH_ID = "x-bench-id:".getBytes(StandardCharsets.US_ASCII);
     private static final int MAX_HEADER_LINE = 1000;
+    /** Top-level headers whose values are counted (first line, up to ';'), to check what the relay did. */
+    private static final List<byte[]> COUNTED = java.util.stream.Stream.of("content-type:", "x-smime-status:",
+            "x-smime-decryption:", "x-bench-unencrypted:").map(h -> h.getBytes(StandardCharsets.US_ASCII)).toList();
 
     private final ServerSocket server;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
@@ -40,6 +44,7 @@ public final class SmtpSink implements AutoCloseable {
     private final AtomicLong duplicates = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
     private final AtomicLong sessions = new AtomicLong();
+    private final Map<String, java.util.concurrent.atomic.LongAdder> headerValues = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     private SmtpSink(ServerSocket server) {
@@ -94,9 +99,20 @@ public final class SmtpSink implements AutoCloseable {
         return arrivals.size();
     }
 
+    /**
+     * How often each value of the counted top-level headers (Content-Type without parameters, X-SMIME-Status,
+     * X-SMIME-Decryption, X-Bench-Unencrypted) was seen, e.g. {@code "content-type: application/pkcs7-mime" -> 120}.
+     */
+    public Map<String, Long> headerCounts() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        headerValues.forEach((k, v) -> out.put(k, v.sum()));
+        return out;
+    }
+
     /** Forgets recorded arrivals and counters (between phases of a run). */
     public void reset() {
         arrivals.clear();
+        headerValues.clear();
         messages.set(0);
         duplicates.set(0);
         bytes.set(0);
@@ -258,6 +274,8 @@ public final class SmtpSink implements AutoCloseable {
                             } else if (id == null && startsWithIgnoreCase(header, len, BENCH_ID)) {
                                 id = new String(header, BENCH_ID.length, len - BENCH_ID.length,
                                         StandardCharsets.US_ASCII).trim();
+                            } else {
+                                countHeader(header, len);
                             }
                             headerLen = 0;
                         } else if (headerLen < header.length) {
@@ -297,6 +315,19 @@ public final class SmtpSink implements AutoCloseable {
                     }
                     return true;
                 }
+            }
+        }
+    }
+
+    private void countHeader(byte[] line, int len) {
+        for (byte[] name : COUNTED) {
+            if (startsWithIgnoreCase(line, len, name)) {
+                String value = new String(line, name.length, len - name.length, StandardCharsets.US_ASCII);
+                int semi = value.indexOf(';');
+                value = (semi >= 0 ? value.substring(0, semi) : value).trim().toLowerCase(Locale.ROOT);
+                String key = new String(name, 0, name.length - 1, StandardCharsets.US_ASCII) + ": " + value;
+                headerValues.computeIfAbsent(key, k -> new java.util.concurrent.atomic.LongAdder()).increment();
+                return;
             }
         }
     }

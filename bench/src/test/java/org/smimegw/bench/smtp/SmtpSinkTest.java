@@ -56,6 +56,7 @@ class SmtpSinkTest {
             assertThat(sink.arrival("id-1")).isNotNull();
             assertThat(sink.arrival("not-a-header")).isNull();
             assertThat(sink.arrivedIds()).isEqualTo(1);
+            assertThat(sink.headerCounts()).isEmpty();
         }
     }
 
@@ -72,6 +73,7 @@ class SmtpSinkTest {
             assertThat(sink.messages()).isEqualTo(40);
             // content + id header (t-0..t-9: 16 bytes, t-10..t-39: 17) + the final ".\r\n"
             assertThat(sink.bytes()).isEqualTo(40L * (template.size() + "X-Bench-Id: t-0\r\n".length() + 3) + 30);
+            assertThat(sink.headerCounts()).containsEntry("content-type: text/plain", 40L);
             for (int i = 0; i < 40; i++) {
                 assertThat(sink.arrival("t-" + i)).as("t-" + i).isNotNull();
             }
