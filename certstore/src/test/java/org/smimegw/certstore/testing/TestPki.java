@@ -1,10 +1,14 @@
 package org.smimegw.certstore.testing;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -25,7 +29,12 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.AccessDescription;
+import org.bouncycastle.asn1.x509.AuthorityInformationAccess;
 import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.CRLDistPoint;
+import org.bouncycastle.asn1.x509.DistributionPoint;
+import org.bouncycastle.asn1.x509.DistributionPointName;
 import org.bouncycastle.asn1.x509.CRLReason;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
@@ -40,7 +49,12 @@ import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CRLConverter;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaCRLStore;
+import org.bouncycastle.cert.jcajce.JcaCertStore;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.cms.CMSAbsentContent;
+import org.bouncycastle.cms.CMSException;
+import org.bouncycastle.cms.CMSSignedDataGenerator;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
@@ -81,13 +95,13 @@ public final class TestPki {
             X500Name rootName = new X500Name("CN=" + name + " Root CA,O=SMIME Gateway Tests");
             X509Certificate rootCert = sign(rootName, rootKeys.getPublic(), rootName, rootKeys.getPrivate(), null,
                     Instant.now().minus(Duration.ofDays(1)), Instant.now().plus(Duration.ofDays(3650)), true,
-                    KeyUsage.keyCertSign | KeyUsage.cRLSign, null, null, true);
+                    KeyUsage.keyCertSign | KeyUsage.cRLSign, null, null, true, null, null);
             root = new Issued(rootKeys, rootCert, List.of());
             KeyPair interKeys = generate(KeyType.RSA_2048);
             X500Name interName = new X500Name("CN=" + name + " Intermediate CA,O=SMIME Gateway Tests");
             X509Certificate interCert = sign(interName, interKeys.getPublic(), rootName, rootKeys.getPrivate(),
                     rootCert, Instant.now().minus(Duration.ofDays(1)), Instant.now().plus(Duration.ofDays(3000)), true,
-                    KeyUsage.keyCertSign | KeyUsage.cRLSign, null, null, true);
+                    KeyUsage.keyCertSign | KeyUsage.cRLSign, null, null, true, null, null);
             intermediate = new Issued(interKeys, interCert, List.of(rootCert));
         } catch (GeneralSecurityException | IOException | OperatorCreationException e) {
             throw new IllegalStateException("cannot create test PKI", e);
@@ -153,6 +167,8 @@ public final class TestPki {
         private boolean subjectKeyIdentifier = true;
         private boolean subjectAltName = true;
         private KeyPair keyPair;
+        private String crlDistributionPoint;
+        private String ocspResponder;
 
         private UserBuilder(String email) {
             this.email = email;
@@ -200,6 +216,18 @@ public final class TestPki {
             return this;
         }
 
+        /** Adds a CRL distribution point (an http URL). */
+        public UserBuilder crlDistributionPoint(String url) {
+            this.crlDistributionPoint = url;
+            return this;
+        }
+
+        /** Adds authority information access with an OCSP responder (an http URL). */
+        public UserBuilder ocspResponder(String url) {
+            this.ocspResponder = url;
+            return this;
+        }
+
         public Issued issue() {
             try {
                 KeyPair keys = keyPair != null ? keyPair : generate(keyType);
@@ -207,7 +235,8 @@ public final class TestPki {
                 X509Certificate cert = sign(new X500Name(cn + ",O=SMIME Gateway Tests"), keys.getPublic(),
                         new X509CertificateHolder(intermediate.certificate().getEncoded()).getSubject(),
                         intermediate.privateKey(), intermediate.certificate(), notBefore, notAfter, false, keyUsage,
-                        extendedKeyUsage, subjectAltName ? email : null, subjectKeyIdentifier);
+                        extendedKeyUsage, subjectAltName ? email : null, subjectKeyIdentifier, crlDistributionPoint,
+                        ocspResponder);
                 return new Issued(keys, cert, List.of(intermediate.certificate(), root.certificate()));
             } catch (GeneralSecurityException | IOException | OperatorCreationException e) {
                 throw new IllegalStateException(e);
@@ -232,7 +261,7 @@ public final class TestPki {
 
     private X509Certificate sign(X500Name subject, PublicKey publicKey, X500Name issuer, PrivateKey issuerKey,
                                  X509Certificate issuerCert, Instant from, Instant to, boolean ca, int keyUsage,
-                                 KeyPurposeId[] eku, String email, boolean ski)
+                                 KeyPurposeId[] eku, String email, boolean ski, String crlUrl, String ocspUrl)
             throws GeneralSecurityException, IOException, OperatorCreationException {
         X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(issuer, BigInteger.valueOf(serials.incrementAndGet()),
                 Date.from(from), Date.from(to), subject, publicKey);
@@ -251,6 +280,15 @@ public final class TestPki {
         if (email != null) {
             b.addExtension(Extension.subjectAlternativeName, false,
                     new GeneralNames(new GeneralName(GeneralName.rfc822Name, email)));
+        }
+        if (crlUrl != null) {
+            GeneralNames names = new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, crlUrl));
+            b.addExtension(Extension.cRLDistributionPoints, false, new CRLDistPoint(new DistributionPoint[]{
+                    new DistributionPoint(new DistributionPointName(names), null, null)}));
+        }
+        if (ocspUrl != null) {
+            b.addExtension(Extension.authorityInfoAccess, false, new AuthorityInformationAccess(
+                    AccessDescription.id_ad_ocsp, new GeneralName(GeneralName.uniformResourceIdentifier, ocspUrl)));
         }
         String alg = issuerKey.getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
         return new JcaX509CertificateConverter().getCertificate(b.build(new JcaContentSignerBuilder(alg).build(issuerKey)));
@@ -298,6 +336,70 @@ public final class TestPki {
         try {
             return Files.write(file, certificate.getEncoded());
         } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * A Windows serialized certificate store ({@code .sst}) built from the documented layout (docs/sst-format.md):
+     * header, optionally a friendly-name property (PropId 0x0B, UTF-16LE) and a SHA-1 hash property (PropId 0x03)
+     * before each certificate, the certificates (0x20), the CRLs (0x21), then the twelve-byte end marker.
+     */
+    public static byte[] sst(List<X509Certificate> certificates, List<X509CRL> crls, boolean withProperties) {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            out.write(new byte[]{0, 0, 0, 0, 'C', 'E', 'R', 'T'});
+            for (X509Certificate c : certificates) {
+                if (withProperties) {
+                    String name = c.getSubjectX500Principal().getName() + "\0";
+                    sstEntry(out, 0x0B, name.getBytes(StandardCharsets.UTF_16LE));
+                    sstEntry(out, 0x03, java.security.MessageDigest.getInstance("SHA-1").digest(c.getEncoded()));
+                }
+                sstEntry(out, 0x20, c.getEncoded());
+            }
+            for (X509CRL crl : crls) {
+                sstEntry(out, 0x21, crl.getEncoded());
+            }
+            out.write(new byte[12]);
+            return out.toByteArray();
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void sstEntry(ByteArrayOutputStream out, int propId, byte[] value) throws IOException {
+        ByteBuffer header = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
+        header.putInt(propId).putInt(1).putInt(value.length);
+        out.write(header.array());
+        out.write(value);
+    }
+
+    /** A degenerate PKCS#7 SignedData ({@code .p7b}) holding certificates and CRLs, DER-encoded. */
+    public static byte[] p7b(List<X509Certificate> certificates, List<X509CRL> crls) {
+        try {
+            CMSSignedDataGenerator gen = new CMSSignedDataGenerator();
+            gen.addCertificates(new JcaCertStore(certificates));
+            if (!crls.isEmpty()) {
+                gen.addCRLs(new JcaCRLStore(crls));
+            }
+            return gen.generate(new CMSAbsentContent(), false).getEncoded();
+        } catch (GeneralSecurityException | CMSException | IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A CRL from the intermediate CA with the given validity, revoking {@code revoked} at {@code revokedAt}. */
+    public X509CRL crl(Instant thisUpdate, Instant nextUpdate, Instant revokedAt, X509Certificate... revoked) {
+        try {
+            X509v2CRLBuilder builder = new X509v2CRLBuilder(
+                    new X509CertificateHolder(intermediate.certificate().getEncoded()).getSubject(), Date.from(thisUpdate));
+            builder.setNextUpdate(Date.from(nextUpdate));
+            for (X509Certificate c : revoked) {
+                builder.addCRLEntry(c.getSerialNumber(), Date.from(revokedAt), CRLReason.keyCompromise);
+            }
+            ContentSigner signer = new JcaContentSignerBuilder("SHA256withRSA").build(intermediate.privateKey());
+            return new JcaX509CRLConverter().getCRL(builder.build(signer));
+        } catch (GeneralSecurityException | IOException | OperatorCreationException e) {
             throw new IllegalStateException(e);
         }
     }

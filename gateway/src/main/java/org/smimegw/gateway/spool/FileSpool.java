@@ -50,12 +50,16 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe: operations on different entries run concurrently, operations on one entry are serialized. All
  * durability work goes through {@link #commit}, the place where a group commit (one directory fsync for several
  * renames) is done: concurrent stores into one area share directory fsyncs ({@link DirectorySync}).
+ *
+ * <p>{@link #open} returns a {@link SpooledMimeMessage}: close it to release the file handle.
  */
 public final class FileSpool implements Spool {
     private static final Logger log = LoggerFactory.getLogger(FileSpool.class);
     private static final String CONTENT = ".eml";
     private static final String ENVELOPE = ".env";
     private static final int LOCK_STRIPES = 64;
+    /** Messages returned by {@link #open} and not closed yet: a growing value is a file-handle leak. */
+    public static final String OPEN_MESSAGES_GAUGE = "spool.open.messages";
 
     private final Path root;
     private final Path tmp;
@@ -65,6 +69,7 @@ public final class FileSpool implements Spool {
     private final Map<SpoolArea, AtomicLong> sizes = new EnumMap<>(SpoolArea.class);
     private final Object[] locks = new Object[LOCK_STRIPES];
     private final DirectorySync directorySync = new DirectorySync();
+    private final AtomicLong openMessages = new AtomicLong();
 
     /**
      * Opens (creating when needed) the spool under {@code root}, cleans up what an interrupted run left behind and
@@ -92,6 +97,8 @@ public final class FileSpool implements Spool {
             AtomicLong size = sizes.get(area);
             metrics.register(name, (Gauge<Long>) size::get);
         }
+        metrics.remove(OPEN_MESSAGES_GAUGE);
+        metrics.register(OPEN_MESSAGES_GAUGE, (Gauge<Long>) openMessages::get);
     }
 
     public Path root() {
@@ -268,7 +275,7 @@ public final class FileSpool implements Spool {
     public MimeMessage open(SpoolEntry entry) throws SpoolException {
         Path content = contentFile(entry.area(), entry.id());
         try {
-            return new MimeMessage(mailSession, new SharedFileInputStream(content.toFile()));
+            return new SpooledMimeMessage(mailSession, new SharedFileInputStream(content.toFile()), openMessages);
         } catch (IOException e) {
             throw new SpoolException("cannot open " + content + ": " + e.getMessage(), e);
         } catch (MessagingException e) {

@@ -21,12 +21,13 @@ import org.apache.james.core.Domain;
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.MaybeSender;
 
+import org.smimegw.gateway.spool.FileSpool;
 import org.smimegw.gateway.spool.SpoolEntry;
 
 /** Builds a context, loader and mails for container tests; one per test. */
 final class ContainerFixture {
     final Path directory;
-    final TestSpool spool;
+    final FileSpool spool;
     final Recorder recorder = new Recorder();
     final MetricRegistry metrics = new MetricRegistry();
     final List<String> bounces = new CopyOnWriteArrayList<>();
@@ -37,8 +38,7 @@ final class ContainerFixture {
 
     ContainerFixture(Path directory) throws IOException {
         this.directory = directory;
-        Path spoolDir = Files.createDirectories(directory.resolve("spool"));
-        this.spool = new TestSpool(spoolDir);
+        this.spool = new FileSpool(directory.resolve("spool"), Clock.systemUTC(), metrics);
         this.scratch = new MailScratch(directory.resolve("scratch"));
         try {
             this.context = new GatewayMailetContext(Set.of(Domain.of("example.com")),

@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 
 import com.codahale.metrics.MetricRegistry;
 import org.apache.james.core.Domain;
@@ -24,8 +23,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.smimegw.gateway.spool.Envelope;
+import org.smimegw.gateway.spool.FileSpool;
 import org.smimegw.gateway.spool.SpoolArea;
 import org.smimegw.gateway.spool.SpoolEntry;
+import org.smimegw.gateway.spool.SpoolException;
 
 class PipelineRunnerTest {
     private static final String REC = "org.smimegw.gateway.container.RecordMailet";
@@ -72,9 +73,14 @@ class PipelineRunnerTest {
         return runner;
     }
 
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    /** A condition that may read the spool. */
+    private interface Condition {
+        boolean holds() throws Exception;
+    }
+
+    private static void await(String what, Condition condition) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!condition.getAsBoolean()) {
+        while (!condition.holds()) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("timed out waiting for " + what);
             }
@@ -150,8 +156,9 @@ class PipelineRunnerTest {
         // the error processor would drop the mail (Null); an unreadable file must not get that far
         load(rec("root") + toTransport());
         SpoolEntry entry = store(Map.of(), "bob@example.org");
-        java.nio.file.Files.delete(entry.contentFile());
-        runner(new PipelineConfig(null, 1, 2, 0), Clock.systemUTC()).start();
+        runner = new PipelineRunner(new PipelineConfig(null, 1, 2, 0), new UnreadableContentSpool(fx.spool),
+                () -> container, fx.metrics, Clock.systemUTC(), dir.resolve("scratch"));
+        runner.start();
         await("moved to ERROR", () -> fx.spool.find(SpoolArea.ERROR, entry.id()).isPresent());
         assertThat(fx.recorder.all()).isEmpty();
         assertThat(fx.spool.find(SpoolArea.ERROR, entry.id()).orElseThrow().envelope().attributes()
@@ -187,7 +194,7 @@ class PipelineRunnerTest {
                     .contains("deliberate failure");
             assertThat(java.nio.file.Files.readString(kept.contentFile())).contains("Subject: t");
         });
-        assertThat(fx.spool.openMessages.get()).isZero();
+        assertThat(fx.metrics.getGauges().get(FileSpool.OPEN_MESSAGES_GAUGE).getValue()).isEqualTo(0L);
     }
 
     @Test
@@ -212,7 +219,7 @@ class PipelineRunnerTest {
                 .get(PipelineAttributes.LAST_ERROR)).contains("inside processor error");
     }
 
-    private int failures(SpoolEntry entry) {
+    private int failures(SpoolEntry entry) throws SpoolException {
         return fx.spool.find(SpoolArea.INCOMING, entry.id())
                 .map(e -> Integer.parseInt(e.envelope().attributes().getOrDefault(PipelineAttributes.FAILURES, "0")))
                 .orElse(-1);

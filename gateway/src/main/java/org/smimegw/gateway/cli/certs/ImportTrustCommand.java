@@ -1,0 +1,24 @@
+package org.smimegw.gateway.cli.certs;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "import-trust", mixinStandardHelpOptions = true,
+        description = "Import root and intermediate CA certificates (and CRLs) into the trust collection. "
+                + "Formats by content: SST, PKCS#7 (.p7b/.p7c), PEM, DER.")
+final class ImportTrustCommand extends StoreCommand {
+
+    @Parameters(arity = "1..*", paramLabel = "FILE", description = "files to import")
+    List<Path> files;
+
+    @Override
+    int execute() throws Exception {
+        for (Path f : files) {
+            ImportReportPrinter.print(importer().importTrust(f), out());
+        }
+        return OK;
+    }
+}

@@ -1,0 +1,129 @@
+package org.smimegw.gateway.delivery;
+
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Configuration of SMTP delivery to the next hop (YAML {@code delivery:}). Null components take their defaults.
+ *
+ * @param smarthost             the next hop for every domain without a route; null means such mail bounces (5.4.4)
+ * @param routes                per-domain next hops; keys are domains or {@code *.domain} wildcards (subdomains)
+ * @param maxConnections        delivery workers = maximum concurrent SMTP connections (20)
+ * @param connectTimeoutSeconds TCP connect timeout (30)
+ * @param timeoutSeconds        read/write timeout per SMTP command (120)
+ * @param retry                 back-off and queue lifetime
+ * @param heloName              name sent in EHLO and used as Reporting-MTA in bounces (default: local host name)
+ */
+public record DeliveryConfig(Route smarthost, Map<String, Route> routes, Integer maxConnections,
+                             Integer connectTimeoutSeconds, Integer timeoutSeconds, Retry retry, String heloName) {
+
+    public DeliveryConfig {
+        routes = routes == null ? Map.of() : Map.copyOf(routes);
+        maxConnections = maxConnections == null ? 20 : maxConnections;
+        connectTimeoutSeconds = connectTimeoutSeconds == null ? 30 : connectTimeoutSeconds;
+        timeoutSeconds = timeoutSeconds == null ? 120 : timeoutSeconds;
+        retry = retry == null ? new Retry(null, null, null, null) : retry;
+        if (maxConnections < 1) {
+            throw new IllegalArgumentException("delivery.maxConnections must be at least 1, got " + maxConnections);
+        }
+        if (connectTimeoutSeconds < 1 || timeoutSeconds < 1) {
+            throw new IllegalArgumentException("delivery timeouts must be at least 1 second");
+        }
+    }
+
+    /** A configuration that sends everything to one smarthost with all other settings at their defaults. */
+    public static DeliveryConfig viaSmarthost(Route smarthost) {
+        return new DeliveryConfig(smarthost, null, null, null, null, null, null);
+    }
+
+    /** How STARTTLS is used towards a next hop. */
+    public enum StartTls {
+        /** Never issue STARTTLS. */
+        OFF,
+        /** Use STARTTLS when the server offers it, without certificate verification (like Postfix "may"). */
+        OPPORTUNISTIC,
+        /** Require STARTTLS and a certificate that validates against the JDK trust store and matches the host. */
+        REQUIRED;
+
+        /**
+         * Parses a config value case-insensitively. YAML 1.1 reads a bare {@code OFF} as boolean false, so false is
+         * accepted as OFF; true is refused as ambiguous.
+         */
+        @com.fasterxml.jackson.annotation.JsonCreator(mode = com.fasterxml.jackson.annotation.JsonCreator.Mode.DELEGATING)
+        public static StartTls parse(Object value) {
+            if (Boolean.FALSE.equals(value)) {
+                return OFF;
+            }
+            String text = String.valueOf(value).trim().toUpperCase(Locale.ROOT);
+            for (StartTls mode : values()) {
+                if (mode.name().equals(text)) {
+                    return mode;
+                }
+            }
+            throw new IllegalArgumentException("starttls must be OFF, OPPORTUNISTIC or REQUIRED, got '" + value + "'");
+        }
+    }
+
+    /**
+     * A next hop.
+     *
+     * @param host         host name or address
+     * @param port         SMTP port (25)
+     * @param starttls     STARTTLS mode (OPPORTUNISTIC)
+     * @param username     SMTP AUTH user; null for no authentication
+     * @param passwordEnv  name of the environment variable holding the password
+     * @param passwordFile file whose first line is the password (used when passwordEnv is not set)
+     */
+    public record Route(String host, Integer port, StartTls starttls, String username, String passwordEnv,
+                        String passwordFile) {
+        public Route {
+            if (host == null || host.isBlank()) {
+                throw new IllegalArgumentException("delivery route needs a host");
+            }
+            port = port == null ? 25 : port;
+            starttls = starttls == null ? StartTls.OPPORTUNISTIC : starttls;
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("delivery route " + host + ": port out of range: " + port);
+            }
+            if (username != null && passwordEnv == null && passwordFile == null) {
+                throw new IllegalArgumentException("delivery route " + host + ": username '" + username
+                        + "' needs passwordEnv or passwordFile (passwords are never in the main config)");
+            }
+        }
+
+        public static Route of(String host, int port, StartTls starttls) {
+            return new Route(host, port, starttls, null, null, null);
+        }
+
+        /** Short form for logs: host:port. */
+        public String hostAndPort() {
+            return host + ":" + port;
+        }
+
+        @Override
+        public String toString() {
+            return "Route[" + hostAndPort() + ", starttls=" + starttls + (username == null ? "" : ", user=" + username)
+                    + "]";
+        }
+    }
+
+    /**
+     * Retry schedule. The n-th deferral waits {@code initialDelaySeconds * multiplier^(n-1)}, at most
+     * {@code maxDelaySeconds}; a message still undelivered {@code maxLifetimeHours} after it was queued bounces.
+     */
+    public record Retry(Double initialDelaySeconds, Double multiplier, Double maxDelaySeconds, Double maxLifetimeHours) {
+        public Retry {
+            initialDelaySeconds = initialDelaySeconds == null ? 60.0 : initialDelaySeconds;
+            multiplier = multiplier == null ? 2.0 : multiplier;
+            maxDelaySeconds = maxDelaySeconds == null ? 3600.0 : maxDelaySeconds;
+            maxLifetimeHours = maxLifetimeHours == null ? 120.0 : maxLifetimeHours;
+            if (initialDelaySeconds < 0 || multiplier < 1.0 || maxDelaySeconds < 0 || maxLifetimeHours < 0) {
+                throw new IllegalArgumentException("delivery.retry: delays and lifetime must be >= 0 and multiplier >= 1");
+            }
+        }
+    }
+
+    static String normalizeDomain(String domain) {
+        return domain.trim().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,467 @@
+package org.smimegw.gateway.delivery;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.DelayQueue;
+import java.util.concurrent.Delayed;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+import jakarta.mail.MessagingException;
+import jakarta.mail.SendFailedException;
+import jakarta.mail.Session;
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.util.SharedFileInputStream;
+
+import com.codahale.metrics.Counter;
+import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.Timer;
+import org.eclipse.angus.mail.smtp.SMTPMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+import org.smimegw.gateway.spool.Envelope;
+import org.smimegw.gateway.spool.Spool;
+import org.smimegw.gateway.spool.SpoolArea;
+import org.smimegw.gateway.spool.SpoolEntry;
+import org.smimegw.gateway.spool.SpoolException;
+
+/**
+ * Delivers the OUTGOING spool area to next hops over SMTP. {@code maxConnections} workers take due entries from an
+ * in-memory schedule (filled by a scan of OUTGOING at {@link #start()} and by {@link #submit} when the pipeline
+ * queues a mail); each entry's recipients are grouped by route and sent over pooled connections. Per recipient:
+ * 2xx delivered; 4xx or no connection deferred with exponential back-off (attempts and next attempt are stored in
+ * the envelope attributes); 5xx or queue lifetime exceeded bounce with one RFC 3464 DSN per attempt, injected into
+ * INCOMING with the null sender (never for a null-sender message). The entry is deleted when no recipient remains.
+ */
+public final class DeliveryService implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(DeliveryService.class);
+
+    /** Envelope attribute: number of attempts that ended with deferred recipients. */
+    public static final String ATTR_ATTEMPTS = "delivery.attempts";
+    /** Envelope attribute: ISO-8601 instant of the next attempt. */
+    public static final String ATTR_NEXT_ATTEMPT = "delivery.nextAttempt";
+    /** Envelope attribute: ISO-8601 instant the message entered OUTGOING (start of the queue lifetime). */
+    public static final String ATTR_QUEUED_AT = "delivery.queuedAt";
+    /** Envelope attribute: reason of the last deferral (status and diagnostic). */
+    public static final String ATTR_LAST_ERROR = "delivery.lastError";
+    /** MDC key holding the queue id while an entry is handled. */
+    public static final String MDC_QUEUE_ID = "queueId";
+
+    private static final Duration IDLE_CONNECTION_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration SPOOL_ERROR_RETRY = Duration.ofSeconds(30);
+
+    private final DeliveryConfig config;
+    private final Spool spool;
+    private final DsnFactory dsnFactory;
+    private final Clock clock;
+    private final Consumer<SpoolEntry> onBounceQueued;
+    private final RouteResolver routes;
+    private final TransportPool pool;
+    private final String reportingMta;
+    private final Session parseSession = Session.getInstance(new Properties());
+
+    private final Counter delivered;
+    private final Counter deferred;
+    private final Counter bounced;
+    private final Timer attempt;
+
+    private final DelayQueue<Scheduled> schedule = new DelayQueue<>();
+    private final Set<String> known = ConcurrentHashMap.newKeySet();
+    private final List<Thread> workers = new ArrayList<>();
+    private ScheduledExecutorService housekeeping;
+    private volatile boolean running;
+
+    /**
+     * @param config         delivery configuration
+     * @param spool          the spool; entries are read from OUTGOING and bounces written to INCOMING
+     * @param dsnFactory     builds the bounce messages
+     * @param metrics        receives delivery.delivered/deferred/bounced counters and the delivery.attempt timer
+     * @param clock          time source for back-off, lifetime and DSN dates
+     * @param environment    environment lookup for SMTP AUTH passwords ({@code System::getenv})
+     * @param onBounceQueued told about every DSN stored in INCOMING (wake the pipeline); may be a no-op
+     */
+    public DeliveryService(DeliveryConfig config, Spool spool, DsnFactory dsnFactory, MetricRegistry metrics,
+                           Clock clock, Function<String, String> environment, Consumer<SpoolEntry> onBounceQueued) {
+        this.config = config;
+        this.spool = spool;
+        this.dsnFactory = dsnFactory;
+        this.clock = clock;
+        this.onBounceQueued = onBounceQueued;
+        this.routes = new RouteResolver(config);
+        this.reportingMta = DsnFactory.mta(config.heloName());
+        this.pool = new TransportPool(config, config.heloName(), new PasswordSource(environment),
+                config.maxConnections(), IDLE_CONNECTION_TIMEOUT);
+        this.delivered = metrics.counter("delivery.delivered");
+        this.deferred = metrics.counter("delivery.deferred");
+        this.bounced = metrics.counter("delivery.bounced");
+        this.attempt = metrics.timer("delivery.attempt");
+        metrics.remove("delivery.queue.size"); // a restarted service replaces the gauge of its predecessor
+        metrics.register("delivery.queue.size", (com.codahale.metrics.Gauge<Integer>) known::size);
+    }
+
+    /** Production defaults: passwords from the process environment, no bounce notification hook. */
+    public DeliveryService(DeliveryConfig config, Spool spool, MetricRegistry metrics, Clock clock) {
+        this(config, spool, new DsnFactory(clock), metrics, clock, System::getenv, entry -> { });
+    }
+
+    /** Schedules every entry of OUTGOING (at its stored next-attempt time) and starts the workers. */
+    public synchronized void start() throws SpoolException {
+        if (running) {
+            return;
+        }
+        running = true;
+        Instant now = clock.instant();
+        for (SpoolEntry entry : spool.list(SpoolArea.OUTGOING)) {
+            Instant due = nextAttempt(entry.envelope()).orElse(now);
+            if (known.add(entry.id())) {
+                schedule.add(new Scheduled(entry, Duration.between(now, due)));
+            }
+        }
+        log.info("delivery started: {} queued, {} workers", known.size(), config.maxConnections());
+        for (int i = 0; i < config.maxConnections(); i++) {
+            Thread worker = Thread.ofPlatform().name("delivery-" + i).daemon(true).unstarted(this::work);
+            workers.add(worker);
+            worker.start();
+        }
+        housekeeping = Executors.newSingleThreadScheduledExecutor(
+                r -> Thread.ofPlatform().name("delivery-idle-close").daemon(true).unstarted(r));
+        long period = IDLE_CONNECTION_TIMEOUT.toMillis() / 2;
+        housekeeping.scheduleWithFixedDelay(pool::closeIdle, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /** Schedules a newly queued OUTGOING entry for immediate delivery (wakes a worker). */
+    public void submit(SpoolEntry entry) {
+        if (known.add(entry.id())) {
+            schedule.add(new Scheduled(entry, Duration.ZERO));
+        }
+    }
+
+    /** Number of OUTGOING entries this service knows about (scheduled or in flight). */
+    public int queueSize() {
+        return known.size();
+    }
+
+    /** Stops the workers (an attempt in progress is interrupted and retried after restart) and closes connections. */
+    @Override
+    public synchronized void close() {
+        running = false;
+        workers.forEach(Thread::interrupt);
+        for (Thread worker : workers) {
+            try {
+                worker.join(Duration.ofSeconds(config.timeoutSeconds()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        workers.clear();
+        if (housekeeping != null) {
+            housekeeping.shutdownNow();
+        }
+        pool.close();
+        schedule.clear();
+        known.clear();
+    }
+
+    private void work() {
+        while (running) {
+            Scheduled next;
+            try {
+                next = schedule.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            MDC.put(MDC_QUEUE_ID, next.entry().id());
+            try {
+                deliver(next.entry());
+            } catch (SpoolException | RuntimeException e) {
+                retryAfterSpoolError(next.entry(), e);
+            } finally {
+                MDC.remove(MDC_QUEUE_ID);
+            }
+        }
+    }
+
+    private void retryAfterSpoolError(SpoolEntry entry, Exception e) {
+        try {
+            if (spool.find(SpoolArea.OUTGOING, entry.id()).isEmpty()) {
+                log.info("removed from the queue meanwhile, not delivering");
+                known.remove(entry.id());
+                return;
+            }
+        } catch (SpoolException | RuntimeException findFailure) {
+            e.addSuppressed(findFailure);
+        }
+        log.error("delivery attempt failed on the spool, retrying in {}: {}", SPOOL_ERROR_RETRY, e.toString());
+        if (running) {
+            schedule.add(new Scheduled(entry, SPOOL_ERROR_RETRY));
+        }
+    }
+
+    /** Makes every waiting entry due now (like {@code postqueue -f}); entries in flight are not affected. */
+    public void flush() {
+        List<Scheduled> waiting = new ArrayList<>();
+        schedule.drainTo(waiting, Integer.MAX_VALUE); // DelayQueue.drainTo takes only expired ones
+        for (Scheduled s : schedule.toArray(new Scheduled[0])) {
+            if (schedule.remove(s)) {
+                waiting.add(s);
+            }
+        }
+        waiting.forEach(s -> schedule.add(new Scheduled(s.entry(), Duration.ZERO)));
+        log.info("queue flushed: {} entries due now", waiting.size());
+    }
+
+    private void deliver(SpoolEntry entry) throws SpoolException {
+        Envelope envelope = entry.envelope();
+        if (envelope.recipients().isEmpty()) {
+            finish(entry);
+            return;
+        }
+        List<RecipientResult> results = new ArrayList<>(envelope.recipients().size());
+        Map<DeliveryConfig.Route, List<String>> byRoute = new LinkedHashMap<>();
+        for (String recipient : envelope.recipients()) {
+            Optional<DeliveryConfig.Route> route = routes.routeFor(recipient);
+            if (route.isPresent()) {
+                byRoute.computeIfAbsent(route.get(), r -> new ArrayList<>()).add(recipient);
+            } else {
+                results.add(RecipientResult.failed(recipient, "5.4.4",
+                        "no route to the recipient's domain (no delivery.routes entry and no smarthost)"));
+            }
+        }
+        Map<String, String> relayOf = new HashMap<>();
+        try (SharedFileInputStream content = new SharedFileInputStream(entry.contentFile().toFile());
+             Timer.Context ignored = attempt.time()) {
+            SMTPMessage message = new SMTPMessage(parseSession, content);
+            message.setEnvelopeFrom(envelope.hasNullSender() ? "<>" : envelope.sender());
+            boolean eightBit = "8BITMIME".equalsIgnoreCase(envelope.mailParameters().get("BODY"));
+            for (Map.Entry<DeliveryConfig.Route, List<String>> group : byRoute.entrySet()) {
+                group.getValue().forEach(r -> relayOf.put(r, group.getKey().hostAndPort()));
+                results.addAll(send(group.getKey(), message, group.getValue(), eightBit));
+            }
+            conclude(entry, results, relayOf, message);
+        } catch (IOException | MessagingException e) {
+            throw new SpoolException("cannot read spooled message " + entry.id() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private List<RecipientResult> send(DeliveryConfig.Route route, MimeMessage message, List<String> recipients,
+                                       boolean eightBit) {
+        List<RecipientResult> results = new ArrayList<>(recipients.size());
+        List<String> sendable = new ArrayList<>(recipients.size());
+        List<InternetAddress> addresses = new ArrayList<>(recipients.size());
+        for (String recipient : recipients) {
+            try {
+                addresses.add(new InternetAddress(recipient, true));
+                sendable.add(recipient);
+            } catch (AddressException e) {
+                results.add(RecipientResult.failed(recipient, "5.1.3", "bad recipient address syntax: " + e.getMessage()));
+            }
+        }
+        if (sendable.isEmpty()) {
+            return results;
+        }
+        InternetAddress[] to = addresses.toArray(new InternetAddress[0]);
+        for (int attemptOnRoute = 0; ; attemptOnRoute++) {
+            TransportPool.Lease lease;
+            try {
+                lease = pool.borrow(route);
+            } catch (MessagingException e) {
+                results.addAll(SmtpOutcomes.fromConnectionFailure(sendable, route, e));
+                return results;
+            }
+            boolean reusable = false;
+            try {
+                if (message instanceof SMTPMessage smtpMessage) {
+                    // pass BODY=8BITMIME on when the client declared it and this next hop supports it
+                    smtpMessage.setMailExtension(eightBit && lease.transport().supportsExtension("8BITMIME")
+                            ? "BODY=8BITMIME" : null);
+                }
+                lease.transport().sendMessage(message, to);
+                reusable = true; // only without reportsuccess semantics: everything accepted
+                String reply = lease.transport().getLastServerResponse();
+                sendable.forEach(r -> results.add(RecipientResult.fromReply(r, 250, reply)));
+                return results;
+            } catch (SendFailedException e) {
+                reusable = SmtpOutcomes.connectionReusable(e);
+                if (!reusable && lease.reused() && attemptOnRoute == 0) {
+                    log.debug("pooled connection to {} was closed by the server ({}), retrying on a new one",
+                            route.hostAndPort(), e.getMessage());
+                    continue;
+                }
+                results.addAll(SmtpOutcomes.fromSendFailure(sendable, e));
+                return results;
+            } catch (MessagingException | IllegalStateException e) {
+                if (lease.reused() && attemptOnRoute == 0) {
+                    log.debug("pooled connection to {} failed ({}), retrying on a new one", route.hostAndPort(),
+                            e.toString());
+                    continue; // the server closed an idle connection: not a delivery failure
+                }
+                MessagingException me = e instanceof MessagingException m ? m : new MessagingException(e.getMessage(), e);
+                results.addAll(SmtpOutcomes.fromConnectionFailure(sendable, route, me));
+                return results;
+            } finally {
+                pool.release(lease, reusable);
+            }
+        }
+    }
+
+    private void conclude(SpoolEntry entry, List<RecipientResult> results, Map<String, String> relayOf,
+                          MimeMessage message) throws SpoolException, MessagingException {
+        Envelope envelope = entry.envelope();
+        Instant now = clock.instant();
+        boolean expired = lifetimeExceeded(envelope, now);
+        List<DsnFactory.FailedRecipient> failures = new ArrayList<>();
+        List<String> remaining = new ArrayList<>();
+        String lastError = null;
+        int attempts = attempts(envelope) + 1;
+        Instant nextAttempt = now.plus(backoff(attempts));
+        for (RecipientResult result : results) {
+            String relay = relayOf.getOrDefault(result.recipient(), "none");
+            switch (result.outcome()) {
+                case DELIVERED -> {
+                    delivered.inc();
+                    log.info("delivered to=<{}> relay={} status={} reply=\"{}\"", result.recipient(), relay,
+                            result.status(), result.diagnostic());
+                }
+                case DEFERRED -> {
+                    if (expired) {
+                        String reason = "delivery time expired after " + config.retry().maxLifetimeHours()
+                                + " h; last error: " + result.status() + " " + result.diagnostic();
+                        failures.add(new DsnFactory.FailedRecipient(result.recipient(), "5.4.7", reason));
+                        logBounce(result.recipient(), relay, "5.4.7", reason, envelope);
+                    } else {
+                        deferred.inc();
+                        remaining.add(result.recipient());
+                        lastError = result.status() + " " + result.diagnostic();
+                        log.info("deferred to=<{}> relay={} status={} reason=\"{}\" attempt={} next={}",
+                                result.recipient(), relay, result.status(), result.diagnostic(), attempts, nextAttempt);
+                    }
+                }
+                case FAILED -> {
+                    failures.add(new DsnFactory.FailedRecipient(result.recipient(), result.status(), result.diagnostic()));
+                    logBounce(result.recipient(), relay, result.status(), result.diagnostic(), envelope);
+                }
+            }
+        }
+        if (!failures.isEmpty()) {
+            bounced.inc(failures.size());
+            if (!envelope.hasNullSender()) {
+                MimeMessage dsn = dsnFactory.create(envelope, message, failures, reportingMta);
+                Envelope dsnEnvelope = new Envelope("", Map.of(), List.of(envelope.sender()), "127.0.0.1",
+                        reportingMta, null, now, Map.of());
+                SpoolEntry dsnEntry = spool.store(SpoolArea.INCOMING, dsnEnvelope, dsn);
+                log.info("bounce for {} recipient(s) queued as {} to=<{}>", failures.size(), dsnEntry.id(),
+                        envelope.sender());
+                onBounceQueued.accept(dsnEntry);
+            }
+        }
+        if (remaining.isEmpty()) {
+            finish(entry);
+            return;
+        }
+        Map<String, String> attributes = new HashMap<>(envelope.attributes());
+        attributes.put(ATTR_ATTEMPTS, String.valueOf(attempts));
+        attributes.put(ATTR_NEXT_ATTEMPT, nextAttempt.toString());
+        attributes.putIfAbsent(ATTR_QUEUED_AT, envelope.receivedAt() != null ? envelope.receivedAt().toString()
+                : now.toString());
+        attributes.put(ATTR_LAST_ERROR, lastError);
+        SpoolEntry updated = spool.updateEnvelope(entry, envelope.withRecipients(remaining).withAttributes(attributes));
+        if (running) {
+            schedule.add(new Scheduled(updated, Duration.between(clock.instant(), nextAttempt)));
+        } else {
+            known.remove(entry.id());
+        }
+    }
+
+    private void logBounce(String recipient, String relay, String status, String reason, Envelope envelope) {
+        log.info("bounced to=<{}> relay={} status={} reason=\"{}\"{}", recipient, relay, status, reason,
+                envelope.hasNullSender() ? " (null sender: no DSN)" : "");
+    }
+
+    private void finish(SpoolEntry entry) throws SpoolException {
+        spool.delete(entry);
+        known.remove(entry.id());
+    }
+
+    /** Delay before the attempt after the {@code attempts}-th deferral: initial * multiplier^(attempts-1), capped. */
+    Duration backoff(int attempts) {
+        DeliveryConfig.Retry retry = config.retry();
+        double seconds = retry.initialDelaySeconds() * Math.pow(retry.multiplier(), Math.max(0, attempts - 1));
+        seconds = Math.min(seconds, retry.maxDelaySeconds());
+        return Duration.ofMillis(Math.round(seconds * 1000));
+    }
+
+    private boolean lifetimeExceeded(Envelope envelope, Instant now) {
+        Instant queuedAt = parseInstant(envelope.attributes().get(ATTR_QUEUED_AT))
+                .orElse(envelope.receivedAt() != null ? envelope.receivedAt() : now);
+        long lifetimeMillis = Math.round(config.retry().maxLifetimeHours() * 3_600_000);
+        return !now.isBefore(queuedAt.plusMillis(lifetimeMillis));
+    }
+
+    private static int attempts(Envelope envelope) {
+        try {
+            return Integer.parseInt(envelope.attributes().getOrDefault(ATTR_ATTEMPTS, "0"));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static Optional<Instant> nextAttempt(Envelope envelope) {
+        return parseInstant(envelope.attributes().get(ATTR_NEXT_ATTEMPT));
+    }
+
+    private static Optional<Instant> parseInstant(String value) {
+        if (value == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Instant.parse(value));
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** An entry waiting in the in-memory schedule until its due time. */
+    private static final class Scheduled implements Delayed {
+        private final SpoolEntry entry;
+        private final long dueNanos;
+
+        Scheduled(SpoolEntry entry, Duration delay) {
+            this.entry = entry;
+            this.dueNanos = System.nanoTime() + Math.max(0, delay.toNanos());
+        }
+
+        SpoolEntry entry() {
+            return entry;
+        }
+
+        @Override
+        public long getDelay(TimeUnit unit) {
+            return unit.convert(dueNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
+        }
+
+        @Override
+        public int compareTo(Delayed other) {
+            return Long.compare(dueNanos, ((Scheduled) other).dueNanos);
+        }
+    }
+}

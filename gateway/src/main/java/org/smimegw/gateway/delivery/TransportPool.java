@@ -1,0 +1,227 @@
+package org.smimegw.gateway.delivery;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.mail.MessagingException;
+import jakarta.mail.NoSuchProviderException;
+import jakarta.mail.Session;
+
+import org.eclipse.angus.mail.smtp.SMTPTransport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Connected SMTP transports kept per next hop, so consecutive messages to the same route reuse one connection
+ * (EHLO, STARTTLS and AUTH once). At most {@code maxOpen} connections are open (leased + idle); an idle connection
+ * is closed after {@code idleTimeout} or when a connection to another route is needed.
+ */
+final class TransportPool implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(TransportPool.class);
+
+    /**
+     * A connected transport lent to one worker; {@code reused} means it came from the pool without a NOOP check, so
+     * a connection-level failure on it should be retried once on a fresh connection.
+     */
+    record Lease(DeliveryConfig.Route route, SMTPTransport transport, boolean reused) {
+    }
+
+    /** Idle connections younger than this are reused without a NOOP round trip. */
+    private static final long TRUST_IDLE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
+
+    private record Idle(SMTPTransport transport, long sinceNanos) {
+    }
+
+    private final DeliveryConfig config;
+    private final String heloName;
+    private final PasswordSource passwords;
+    private final int maxOpen;
+    private final long idleNanos;
+    private final Map<DeliveryConfig.Route, Session> sessions = new ConcurrentHashMap<>();
+    private final Map<DeliveryConfig.Route, Deque<Idle>> idle = new HashMap<>();
+    private int open;
+    private boolean closed;
+
+    TransportPool(DeliveryConfig config, String heloName, PasswordSource passwords, int maxOpen, Duration idleTimeout) {
+        this.config = config;
+        this.heloName = heloName;
+        this.passwords = passwords;
+        this.maxOpen = maxOpen;
+        this.idleNanos = idleTimeout.toNanos();
+    }
+
+    /** A connected transport to the route: a pooled one that still answers NOOP, else a new connection. */
+    Lease borrow(DeliveryConfig.Route route) throws MessagingException {
+        while (true) {
+            SMTPTransport reused = null;
+            long idleSince = 0;
+            List<SMTPTransport> evicted = new ArrayList<>();
+            synchronized (this) {
+                if (closed) {
+                    throw new MessagingException("delivery is shutting down");
+                }
+                Deque<Idle> free = idle.get(route);
+                if (free != null && !free.isEmpty()) {
+                    Idle last = free.pollLast();
+                    reused = last.transport();
+                    idleSince = last.sinceNanos();
+                } else {
+                    while (open >= maxOpen) {
+                        SMTPTransport victim = pollOldestIdle();
+                        if (victim == null) {
+                            break; // every connection is leased; the worker count bounds this
+                        }
+                        evicted.add(victim);
+                        open--;
+                    }
+                    open++;
+                }
+            }
+            evicted.forEach(TransportPool::closeQuietly);
+            if (reused == null) {
+                try {
+                    return new Lease(route, connect(route), false);
+                } catch (MessagingException | RuntimeException e) {
+                    synchronized (this) {
+                        open--;
+                    }
+                    throw e;
+                }
+            }
+            if (System.nanoTime() - idleSince < TRUST_IDLE_NANOS) {
+                return new Lease(route, reused, true);
+            }
+            if (reused.isConnected()) { // NOOP: the server may have dropped a connection that was idle a while
+                return new Lease(route, reused, false);
+            }
+            closeQuietly(reused);
+            synchronized (this) {
+                open--;
+            }
+        }
+    }
+
+    /** Returns a transport after use; a connection in an unknown state ({@code reusable == false}) is closed. */
+    void release(Lease lease, boolean reusable) {
+        synchronized (this) {
+            if (reusable && !closed) {
+                idle.computeIfAbsent(lease.route(), r -> new ArrayDeque<>())
+                        .addLast(new Idle(lease.transport(), System.nanoTime()));
+                return;
+            }
+            open--;
+        }
+        closeQuietly(lease.transport());
+    }
+
+    /** Closes connections idle for longer than the idle timeout. */
+    void closeIdle() {
+        List<SMTPTransport> expired = new ArrayList<>();
+        long now = System.nanoTime();
+        synchronized (this) {
+            for (Deque<Idle> free : idle.values()) {
+                while (!free.isEmpty() && now - free.peekFirst().sinceNanos() > idleNanos) {
+                    expired.add(free.pollFirst().transport());
+                    open--;
+                }
+            }
+        }
+        expired.forEach(TransportPool::closeQuietly);
+    }
+
+    synchronized int openConnections() {
+        return open;
+    }
+
+    @Override
+    public void close() {
+        List<SMTPTransport> all = new ArrayList<>();
+        synchronized (this) {
+            closed = true;
+            idle.values().forEach(free -> free.forEach(i -> all.add(i.transport())));
+            open -= all.size();
+            idle.clear();
+        }
+        all.forEach(TransportPool::closeQuietly);
+    }
+
+    private SMTPTransport pollOldestIdle() {
+        Deque<Idle> oldest = null;
+        for (Deque<Idle> free : idle.values()) {
+            if (!free.isEmpty() && (oldest == null || free.peekFirst().sinceNanos() < oldest.peekFirst().sinceNanos())) {
+                oldest = free;
+            }
+        }
+        return oldest == null ? null : oldest.pollFirst().transport();
+    }
+
+    private SMTPTransport connect(DeliveryConfig.Route route) throws MessagingException {
+        Session session = sessions.computeIfAbsent(route, this::newSession);
+        SMTPTransport transport;
+        try {
+            transport = (SMTPTransport) session.getTransport("smtp");
+        } catch (NoSuchProviderException e) {
+            throw new IllegalStateException("Jakarta Mail SMTP provider (Angus) is not on the class path", e);
+        }
+        String password = null;
+        if (route.username() != null) {
+            try {
+                password = passwords.passwordFor(route);
+            } catch (IOException e) {
+                throw new MessagingException("cannot read SMTP AUTH password: " + e.getMessage(), e);
+            }
+        }
+        transport.connect(route.host(), route.port(), route.username(), password);
+        log.debug("connected to {}", route.hostAndPort());
+        return transport;
+    }
+
+    private Session newSession(DeliveryConfig.Route route) {
+        Properties p = new Properties();
+        p.setProperty("mail.smtp.host", route.host());
+        p.setProperty("mail.smtp.port", String.valueOf(route.port()));
+        p.setProperty("mail.smtp.connectiontimeout", String.valueOf(config.connectTimeoutSeconds() * 1000L));
+        p.setProperty("mail.smtp.timeout", String.valueOf(config.timeoutSeconds() * 1000L));
+        if (heloName != null) {
+            p.setProperty("mail.smtp.localhost", heloName);
+        }
+        // per-recipient outcomes: go on with the accepted recipients, and report successes as well as failures
+        p.setProperty("mail.smtp.sendpartial", "true");
+        p.setProperty("mail.smtp.reportsuccess", "true");
+        p.setProperty("mail.smtp.quitwait", "false");
+        switch (route.starttls()) {
+            case OFF -> p.setProperty("mail.smtp.starttls.enable", "false");
+            case OPPORTUNISTIC -> {
+                p.setProperty("mail.smtp.starttls.enable", "true");
+                p.setProperty("mail.smtp.starttls.required", "false");
+                // encryption without authentication, as Postfix "may" (Angus checks the host name by default)
+                p.setProperty("mail.smtp.ssl.trust", "*");
+                p.setProperty("mail.smtp.ssl.checkserveridentity", "false");
+            }
+            case REQUIRED -> {
+                p.setProperty("mail.smtp.starttls.enable", "true");
+                p.setProperty("mail.smtp.starttls.required", "true");
+                p.setProperty("mail.smtp.ssl.checkserveridentity", "true");
+            }
+        }
+        p.setProperty("mail.smtp.ssl.protocols", "TLSv1.3 TLSv1.2");
+        p.setProperty("mail.smtp.auth", String.valueOf(route.username() != null));
+        return Session.getInstance(p);
+    }
+
+    private static void closeQuietly(SMTPTransport transport) {
+        try {
+            transport.close();
+        } catch (MessagingException | RuntimeException e) {
+            log.debug("closing SMTP connection failed: {}", e.toString());
+        }
+    }
+}

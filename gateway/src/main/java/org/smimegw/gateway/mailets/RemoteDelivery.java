@@ -1,0 +1,41 @@
+package org.smimegw.gateway.mailets;
+
+import jakarta.inject.Inject;
+import jakarta.mail.MessagingException;
+
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMailet;
+
+import org.smimegw.gateway.delivery.DeliveryQueue;
+import org.smimegw.gateway.spool.SpoolException;
+
+/**
+ * The end of the transport processor: hands the mail with its remaining recipients to the delivery queue (durable
+ * in the OUTGOING spool area before this returns) and ends its way through the pipeline (state GHOST).
+ */
+public class RemoteDelivery extends GenericMailet {
+    private final DeliveryQueue queue;
+
+    @Inject
+    public RemoteDelivery(DeliveryQueue queue) {
+        this.queue = queue;
+    }
+
+    @Override
+    public void service(Mail mail) throws MessagingException {
+        if (!mail.getRecipients().isEmpty()) {
+            try {
+                queue.enqueue(mail);
+            } catch (SpoolException e) {
+                throw new MessagingException("cannot queue mail " + mail.getName() + " for delivery: "
+                        + e.getMessage(), e);
+            }
+        }
+        mail.setState(Mail.GHOST);
+    }
+
+    @Override
+    public String getMailetInfo() {
+        return "RemoteDelivery: queues mail for SMTP delivery to the next hop";
+    }
+}

@@ -1,0 +1,210 @@
+package org.smimegw.gateway.cli.certs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509CRL;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.smimegw.certstore.Certificates;
+import org.smimegw.certstore.testing.TestPki;
+
+import picocli.CommandLine;
+
+class CertsCommandTest {
+
+    private static final TestPki PKI = TestPki.create("Cli");
+    private static final String P12_PASS = "p12-secret";
+
+    @TempDir
+    Path dir;
+    private Path config;
+
+    record Run(int exit, String out, String err) {
+    }
+
+    @BeforeEach
+    void config() throws Exception {
+        Files.writeString(dir.resolve("store.pass"), "store-secret\n");
+        config = Files.writeString(dir.resolve("gateway.yaml"), """
+                smtp:
+                  port: 2525          # other sections are ignored by the certs commands
+                certstore:
+                  directory: %s
+                  keyPassword: file:%s
+                  revocation:
+                    mode: soft_fail
+                    fetchCrlDistributionPoints: false
+                    ocsp: false
+                """.formatted(dir.resolve("store"), dir.resolve("store.pass")));
+    }
+
+    private Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = new CommandLine(new CertsCommand(Map.of("P12_PASS", P12_PASS)::get, Clock.systemUTC()));
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int exit = cl.execute(args);
+        System.out.println("$ certs " + String.join(" ", args) + "   # exit " + exit + "\n" + out + err);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    private Run certs(String command, String... rest) {
+        String[] args = new String[rest.length + 3];
+        args[0] = command;
+        args[1] = "--config";
+        args[2] = config.toString();
+        System.arraycopy(rest, 0, args, 3, rest.length);
+        return run(args);
+    }
+
+    @Test
+    void importTrustFromSstPrintsEveryCertificateAndRefusals() throws Exception {
+        TestPki.Issued ee = PKI.issue("ee@example.com");
+        Path sst = Files.write(dir.resolve("roots.sst"), TestPki.sst(List.of(PKI.rootCertificate(),
+                PKI.intermediate().certificate(), ee.certificate()), List.of(), true));
+        Run r = certs("import-trust", sst.toString());
+        assertThat(r.exit()).isZero();
+        assertThat(r.err()).isEmpty();
+        assertThat(r.out()).contains("Windows serialized certificate store (SST), 3 certificate(s)")
+                .contains("RESULT").contains("SHA-256")
+                .contains(Certificates.sha256(PKI.rootCertificate()))
+                .contains("REFUSED").contains("not a CA certificate")
+                .contains("imported 2 certificate(s) and 0 CRL(s); refused 1");
+        Run list = certs("list", "--trust");
+        assertThat(list.out()).contains("root").contains("intermediate").contains("2 certificate(s)")
+                .doesNotContain("ee@example.com");
+    }
+
+    @Test
+    void importUserPkcs12WithPasswordFromEnvironmentOrFile() throws Exception {
+        TestPki.Issued alice = PKI.issue("alice@example.com");
+        Path p12 = TestPki.writePkcs12(alice, dir.resolve("alice.p12"), P12_PASS.toCharArray());
+        certs("import-trust", TestPki.writePem(dir.resolve("ca.pem"), PKI.rootCertificate(),
+                PKI.intermediate().certificate()).toString());
+
+        Run r = certs("import-user", p12.toString(), "--password-env", "P12_PASS");
+        assertThat(r.err()).isEmpty();
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("PKCS#12").contains("imported 1 certificate(s) (1 with private key)")
+                .contains("kept");
+
+        Path pwFile = Files.writeString(dir.resolve("p12.pass"), P12_PASS + "\n");
+        TestPki.Issued bob = PKI.issue("bob@example.com");
+        Run r2 = certs("import-user", TestPki.writePkcs12(bob, dir.resolve("bob.pfx"), P12_PASS.toCharArray()).toString(),
+                "--password-file", pwFile.toString());
+        assertThat(r2.exit()).isZero();
+
+        Run show = certs("show", "alice@example.com");
+        assertThat(show.exit()).isZero();
+        assertThat(show.out()).contains("encrypt-to").contains("sign").contains("decrypt").contains("key software")
+                .contains("valid");
+        Run users = certs("list", "--users");
+        assertThat(users.out()).contains("user+key").contains("alice@example.com").contains("bob@example.com")
+                .doesNotContain("intermediate");
+    }
+
+    @Test
+    void wrongPkcs12PasswordIsOneLineSayingSo() throws Exception {
+        Path p12 = TestPki.writePkcs12(PKI.issue("w@example.com"), dir.resolve("w.p12"), "other".toCharArray());
+        Run r = certs("import-user", p12.toString(), "--password-env", "P12_PASS");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("wrong password").contains("w.p12");
+        assertThat(r.err().strip().lines()).hasSize(1);
+        Run noPassword = certs("import-user", p12.toString());
+        assertThat(noPassword.exit()).isEqualTo(1);
+        assertThat(noPassword.err()).contains("needs a password");
+        Run unsetVariable = certs("import-user", p12.toString(), "--password-env", "UNSET_VAR");
+        assertThat(unsetVariable.err()).contains("UNSET_VAR is not set");
+    }
+
+    @Test
+    void verifyAddressAndFileWithEveryReason() throws Exception {
+        certs("import-trust", Files.write(dir.resolve("ca.p7b"), TestPki.p7b(List.of(PKI.rootCertificate(),
+                PKI.intermediate().certificate()), List.of())).toString());
+        TestPki.Issued carol = PKI.issue("carol@example.com");
+        certs("import-user", TestPki.writeDer(dir.resolve("carol.cer"), carol.certificate()).toString());
+
+        Run ok = certs("verify", "carol@example.com", "--purpose", "encrypt");
+        assertThat(ok.exit()).isZero();
+        assertThat(ok.out()).contains("result:    VALID").contains("(trust anchor)")
+                .contains("warning REVOCATION_UNKNOWN");
+
+        TestPki.Issued expired = PKI.user("old@example.com").validity(Instant.now().minus(Duration.ofHours(20)),
+                Instant.now().minus(Duration.ofHours(1))).extendedKeyUsage(
+                org.bouncycastle.asn1.x509.KeyPurposeId.id_kp_serverAuth).issue();
+        Path file = TestPki.writePem(dir.resolve("old.pem"), expired.certificate());
+        Run bad = certs("verify", file.toString(), "--purpose", "sign", "--address", "x@example.com");
+        assertThat(bad.exit()).isEqualTo(3);
+        assertThat(bad.out()).contains("NOT VALID").contains("EXPIRED").contains("EXTENDED_KEY_USAGE")
+                .contains("ADDRESS_MISMATCH");
+
+        Run none = certs("verify", "nobody@example.com");
+        assertThat(none.exit()).isEqualTo(1);
+        assertThat(none.err()).contains("no certificate for nobody@example.com");
+    }
+
+    @Test
+    void importCrlThenTheCertificateIsRevoked() throws Exception {
+        certs("import-trust", TestPki.writePem(dir.resolve("ca.pem"), PKI.rootCertificate(),
+                PKI.intermediate().certificate()).toString());
+        TestPki.Issued dave = PKI.issue("dave@example.com");
+        X509CRL crl = PKI.crl(Instant.now().plus(Duration.ofDays(7)), dave.certificate());
+        Run imp = certs("import-crl", Files.write(dir.resolve("ca.crl"), crl.getEncoded()).toString());
+        assertThat(imp.exit()).isZero();
+        assertThat(imp.out()).contains("DER CRL").contains("1 CRL(s)");
+        assertThat(certs("list", "--trust").out()).contains("CRL ISSUER").contains("1 CRL(s)");
+        Run v = certs("verify", TestPki.writeDer(dir.resolve("dave.cer"), dave.certificate()).toString());
+        assertThat(v.exit()).isEqualTo(3);
+        assertThat(v.out()).contains("REVOKED");
+        Run notACrl = certs("import-crl", TestPki.writeDer(dir.resolve("x.cer"), dave.certificate()).toString());
+        assertThat(notACrl.exit()).isEqualTo(1);
+        assertThat(notACrl.err()).contains("no CRL in the file");
+    }
+
+    @Test
+    void removeByFingerprint() throws Exception {
+        certs("import-trust", TestPki.writeDer(dir.resolve("root.der"), PKI.rootCertificate()).toString());
+        String fp = Certificates.sha256(PKI.rootCertificate());
+        Run r = certs("remove", fp.substring(0, 16));
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("removed root").contains(fp);
+        Run again = certs("remove", fp);
+        assertThat(again.exit()).isEqualTo(1);
+        assertThat(again.err()).contains("no certificate or CRL with fingerprint");
+        assertThat(certs("remove", "xyz").err()).contains("is not a SHA-256 fingerprint");
+    }
+
+    @Test
+    void errorsAreOneLineWithTheReason() throws Exception {
+        Run garbage = certs("import-trust", Files.writeString(dir.resolve("junk.sst"), "not a certificate").toString());
+        assertThat(garbage.exit()).isEqualTo(1);
+        assertThat(garbage.err()).startsWith("certs import-trust: error: unrecognised format");
+        assertThat(garbage.err().strip().lines()).hasSize(1);
+
+        Run missing = certs("import-trust", dir.resolve("nope.pem").toString());
+        assertThat(missing.exit()).isEqualTo(1);
+        assertThat(missing.err()).contains("cannot read").contains("nope.pem");
+
+        Path badConfig = Files.writeString(dir.resolve("bad.yaml"), "certstore:\n  revocation:\n    mode: SOMETIMES\n");
+        Run bad = run("list", "--config", badConfig.toString());
+        assertThat(bad.exit()).isEqualTo(1);
+        assertThat(bad.err()).contains("bad.yaml line 3").contains("SOMETIMES");
+        assertThat(bad.err().strip().lines()).hasSize(1);
+
+        Run noConfig = run("list", "--config", dir.resolve("absent.yaml").toString());
+        assertThat(noConfig.exit()).isEqualTo(1);
+        assertThat(noConfig.err()).contains("does not exist");
+    }
+}

@@ -1,0 +1,149 @@
+package org.smimegw.gateway.delivery;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.subethamail.smtp.MessageContext;
+import org.subethamail.smtp.MessageHandler;
+import org.subethamail.smtp.MessageHandlerFactory;
+import org.subethamail.smtp.RejectException;
+import org.subethamail.smtp.server.SMTPServer;
+
+/**
+ * A real SMTP server (SubEthaSMTP on loopback, ephemeral port) that answers as a test script says: temporary
+ * failures for the first N transactions, permanent refusal of chosen recipients, otherwise 250.
+ */
+final class ScriptedNextHop implements MessageHandlerFactory, AutoCloseable {
+
+    record Received(String from, List<String> recipients, byte[] content, String connection) {
+    }
+
+    private final SMTPServer server;
+    private final AtomicInteger transactions = new AtomicInteger();
+    private final Set<String> connections = ConcurrentHashMap.newKeySet();
+    private final List<Received> received = new CopyOnWriteArrayList<>();
+    private volatile int tempFailFirst;
+    private volatile boolean alwaysTempFail;
+    private final Set<String> refused = ConcurrentHashMap.newKeySet();
+
+    ScriptedNextHop() {
+        this(java.time.Duration.ofMinutes(1), null, null, null);
+    }
+
+    /** @param idleTimeout the server closes a connection idle this long (with 421) */
+    ScriptedNextHop(java.time.Duration idleTimeout) {
+        this(idleTimeout, null, null, null);
+    }
+
+    /** A next hop that offers STARTTLS with the given server context and refuses mail before TLS. */
+    static ScriptedNextHop requiringTls(javax.net.ssl.SSLContext tls) {
+        return new ScriptedNextHop(java.time.Duration.ofMinutes(1), tls, null, null);
+    }
+
+    /** A next hop that requires SMTP AUTH (PLAIN/LOGIN) with this user and password. */
+    static ScriptedNextHop requiringAuth(String user, String password) {
+        return new ScriptedNextHop(java.time.Duration.ofMinutes(1), null, user, password);
+    }
+
+    private ScriptedNextHop(java.time.Duration idleTimeout, javax.net.ssl.SSLContext tls, String user,
+                            String password) {
+        SMTPServer.Builder builder = SMTPServer.port(0).connectionTimeoutMs((int) idleTimeout.toMillis())
+                .bindAddress(InetAddress.getLoopbackAddress()).hostName("nexthop.test").messageHandlerFactory(this);
+        if (tls != null) {
+            builder.enableTLS().requireTLS().startTlsSocketFactory(tls);
+        }
+        if (user != null) {
+            builder.requireAuth().authenticationHandlerFactory(new org.subethamail.smtp.auth.EasyAuthenticationHandlerFactory(
+                    (u, p, ctx) -> {
+                        if (!u.equals(user) || !p.equals(password)) {
+                            throw new org.subethamail.smtp.auth.LoginFailedException("bad credentials");
+                        }
+                    }));
+        }
+        server = builder.build();
+        server.start();
+    }
+
+    int port() {
+        return server.getPortAllocated();
+    }
+
+    ScriptedNextHop tempFailFirst(int n) {
+        tempFailFirst = n;
+        return this;
+    }
+
+    ScriptedNextHop alwaysTempFail() {
+        alwaysTempFail = true;
+        return this;
+    }
+
+    ScriptedNextHop refuse(String recipient) {
+        refused.add(recipient);
+        return this;
+    }
+
+    int transactions() {
+        return transactions.get();
+    }
+
+    int connections() {
+        return connections.size();
+    }
+
+    List<Received> received() {
+        return received;
+    }
+
+    @Override
+    public MessageHandler create(MessageContext ctx) {
+        String connection = String.valueOf(ctx.getRemoteAddress());
+        connections.add(connection);
+        int n = transactions.incrementAndGet();
+        return new MessageHandler() {
+            private String from;
+            private final List<String> recipients = new ArrayList<>();
+
+            @Override
+            public void from(String address) throws RejectException {
+                if (alwaysTempFail || n <= tempFailFirst) {
+                    throw new RejectException(451, "4.3.0 try again later (scripted)");
+                }
+                from = address;
+            }
+
+            @Override
+            public void recipient(String recipient) throws RejectException {
+                if (refused.contains(recipient)) {
+                    throw new RejectException(550, "5.1.1 <" + recipient + ">: user unknown (scripted)");
+                }
+                recipients.add(recipient);
+            }
+
+            @Override
+            public String data(InputStream data) throws IOException {
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                data.transferTo(out);
+                received.add(new Received(from, List.copyOf(recipients), out.toByteArray(), connection));
+                return null;
+            }
+
+            @Override
+            public void done() {
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+}
