@@ -127,9 +127,17 @@ public final class Suite {
         try (PostfixRelay postfix = PostfixRelay.start(work.resolve("postfix"), sink.port())) {
             for (int[] c : cases) {
                 String name = "postfix plain " + sizeName(c[0]) + (c[1] > 1 ? " " + c[1] + "rcpt" : "");
+                MessageTemplate m = MessageTemplate.plain(c[0], MessageTemplate.partnerRecipients(c[1]));
                 if (options.selected(name)) {
-                    run.add(driver.measure(name, MessageTemplate.plain(c[0], MessageTemplate.partnerRecipients(c[1])),
-                            postfix, options.sessions(), options.warmup(), options.measure(), 0, 0));
+                    ThroughputResult max = driver.measure(name, m, postfix, options.sessions(), options.warmup(),
+                            options.measure(), 0, 0);
+                    run.add(max);
+                    // the same latency figure as the gateway's target, for comparison
+                    if (c[0] == KB10 && c[1] == 1 && max.deliveredPerSecond() > 0
+                            && options.selected(name + " @ half max")) {
+                        run.add(driver.measure(name + " @ half max", m, postfix, options.sessions(), Duration.ZERO,
+                                options.measure(), max.deliveredPerSecond() / 2, 0));
+                    }
                 }
             }
         }

@@ -85,7 +85,9 @@ public final class GatewayProcess implements SystemUnderTest {
                     }
                     out.write(line);
                     out.newLine();
-                    out.flush();
+                    if (ready.getCount() > 0) {
+                        out.flush(); // readable when the start fails; afterwards buffered (one line per message)
+                    }
                 }
             } catch (IOException e) {
                 // process gone
