@@ -15,6 +15,8 @@ if [ "${BENCH_REBUILD:-0}" = 1 ] || [ ! -f bench/target/bench.jar ] || [ ! -f ga
   ./mvnw -q -o -DskipTests package 2>/dev/null || ./mvnw -q -DskipTests package
 fi
 cp="bench/target/bench.jar:bench/target/lib/*"
+BENCH_GIT_COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+export BENCH_GIT_COMMIT
 if [ "${1:-}" = jmh ]; then
   shift
   exec "$JAVA_HOME/bin/java" -cp "$cp" org.openjdk.jmh.Main "$@"

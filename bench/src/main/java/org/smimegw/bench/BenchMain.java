@@ -121,6 +121,7 @@ public final class BenchMain implements Callable<Integer> {
     private static Map<String, Object> environment(BenchOptions o) {
         Map<String, Object> env = new LinkedHashMap<>();
         env.put("date", LocalDateTime.now().toString());
+        env.put("commit", System.getenv().getOrDefault("BENCH_GIT_COMMIT", "unknown"));
         env.put("cpus", MachineCpu.cpus());
         env.put("load average at start", MachineCpu.loadAverage());
         env.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
