@@ -19,6 +19,6 @@ BENCH_GIT_COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 export BENCH_GIT_COMMIT
 if [ "${1:-}" = jmh ]; then
   shift
-  exec "$JAVA_HOME/bin/java" -cp "$cp" org.openjdk.jmh.Main "$@"
+  exec "$JAVA_HOME/bin/java" -Dlogback.configurationFile=bench-logback.xml -cp "$cp" org.openjdk.jmh.Main "$@"
 fi
-exec "$JAVA_HOME/bin/java" ${BENCH_JAVA_OPTS:-} -cp "$cp" org.smimegw.bench.BenchMain "$@"
+exec "$JAVA_HOME/bin/java" -Dlogback.configurationFile=bench-logback.xml ${BENCH_JAVA_OPTS:-} -cp "$cp" org.smimegw.bench.BenchMain "$@"

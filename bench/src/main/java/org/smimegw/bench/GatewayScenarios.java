@@ -3,12 +3,12 @@ package org.smimegw.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,13 +21,18 @@ import org.smimegw.bench.report.SuiteRun;
 import org.smimegw.bench.smtp.SmtpSink;
 import org.smimegw.bench.sut.GatewayProcess;
 import org.smimegw.bench.sut.Ports;
+import org.smimegw.certstore.file.FileCertificateStore;
+import org.smimegw.certstore.file.KeyPasswordSource;
+import org.smimegw.certstore.importer.CertificateFileParser;
+import org.smimegw.certstore.importer.CertificateImporter;
+import org.smimegw.certstore.importer.ImportReport;
 import org.smimegw.certstore.testing.TestPki;
 import org.smimegw.certstore.testing.TestPki.Issued;
 import org.smimegw.certstore.testing.TestPki.KeyType;
 
 /**
  * The gateway scenarios: per pipeline kind and key type one gateway process (the jar, a generated gateway.yaml and
- * mailetcontainer.xml, a certificate store filled with the {@code certs} CLI), relaying to the sink; in it the
+ * mailetcontainer.xml, a certificate store filled through the certstore's importer), relaying to the sink; in it the
  * measurements of that kind (sizes, recipient counts, paced at half the maximum).
  */
 public final class GatewayScenarios implements Suite.GatewayBench {
@@ -159,7 +164,8 @@ public final class GatewayScenarios implements Suite.GatewayBench {
 
     private void runGroup(SuiteRun run, LoadDriver driver, SmtpSink sink, Path work, Group g, List<Double> starts)
             throws Exception {
-        Path store = certstore(g.key(), work.getParent());
+        Path store = g.kind() == Kind.PLAIN ? Files.createDirectories(work.resolve("certstore-empty"))
+                : certstore(g.key(), work.getParent());
         String tag = g.kind().name().toLowerCase() + "-" + Suite.keyName(g.key())
                 + (g.jvmOptions().isEmpty() ? "" : "-" + String.join("", g.jvmOptions()).replaceAll("[^A-Za-z0-9]", ""));
         Path dir = Files.createDirectories(work.resolve("gateway-" + tag));
@@ -225,7 +231,11 @@ public final class GatewayScenarios implements Suite.GatewayBench {
                 g.kind() == Kind.DECRYPT_VERIFY);
     }
 
-    /** A certificate store for one key type, filled once per bench invocation with the gateway's certs CLI. */
+    /**
+     * A certificate store for one key type, filled once per bench invocation through the certstore's Java API
+     * ({@code CertificateImporter}, what {@code smime-gateway certs import-trust/import-user} runs): the test root and
+     * intermediate as trust, alice's PKCS#12 (signing and decryption key), user1..10@partner.example to encrypt to.
+     */
     private synchronized Path certstore(KeyType key, Path base) throws Exception {
         Path existing = certstores.get(key);
         if (existing != null) {
@@ -233,38 +243,31 @@ public final class GatewayScenarios implements Suite.GatewayBench {
         }
         Path dir = Files.createDirectories(base.resolve("certstore-" + Suite.keyName(key)));
         Path store = dir.resolve("store");
-        Path config = Files.writeString(dir.resolve("certs.yaml"), GatewayConfigs.certstoreYaml(store));
+        Files.createDirectories(store);
+        Files.writeString(store.resolve("keystore.pass"), "bench-store-" + Long.toHexString(System.nanoTime()) + "\n");
+        FileCertificateStore fileStore = new FileCertificateStore(store, new KeyPasswordSource(
+                "file:" + store.resolve("keystore.pass"), System::getenv, false, store));
+        CertificateImporter importer = new CertificateImporter(fileStore, new CertificateFileParser(),
+                Clock.systemUTC());
         TestPki p = pki.pki();
-        Path root = TestPki.writePem(dir.resolve("root.pem"), p.rootCertificate());
-        Path inter = TestPki.writePem(dir.resolve("intermediate.pem"), p.intermediate().certificate());
+        Path trust = TestPki.writePem(dir.resolve("trust.pem"), p.rootCertificate(), p.intermediate().certificate());
+        check(importer.importTrust(trust), 2);
         Path aliceP12 = TestPki.writePkcs12(pki.alice(key), dir.resolve("alice.p12"), P12_PASSWORD.toCharArray());
-        List<String> partnerPems = new ArrayList<>();
+        check(importer.importUser(aliceP12, P12_PASSWORD.toCharArray(), true), 1);
         List<Issued> partners = pki.partners(key, BenchPki.MAX_RECIPIENTS);
         for (int i = 0; i < partners.size(); i++) {
-            partnerPems.add(BenchPki.writeCertificate(partners.get(i), dir.resolve("user" + (i + 1) + ".pem")).toString());
+            Path pem = BenchPki.writeCertificate(partners.get(i), dir.resolve("user" + (i + 1) + ".pem"));
+            check(importer.importUser(pem, null, false), 1);
         }
-        certs(config, List.of("import-trust", root.toString(), inter.toString()));
-        certs(config, List.of("import-user", aliceP12.toString(), "--password-env", "BENCH_P12_PASSWORD"));
-        List<String> users = new ArrayList<>(List.of("import-user"));
-        users.addAll(partnerPems);
-        certs(config, users);
         certstores.put(key, store);
+        LOG.info("certificate store for {} ready: {}", Suite.keyName(key), store);
         return store;
     }
 
-    private void certs(Path config, List<String> args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(java.toString(), "-jar", options.gatewayJar().toAbsolutePath().toString(),
-                "certs"));
-        cmd.add(args.getFirst());
-        cmd.addAll(List.of("--config", config.toString()));
-        cmd.addAll(args.subList(1, args.size()));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().put("BENCH_P12_PASSWORD", P12_PASSWORD);
-        Process proc = pb.start();
-        String out = new String(proc.getInputStream().readAllBytes());
-        if (!proc.waitFor(120, TimeUnit.SECONDS) || proc.exitValue() != 0) {
-            throw new IOException("certs " + String.join(" ", args) + " failed: " + out.trim());
+    private static void check(ImportReport report, int expected) throws IOException {
+        if (!report.refused().isEmpty() || report.imported().size() != expected) {
+            throw new IOException("certificate import of " + report.file() + ": imported " + report.imported().size()
+                    + ", refused " + report.refused());
         }
-        LOG.debug("certs {}: {}", args.getFirst(), out);
     }
 }
