@@ -65,8 +65,9 @@ public final class GatewayScenarios implements Suite.GatewayBench {
 
     private final BenchOptions options;
     private final BenchPki pki;
+    private Suite suite;
     private final Map<KeyType, Path> certstores = new EnumMap<>(KeyType.class);
-    private final Path java = Path.of(ProcessHandle.current().info().command().orElse("java"));
+    private final Path javaLauncher = Path.of(ProcessHandle.current().info().command().orElse("java"));
 
     public GatewayScenarios(BenchOptions options, BenchPki pki) {
         this.options = options;
@@ -74,7 +75,8 @@ public final class GatewayScenarios implements Suite.GatewayBench {
     }
 
     @Override
-    public void run(SuiteRun run, LoadDriver driver, SmtpSink sink, Path work) throws Exception {
+    public void run(Suite suite, SuiteRun run, LoadDriver driver, SmtpSink sink, Path work) throws Exception {
+        this.suite = suite;
         if (!Files.isRegularFile(options.gatewayJar())) {
             run.note("gateway scenarios skipped: " + options.gatewayJar() + " not built (./mvnw -q -DskipTests package)");
             return;
@@ -166,7 +168,8 @@ public final class GatewayScenarios implements Suite.GatewayBench {
             throws Exception {
         Path store = g.kind() == Kind.PLAIN ? Files.createDirectories(work.resolve("certstore-empty"))
                 : certstore(g.key(), work.getParent());
-        String tag = g.kind().name().toLowerCase() + "-" + Suite.keyName(g.key())
+        String tag = g.kind().name().toLowerCase(java.util.Locale.ROOT)
+                + (g.kind() == Kind.PLAIN ? "" : "-" + Suite.keyName(g.key()))
                 + (g.jvmOptions().isEmpty() ? "" : "-" + String.join("", g.jvmOptions()).replaceAll("[^A-Za-z0-9]", ""));
         Path dir = Files.createDirectories(work.resolve("gateway-" + tag));
         int port = Ports.free();
@@ -180,7 +183,7 @@ public final class GatewayScenarios implements Suite.GatewayBench {
             jvm.add("-XX:StartFlightRecording=filename=" + options.jfrDir().resolve("run" + run.index() + "-" + tag
                     + ".jfr") + ",settings=profile");
         }
-        try (GatewayProcess gw = GatewayProcess.start(java, options.gatewayJar(), dir, yaml, port, jvm)) {
+        try (GatewayProcess gw = GatewayProcess.start(javaLauncher, options.gatewayJar(), dir, yaml, port, jvm)) {
             starts.add(gw.startMillis());
             double max = 0;
             for (Measure m : g.measures()) {
@@ -216,6 +219,11 @@ public final class GatewayScenarios implements Suite.GatewayBench {
                     run.note(name + ": the gateway process died; log " + gw.log());
                     break;
                 }
+            }
+            if (g.kind() == Kind.PLAIN && max > 0 && suite.smtpSourceAvailable()
+                    && options.selected("gateway plain 10KB via smtp-source")) {
+                long count = Math.max(200, Math.round(max * options.measure().toSeconds()));
+                run.add(suite.smtpSourceThrough("gateway plain 10KB via smtp-source", gw, sink, count));
             }
             run.figure("gateway " + tag + " peak RSS MB", gw.peakRssMb());
         }

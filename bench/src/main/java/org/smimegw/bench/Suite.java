@@ -63,7 +63,7 @@ public final class Suite {
             guarded(run, "Postfix baseline", () -> postfix(run, driver, sink, work));
             guarded(run, "crypto baselines", () -> crypto(run, work));
             if (!options.skipGateway()) {
-                guarded(run, "gateway scenarios", () -> gateway.run(run, driver, sink, work));
+                guarded(run, "gateway scenarios", () -> gateway.run(this, run, driver, sink, work));
             } else {
                 run.note("gateway scenarios skipped (--skip-gateway)");
             }
@@ -99,6 +99,39 @@ public final class Suite {
                     PostfixSmtpTools.source(sink.port(), options.sessions(), count, KB10, 1)));
             sink.reset();
         }
+    }
+
+    /**
+     * Drives a relay with Postfix's smtp-source instead of the bench's generator (a cross-check of the generator):
+     * {@code count} 10 KB messages over the configured sessions; delivered msg/s = count / (time until the sink
+     * received all of them).
+     */
+    ThroughputResult smtpSourceThrough(String name, SystemUnderTest sut, SmtpSink sink, long count) throws Exception {
+        sink.reset();
+        long start = System.nanoTime();
+        PostfixSmtpTools.SourceRun s = PostfixSmtpTools.source(sut.port(), options.sessions(), count, KB10, 1);
+        long deadline = System.nanoTime() + options.drainTimeout().toNanos();
+        while (sink.messages() < count && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long delivered = Math.min(count, sink.messages());
+        LatencyStats.Summary none = LatencyStats.of(new long[0]).summary();
+        List<String> errors = new java.util.ArrayList<>();
+        if (!s.ok()) {
+            errors.add("smtp-source failed: " + s.output());
+        }
+        if (delivered < count) {
+            errors.add((count - delivered) + " message(s) had not arrived at the sink");
+        }
+        LOG.info("{}: {} msg/s delivered", name, String.format("%.1f", delivered / seconds));
+        return new ThroughputResult(name, sut.name(), KB10, 1, options.sessions(), 0, s.seconds(),
+                s.ok() ? count : 0, delivered, s.ok() ? 0 : count, count / s.seconds(), delivered / seconds,
+                delivered / seconds * KB10 / 1e6, none, none, 0, 0, 0, 0, -1, sink.headerCounts(), errors);
+    }
+
+    boolean smtpSourceAvailable() {
+        return PostfixSmtpTools.unavailableReason() == null;
     }
 
     private ThroughputResult sourceRow(String name, String sut, PostfixSmtpTools.SourceRun s) {
@@ -137,6 +170,10 @@ public final class Suite {
                             && options.selected(name + " @ half max")) {
                         run.add(driver.measure(name + " @ half max", m, postfix, options.sessions(), Duration.ZERO,
                                 options.measure(), max.deliveredPerSecond() / 2, 0));
+                    }
+                    if (c[0] == KB10 && c[1] == 1 && smtpSourceAvailable() && options.selected(name + " via smtp-source")) {
+                        long count = Math.max(200, Math.round(max.deliveredPerSecond() * options.measure().toSeconds()));
+                        run.add(smtpSourceThrough(name + " via smtp-source", postfix, sink, count));
                     }
                 }
             }
@@ -188,7 +225,7 @@ public final class Suite {
 
     /** The gateway scenarios (separate so the suite runs without a built gateway). */
     public interface GatewayBench {
-        void run(SuiteRun run, LoadDriver driver, SmtpSink sink, Path work) throws Exception;
+        void run(Suite suite, SuiteRun run, LoadDriver driver, SmtpSink sink, Path work) throws Exception;
     }
 
     static void deleteTree(Path dir) {
