@@ -172,7 +172,7 @@ public final class Suite {
                                 options.measure(), max.deliveredPerSecond() / 2, 0));
                     }
                     if (c[0] == KB10 && c[1] == 1 && smtpSourceAvailable() && options.selected(name + " via smtp-source")) {
-                        long count = Math.max(200, Math.round(max.deliveredPerSecond() * options.measure().toSeconds()));
+                        long count = Math.max(200, max.accepted()); // as many as the generator sent
                         run.add(smtpSourceThrough(name + " via smtp-source", postfix, sink, count));
                     }
                 }
