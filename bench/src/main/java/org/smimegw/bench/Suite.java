@@ -90,13 +90,15 @@ public final class Suite {
         if (options.selected("rig: smtp-source → smtp-sink 10KB")) {
             try (PostfixSmtpTools.Sink pfSink = PostfixSmtpTools.startSink()) {
                 PostfixSmtpTools.source(pfSink.port(), options.sessions(), 500, KB10, 1); // warm-up
-                run.add(sourceRow("rig: smtp-source → smtp-sink 10KB", "smtp-sink",
-                        PostfixSmtpTools.source(pfSink.port(), options.sessions(), count, KB10, 1)));
+                Cpu cpu = Cpu.start(-1);
+                PostfixSmtpTools.SourceRun s = PostfixSmtpTools.source(pfSink.port(), options.sessions(), count, KB10, 1);
+                run.add(sourceRow("rig: smtp-source → smtp-sink 10KB", "smtp-sink", s, cpu.stop(s.messages())));
             }
         }
         if (options.selected("rig: smtp-source → sink 10KB")) {
-            run.add(sourceRow("rig: smtp-source → sink 10KB", "sink",
-                    PostfixSmtpTools.source(sink.port(), options.sessions(), count, KB10, 1)));
+            Cpu cpu = Cpu.start(-1);
+            PostfixSmtpTools.SourceRun s = PostfixSmtpTools.source(sink.port(), options.sessions(), count, KB10, 1);
+            run.add(sourceRow("rig: smtp-source → sink 10KB", "sink", s, cpu.stop(s.messages())));
             sink.reset();
         }
     }
@@ -109,6 +111,7 @@ public final class Suite {
     ThroughputResult smtpSourceThrough(String name, SystemUnderTest sut, SmtpSink sink, long count) throws Exception {
         sink.reset();
         long start = System.nanoTime();
+        Cpu cpu = Cpu.start(sut.pid());
         PostfixSmtpTools.SourceRun s = PostfixSmtpTools.source(sut.port(), options.sessions(), count, KB10, 1);
         long deadline = System.nanoTime() + options.drainTimeout().toNanos();
         while (sink.messages() < count && System.nanoTime() < deadline) {
@@ -116,6 +119,7 @@ public final class Suite {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         long delivered = Math.min(count, sink.messages());
+        double[] c = cpu.stop(delivered);
         LatencyStats.Summary none = LatencyStats.of(new long[0]).summary();
         List<String> errors = new java.util.ArrayList<>();
         if (!s.ok()) {
@@ -127,20 +131,37 @@ public final class Suite {
         LOG.info("{}: {} msg/s delivered", name, String.format("%.1f", delivered / seconds));
         return new ThroughputResult(name, sut.name(), KB10, 1, options.sessions(), 0, s.seconds(),
                 s.ok() ? count : 0, delivered, s.ok() ? 0 : count, count / s.seconds(), delivered / seconds,
-                delivered / seconds * KB10 / 1e6, none, none, 0, 0, 0, 0, -1, sink.headerCounts(), errors);
+                delivered / seconds * KB10 / 1e6, none, none, c[0], c[1], c[2], c[3], -1, sink.headerCounts(), errors);
     }
 
     boolean smtpSourceAvailable() {
         return PostfixSmtpTools.unavailableReason() == null;
     }
 
-    private ThroughputResult sourceRow(String name, String sut, PostfixSmtpTools.SourceRun s) {
+    /** CPU readings around a measurement that the LoadDriver does not run (smtp-source rows). */
+    record Cpu(long pid, double sut0, double self0, MachineCpu.Sample machine0, long t0) {
+        static Cpu start(long pid) {
+            return new Cpu(pid, pid > 0 ? org.smimegw.bench.sut.ProcessTreeCpu.cpuSeconds(pid) : 0,
+                    org.smimegw.bench.sut.ProcessTreeCpu.selfCpuSeconds(), MachineCpu.sample(), System.nanoTime());
+        }
+
+        /** {SUT %, SUT ms/msg, bench % (incl. smtp-source, a child), machine busy %}. */
+        double[] stop(long messages) {
+            double wall = (System.nanoTime() - t0) / 1e9;
+            double sut = pid > 0 ? org.smimegw.bench.sut.ProcessTreeCpu.cpuSeconds(pid) - sut0 : 0;
+            double self = org.smimegw.bench.sut.ProcessTreeCpu.selfCpuSeconds() - self0;
+            return new double[] {100 * sut / wall, messages > 0 ? 1000 * sut / messages : 0, 100 * self / wall,
+                    MachineCpu.sample().busyPercentSince(machine0)};
+        }
+    }
+
+    private ThroughputResult sourceRow(String name, String sut, PostfixSmtpTools.SourceRun s, double[] cpu) {
         LatencyStats.Summary none = LatencyStats.of(new long[0]).summary();
         List<String> errors = s.ok() ? List.of() : List.of("smtp-source failed: " + s.output());
         LOG.info("{}: {} msg/s", name, String.format("%.0f", s.perSecond()));
         return new ThroughputResult(name, sut, KB10, 1, options.sessions(), 0, s.seconds(), s.ok() ? s.messages() : 0,
                 s.ok() ? s.messages() : 0, s.ok() ? 0 : s.messages(), s.perSecond(), s.perSecond(),
-                s.perSecond() * KB10 / 1e6, none, none, 0, 0, 0, 0, -1, java.util.Map.of(), errors);
+                s.perSecond() * KB10 / 1e6, none, none, cpu[0], cpu[1], cpu[2], cpu[3], -1, java.util.Map.of(), errors);
     }
 
     private void postfix(SuiteRun run, LoadDriver driver, SmtpSink sink, Path work) throws Exception {
