@@ -1,0 +1,93 @@
+package org.smimegw.mailets;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import jakarta.inject.Inject;
+import jakarta.mail.MessagingException;
+
+import org.apache.james.core.MailAddress;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMailet;
+import org.smimegw.certstore.CertificateStore;
+import org.smimegw.certstore.UserKey;
+import org.smimegw.mailets.crypto.DecryptionResult;
+import org.smimegw.mailets.crypto.SmimeDecryptor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.Timer;
+
+/**
+ * Decrypts whole-message S/MIME encryption with the keys the store holds for the mail's recipients. A mail that
+ * cannot be decrypted keeps its ciphertext and gets {@code X-SMIME-Decryption} / {@link SmimeAttributes#DECRYPTION};
+ * this mailet never throws for bad input.
+ */
+public class SMIMEDecrypt extends GenericMailet {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SMIMEDecrypt.class);
+    static final Set<String> PARAMETERS = Set.of("temporaryDirectory");
+
+    private final CertificateStore store;
+    private final MetricRegistry metrics;
+    private SmimeDecryptor decryptor;
+    private Timer timer;
+
+    @Inject
+    public SMIMEDecrypt(CertificateStore store, MetricRegistry metrics) {
+        this.store = store;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void init() throws MessagingException {
+        checkInitParameters(PARAMETERS);
+        decryptor = new SmimeDecryptor(new Parameters(this).files());
+        timer = metrics.timer(MetricRegistry.name("smime", "decrypt", "time"));
+    }
+
+    @Override
+    public void service(Mail mail) {
+        DecryptionResult result;
+        try (Timer.Context ignored = timer.time()) {
+            List<UserKey> keys = new ArrayList<>();
+            for (MailAddress recipient : mail.getRecipients()) {
+                keys.addAll(store.decryptionKeys(recipient.asString()));
+            }
+            result = decryptor.decrypt(mail.getMessage(), keys);
+            if (result.status() == DecryptionResult.Status.NOT_ENCRYPTED) {
+                return;
+            }
+            SmimeAttributes.set(mail, SmimeAttributes.DECRYPTION, result.status().value());
+            SmimeAttributes.set(mail, SmimeAttributes.DECRYPTION_ALGORITHM, result.contentEncryption());
+            if (result.message().isPresent()) {
+                mail.setMessage(result.message().get());
+            }
+            SmimeHeaders.write(mail);
+            metrics.counter("smime.decrypt." + result.status().value()).inc();
+            LOG.info("decryption: {} ({}){}", result.status().value(), result.contentEncryption(),
+                    result.status() == DecryptionResult.Status.DECRYPTED ? "" : ": " + result.reason());
+        } catch (MessagingException | RuntimeException e) {
+            metrics.counter("smime.decrypt.failed").inc();
+            LOG.warn("decryption failed, the mail keeps its ciphertext: {}", e.toString());
+            SmimeAttributes.set(mail, SmimeAttributes.DECRYPTION, DecryptionResult.Status.FAILED.value());
+            try {
+                SmimeHeaders.write(mail);
+            } catch (MessagingException | RuntimeException ignored) {
+                // the attribute still says it
+            }
+        }
+    }
+
+    /** The init parameters this mailet accepts (the gateway's container refuses others at start). */
+    public Set<String> getAllowedInitParameters() {
+        return PARAMETERS;
+    }
+
+    @Override
+    public String getMailetInfo() {
+        return "S/MIME decryption with the recipients' keys";
+    }
+}

@@ -1,0 +1,75 @@
+package org.smimegw.mailets;
+
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+import jakarta.mail.Header;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeUtility;
+
+import org.apache.mailet.Mail;
+
+/**
+ * The {@code X-SMIME-*} headers: removed from every incoming message (nobody outside may forge a verdict) and written
+ * from the mail's attributes, which only the gateway's mailets set.
+ */
+public final class SmimeHeaders {
+
+    public static final String PREFIX = "X-SMIME-";
+    public static final String STATUS = "X-SMIME-Status";
+    public static final String SIGNER = "X-SMIME-Signer";
+    public static final String REASON = "X-SMIME-Reason";
+    public static final String ALGORITHMS = "X-SMIME-Algorithms";
+    public static final String DECRYPTION = "X-SMIME-Decryption";
+
+    private static final int MAX_VALUE_LENGTH = 900;
+
+    private SmimeHeaders() {
+    }
+
+    /** Removes every header whose name starts with X-SMIME- (case-insensitive). Returns how many names were removed. */
+    public static int strip(MimeMessage message) throws MessagingException {
+        List<String> names = new ArrayList<>();
+        Enumeration<Header> headers = message.getAllHeaders();
+        while (headers.hasMoreElements()) {
+            String name = headers.nextElement().getName();
+            if (name.toUpperCase(Locale.ROOT).startsWith(PREFIX) && !names.contains(name)) {
+                names.add(name);
+            }
+        }
+        for (String name : names) {
+            message.removeHeader(name);
+        }
+        return names.size();
+    }
+
+    /** Writes the headers for the S/MIME attributes the mail carries (replacing any previous value). */
+    public static void write(Mail mail) throws MessagingException {
+        MimeMessage message = mail.getMessage();
+        put(message, DECRYPTION, SmimeAttributes.get(mail, SmimeAttributes.DECRYPTION));
+        put(message, STATUS, SmimeAttributes.get(mail, SmimeAttributes.STATUS));
+        put(message, SIGNER, SmimeAttributes.get(mail, SmimeAttributes.SIGNER));
+        put(message, REASON, SmimeAttributes.get(mail, SmimeAttributes.REASON));
+        put(message, ALGORITHMS, SmimeAttributes.get(mail, SmimeAttributes.ALGORITHMS));
+    }
+
+    private static void put(MimeMessage message, String header, Optional<String> value) throws MessagingException {
+        message.removeHeader(header);
+        if (value.isPresent() && !value.get().isBlank()) {
+            String v = value.get().replaceAll("[\\r\\n]+", " ");
+            if (v.length() > MAX_VALUE_LENGTH) {
+                v = v.substring(0, MAX_VALUE_LENGTH) + "...";
+            }
+            try {
+                v = MimeUtility.fold(header.length() + 2, MimeUtility.encodeText(v, "UTF-8", null));
+            } catch (java.io.UnsupportedEncodingException e) {
+                // UTF-8 is always there
+            }
+            message.setHeader(header, v);
+        }
+    }
+}

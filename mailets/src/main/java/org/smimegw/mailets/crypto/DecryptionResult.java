@@ -1,0 +1,38 @@
+package org.smimegw.mailets.crypto;
+
+import java.security.cert.X509Certificate;
+import java.util.Optional;
+
+import jakarta.mail.internet.MimeMessage;
+
+/**
+ * What {@link SmimeDecryptor} did with a message. {@code message} is present only for {@link Status#DECRYPTED}.
+ *
+ * @param contentEncryption the content-encryption algorithm's name (e.g. AES-256-CBC) or OID, null when unknown
+ * @param keyEncryption     the key transport / agreement algorithm of the RecipientInfo used, null when none
+ * @param certificate       the certificate of the key that decrypted, null when none
+ */
+public record DecryptionResult(Status status, Optional<MimeMessage> message, String contentEncryption,
+                               String keyEncryption, X509Certificate certificate, String reason) {
+
+    public enum Status {
+        DECRYPTED,
+        /** The top level is not S/MIME encrypted (nothing to do). */
+        NOT_ENCRYPTED,
+        /** An encrypted part sits inside an unencrypted multipart: never decrypted (EFAIL). */
+        NESTED_REFUSED,
+        /** None of the RecipientInfos is for a key we hold. */
+        NO_KEY,
+        /** Malformed CMS, wrong key, failed integrity check, unsupported algorithm. */
+        FAILED;
+
+        /** The lower-case value written in headers and attributes, e.g. {@code no-key}. */
+        public String value() {
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    static DecryptionResult of(Status status, String contentEncryption, String reason) {
+        return new DecryptionResult(status, Optional.empty(), contentEncryption, null, null, reason);
+    }
+}

@@ -1,0 +1,247 @@
+package org.smimegw.mailets.crypto;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Enumeration;
+import java.util.Locale;
+
+import jakarta.mail.Header;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.MimeBodyPart;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+
+/** Moves a message's content in and out of S/MIME wrappers without loading it into memory. */
+final class MimeMessages {
+
+    private static final byte[] CRLF = {'\r', '\n'};
+
+    private MimeMessages() {
+    }
+
+    static boolean isContentHeader(String name) {
+        return name.toLowerCase(Locale.ROOT).startsWith("content-");
+    }
+
+    static boolean isEnvelopeHeader(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        return n.startsWith("content-") || n.equals("mime-version");
+    }
+
+    /** The message's content (Content-* headers, blank line, raw body) as a file-backed body part. */
+    static MimeBodyPart contentPart(MimeMessage message, MessageFiles files) throws IOException, MessagingException {
+        return files.part(out -> writeContentEntity(message, out));
+    }
+
+    /**
+     * The message's content for a clear signature: as {@link #contentPart}, but 8bit and binary leaf parts are
+     * re-encoded (text as quoted-printable, the rest as base64), because multipart/signed content must survive
+     * transports that are not 8-bit clean (RFC 8551 3.1.3).
+     */
+    static MimeBodyPart sevenBitContentPart(MimeMessage message, MessageFiles files) throws IOException, MessagingException {
+        MimeBodyPart part = contentPart(message, files);
+        if (!needsSevenBit(part, 0)) {
+            return part;
+        }
+        java.util.List<java.io.File> scratch = new java.util.ArrayList<>();
+        try {
+            String type = part.getContentType();
+            boolean multipart = part.isMimeType("multipart/*");
+            toSevenBit(part, files, 0, scratch);
+            return files.part(out -> {
+                MimeMessage holder = new MimeMessage(files.session());
+                if (multipart) {
+                    // the parsed multipart, with its converted leaves; saveChanges serialises it from the objects
+                    holder.setContent((MimeMultipart) part.getContent());
+                } else {
+                    holder.setDataHandler(part.getDataHandler());
+                    holder.setHeader("Content-Transfer-Encoding", part.getHeader("Content-Transfer-Encoding", null));
+                }
+                holder.setHeader("Content-Type", type);
+                holder.saveChanges();
+                writeEntity(holder, out);
+            });
+        } finally {
+            scratch.forEach(java.io.File::delete);
+        }
+    }
+
+    private static final int MAX_DEPTH = 16;
+
+    private static boolean needsSevenBit(jakarta.mail.Part part, int depth) throws MessagingException, IOException {
+        if (depth > MAX_DEPTH) {
+            return false;
+        }
+        if (part.isMimeType("multipart/*") && part.getContent() instanceof jakarta.mail.Multipart mp) {
+            for (int i = 0; i < mp.getCount(); i++) {
+                if (needsSevenBit(mp.getBodyPart(i), depth + 1)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        String[] cte = part.getHeader("Content-Transfer-Encoding");
+        String encoding = cte == null ? "7bit" : cte[0].trim().toLowerCase(Locale.ROOT);
+        return encoding.equals("8bit") || encoding.equals("binary");
+    }
+
+    private static void toSevenBit(MimeBodyPart part, MessageFiles files, int depth, java.util.List<java.io.File> scratch)
+            throws MessagingException, IOException {
+        if (depth > MAX_DEPTH) {
+            return;
+        }
+        if (part.isMimeType("multipart/*") && part.getContent() instanceof MimeMultipart mp) {
+            for (int i = 0; i < mp.getCount(); i++) {
+                toSevenBit((MimeBodyPart) mp.getBodyPart(i), files, depth + 1, scratch);
+            }
+            return;
+        }
+        if (!needsSevenBit(part, depth)) {
+            return;
+        }
+        String type = part.getContentType();
+        java.io.File raw = files.newTemporaryFile();
+        scratch.add(raw);
+        try (InputStream in = part.getRawInputStream(); OutputStream out = java.nio.file.Files.newOutputStream(raw.toPath())) {
+            in.transferTo(out);
+        }
+        part.setDataHandler(new jakarta.activation.DataHandler(new jakarta.activation.FileDataSource(raw) {
+            @Override
+            public String getContentType() {
+                return type;
+            }
+        }));
+        part.setHeader("Content-Type", type);
+        part.setHeader("Content-Transfer-Encoding", part.isMimeType("text/*") ? "quoted-printable" : "base64");
+    }
+
+    /** Content-* headers and body of a saved message. */
+    private static void writeEntity(MimeMessage holder, OutputStream out) throws IOException, MessagingException {
+        Enumeration<String> lines = holder.getAllHeaderLines();
+        while (lines.hasMoreElements()) {
+            String line = lines.nextElement();
+            int colon = line.indexOf(':');
+            if (colon > 0 && isContentHeader(line.substring(0, colon).trim())) {
+                out.write(line.getBytes(StandardCharsets.UTF_8));
+                out.write(CRLF);
+            }
+        }
+        out.write(CRLF);
+        holder.writeTo(new SkipHeadersOutputStream(out));
+    }
+
+    /** Passes on what follows the first blank line (the body of an entity written with its headers). */
+    private static final class SkipHeadersOutputStream extends java.io.FilterOutputStream {
+        private int state;
+        private boolean body;
+
+        SkipHeadersOutputStream(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            if (body) {
+                out.write(b);
+                return;
+            }
+            // look for CRLF CRLF
+            state = switch (state) {
+                case 0 -> b == '\r' ? 1 : 0;
+                case 1 -> b == '\n' ? 2 : (b == '\r' ? 1 : 0);
+                case 2 -> b == '\r' ? 3 : 0;
+                case 3 -> b == '\n' ? 4 : (b == '\r' ? 1 : 0);
+                default -> state;
+            };
+            if (state == 4) {
+                body = true;
+            }
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            if (body) {
+                out.write(b, off, len);
+            } else {
+                for (int i = 0; i < len; i++) {
+                    write(b[off + i]);
+                }
+            }
+        }
+    }
+
+    static void writeContentEntity(MimeMessage message, OutputStream out) throws IOException, MessagingException {
+        Enumeration<String> lines = message.getAllHeaderLines();
+        while (lines.hasMoreElements()) {
+            String line = lines.nextElement();
+            int colon = line.indexOf(':');
+            if (colon > 0 && isContentHeader(line.substring(0, colon).trim())) {
+                out.write(line.getBytes(StandardCharsets.UTF_8));
+                out.write(CRLF);
+            }
+        }
+        out.write(CRLF);
+        try (InputStream raw = message.getRawInputStream()) {
+            raw.transferTo(out);
+        }
+    }
+
+    /**
+     * A file-backed message with {@code original}'s non-content headers (From, To, Subject, Message-ID...) and
+     * {@code content} as its body.
+     */
+    static MimeMessage withContent(MimeMessage original, Object content, MessageFiles files)
+            throws IOException, MessagingException {
+        MimeMessage out = new MessageFiles.PreservingMimeMessage(files.session());
+        copyOuterHeaders(original, out);
+        if (content instanceof MimeMultipart multipart) {
+            out.setContent(multipart);
+        } else if (content instanceof MimeBodyPart part) {
+            out.setDataHandler(part.getDataHandler());
+            Enumeration<Header> headers = part.getAllHeaders();
+            while (headers.hasMoreElements()) {
+                Header h = headers.nextElement();
+                out.setHeader(h.getName(), h.getValue());
+            }
+        } else {
+            throw new IllegalArgumentException("unsupported content " + content);
+        }
+        out.saveChanges();
+        return files.message(out::writeTo);
+    }
+
+    /**
+     * A file-backed message whose headers are {@code outer}'s non-content headers followed by the content headers
+     * and body of {@code entity} (e.g. decrypted or unwrapped content).
+     */
+    static MimeMessage withEntity(MimeMessage outer, MimeBodyPart entity, MessageFiles files)
+            throws IOException, MessagingException {
+        return files.message(out -> {
+            Enumeration<String> lines = outer.getAllHeaderLines();
+            while (lines.hasMoreElements()) {
+                String line = lines.nextElement();
+                int colon = line.indexOf(':');
+                if (colon > 0 && !isEnvelopeHeader(line.substring(0, colon).trim())) {
+                    out.write(line.getBytes(StandardCharsets.UTF_8));
+                    out.write(CRLF);
+                }
+            }
+            out.write("MIME-Version: 1.0".getBytes(StandardCharsets.US_ASCII));
+            out.write(CRLF);
+            entity.writeTo(out);
+        });
+    }
+
+    static void copyOuterHeaders(MimeMessage from, MimeMessage to) throws MessagingException {
+        Enumeration<String> lines = from.getAllHeaderLines();
+        while (lines.hasMoreElements()) {
+            String line = lines.nextElement();
+            int colon = line.indexOf(':');
+            if (colon > 0 && !isEnvelopeHeader(line.substring(0, colon).trim())) {
+                to.addHeaderLine(line);
+            }
+        }
+    }
+}

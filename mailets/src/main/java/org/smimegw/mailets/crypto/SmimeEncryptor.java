@@ -1,0 +1,157 @@
+package org.smimegw.mailets.crypto;
+
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.Provider;
+import java.security.SecureRandom;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPublicKey;
+import java.security.spec.ECParameterSpec;
+import java.security.spec.MGF1ParameterSpec;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import javax.crypto.spec.OAEPParameterSpec;
+import javax.crypto.spec.PSource;
+
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.MimeBodyPart;
+import jakarta.mail.internet.MimeMessage;
+
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.cms.CMSAlgorithm;
+import org.bouncycastle.cms.CMSException;
+import org.bouncycastle.cms.RecipientInfoGenerator;
+import org.bouncycastle.cms.jcajce.JceCMSContentEncryptorBuilder;
+import org.bouncycastle.cms.jcajce.JceKeyAgreeRecipientInfoGenerator;
+import org.bouncycastle.cms.jcajce.JceKeyTransRecipientInfoGenerator;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.mail.smime.SMIMEAuthEnvelopedGenerator;
+import org.bouncycastle.mail.smime.SMIMEEnvelopedGenerator;
+import org.bouncycastle.mail.smime.SMIMEException;
+import org.bouncycastle.operator.OutputAEADEncryptor;
+import org.bouncycastle.operator.OutputEncryptor;
+import org.bouncycastle.operator.jcajce.JcaAlgorithmParametersConverter;
+
+/**
+ * Encrypts messages to recipients' certificates: EnvelopedData (AES-CBC) or AuthEnvelopedData (AES-GCM), RSA key
+ * transport (PKCS#1 v1.5 or OAEP-SHA-256) or ECDH key agreement (ephemeral-static, X9.63 KDF with SHA-256 for P-256
+ * and SHA-384 for P-384, AES key wrap) for EC certificates. Streams through temporary files. Immutable and
+ * thread-safe.
+ */
+public final class SmimeEncryptor {
+
+    private final EncryptorSettings settings;
+    private final MessageFiles files;
+    private final Provider provider;
+    private final SecureRandom random;
+    private final AlgorithmIdentifier oaepSha256;
+
+    public SmimeEncryptor(EncryptorSettings settings, MessageFiles files) {
+        this.settings = settings;
+        this.files = files;
+        this.provider = new BouncyCastleProvider();
+        this.random = new SecureRandom();
+        try {
+            this.oaepSha256 = new JcaAlgorithmParametersConverter().getAlgorithmIdentifier(
+                    PKCSObjectIdentifiers.id_RSAES_OAEP,
+                    new OAEPParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, PSource.PSpecified.DEFAULT));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("RSA-OAEP parameters unavailable", e);
+        }
+    }
+
+    public EncryptorSettings settings() {
+        return settings;
+    }
+
+    /** A new file-backed message with {@code message}'s headers and its content encrypted to {@code recipients}. */
+    public MimeMessage encrypt(MimeMessage message, List<X509Certificate> recipients, ContentEncryption algorithm)
+            throws SmimeException {
+        if (recipients.isEmpty()) {
+            throw new SmimeException("no recipient certificate to encrypt to");
+        }
+        try {
+            MimeBodyPart content = MimeMessages.contentPart(message, files);
+            SMIMEEnvelopedGenerator generator = algorithm.authenticated()
+                    ? new SMIMEAuthEnvelopedGenerator()
+                    : new SMIMEEnvelopedGenerator();
+            for (RecipientInfoGenerator r : recipientInfos(recipients, algorithm)) {
+                generator.addRecipientInfoGenerator(r);
+            }
+            MimeBodyPart encrypted = generator.generate(content, encryptor(algorithm));
+            return MimeMessages.withContent(message, encrypted, files);
+        } catch (IOException | MessagingException | SMIMEException | CMSException | GeneralSecurityException e) {
+            throw new SmimeException("encryption failed: " + e.getMessage(), e);
+        }
+    }
+
+    private OutputEncryptor encryptor(ContentEncryption algorithm) throws CMSException {
+        OutputEncryptor encryptor = new JceCMSContentEncryptorBuilder(algorithm.oid())
+                .setProvider(provider).setSecureRandom(random).build();
+        if (algorithm.authenticated() && !(encryptor instanceof OutputAEADEncryptor)) {
+            throw new CMSException(algorithm + " did not yield an AEAD encryptor");
+        }
+        return encryptor;
+    }
+
+    private List<RecipientInfoGenerator> recipientInfos(List<X509Certificate> recipients, ContentEncryption algorithm)
+            throws GeneralSecurityException {
+        List<RecipientInfoGenerator> generators = new java.util.ArrayList<>();
+        // one key-agreement RecipientInfo per curve: the originator's ephemeral key must be on the recipient's curve
+        Map<String, JceKeyAgreeRecipientInfoGenerator> byCurve = new LinkedHashMap<>();
+        for (X509Certificate cert : recipients) {
+            if (cert.getPublicKey() instanceof ECPublicKey ec) {
+                String curve = curveName(ec.getParams());
+                JceKeyAgreeRecipientInfoGenerator kari = byCurve.get(curve);
+                if (kari == null) {
+                    KeyPairGenerator kpg = KeyPairGenerator.getInstance("EC", provider);
+                    kpg.initialize(ec.getParams(), random);
+                    KeyPair ephemeral = kpg.generateKeyPair();
+                    ASN1ObjectIdentifier kdf = ec.getParams().getCurve().getField().getFieldSize() > 256
+                            ? CMSAlgorithm.ECDH_SHA384KDF : CMSAlgorithm.ECDH_SHA256KDF;
+                    ASN1ObjectIdentifier wrap = algorithm.keySize() > 128 ? CMSAlgorithm.AES256_WRAP : CMSAlgorithm.AES128_WRAP;
+                    kari = new JceKeyAgreeRecipientInfoGenerator(kdf, ephemeral.getPrivate(), ephemeral.getPublic(), wrap)
+                            .setProvider(provider).setSecureRandom(random);
+                    byCurve.put(curve, kari);
+                    generators.add(kari);
+                }
+                byte[] ski = Certificates.subjectKeyIdentifier(cert);
+                if (settings.recipientIdentifier() == RecipientIdentifierType.SUBJECT_KEY_IDENTIFIER && ski != null) {
+                    kari.addRecipient(ski, cert.getPublicKey());
+                } else {
+                    kari.addRecipient(cert);
+                }
+            } else {
+                generators.add(keyTransport(cert));
+            }
+        }
+        return generators;
+    }
+
+    private RecipientInfoGenerator keyTransport(X509Certificate cert) throws CertificateEncodingException {
+        byte[] ski = Certificates.subjectKeyIdentifier(cert);
+        boolean bySki = settings.recipientIdentifier() == RecipientIdentifierType.SUBJECT_KEY_IDENTIFIER && ski != null;
+        JceKeyTransRecipientInfoGenerator generator;
+        if (settings.keyTransport() == KeyTransport.RSA_OAEP_SHA256) {
+            generator = bySki
+                    ? new JceKeyTransRecipientInfoGenerator(ski, oaepSha256, cert.getPublicKey())
+                    : new JceKeyTransRecipientInfoGenerator(cert, oaepSha256);
+        } else {
+            generator = bySki
+                    ? new JceKeyTransRecipientInfoGenerator(ski, cert.getPublicKey())
+                    : new JceKeyTransRecipientInfoGenerator(cert);
+        }
+        return generator.setProvider(provider);
+    }
+
+    private static String curveName(ECParameterSpec params) {
+        return params.getCurve().getField().getFieldSize() + ":" + params.getGenerator().getAffineX();
+    }
+}

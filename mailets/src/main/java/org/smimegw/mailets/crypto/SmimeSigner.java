@@ -1,0 +1,129 @@
+package org.smimegw.mailets.crypto;
+
+import java.io.IOException;
+import java.security.PrivateKey;
+import java.security.Provider;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.MimeBodyPart;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+
+import org.bouncycastle.asn1.ASN1EncodableVector;
+import org.bouncycastle.asn1.DERSet;
+import org.bouncycastle.asn1.cms.Attribute;
+import org.bouncycastle.asn1.cms.AttributeTable;
+import org.bouncycastle.asn1.cms.CMSAttributes;
+import org.bouncycastle.asn1.cms.Time;
+import org.bouncycastle.asn1.smime.SMIMECapabilitiesAttribute;
+import org.bouncycastle.asn1.smime.SMIMECapabilityVector;
+import org.bouncycastle.asn1.smime.SMIMEEncryptionKeyPreferenceAttribute;
+import org.bouncycastle.cert.jcajce.JcaCertStore;
+import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoGeneratorBuilder;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.mail.smime.SMIMEException;
+import org.bouncycastle.mail.smime.SMIMESignedGenerator;
+import org.bouncycastle.mail.smime.SMIMEUtil;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.smimegw.certstore.UserKey;
+
+/**
+ * Signs messages with a user's key (RFC 8551): clear-signed multipart/signed or opaque signed-data, with signing
+ * time, SMIMECapabilities and SMIMEEncryptionKeyPreference as signed attributes. Streams: the content is read from
+ * and the result written to temporary files. Immutable and thread-safe.
+ */
+public final class SmimeSigner {
+
+    private final SignerSettings settings;
+    private final MessageFiles files;
+    private final Provider provider;
+    private final SMIMECapabilityVector capabilityVector;
+
+    public SmimeSigner(SignerSettings settings, MessageFiles files) {
+        this.settings = settings;
+        this.files = files;
+        this.provider = new BouncyCastleProvider();
+        this.capabilityVector = new SMIMECapabilityVector();
+        for (ContentEncryption c : settings.capabilities()) {
+            capabilityVector.addCapability(c.oid());
+        }
+    }
+
+    public SignerSettings settings() {
+        return settings;
+    }
+
+    /** A new file-backed message: {@code message}'s headers around its signed content. */
+    public MimeMessage sign(MimeMessage message, UserKey key, Instant signingTime) throws SmimeException {
+        try {
+            MimeBodyPart content = settings.mode() == SignMode.CLEAR
+                    ? MimeMessages.sevenBitContentPart(message, files)
+                    : MimeMessages.contentPart(message, files);
+            SMIMESignedGenerator generator = generator(key, signingTime);
+            Object signed = settings.mode() == SignMode.CLEAR
+                    ? generator.generate(content)
+                    : generator.generateEncapsulated(content);
+            return MimeMessages.withContent(message, signed, files);
+        } catch (IOException | MessagingException | SMIMEException e) {
+            throw new SmimeException("signing failed for " + Certificates.describe(key.certificate()) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The name of the JCA signature algorithm used with this key, e.g. SHA256withRSAandMGF1. */
+    public String signatureAlgorithm(PrivateKey key) {
+        String prefix = settings.digest().jcaPrefix();
+        String keyAlgorithm = key.getAlgorithm();
+        if (keyAlgorithm.equals("EC") || keyAlgorithm.equals("ECDSA")) {
+            return prefix + "withECDSA";
+        }
+        if (keyAlgorithm.equals("RSASSA-PSS")) {
+            return prefix + "withRSAandMGF1";
+        }
+        return settings.rsaScheme() == SignatureScheme.PSS ? prefix + "withRSAandMGF1" : prefix + "withRSA";
+    }
+
+    private SMIMESignedGenerator generator(UserKey key, Instant signingTime) throws SmimeException {
+        try {
+            ASN1EncodableVector attributes = new ASN1EncodableVector();
+            attributes.add(new Attribute(CMSAttributes.signingTime, new DERSet(new Time(Date.from(signingTime)))));
+            if (!settings.capabilities().isEmpty()) {
+                attributes.add(new SMIMECapabilitiesAttribute(capabilityVector));
+            }
+            if (settings.encryptionKeyPreference()) {
+                attributes.add(new SMIMEEncryptionKeyPreferenceAttribute(
+                        SMIMEUtil.createIssuerAndSerialNumberFor(key.certificate())));
+            }
+            SMIMESignedGenerator generator = new SMIMESignedGenerator();
+            generator.addSignerInfoGenerator(new JcaSimpleSignerInfoGeneratorBuilder()
+                    .setProvider(provider)
+                    .setSignedAttributeGenerator(new AttributeTable(attributes))
+                    .build(signatureAlgorithm(key.privateKey()), key.privateKey(), key.certificate()));
+            generator.addCertificates(new JcaCertStore(certificates(key)));
+            return generator;
+        } catch (OperatorCreationException | CertificateEncodingException | CertificateParsingException e) {
+            throw new SmimeException("cannot use the key of " + Certificates.describe(key.certificate()), e);
+        }
+    }
+
+    private List<X509Certificate> certificates(UserKey key) {
+        List<X509Certificate> certs = new ArrayList<>();
+        certs.add(key.certificate());
+        switch (settings.certificates()) {
+            case SIGNER_ONLY -> { }
+            case CHAIN_WITHOUT_ROOT -> certs.addAll(Certificates.withoutRoots(without(key.chain(), key.certificate())));
+            case CHAIN_WITH_ROOT -> certs.addAll(without(key.chain(), key.certificate()));
+        }
+        return certs;
+    }
+
+    private static List<X509Certificate> without(List<X509Certificate> chain, X509Certificate certificate) {
+        return chain.stream().filter(c -> !c.equals(certificate)).toList();
+    }
+}

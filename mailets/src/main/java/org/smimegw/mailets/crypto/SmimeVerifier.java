@@ -1,0 +1,291 @@
+package org.smimegw.mailets.crypto;
+
+import java.io.File;
+import java.io.IOException;
+import java.security.MessageDigest;
+import java.security.Provider;
+import java.security.Signature;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import jakarta.mail.Address;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+
+import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.cms.Attribute;
+import org.bouncycastle.asn1.cms.CMSAttributes;
+import org.bouncycastle.asn1.cms.Time;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cms.CMSException;
+import org.bouncycastle.cms.CMSSignerDigestMismatchException;
+import org.bouncycastle.cms.SignerInformation;
+import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.mail.smime.SMIMEException;
+import org.bouncycastle.mail.smime.SMIMESignedParser;
+import org.bouncycastle.operator.DefaultAlgorithmNameFinder;
+import org.bouncycastle.operator.DigestCalculatorProvider;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
+import org.bouncycastle.util.Store;
+import org.smimegw.certstore.CertificateValidator;
+import org.smimegw.certstore.Purpose;
+import org.smimegw.certstore.SmimeCapabilities;
+import org.smimegw.certstore.ValidationFailure;
+import org.smimegw.certstore.ValidationResult;
+
+/**
+ * Verifies S/MIME signatures: clear-signed multipart/signed and opaque signed-data, RFC 8551 and legacy
+ * {@code x-pkcs7} names, any number of signers. Each signer's certificate is validated through the
+ * {@link CertificateValidator} at the signing time and now; an intact signature whose certificate expired after
+ * signing still counts as trusted. The signer's e-mail address must match a From address. A bad signature or a
+ * malformed structure is a result, never an exception. Immutable and thread-safe.
+ */
+public final class SmimeVerifier {
+
+    private final CertificateValidator validator;
+    private final MessageFiles files;
+    private final Provider provider;
+    private final DigestCalculatorProvider digests;
+    private final DefaultAlgorithmNameFinder names = new DefaultAlgorithmNameFinder();
+
+    public SmimeVerifier(CertificateValidator validator, MessageFiles files) {
+        this.validator = validator;
+        this.files = files;
+        this.provider = new BouncyCastleProvider();
+        try {
+            this.digests = new JcaDigestCalculatorProviderBuilder().setProvider(provider).build();
+        } catch (OperatorCreationException e) {
+            throw new IllegalStateException("digest calculators unavailable", e);
+        }
+    }
+
+    public VerificationResult verify(MimeMessage message, Instant now) {
+        SmimeContentTypes.Kind kind;
+        try {
+            kind = SmimeContentTypes.classify(message);
+        } catch (MessagingException e) {
+            return VerificationResult.of(VerificationStatus.MALFORMED, "unreadable Content-Type: " + e.getMessage());
+        }
+        File backing = null;
+        try {
+            SMIMESignedParser parser;
+            switch (kind) {
+                case CLEAR_SIGNED -> {
+                    Object content = message.getContent();
+                    if (!(content instanceof MimeMultipart multipart) || multipart.getCount() != 2) {
+                        return VerificationResult.of(VerificationStatus.MALFORMED, "multipart/signed without two parts");
+                    }
+                    parser = new SMIMESignedParser(digests, multipart, "7bit");
+                }
+                case OPAQUE_SIGNED, PKCS7_UNTYPED -> {
+                    backing = files.newTemporaryFile();
+                    try {
+                        parser = new SMIMESignedParser(digests, message, backing);
+                    } catch (CMSException e) {
+                        if (kind == SmimeContentTypes.Kind.PKCS7_UNTYPED) {
+                            return VerificationResult.of(VerificationStatus.NOT_SIGNED, "not signed-data");
+                        }
+                        throw e;
+                    }
+                }
+                default -> {
+                    return VerificationResult.of(VerificationStatus.NOT_SIGNED, "not S/MIME signed");
+                }
+            }
+            try {
+                // SMIMESignedParser has already read (and digested) the signed content in its constructor
+                return verifySigners(parser, fromAddresses(message), now);
+            } finally {
+                parser.close();
+            }
+        } catch (CMSException | SMIMEException | MessagingException | IOException | RuntimeException e) {
+            return VerificationResult.of(VerificationStatus.MALFORMED, "cannot parse the signature: " + e.getMessage());
+        } finally {
+            if (backing != null) {
+                backing.delete();
+            }
+        }
+    }
+
+    private VerificationResult verifySigners(SMIMESignedParser parser, Set<String> from, Instant now)
+            throws CMSException {
+        @SuppressWarnings("unchecked")
+        Store<X509CertificateHolder> store = parser.getCertificates();
+        List<X509Certificate> supplied = new ArrayList<>();
+        JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
+        for (X509CertificateHolder holder : store.getMatches(null)) {
+            try {
+                supplied.add(converter.getCertificate(holder));
+            } catch (CertificateException e) {
+                // an unparseable extra certificate does not spoil the others
+            }
+        }
+        Collection<SignerInformation> signers = parser.getSignerInfos().getSigners();
+        if (signers.isEmpty()) {
+            return VerificationResult.of(VerificationStatus.MALFORMED, "no signer in the signature");
+        }
+        List<SignerResult> results = new ArrayList<>();
+        VerificationStatus overall = VerificationStatus.VALID;
+        List<String> reasons = new ArrayList<>();
+        for (SignerInformation signer : signers) {
+            SignerResult r = verifySigner(signer, store, supplied, from, now);
+            results.add(r);
+            overall = overall.worse(r.status());
+            reasons.addAll(r.reasons());
+        }
+        return new VerificationResult(overall, results, reasons);
+    }
+
+    @SuppressWarnings("unchecked")
+    private SignerResult verifySigner(SignerInformation signer, Store<X509CertificateHolder> store,
+                                      List<X509Certificate> supplied, Set<String> from, Instant now) {
+        List<String> reasons = new ArrayList<>();
+        String digest = name(signer.getDigestAlgOID()).replaceFirst("^SHA(\\d{3})$", "SHA-$1");
+        String signature = name(signer.getEncryptionAlgOID());
+        Instant signingTime = signingTime(signer);
+        SmimeCapabilities capabilities = Capabilities.fromSignedAttributes(signer.getSignedAttributes());
+        Collection<X509CertificateHolder> matches = store.getMatches(signer.getSID());
+        if (matches.isEmpty()) {
+            reasons.add("the signer's certificate is not in the signature");
+            return new SignerResult(VerificationStatus.UNTRUSTED, null, supplied, signingTime, digest, signature,
+                    false, null, null, null, capabilities, reasons);
+        }
+        X509CertificateHolder holder = matches.iterator().next();
+        X509Certificate certificate;
+        try {
+            certificate = new JcaX509CertificateConverter().getCertificate(holder);
+        } catch (CertificateException e) {
+            reasons.add("unreadable signer certificate: " + e.getMessage());
+            return new SignerResult(VerificationStatus.MALFORMED, null, supplied, signingTime, digest, signature,
+                    false, null, null, null, capabilities, reasons);
+        }
+        boolean intact = false;
+        try {
+            // built from the public key: certificate validity is the validator's question, not Bouncy Castle's
+            intact = signer.verify(new JcaSimpleSignerInfoVerifierBuilder().setProvider(provider)
+                    .build(certificate.getPublicKey()));
+            if (!intact) {
+                intact = verifyAsEncoded(signer, certificate);
+            }
+            if (!intact) {
+                reasons.add("signature does not verify");
+            }
+        } catch (CMSSignerDigestMismatchException e) {
+            reasons.add("content digest mismatch (message altered)");
+        } catch (CMSException | OperatorCreationException | RuntimeException e) {
+            reasons.add("signature cannot be verified: " + e.getMessage());
+        }
+        ValidationResult atNow = validator.validate(certificate, supplied, Purpose.SIGN, null, now);
+        ValidationResult atSigning = signingTime == null ? null
+                : validator.validate(certificate, supplied, Purpose.SIGN, null, signingTime);
+        boolean trusted = atNow.isValid()
+                || (atSigning != null && atSigning.isValid() && atNow.failures().stream()
+                        .allMatch(f -> f.reason() == ValidationFailure.Reason.EXPIRED));
+        if (!trusted) {
+            ValidationResult shown = atSigning != null && !atSigning.isValid() ? atSigning : atNow;
+            shown.failures().forEach(f -> reasons.add(f.toString()));
+        } else if (!atNow.isValid()) {
+            reasons.add("certificate expired after signing");
+        }
+        String matched = Certificates.emailAddresses(certificate).stream().filter(from::contains).findFirst().orElse(null);
+        VerificationStatus status;
+        if (!intact) {
+            status = VerificationStatus.INVALID_SIGNATURE;
+        } else if (!trusted) {
+            status = VerificationStatus.UNTRUSTED;
+        } else if (matched == null) {
+            status = VerificationStatus.SIGNER_MISMATCH;
+            reasons.add("signer " + Certificates.emailAddresses(certificate) + " is not the From address " + from);
+        } else {
+            status = VerificationStatus.VALID;
+        }
+        return new SignerResult(status, certificate, supplied, signingTime, digest, signature, intact,
+                atSigning, atNow, matched, capabilities, reasons);
+    }
+
+    /**
+     * Some clients (Outlook for Mac among them) sign signed attributes in an order that is not DER's sorted SET OF.
+     * Bouncy Castle re-encodes them sorted and so rejects such signatures; OpenSSL checks the bytes as sent. For
+     * PKCS#1 v1.5 signatures this checks the signature over the attributes as encoded in the message, after
+     * checking that their message-digest attribute equals the content digest Bouncy Castle computed.
+     */
+    private boolean verifyAsEncoded(SignerInformation signer, X509Certificate certificate) {
+        try {
+            if (signer.getSignedAttributes() == null || signer.getContentDigest() == null
+                    || !signer.getEncryptionAlgOID().equals(PKCSObjectIdentifiers.rsaEncryption.getId())) {
+                return false;
+            }
+            Attribute digestAttribute = signer.getSignedAttributes().get(CMSAttributes.messageDigest);
+            if (digestAttribute == null || digestAttribute.getAttrValues().size() != 1) {
+                return false;
+            }
+            byte[] claimed = ASN1OctetString.getInstance(digestAttribute.getAttrValues().getObjectAt(0)).getOctets();
+            if (!MessageDigest.isEqual(claimed, signer.getContentDigest())) {
+                return false;
+            }
+            String digest = name(signer.getDigestAlgOID()).replace("-", "");
+            Signature signature = Signature.getInstance(digest + "withRSA", provider);
+            signature.initVerify(certificate.getPublicKey());
+            signature.update(signer.toASN1Structure().getAuthenticatedAttributes().getEncoded(ASN1Encoding.DL));
+            return signature.verify(signer.getSignature());
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private static Instant signingTime(SignerInformation signer) {
+        if (signer.getSignedAttributes() == null) {
+            return null;
+        }
+        Attribute attribute = signer.getSignedAttributes().get(CMSAttributes.signingTime);
+        if (attribute == null || attribute.getAttrValues().size() == 0) {
+            return null;
+        }
+        try {
+            return Time.getInstance(attribute.getAttrValues().getObjectAt(0)).getDate().toInstant();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private String name(String oid) {
+        try {
+            ASN1ObjectIdentifier id = new ASN1ObjectIdentifier(oid);
+            return names.hasAlgorithmName(id) ? names.getAlgorithmName(id) : oid;
+        } catch (RuntimeException e) {
+            return oid;
+        }
+    }
+
+    private static Set<String> fromAddresses(MimeMessage message) {
+        Set<String> out = new LinkedHashSet<>();
+        try {
+            Address[] from = message.getFrom();
+            if (from != null) {
+                for (Address a : from) {
+                    if (a instanceof InternetAddress ia && ia.getAddress() != null) {
+                        out.add(ia.getAddress().trim().toLowerCase(Locale.ROOT));
+                    }
+                }
+            }
+        } catch (MessagingException e) {
+            // no usable From: every signer is a mismatch
+        }
+        return out;
+    }
+}
