@@ -205,7 +205,7 @@ public final class Suite {
         List<KeyType> keys = options.full() ? List.of(KeyType.RSA_2048, KeyType.RSA_3072, KeyType.EC_P256)
                 : List.of(KeyType.RSA_2048);
         List<Integer> rcpts = options.full() ? List.of(1, 10) : List.of(1);
-        String opensslMissing = options.skipOpenssl() ? "skipped (--skip-openssl)" : OpensslBaseline.unavailableReason();
+        String opensslMissing = options.skipOpenssl() ? "--skip-openssl" : OpensslBaseline.unavailableReason();
         if (opensslMissing != null) {
             run.note("openssl baseline skipped: " + opensslMissing);
         }
