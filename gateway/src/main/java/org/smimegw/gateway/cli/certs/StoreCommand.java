@@ -61,7 +61,7 @@ abstract class StoreCommand implements Callable<Integer> {
         try {
             return execute();
         } catch (ConfigException e) {
-            return fail("config error: " + e.getMessage());
+            return fail(e.getMessage());
         } catch (CliError e) {
             return fail(e.getMessage());
         } catch (ImportException e) {
