@@ -4,6 +4,8 @@ import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -40,19 +42,26 @@ final class DemoPki {
     record Issued(KeyPair keyPair, X509Certificate certificate) {
     }
 
-    private static final String SIGNATURE = "SHA256withRSA";
-
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
-    private final KeyPair rootKeys;
+    private final PrivateKey rootKey;
     private final X509Certificate root;
     private final JcaX509ExtensionUtils extensions;
 
-    private DemoPki(Clock clock, KeyPair rootKeys, X509Certificate root, JcaX509ExtensionUtils extensions) {
+    private DemoPki(Clock clock, PrivateKey rootKey, X509Certificate root, JcaX509ExtensionUtils extensions) {
         this.clock = clock;
-        this.rootKeys = rootKeys;
+        this.rootKey = rootKey;
         this.root = root;
         this.extensions = extensions;
+    }
+
+    /** Issues with an existing CA (e.g. the demo root written by {@code demo-setup}, or a test CA). */
+    static DemoPki withIssuer(X509Certificate issuer, PrivateKey issuerKey, Clock clock)
+            throws GeneralSecurityException {
+        if (issuer.getBasicConstraints() < 0) {
+            throw new GeneralSecurityException("the issuer certificate is not a CA certificate");
+        }
+        return new DemoPki(clock, issuerKey, issuer, new JcaX509ExtensionUtils());
     }
 
     /** A new root CA named {@code CN=<name>,O=smime-gateway demo}, valid for 10 years from an hour ago. */
@@ -69,7 +78,7 @@ final class DemoPki {
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
                     .addExtension(Extension.subjectKeyIdentifier, false,
                             extensions.createSubjectKeyIdentifier(keys.getPublic()));
-            return new DemoPki(clock, keys, sign(builder, keys), extensions);
+            return new DemoPki(clock, keys.getPrivate(), sign(builder, keys.getPrivate()), extensions);
         } catch (OperatorCreationException | java.io.IOException e) {
             throw new GeneralSecurityException("cannot create the demo CA: " + e.getMessage(), e);
         }
@@ -79,27 +88,40 @@ final class DemoPki {
         return root;
     }
 
+    /** The CA's private key (demo-setup writes it so that {@code enroll-token} can issue with the demo CA). */
+    PrivateKey rootKey() {
+        return rootKey;
+    }
+
     /** A new key pair and an S/MIME certificate for {@code address}, valid for 2 years from an hour ago. */
     Issued issue(String address) throws GeneralSecurityException {
+        KeyPair keys = rsa();
+        return new Issued(keys, issue(address, keys.getPublic()));
+    }
+
+    /**
+     * An S/MIME certificate for {@code address} and {@code publicKey} (e.g. of a key generated in a token), valid for 2
+     * years from an hour ago; key usage keyEncipherment for RSA, keyAgreement for EC keys.
+     */
+    X509Certificate issue(String address, PublicKey publicKey) throws GeneralSecurityException {
         try {
-            KeyPair keys = rsa();
+            int encipher = "EC".equals(publicKey.getAlgorithm()) ? KeyUsage.keyAgreement : KeyUsage.keyEncipherment;
             X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, address)
                     .addRDN(BCStyle.EmailAddress, address).addRDN(BCStyle.O, "smime-gateway demo").build();
             Instant from = clock.instant().minus(Duration.ofHours(1));
             X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(root, serial(random), Date.from(from),
-                    Date.from(from.plus(Duration.ofDays(730))), subject, keys.getPublic())
+                    Date.from(from.plus(Duration.ofDays(730))), subject, publicKey)
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-                    .addExtension(Extension.keyUsage, true,
-                            new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment))
+                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | encipher))
                     .addExtension(Extension.extendedKeyUsage, false,
                             new ExtendedKeyUsage(KeyPurposeId.id_kp_emailProtection))
                     .addExtension(Extension.subjectAlternativeName, false,
                             new GeneralNames(new GeneralName(GeneralName.rfc822Name, address)))
                     .addExtension(Extension.subjectKeyIdentifier, false,
-                            extensions.createSubjectKeyIdentifier(keys.getPublic()))
+                            extensions.createSubjectKeyIdentifier(publicKey))
                     .addExtension(Extension.authorityKeyIdentifier, false,
                             extensions.createAuthorityKeyIdentifier(root));
-            return new Issued(keys, sign(builder, rootKeys));
+            return sign(builder, rootKey);
         } catch (OperatorCreationException | java.io.IOException e) {
             throw new GeneralSecurityException("cannot issue a demo certificate for " + address + ": "
                     + e.getMessage(), e);
@@ -116,9 +138,10 @@ final class DemoPki {
         return new BigInteger(64, random).setBit(63);
     }
 
-    private static X509Certificate sign(X509v3CertificateBuilder builder, KeyPair issuerKeys)
+    private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey issuerKey)
             throws OperatorCreationException, GeneralSecurityException {
+        String algorithm = "EC".equals(issuerKey.getAlgorithm()) ? "SHA256withECDSA" : "SHA256withRSA";
         return new JcaX509CertificateConverter().getCertificate(
-                builder.build(new JcaContentSignerBuilder(SIGNATURE).build(issuerKeys.getPrivate())));
+                builder.build(new JcaContentSignerBuilder(algorithm).build(issuerKey)));
     }
 }

@@ -66,6 +66,8 @@ final class DemoSetupCommand extends StoreCommand {
         DemoPki.Issued ex = pki.issue(external);
 
         Path rootPem = write(outDir.resolve("demo-root-ca.pem"), pem(pki.rootCertificate()), false);
+        Path rootKey = write(outDir.resolve("demo-root-ca.key.pem"), pem(new JcaPKCS8Generator(pki.rootKey(), null)),
+                true);
         char[] p12Password = password();
         Path p12 = outDir.resolve(internal + ".p12");
         writePkcs12(p12, in, pki.rootCertificate(), p12Password);
@@ -74,7 +76,8 @@ final class DemoSetupCommand extends StoreCommand {
         Path exKey = write(outDir.resolve(external + ".key.pem"), pem(new JcaPKCS8Generator(ex.keyPair().getPrivate(),
                 null)), true);
 
-        out().println("1. demo root CA written to " + rootPem + ", imported into the trust collection:");
+        out().println("1. demo root CA written to " + rootPem + " (its key: " + rootKey
+                + "), imported into the trust collection:");
         ImportReportPrinter.print(importer().importTrust(rootPem), out());
         out().println();
         out().println("2. " + internal + ": key and certificate (PKCS#12 " + p12 + ", password in " + p12Pass
