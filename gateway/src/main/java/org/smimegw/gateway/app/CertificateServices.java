@@ -16,10 +16,10 @@ import org.smimegw.certstore.CertificateStore;
 import org.smimegw.certstore.CompositeCertificateStore;
 import org.smimegw.certstore.HarvestSink;
 import org.smimegw.certstore.KeySource;
+import org.smimegw.certstore.SecretReferences;
 import org.smimegw.certstore.cache.CachingCertificateSource;
 import org.smimegw.certstore.file.FileCertificateStore;
 import org.smimegw.certstore.ldap.LdapCertificateSource;
-import org.smimegw.certstore.ldap.SecretReferences;
 import org.smimegw.certstore.pkcs11.Pkcs11KeySource;
 import org.smimegw.certstore.validation.PkixCertificateValidator;
 

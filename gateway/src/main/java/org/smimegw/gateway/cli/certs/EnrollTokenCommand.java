@@ -17,9 +17,9 @@ import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 
 import org.smimegw.certstore.Certificates;
+import org.smimegw.certstore.SecretReferences;
 import org.smimegw.certstore.importer.CertificateFileParser;
 import org.smimegw.certstore.importer.ParsedFile;
-import org.smimegw.certstore.ldap.SecretReferences;
 import org.smimegw.certstore.pkcs11.Pkcs11Config;
 import org.smimegw.certstore.pkcs11.Pkcs11KeySource;
 import org.smimegw.certstore.pkcs11.TokenEnroller;
