@@ -121,7 +121,9 @@ class PipelineRunnerTest {
                 + "onMailetException=\"propagate\"/>" + toTransport());
         SpoolEntry entry = store(Map.of(), "bob@example.org");
         runner(new PipelineConfig(null, 1, 3, 0), Clock.systemUTC()).start();
-        await("moved to ERROR", () -> fx.spool.find(SpoolArea.ERROR, entry.id()).isPresent());
+        // the worker counts the move after it happened: wait until it has finished with the entry
+        await("moved to ERROR", () -> fx.spool.find(SpoolArea.ERROR, entry.id()).isPresent()
+                && runner.pendingCount() == 0);
         Envelope envelope = fx.spool.find(SpoolArea.ERROR, entry.id()).orElseThrow().envelope();
         assertThat(envelope.attributes()).containsEntry(PipelineAttributes.FAILURES, "3");
         assertThat(envelope.attributes().get(PipelineAttributes.LAST_ERROR)).contains("deliberate failure");
