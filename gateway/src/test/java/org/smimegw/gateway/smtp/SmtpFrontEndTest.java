@@ -410,6 +410,48 @@ class SmtpFrontEndTest {
         assertThat(first.getSubjectX500Principal().getName()).isEqualTo("CN=gw.test");
     }
 
+    @Test
+    void authCredentialsAreNeverLoggedEvenAtDebug() throws Exception {
+        String hash = FAST_HASHER.hash("s3cret-pw".toCharArray());
+        SmtpFrontEnd fe = start(config(List.of("10.0.0.0/8"), null, null, null, null, null,
+                List.of(new SmtpConfig.User("alice", hash))));
+        String credential = plain("alice", "s3cret-pw");
+        ch.qos.logback.classic.LoggerContext logging =
+                (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
+        ch.qos.logback.classic.Logger root = logging.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ch.qos.logback.classic.Logger library = logging.getLogger("org.subethamail");
+        ch.qos.logback.classic.Logger ours = logging.getLogger("org.smimegw");
+        ch.qos.logback.classic.Level libraryLevel = library.getLevel();
+        ch.qos.logback.classic.Level ourLevel = ours.getLevel();
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> captured =
+                new ch.qos.logback.core.read.ListAppender<>();
+        captured.setContext(logging);
+        captured.start();
+        root.addAppender(captured);
+        library.setLevel(ch.qos.logback.classic.Level.DEBUG);
+        ours.setLevel(ch.qos.logback.classic.Level.DEBUG);
+        try (RawSmtpClient c = new RawSmtpClient(fe.port())) {
+            c.greeting();
+            c.command("EHLO client.example");
+            c.startTls();
+            c.command("EHLO client.example");
+            assertThat(c.command("AUTH PLAIN " + credential)).startsWith("235");
+            c.command("QUIT");
+        } finally {
+            root.detachAppender(captured);
+            library.setLevel(libraryLevel);
+            ours.setLevel(ourLevel);
+        }
+        List<String> lines = captured.list.stream()
+                .map(e -> e.getFormattedMessage() + " " + (e.getThrowableProxy() == null ? "" : e.getThrowableProxy().getMessage()))
+                .toList();
+        // the library did log the session's command lines at DEBUG (so the check below can see a leak)...
+        assertThat(lines).anyMatch(l -> l.contains("EHLO client.example"));
+        // ...but neither the base64 credential nor the password, from any logger
+        assertThat(lines).noneMatch(l -> l.contains(credential) || l.contains("s3cret-pw"));
+        assertThat(lines).anyMatch(l -> l.contains("AUTH succeeded for user 'alice'"));
+    }
+
     private static X509Certificate tlsCertificate(int port) throws IOException {
         try (RawSmtpClient c = new RawSmtpClient(port)) {
             c.greeting();
