@@ -360,7 +360,8 @@ class SmtpFrontEndTest {
             c.sendRaw("Subject: stalled\r\n\r\nhalf a mess".getBytes(StandardCharsets.US_ASCII));
             // the client stops sending; after dataTimeoutSeconds the server gives up on the connection
             String rest = c.readUntilClosed();
-            assertThat(rest).doesNotContain("250");
+            assertThat(rest).doesNotContain("250")
+                    .startsWith("421 4.4.2 Timeout waiting for data from client, closing connection");
         }
         assertThat(spool.list(SpoolArea.INCOMING)).isEmpty();
         try (Stream<Path> leftovers = Files.list(tmp.resolve("spool/tmp"))) {
@@ -374,8 +375,32 @@ class SmtpFrontEndTest {
         SmtpFrontEnd fe = start(cfg);
         try (RawSmtpClient c = new RawSmtpClient(fe.port())) {
             c.greeting();
-            assertThat(c.readUntilClosed()).startsWith("421");
+            assertThat(c.readUntilClosed()).isEqualTo("421 4.4.2 Timeout waiting for data from client, closing connection\r\n");
         }
+        assertThat(metrics.counter("smtp.rejected.timeout").getCount()).isEqualTo(1);
+    }
+
+    @Test
+    void repliesSubEthaSmtpWordsItselfCarryEnhancedStatusCodes() throws Exception {
+        String hash = FAST_HASHER.hash("s3cret".toCharArray());
+        SmtpFrontEnd fe = start(config(null, null, null, null, null, null, List.of(new SmtpConfig.User("alice", hash))));
+        try (RawSmtpClient c = new RawSmtpClient(fe.port())) {
+            c.greeting();
+            assertThat(c.command("EHLO client.example")).endsWith("250 ENHANCEDSTATUSCODES");
+            assertThat(c.command("FROBNICATE now")).isEqualTo("500 5.5.2 Command not recognized");
+            assertThat(c.command("HELP").split("\n")).containsExactly(
+                    "214-2.0.0 Commands: EHLO HELO MAIL RCPT DATA RSET NOOP QUIT STARTTLS AUTH HELP",
+                    "214 2.0.0 End of HELP info");
+            assertThat(c.command("STARTTLS please")).isEqualTo("501 5.5.4 Syntax: STARTTLS (no parameters allowed)");
+            assertThat(c.startTls()).isEqualTo("220 2.0.0 Ready to start TLS");
+            assertThat(c.command("STARTTLS")).isEqualTo("454 4.7.0 TLS not available: TLS already active");
+            assertThat(c.command("EHLO client.example")).contains("250-AUTH PLAIN LOGIN");
+            assertThat(c.command("AUTH PLAIN " + plain("alice", "s3cret"))).isEqualTo("235 2.7.0 Authentication successful");
+            assertThat(c.command("AUTH PLAIN " + plain("alice", "s3cret"))).isEqualTo("503 5.5.1 Already authenticated");
+            assertThat(c.command("XYZZY")).isEqualTo("500 5.5.2 Command not recognized");
+            assertThat(c.command("QUIT")).isEqualTo("221 2.0.0 Bye");
+        }
+        assertThat(metrics.counter("smtp.rejected.unknown_command").getCount()).isEqualTo(2);
     }
 
     @Test
