@@ -370,6 +370,32 @@ class SmtpFrontEndTest {
     }
 
     @Test
+    void aFullDiskAnswers451AndLeavesNothingHalfWritten() throws Exception {
+        try (org.smimegw.gateway.spool.TinyTmpfs fs = org.smimegw.gateway.spool.TinyTmpfs.mount(tmp.resolve("mnt"), 256)) {
+            spool = new FileSpool(fs.path().resolve("spool"), Clock.systemUTC(), metrics);
+            SmtpFrontEnd fe = start(trusted());
+            try (RawSmtpClient c = new RawSmtpClient(fe.port())) {
+                c.greeting();
+                c.command("EHLO client.example");
+                c.command("MAIL FROM:<a@example.org>");
+                c.command("RCPT TO:<b@example.com>");
+                String big = "Subject: too big for the disk\r\n\r\n" + ("x".repeat(98) + "\r\n").repeat(10_000);
+                assertThat(c.data(big)).isEqualTo("451 4.3.0 Temporary local problem, please try again later");
+                // the session goes on, and a message that fits is accepted
+                c.command("MAIL FROM:<a@example.org>");
+                c.command("RCPT TO:<b@example.com>");
+                idOf(c.data(MESSAGE));
+            }
+            assertThat(spool.list(SpoolArea.INCOMING)).hasSize(1);
+            try (Stream<Path> leftovers = Files.list(fs.path().resolve("spool/tmp"))) {
+                assertThat(leftovers).isEmpty();
+            }
+            assertThat(metrics.counter("smtp.rejected.spool_failure").getCount()).isEqualTo(1);
+            fe.stop();
+        }
+    }
+
+    @Test
     void idleClientIsDisconnected() throws Exception {
         SmtpConfig cfg = new SmtpConfig("127.0.0.1", 0, "gw.test", null, null, null, 1, null, null, null, null, null, null);
         SmtpFrontEnd fe = start(cfg);
