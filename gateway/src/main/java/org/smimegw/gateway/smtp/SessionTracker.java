@@ -32,6 +32,7 @@ final class SessionTracker implements SessionHandler {
             sessions.put(session, Boolean.FALSE);
         }
         try {
+            session.getSocket().setTcpNoDelay(true);
             session.setSocket(new ReplyMappingSocket(session.getSocket(), replies::fromLibrary));
         } catch (IOException e) {
             // the connection is already broken: the session ends on its first read
