@@ -41,7 +41,11 @@ import org.smimegw.gateway.spool.SpoolException;
  */
 public final class PipelineRunner implements Consumer<SpoolEntry>, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PipelineRunner.class);
-    private static final int QUEUE_PER_WORKER = 64;
+    /**
+     * Queued mails per worker (queue ids only, ~200 bytes each). A burst beyond it waits in INCOMING for the periodic
+     * rescan (up to 10 s): with 64 per worker a burst of more than 256 mails made delivery run in 10-second steps.
+     */
+    static final int QUEUE_PER_WORKER = 4096;
     private static final int MAX_ERROR_LENGTH = 300;
 
     private final PipelineConfig config;
@@ -66,6 +70,12 @@ public final class PipelineRunner implements Consumer<SpoolEntry>, AutoCloseable
      */
     public PipelineRunner(PipelineConfig config, Spool spool, Supplier<MailetContainer> container,
                           MetricRegistry metrics, Clock clock, Path scratchDirectory) {
+        this(config, spool, container, metrics, clock, scratchDirectory, QUEUE_PER_WORKER);
+    }
+
+    /** As above with {@code queuePerWorker} queued mails per worker (tests use a small queue). */
+    PipelineRunner(PipelineConfig config, Spool spool, Supplier<MailetContainer> container,
+                   MetricRegistry metrics, Clock clock, Path scratchDirectory, int queuePerWorker) {
         this.config = config;
         this.spool = spool;
         this.container = container;
@@ -73,7 +83,7 @@ public final class PipelineRunner implements Consumer<SpoolEntry>, AutoCloseable
         this.scratchDirectory = scratchDirectory;
         AtomicInteger threadNumber = new AtomicInteger();
         this.workers = new ThreadPoolExecutor(config.workers(), config.workers(), 0, TimeUnit.MILLISECONDS,
-                new ArrayBlockingQueue<>(config.workers() * QUEUE_PER_WORKER),
+                new ArrayBlockingQueue<>(config.workers() * queuePerWorker),
                 r -> new Thread(r, "pipeline-" + threadNumber.incrementAndGet()));
         this.rescanner = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "pipeline-rescan");
