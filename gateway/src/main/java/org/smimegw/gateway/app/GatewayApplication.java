@@ -33,9 +33,11 @@ import org.smimegw.gateway.admin.PrometheusMetrics;
 import org.smimegw.gateway.config.GatewayConfig;
 import org.smimegw.gateway.container.ContainerConfigException;
 import org.smimegw.gateway.container.GatewayMailetContext;
-import org.smimegw.gateway.container.MailetContainer;
 import org.smimegw.gateway.container.MailetContainerLoader;
 import org.smimegw.gateway.container.PipelineRunner;
+import org.smimegw.gateway.reload.ContainerHolder;
+import org.smimegw.gateway.reload.GatewayReloader;
+import org.smimegw.gateway.reload.PolicyHolder;
 import org.smimegw.gateway.container.ServiceRegistry;
 import org.smimegw.gateway.delivery.DeliveryConfig;
 import org.smimegw.gateway.delivery.DeliveryQueue;
@@ -49,6 +51,9 @@ import org.smimegw.gateway.spool.FileSpool;
 import org.smimegw.gateway.spool.Spool;
 import org.smimegw.gateway.spool.SpoolArea;
 import org.smimegw.gateway.spool.SpoolEntry;
+import org.smimegw.mailets.policy.PolicyException;
+import org.smimegw.mailets.policy.PolicyLoader;
+import org.smimegw.mailets.policy.PolicyProvider;
 
 /**
  * Builds the whole gateway from a {@link GatewayConfig} and runs it; it only wires, the work is in the components.
@@ -70,7 +75,8 @@ public final class GatewayApplication implements AutoCloseable {
     private final List<RecipientPolicyCheck> recipientChecks = new ArrayList<>();
     private final Map<Class<?>, Object> extraServices = new LinkedHashMap<>();
     private final List<Component> started = new ArrayList<>();
-    private final AtomicReference<MailetContainer> container = new AtomicReference<>();
+    private final ContainerHolder containers = new ContainerHolder();
+    private final PolicyHolder policy;
 
     private FileSpool spool;
     private EmbeddedMailbox embeddedMailbox;
@@ -79,6 +85,7 @@ public final class GatewayApplication implements AutoCloseable {
     private SmtpFrontEnd smtp;
     private AdminServer adminServer;
     private JmxReporter jmxReporter;
+    private GatewayReloader reloader;
     private boolean running;
 
     public GatewayApplication(GatewayConfig config) {
@@ -89,6 +96,7 @@ public final class GatewayApplication implements AutoCloseable {
         this.config = config;
         this.clock = clock;
         this.metrics = metrics;
+        this.policy = new PolicyHolder(new PolicyLoader(), config.policy());
     }
 
     /** Registers something {@code POST /reload} re-reads (call before {@link #start()}). */
@@ -178,19 +186,17 @@ public final class GatewayApplication implements AutoCloseable {
         Set<Domain> domains = config.internalDomains().stream().map(Domain::of).collect(Collectors.toSet());
         GatewayMailetContext context = new GatewayMailetContext(domains, postmaster, spool,
                 new DsnMailBouncer(spool, dsnFactory, reportingMta, clock, toPipeline), toPipeline, clock);
-        CertificateStore certificateStore;
-        CertificateValidator validator;
+        CertificateServices certificates = certificateServices();
         try {
-            FileCertificateStore store = FileCertificateStore.fromConfig(config.certstore(), config.baseDirectory(),
-                    System::getenv);
-            certificateStore = store;
-            validator = new PkixCertificateValidator(store::trust, config.certstore().revocation(), clock);
-        } catch (RuntimeException e) {
-            throw new StartupException("certstore: " + describe(e), e);
+            policy.swap(policy.read());
+        } catch (PolicyException e) {
+            throw new StartupException(e.getMessage(), e);
         }
         ServiceRegistry services = ServiceRegistry.empty()
-                .with(CertificateStore.class, certificateStore)
-                .with(CertificateValidator.class, validator)
+                .with(CertificateStore.class, certificates.store())
+                .with(CertificateValidator.class, certificates.validator())
+                .with(PolicyHolder.class, policy)
+                .with(PolicyProvider.class, policy)
                 .with(Spool.class, spool)
                 .with(DeliveryQueue.class, deliveryQueue)
                 .with(Clock.class, clock)
@@ -198,12 +204,15 @@ public final class GatewayApplication implements AutoCloseable {
         for (Map.Entry<Class<?>, Object> service : extraServices.entrySet()) {
             services = with(services, service.getKey(), service.getValue()); // replaces a default of that type
         }
+        MailetContainerLoader containerLoader = new MailetContainerLoader(context, services, metrics);
         try {
-            container.set(new MailetContainerLoader(context, services, metrics).load(config.pipeline().config()));
+            containers.swap(containerLoader.load(config.pipeline().config()));
         } catch (ContainerConfigException e) {
             throw new StartupException(e.getMessage(), e);
         }
-        pipeline = new PipelineRunner(config.pipeline(), spool, container::get, metrics, clock,
+        reloader = new GatewayReloader(policy, containers, containerLoader::load, config.pipeline().config(),
+                this::extraReloadables, metrics);
+        pipeline = new PipelineRunner(config.pipeline(), spool, containers, metrics, clock,
                 stateDir.resolve("scratch"));
         runner.set(pipeline);
 
@@ -259,6 +268,33 @@ public final class GatewayApplication implements AutoCloseable {
             smtp.stop();
         }, smtpRunning::get));
         return components;
+    }
+
+    /** The certificate store and validator of {@code certstore:} (or the ones registered with addService). */
+    public record CertificateServices(CertificateStore store, CertificateValidator validator) {
+    }
+
+    /**
+     * Opens the certificate store and validator the gateway uses — the file store of {@code certstore:} with a
+     * PKIX validator over its trust collection, unless a {@code CertificateStore} / {@code CertificateValidator}
+     * was registered with {@link #addService}. Also used by commands that need the same store without starting
+     * the gateway ({@code policy explain}).
+     */
+    public synchronized CertificateServices certificateServices() throws StartupException {
+        CertificateStore registeredStore = (CertificateStore) extraServices.get(CertificateStore.class);
+        CertificateValidator registeredValidator = (CertificateValidator) extraServices.get(CertificateValidator.class);
+        if (registeredStore != null && registeredValidator != null) {
+            return new CertificateServices(registeredStore, registeredValidator);
+        }
+        try {
+            FileCertificateStore store = FileCertificateStore.fromConfig(config.certstore(), config.baseDirectory(),
+                    System::getenv);
+            CertificateValidator validator = registeredValidator != null ? registeredValidator
+                    : new PkixCertificateValidator(store::trust, config.certstore().revocation(), clock);
+            return new CertificateServices(registeredStore != null ? registeredStore : store, validator);
+        } catch (RuntimeException e) {
+            throw new StartupException("certstore: " + describe(e), e);
+        }
     }
 
     @SuppressWarnings("unchecked")
@@ -323,19 +359,29 @@ public final class GatewayApplication implements AutoCloseable {
         return Optional.of(n.longValue());
     }
 
-    private String reload() throws Exception {
-        List<Reloadable> targets;
+    private synchronized List<Reloadable> extraReloadables() {
+        return List.copyOf(reloadables);
+    }
+
+    /**
+     * Re-reads policy.yaml and mailetcontainer.xml (and the registered reloadables) and swaps them in, or keeps
+     * the running configuration and throws with FILE:LINE: REASON. What {@code POST /reload}, the {@code reload}
+     * command and SIGHUP do.
+     */
+    public String reload() throws Exception {
+        GatewayReloader current;
         synchronized (this) {
-            targets = List.copyOf(reloadables);
+            current = running ? reloader : null;
         }
-        if (targets.isEmpty()) {
-            return Reloadable.nothing().reload();
+        if (current == null) {
+            throw new IllegalStateException("the gateway is not running");
         }
-        List<String> summaries = new ArrayList<>();
-        for (Reloadable reloadable : targets) {
-            summaries.add(reloadable.reload());
-        }
-        return String.join("; ", summaries);
+        return current.reload();
+    }
+
+    /** The policy in force (also offered to mailets as {@code PolicyHolder} and {@code PolicyProvider}). */
+    public PolicyHolder policy() {
+        return policy;
     }
 
     /** Stops gracefully, in reverse start order. Idempotent. */
@@ -361,10 +407,7 @@ public final class GatewayApplication implements AutoCloseable {
     }
 
     private void destroyContainer() {
-        MailetContainer current = container.getAndSet(null);
-        if (current != null) {
-            current.destroy();
-        }
+        containers.close();
     }
 
     @Override

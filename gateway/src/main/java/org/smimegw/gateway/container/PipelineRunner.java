@@ -46,7 +46,7 @@ public final class PipelineRunner implements Consumer<SpoolEntry>, AutoCloseable
 
     private final PipelineConfig config;
     private final Spool spool;
-    private final Supplier<MailetContainer> container;
+    private final ContainerSource container;
     private final Clock clock;
     private final Path scratchDirectory;
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
@@ -65,6 +65,15 @@ public final class PipelineRunner implements Consumer<SpoolEntry>, AutoCloseable
      * @param scratchDirectory where copies of split mails are written during a run (deleted after the run)
      */
     public PipelineRunner(PipelineConfig config, Spool spool, Supplier<MailetContainer> container,
+                          MetricRegistry metrics, Clock clock, Path scratchDirectory) {
+        this(config, spool, ContainerSource.of(container), metrics, clock, scratchDirectory);
+    }
+
+    /**
+     * As above, with a container source that leases the container for each mail (see {@link ContainerSource}): a
+     * reloaded container's predecessor is destroyed only after the mails running on it finished.
+     */
+    public PipelineRunner(PipelineConfig config, Spool spool, ContainerSource container,
                           MetricRegistry metrics, Clock clock, Path scratchDirectory) {
         this.config = config;
         this.spool = spool;
@@ -159,7 +168,9 @@ public final class PipelineRunner implements Consumer<SpoolEntry>, AutoCloseable
             // case in which a mailet could drop the mail
             mail.getMessage();
             String startState = mail.getState();
-            container.get().process(mail);
+            try (ContainerSource.Lease lease = container.acquire()) {
+                lease.container().process(mail);
+            }
             spool.delete(entry);
             processed.inc();
             LOG.info("processed by pipeline (started in {}, {} recipient(s))", startState,
