@@ -14,8 +14,12 @@ import org.smimegw.gateway.app.GatewayApplication;
 import org.smimegw.gateway.app.StartupException;
 import org.smimegw.gateway.config.ConfigLoader;
 import org.smimegw.gateway.config.GatewayConfig;
+import org.smimegw.gateway.reload.SighupReloadTrigger;
 
-/** {@code run}: starts the gateway and runs until stopped (Ctrl-C / SIGTERM stop it gracefully). */
+/**
+ * {@code run}: starts the gateway and runs until stopped (Ctrl-C / SIGTERM stop it gracefully); SIGHUP reloads
+ * policy.yaml and mailetcontainer.xml as {@code reload} does.
+ */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Start the gateway (SMTP front end, spool, pipeline, delivery, admin endpoint).")
 public final class RunCommand implements Callable<Integer> {
@@ -43,8 +47,10 @@ public final class RunCommand implements Callable<Integer> {
                 application.describeEndpoints(), sinceCommand, sinceJvm);
         spec.commandLine().getOut().flush();
 
+        SighupReloadTrigger sighup = SighupReloadTrigger.install(application::reload);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
+            sighup.close();
             application.stop();
             stopped.countDown();
         }, "gateway-shutdown");

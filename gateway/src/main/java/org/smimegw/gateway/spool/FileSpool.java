@@ -76,6 +76,20 @@ public final class FileSpool implements Spool {
      * registers the gauges {@code spool.<area>.size} (entries per area) in {@code metrics}.
      */
     public FileSpool(Path root, Clock clock, MetricRegistry metrics) throws SpoolException {
+        this(root, clock, metrics, true);
+    }
+
+    /**
+     * Opens the spool under {@code root} that a running gateway may be using (e.g. for {@code quarantine}
+     * commands): like the constructor, but without the clean-up of interrupted writes, which would remove the
+     * running gateway's files in progress. Safe for operations on entries the running gateway does not work on
+     * (QUARANTINE, ERROR) and for storing or moving entries into INCOMING.
+     */
+    public static FileSpool attach(Path root, Clock clock, MetricRegistry metrics) throws SpoolException {
+        return new FileSpool(root, clock, metrics, false);
+    }
+
+    private FileSpool(Path root, Clock clock, MetricRegistry metrics, boolean cleanUp) throws SpoolException {
         this.root = root;
         this.tmp = root.resolve("tmp");
         this.ids = new QueueIdGenerator(clock);
@@ -87,7 +101,7 @@ public final class FileSpool implements Spool {
             for (SpoolArea area : SpoolArea.values()) {
                 Files.createDirectories(dir(area));
             }
-            recover();
+            recover(cleanUp);
         } catch (IOException e) {
             throw new SpoolException("cannot open spool at " + root + ": " + e.getMessage(), e);
         }
@@ -352,12 +366,14 @@ public final class FileSpool implements Spool {
     }
 
     /** On start: empties tmp/, removes envelopes whose content never arrived (interrupted store or move). */
-    private void recover() throws IOException {
+    private void recover(boolean cleanUp) throws IOException {
         int removed = 0;
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(tmp)) {
-            for (Path p : ds) {
-                Files.deleteIfExists(p);
-                removed++;
+        if (cleanUp) {
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(tmp)) {
+                for (Path p : ds) {
+                    Files.deleteIfExists(p);
+                    removed++;
+                }
             }
         }
         for (SpoolArea area : SpoolArea.values()) {
@@ -367,7 +383,7 @@ public final class FileSpool implements Spool {
                     String name = p.getFileName().toString();
                     if (name.endsWith(ENVELOPE)) {
                         String id = name.substring(0, name.length() - ENVELOPE.length());
-                        if (!Files.exists(contentFile(area, id))) {
+                        if (cleanUp && !Files.exists(contentFile(area, id))) {
                             Files.deleteIfExists(p);
                             removed++;
                         }
