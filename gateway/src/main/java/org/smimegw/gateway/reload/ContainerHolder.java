@@ -92,7 +92,7 @@ public final class ContainerHolder implements ContainerSource, AutoCloseable {
         void retire() {
             int inFlight = references.get() - 1;
             if (inFlight > 0) {
-                LOG.info("mailet container {} replaced; destroyed after {} mail(s) in flight on it finish",
+                LOG.debug("mailet container {} replaced; destroyed after {} mail(s) in flight on it finish",
                         container.source(), inFlight);
             }
             release();
@@ -101,7 +101,7 @@ public final class ContainerHolder implements ContainerSource, AutoCloseable {
         void release() {
             if (references.decrementAndGet() == 0 && destroyed.compareAndSet(false, true)) {
                 container.destroy();
-                LOG.info("mailet container {} destroyed (no mail in flight on it)", container.source());
+                LOG.debug("mailet container {} destroyed (no mail in flight on it)", container.source());
             }
         }
 
