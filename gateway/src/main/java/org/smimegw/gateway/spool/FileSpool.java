@@ -109,7 +109,12 @@ public final class FileSpool implements Spool {
             String name = MetricRegistry.name("spool", area.directoryName(), "size");
             metrics.remove(name);
             AtomicLong size = sizes.get(area);
-            metrics.register(name, (Gauge<Long>) size::get);
+            if (area == SpoolArea.QUARANTINE || area == SpoolArea.ERROR) {
+                // administrators change these from outside the process (quarantine release/delete): count the files
+                metrics.register(name, (Gauge<Long>) () -> countEntries(area, size));
+            } else {
+                metrics.register(name, (Gauge<Long>) size::get);
+            }
         }
         metrics.remove(OPEN_MESSAGES_GAUGE);
         metrics.register(OPEN_MESSAGES_GAUGE, (Gauge<Long>) openMessages::get);
@@ -199,6 +204,8 @@ public final class FileSpool implements Spool {
         for (String id : idList) {
             find(area, id).ifPresent(entries::add);
         }
+        // entries may also come and go through other processes (quarantine release into INCOMING): resync
+        sizes.get(area).set(entries.size());
         return entries;
     }
 
@@ -403,6 +410,20 @@ public final class FileSpool implements Spool {
             fsyncDirectory(tmp);
             log.info("spool {}: removed {} leftover file(s) of interrupted writes", root, removed);
         }
+    }
+
+    /** Entries (content files) in an area now; the last known count when the directory cannot be read. */
+    private long countEntries(SpoolArea area, AtomicLong lastKnown) {
+        long count = 0;
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir(area), "*" + CONTENT)) {
+            for (Path ignored : ds) {
+                count++;
+            }
+        } catch (IOException e) {
+            return lastKnown.get();
+        }
+        lastKnown.set(count);
+        return count;
     }
 
     private void requireContent(SpoolEntry entry) throws SpoolException {
