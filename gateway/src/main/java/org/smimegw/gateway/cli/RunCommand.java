@@ -41,12 +41,7 @@ public final class RunCommand implements Callable<Integer> {
         } catch (StartupException e) {
             throw new CliException("cannot start: " + e.getMessage(), ExitCodes.FAILURE, e);
         }
-        long sinceCommand = (System.nanoTime() - begin) / 1_000_000;
-        long sinceJvm = ManagementFactory.getRuntimeMXBean().getUptime();
-        spec.commandLine().getOut().printf("gateway ready: %s (started in %d ms, %d ms since JVM start)%n",
-                application.describeEndpoints(), sinceCommand, sinceJvm);
-        spec.commandLine().getOut().flush();
-
+        // signal handling in place before the ready line, so a SIGHUP or SIGTERM right after it is handled
         SighupReloadTrigger sighup = SighupReloadTrigger.install(application::reload);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
@@ -55,6 +50,12 @@ public final class RunCommand implements Callable<Integer> {
             stopped.countDown();
         }, "gateway-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+
+        long sinceCommand = (System.nanoTime() - begin) / 1_000_000;
+        long sinceJvm = ManagementFactory.getRuntimeMXBean().getUptime();
+        spec.commandLine().getOut().printf("gateway ready: %s (started in %d ms, %d ms since JVM start)%n",
+                application.describeEndpoints(), sinceCommand, sinceJvm);
+        spec.commandLine().getOut().flush();
         stopped.await();
         return ExitCodes.OK;
     }

@@ -34,6 +34,10 @@ public final class SighupReloadTrigger implements AutoCloseable {
         try {
             hup = new Signal("HUP");
             before = Signal.handle(hup, s -> trigger(target));
+            if (before == SignalHandler.SIG_IGN) {
+                // the JVM installs no handler for a signal the process was started ignoring (e.g. under nohup)
+                LOG.warn("SIGHUP is ignored by this process (started with nohup?): reload with 'smime-gateway reload'");
+            }
         } catch (IllegalArgumentException e) {
             LOG.info("no SIGHUP on this platform ({}); reload with 'smime-gateway reload'", e.getMessage());
             hup = null;
