@@ -42,6 +42,9 @@ import org.smimegw.gateway.delivery.DeliveryQueue;
 import org.smimegw.gateway.delivery.DeliveryService;
 import org.smimegw.gateway.delivery.DsnFactory;
 import org.smimegw.gateway.delivery.SpoolDeliveryQueue;
+import org.smimegw.gateway.policy.GatewayPolicy;
+import org.smimegw.gateway.policy.PolicySection;
+import org.smimegw.gateway.policy.SpoolPolicyActions;
 import org.smimegw.gateway.smtp.RecipientPolicyCheck;
 import org.smimegw.gateway.smtp.SmtpConfig;
 import org.smimegw.gateway.smtp.SmtpFrontEnd;
@@ -49,6 +52,10 @@ import org.smimegw.gateway.spool.FileSpool;
 import org.smimegw.gateway.spool.Spool;
 import org.smimegw.gateway.spool.SpoolArea;
 import org.smimegw.gateway.spool.SpoolEntry;
+import org.smimegw.mailets.policy.PolicyCheck;
+import org.smimegw.mailets.policy.PolicyException;
+import org.smimegw.mailets.policy.PolicyProvider;
+import org.smimegw.mailets.policy.enforce.PolicyActions;
 
 /**
  * Builds the whole gateway from a {@link GatewayConfig} and runs it; it only wires, the work is in the components.
@@ -198,6 +205,7 @@ public final class GatewayApplication implements AutoCloseable {
         for (Map.Entry<Class<?>, Object> service : extraServices.entrySet()) {
             services = with(services, service.getKey(), service.getValue()); // replaces a default of that type
         }
+        services = withPolicy(services, dsnFactory, reportingMta, toPipeline);
         try {
             container.set(new MailetContainerLoader(context, services, metrics).load(config.pipeline().config()));
         } catch (ContainerConfigException e) {
@@ -259,6 +267,40 @@ public final class GatewayApplication implements AutoCloseable {
             smtp.stop();
         }, smtpRunning::get));
         return components;
+    }
+
+    /**
+     * The S/MIME policy ({@code policy:} section; built-in defaults without it): offers {@code PolicyCheck},
+     * {@code PolicyProvider} and {@code PolicyActions} to the enforcement mailets (unless registered with
+     * {@link #addService}), registers the RCPT check and the policy file's reload.
+     */
+    private ServiceRegistry withPolicy(ServiceRegistry services, DsnFactory dsnFactory, String reportingMta,
+                                       java.util.function.Consumer<SpoolEntry> toPipeline) throws StartupException {
+        GatewayPolicy policy;
+        try {
+            policy = GatewayPolicy.create(PolicySection.from(config.policy(), config.baseDirectory()),
+                    services.find(CertificateStore.class).orElseThrow(),
+                    services.find(CertificateValidator.class).orElseThrow(), config.internalDomains(), clock, metrics);
+        } catch (PolicyException | IllegalArgumentException e) {
+            throw new StartupException("policy: " + e.getMessage(), e);
+        }
+        policy.recipientCheck().ifPresent(recipientChecks::add);
+        policy.reloadable().ifPresent(r -> reloadables.add(() -> {
+            r.reload();
+            return "policy: reloaded";
+        }));
+        ServiceRegistry result = services;
+        if (result.find(PolicyCheck.class).isEmpty()) {
+            result = result.with(PolicyCheck.class, policy.check());
+        }
+        if (result.find(PolicyProvider.class).isEmpty()) {
+            result = result.with(PolicyProvider.class, policy.provider());
+        }
+        if (result.find(PolicyActions.class).isEmpty()) {
+            result = result.with(PolicyActions.class,
+                    new SpoolPolicyActions(spool, dsnFactory, reportingMta, clock, toPipeline));
+        }
+        return result;
     }
 
     @SuppressWarnings("unchecked")
