@@ -42,7 +42,7 @@ class ShippedConfigTest {
     void shippedConfigurationRelaysToTheEmbeddedMailbox() throws Exception {
         // the shipped conf/ in a scratch working directory, so that the run writes nothing into the repository
         java.nio.file.Files.createDirectories(state.resolve("conf"));
-        for (String name : new String[] {"gateway.yaml", "mailetcontainer.xml"}) {
+        for (String name : new String[] {"gateway.yaml", "mailetcontainer.xml", "policy.yaml"}) {
             java.nio.file.Files.copy(REPO.resolve("conf").resolve(name), state.resolve("conf").resolve(name));
         }
         GatewayConfig config = new ConfigLoader(state).load(state.resolve("conf/gateway.yaml"))

@@ -46,6 +46,7 @@ import org.smimegw.mailets.policy.CertificateSummary;
 import org.smimegw.mailets.policy.EncryptionPlan;
 import org.smimegw.mailets.policy.OutboundDecision;
 import org.smimegw.mailets.policy.PolicyCheck;
+import org.smimegw.mailets.policy.PolicyCryptoMapping;
 import org.smimegw.mailets.policy.SigningPlan;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,8 +83,7 @@ public class EnforceOutboundPolicy extends GenericMailet {
     private final Map<RecipientIdentifierType, SmimeEncryptor> encryptors = new EnumMap<>(RecipientIdentifierType.class);
     private String processor;
     private boolean useFromHeader;
-    private SignatureScheme rsaScheme;
-    private boolean encryptionKeyPreference;
+    private SignerSettings signerBase;
     private MessageFiles files;
 
     @Inject
@@ -101,9 +101,11 @@ public class EnforceOutboundPolicy extends GenericMailet {
         EnforceParameters p = new EnforceParameters(this, PARAMETERS);
         processor = p.string("processor", "transport");
         useFromHeader = p.choice("senderAddress", "sender", Set.of("sender", "from")).equals("from");
-        rsaScheme = p.parse("rsaSignature", "pkcs1", SignatureScheme::fromName);
+        SignatureScheme rsaScheme = p.parse("rsaSignature", "pkcs1", SignatureScheme::fromName);
         KeyTransport keyTransport = p.parse("keyTransport", "pkcs1", KeyTransport::fromName);
-        encryptionKeyPreference = p.bool("encryptionKeyPreference", true);
+        signerBase = new SignerSettings(SignMode.CLEAR, org.smimegw.mailets.crypto.DigestAlgorithm.SHA_256, rsaScheme,
+                org.smimegw.mailets.crypto.CertificateInclusion.CHAIN_WITHOUT_ROOT, List.of(),
+                p.bool("encryptionKeyPreference", true));
         files = p.files();
         for (RecipientIdentifierType rid : RecipientIdentifierType.values()) {
             encryptors.put(rid, new SmimeEncryptor(new EncryptorSettings(keyTransport, rid), files));
@@ -227,11 +229,11 @@ public class EnforceOutboundPolicy extends GenericMailet {
         if (!(d instanceof OutboundDecision.Send send)) {
             return d;
         }
-        if (send.signing().isPresent() && CryptoAlgorithms.digest(send.signing().get().digest()).isEmpty()) {
+        if (send.signing().isPresent() && PolicyCryptoMapping.digest(send.signing().get().digest()).isEmpty()) {
             return new OutboundDecision.Refuse("RequireSignedSMIMEAlgorithm", "policy requires signing with "
                     + send.signing().get().digest() + ", which the gateway does not produce");
         }
-        if (send.encryption().isPresent() && CryptoAlgorithms.content(send.encryption().get().algorithm()).isEmpty()) {
+        if (send.encryption().isPresent() && PolicyCryptoMapping.contentEncryption(send.encryption().get().algorithm()).isEmpty()) {
             return new OutboundDecision.Refuse("RequireEncryptionSMIMEAlgorithm", "policy requires encryption with "
                     + send.encryption().get().algorithm() + ", which the gateway does not produce");
         }
@@ -243,16 +245,14 @@ public class EnforceOutboundPolicy extends GenericMailet {
         String signerFingerprint = null;
         if (send.signing().isPresent()) {
             SigningPlan s = send.signing().get();
-            signer = new SignerSettings(s.clearSign() ? SignMode.CLEAR : SignMode.OPAQUE,
-                    CryptoAlgorithms.digest(s.digest()).orElseThrow(), rsaScheme, CryptoAlgorithms.chain(s.chain()),
-                    CryptoAlgorithms.capabilities(s.capabilitiesToAnnounce()), encryptionKeyPreference);
+            signer = PolicyCryptoMapping.signerSettings(s, signerBase);
             signerFingerprint = s.certificate().sha256();
         }
         if (send.encryption().isEmpty()) {
             return new Plan(signer, signerFingerprint, null, null, null, false);
         }
         EncryptionPlan e = send.encryption().get();
-        return new Plan(signer, signerFingerprint, CryptoAlgorithms.content(e.algorithm()).orElseThrow(),
+        return new Plan(signer, signerFingerprint, PolicyCryptoMapping.contentEncryption(e.algorithm()).orElseThrow(),
                 e.useKeyIdentifier() ? RecipientIdentifierType.SUBJECT_KEY_IDENTIFIER
                         : RecipientIdentifierType.ISSUER_AND_SERIAL,
                 e.bccForking(), send.tripleWrap());
