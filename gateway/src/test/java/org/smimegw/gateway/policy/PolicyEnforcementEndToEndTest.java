@@ -67,6 +67,13 @@ class PolicyEnforcementEndToEndTest {
               down.example:
                 Receiving:
                   RequireEncryptedSMIMEMessages: true
+              wrap.example:
+                Receiving:
+                  RequireEncryptedSMIMEMessages: true
+                  OWATripleWrapSignedEncryptedMail: true
+              opaque.example:
+                Receiving:
+                  OWAClearSign: false
             users:
               finance@example.com:
                 Sending:
@@ -99,6 +106,7 @@ class PolicyEnforcementEndToEndTest {
     static TestPki.Issued bcc1;
     static TestPki.Issued bcc2;
     static TestPki.Issued erin;
+    static TestPki.Issued frank;
     static TestPki.Issued external;
     /** Body markers of mails that policy requires encrypted: never seen in clear at GreenMail. */
     static final List<String> MUST_BE_ENCRYPTED = new ArrayList<>();
@@ -110,6 +118,7 @@ class PolicyEnforcementEndToEndTest {
         bcc1 = pki.issue("bcc1@partner.example");
         bcc2 = pki.issue("bcc2@partner.example");
         erin = pki.issue("erin@gcm.example");
+        frank = pki.issue("frank@wrap.example");
         external = pki.issue("ext@outside.example");
         TestPki.Issued old = pki.issue("old@partner.example");
         gw = new PolicyFixture(dir, pki, POLICY, true, store -> {
@@ -117,7 +126,7 @@ class PolicyEnforcementEndToEndTest {
                 TestPki.Issued u = pki.issue(user);
                 store.addUserKey(u.privateKey(), u.certificate(), u.chain());
             }
-            for (TestPki.Issued u : List.of(bob, bcc1, bcc2, erin)) {
+            for (TestPki.Issued u : List.of(bob, bcc1, bcc2, erin, frank)) {
                 PolicyFixture.addCertificate(store, u);
             }
             // old@partner.example announced only AES-128 (harvested from its signed mail)
@@ -258,6 +267,41 @@ class PolicyEnforcementEndToEndTest {
         // the clear-copy scan below would see this marker: it can fail
         assertThat(raw(got)).contains("MARKER-plain");
         assertThat(gw.metrics.counter("policy.decision.none.send").getCount()).isPositive();
+    }
+
+    @Test
+    @Order(11)
+    void tripleWrap_signedEncryptedSigned() throws Exception {
+        MUST_BE_ENCRYPTED.add("MARKER-wrap");
+        var s = gw.send("finance@example.com", List.of("frank@wrap.example"),
+                message("finance@example.com", "frank@wrap.example", null, "t11 wrap", "MARKER-wrap"));
+        assertThat(s.rcpt(0)).startsWith("250");
+        MimeMessage got = gw.await("t11", subject("t11 wrap"));
+        assertThat(got.getContentType()).startsWith("multipart/signed").contains("sha-384");
+        MimeMultipart outer = (MimeMultipart) got.getContent();
+        MimeBodyPart encrypted = (MimeBodyPart) outer.getBodyPart(0);
+        assertThat(encrypted.getContentType()).contains("application/pkcs7-mime").contains("enveloped-data");
+        MimeBodyPart inner = decryptPart(PolicyFixture.copy(wrap(encrypted)), frank);
+        assertThat(inner.getContentType()).startsWith("multipart/signed").contains("sha-384");
+    }
+
+    @Test
+    @Order(12)
+    void opaqueSigningForARecipientDomainWithOwaClearSignFalse() throws Exception {
+        var s = gw.send("finance@example.com", List.of("olga@opaque.example"),
+                message("finance@example.com", "olga@opaque.example", null, "t12 opaque", "MARKER-opaque"));
+        assertThat(s.rcpt(0)).startsWith("250");
+        MimeMessage got = gw.await("t12", subject("t12 opaque"));
+        assertThat(got.getContentType()).contains("application/pkcs7-mime").contains("signed-data");
+        assertThat(new SMIMESigned(got).getSignerInfos().getSigners().iterator().next().getDigestAlgOID())
+                .isEqualTo(SHA384);
+    }
+
+    /** A message whose whole body is this part (the encrypted layer inside a triple wrap). */
+    static MimeMessage wrap(MimeBodyPart part) throws Exception {
+        var out = new java.io.ByteArrayOutputStream();
+        part.writeTo(out);
+        return new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(out.toByteArray()));
     }
 
     // ------------------------------------------------------------------ inbound
