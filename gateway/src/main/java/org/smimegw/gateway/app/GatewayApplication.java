@@ -55,6 +55,7 @@ import org.smimegw.gateway.spool.SpoolEntry;
 import org.smimegw.mailets.policy.PolicyCheck;
 import org.smimegw.mailets.policy.PolicyException;
 import org.smimegw.mailets.policy.PolicyProvider;
+import org.smimegw.mailets.policy.ReloadablePolicy;
 import org.smimegw.mailets.policy.enforce.PolicyActions;
 
 /**
@@ -271,24 +272,32 @@ public final class GatewayApplication implements AutoCloseable {
 
     /**
      * The S/MIME policy ({@code policy:} section; built-in defaults without it): offers {@code PolicyCheck},
-     * {@code PolicyProvider} and {@code PolicyActions} to the enforcement mailets (unless registered with
-     * {@link #addService}), registers the RCPT check and the policy file's reload.
+     * {@code PolicyProvider} and {@code PolicyActions} to the enforcement mailets (an instance registered with
+     * {@link #addService} wins: a {@code PolicyProvider} registered there is the policy enforced), registers the RCPT
+     * check when the section is present, and the policy file's reload.
      */
     private ServiceRegistry withPolicy(ServiceRegistry services, DsnFactory dsnFactory, String reportingMta,
                                        java.util.function.Consumer<SpoolEntry> toPipeline) throws StartupException {
-        GatewayPolicy policy;
+        Optional<PolicySection> section;
+        PolicyProvider provider = services.find(PolicyProvider.class).orElse(null);
         try {
-            policy = GatewayPolicy.create(PolicySection.from(config.policy(), config.baseDirectory()),
-                    services.find(CertificateStore.class).orElseThrow(),
-                    services.find(CertificateValidator.class).orElseThrow(), config.internalDomains(), clock, metrics);
+            section = PolicySection.from(config.policy(), config.baseDirectory());
+            if (provider == null && section.isPresent()) {
+                ReloadablePolicy file = GatewayPolicy.load(section.get());
+                reloadables.add(() -> {
+                    file.reload();
+                    return "policy: reloaded";
+                });
+                provider = file;
+            }
         } catch (PolicyException | IllegalArgumentException e) {
             throw new StartupException("policy: " + e.getMessage(), e);
         }
+        GatewayPolicy policy = GatewayPolicy.create(provider != null ? provider : GatewayPolicy.defaults(),
+                section.map(PolicySection::rcptCheck).orElse(false),
+                services.find(CertificateStore.class).orElseThrow(),
+                services.find(CertificateValidator.class).orElseThrow(), config.internalDomains(), clock, metrics);
         policy.recipientCheck().ifPresent(recipientChecks::add);
-        policy.reloadable().ifPresent(r -> reloadables.add(() -> {
-            r.reload();
-            return "policy: reloaded";
-        }));
         ServiceRegistry result = services;
         if (result.find(PolicyCheck.class).isEmpty()) {
             result = result.with(PolicyCheck.class, policy.check());

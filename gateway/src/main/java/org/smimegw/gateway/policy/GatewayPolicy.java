@@ -21,59 +21,55 @@ import org.smimegw.mailets.policy.ReloadablePolicy;
 import org.smimegw.mailets.policy.enforce.PolicyDecisionLog;
 
 /**
- * The gateway's S/MIME policy, wired: the policy in force (the {@code policy.file}, reloadable; the built-in
- * defaults without a {@code policy:} section), the facts from the certificate store and validator, the
- * {@link PolicyCheck} the enforcement mailets receive, and the RCPT-time check.
+ * The gateway's S/MIME policy, wired: the policy in force (a {@link PolicyProvider}: the reloadable file, or the
+ * built-in defaults), the facts from the certificate store and validator, the {@link PolicyCheck} the enforcement
+ * mailets receive, and the RCPT-time check.
  */
 public final class GatewayPolicy {
 
     private final PolicyProvider provider;
-    private final ReloadablePolicy reloadable;
     private final PolicyCheck check;
     private final RecipientPolicyCheck recipientCheck;
 
-    private GatewayPolicy(PolicyProvider provider, ReloadablePolicy reloadable, PolicyCheck check,
-                          RecipientPolicyCheck recipientCheck) {
+    private GatewayPolicy(PolicyProvider provider, PolicyCheck check, RecipientPolicyCheck recipientCheck) {
         this.provider = provider;
-        this.reloadable = reloadable;
         this.check = check;
         this.recipientCheck = recipientCheck;
     }
 
-    /** Loads the policy file now; a bad file is a {@link PolicyException} with file, line and reason. */
-    public static GatewayPolicy create(Optional<PolicySection> section, CertificateStore store,
+    /**
+     * @param provider  the policy in force now, asked per decision (so a reload takes effect for the next one)
+     * @param rcptCheck whether to offer the RCPT TO check
+     */
+    public static GatewayPolicy create(PolicyProvider provider, boolean rcptCheck, CertificateStore store,
                                        CertificateValidator validator, Collection<String> internalDomains,
-                                       Clock clock, MetricRegistry metrics) throws PolicyException {
-        ReloadablePolicy reloadable = null;
-        PolicyProvider provider;
-        if (section.isPresent()) {
-            reloadable = new ReloadablePolicy(new PolicyLoader(), section.get().file());
-            provider = reloadable;
-        } else {
-            PolicySet defaults = PolicySet.defaults();
-            provider = () -> defaults;
-        }
+                                       Clock clock, MetricRegistry metrics) {
         PolicyCheck check = new PolicyCheck(provider, new CertificateStorePolicyFacts(store, validator,
                 CertificateStorePolicyFacts.domains(new HashSet<>(internalDomains)), clock), new PolicyDecisions());
-        RecipientPolicyCheck rcpt = section.isPresent() && section.get().rcptCheck()
-                ? new PolicyRecipientCheck(check, new PolicyDecisionLog(metrics)) : null;
-        return new GatewayPolicy(provider, reloadable, check, rcpt);
+        return new GatewayPolicy(provider, check,
+                rcptCheck ? new PolicyRecipientCheck(check, new PolicyDecisionLog(metrics)) : null);
+    }
+
+    /** The file's policy, loaded now; a bad file is a {@link PolicyException} with file, line and reason. */
+    public static ReloadablePolicy load(PolicySection section) throws PolicyException {
+        return new ReloadablePolicy(new PolicyLoader(), section.file());
+    }
+
+    /** The built-in policy (nothing required), for a gateway without a {@code policy:} section. */
+    public static PolicyProvider defaults() {
+        PolicySet defaults = PolicySet.defaults();
+        return () -> defaults;
     }
 
     public PolicyProvider provider() {
         return provider;
     }
 
-    /** The file-backed policy whose {@code reload()} swaps atomically; empty without a {@code policy:} section. */
-    public Optional<ReloadablePolicy> reloadable() {
-        return Optional.ofNullable(reloadable);
-    }
-
     public PolicyCheck check() {
         return check;
     }
 
-    /** The RCPT TO check, when the {@code policy:} section is present and {@code rcptCheck} is on. */
+    /** The RCPT TO check, when asked for. */
     public Optional<RecipientPolicyCheck> recipientCheck() {
         return Optional.ofNullable(recipientCheck);
     }
