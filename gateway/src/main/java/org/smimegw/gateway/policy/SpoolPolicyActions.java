@@ -27,12 +27,12 @@ import org.smimegw.mailets.policy.enforce.PolicyActions;
  * {@link PolicyActions} on the gateway's spool: a refusal is an RFC 3464 report from delivery's {@link DsnFactory}
  * (status per recipient, e.g. 5.7.1, and the policy's reason as diagnostic) stored durably in INCOMING with the
  * null sender and handed to the pipeline; a quarantined mail is stored in the QUARANTINE area with the reason in
- * the envelope attributes {@value #REASON} and {@code pipeline.lastError}, and the processor it was in.
+ * the envelope attributes {@code policy.quarantineReason} and {@code pipeline.lastError}, and the processor it was in.
  */
 public final class SpoolPolicyActions implements PolicyActions {
     private static final Logger LOG = LoggerFactory.getLogger(SpoolPolicyActions.class);
-    /** Envelope attribute of a quarantined mail: why policy kept it. */
-    public static final String REASON = "policy.reason";
+    /** Envelope attribute of a quarantined mail: why policy kept it (shared with the quarantine CLI). */
+    public static final String REASON = PolicyActions.QUARANTINE_REASON;
 
     private final Spool spool;
     private final DsnFactory dsnFactory;

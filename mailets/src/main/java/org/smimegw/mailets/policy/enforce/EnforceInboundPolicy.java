@@ -13,6 +13,7 @@ import jakarta.inject.Inject;
 import jakarta.mail.MessagingException;
 
 import org.apache.james.core.MailAddress;
+import org.apache.mailet.AttributeName;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.smimegw.mailets.SmimeAttributes;
@@ -35,7 +36,8 @@ import com.codahale.metrics.MetricRegistry;
  * untrusted signer, unencrypted, disallowed algorithm) is removed from the mail and, per its
  * {@code InboundViolationAction}, either refused with a DSN to the sender (5.7.1 and the reason) or kept in the
  * quarantine with the reason ({@link PolicyActions}). Recipients that are not internal (or mail from an internal
- * sender) are left alone. No parameters.
+ * sender) are left alone; so is a mail released from the quarantine (attribute {@code policy.released}). No
+ * parameters.
  */
 public class EnforceInboundPolicy extends GenericMailet {
 
@@ -69,6 +71,14 @@ public class EnforceInboundPolicy extends GenericMailet {
     @Override
     public void service(Mail mail) throws MessagingException {
         String sender = mail.getMaybeSender().asOptional().map(MailAddress::asString).orElse("");
+        if (mail.getAttribute(AttributeName.of(PolicyActions.RELEASED)).isPresent()) {
+            // an administrator released it from the quarantine: deliver, do not quarantine it again
+            for (MailAddress r : mail.getRecipients()) {
+                decisionLog.record("inbound", sender, r.asString(), "InboundViolationAction", "released",
+                        "released from the quarantine by an administrator");
+            }
+            return;
+        }
         InboundMessageFacts facts = facts(mail);
         Map<String, List<MailAddress>> rejected = new LinkedHashMap<>();
         Map<String, List<MailAddress>> quarantined = new LinkedHashMap<>();

@@ -224,6 +224,17 @@ class EnforcementMailetsTest {
     }
 
     @Test
+    void mailReleasedFromTheQuarantinePasses() throws Exception {
+        FakeMail mail = mail(message("ext@outside.example", "records@internal.example"), "ext@outside.example",
+                "records@internal.example");
+        SmimeAttributes.set(mail, org.apache.mailet.AttributeName.of(PolicyActions.RELEASED), "true");
+        inbound().service(mail);
+        assertThat(actions.calls).isEmpty();
+        assertThat(mail.getRecipients()).hasSize(1);
+        assertThat(metrics.counter("policy.decision.InboundViolationAction.released").getCount()).isEqualTo(1);
+    }
+
+    @Test
     void inboundValidSignatureIsAccepted() throws Exception {
         FakeMail mail = mail(message("ext@outside.example", "legal@internal.example"), "ext@outside.example",
                 "legal@internal.example");
