@@ -44,6 +44,8 @@ import org.smimegw.gateway.delivery.DeliveryQueue;
 import org.smimegw.gateway.delivery.DeliveryService;
 import org.smimegw.gateway.delivery.DsnFactory;
 import org.smimegw.gateway.delivery.SpoolDeliveryQueue;
+import org.smimegw.gateway.policy.GatewayPolicy;
+import org.smimegw.gateway.policy.SpoolPolicyActions;
 import org.smimegw.gateway.smtp.RecipientPolicyCheck;
 import org.smimegw.gateway.smtp.SmtpConfig;
 import org.smimegw.gateway.smtp.SmtpFrontEnd;
@@ -51,9 +53,11 @@ import org.smimegw.gateway.spool.FileSpool;
 import org.smimegw.gateway.spool.Spool;
 import org.smimegw.gateway.spool.SpoolArea;
 import org.smimegw.gateway.spool.SpoolEntry;
+import org.smimegw.mailets.policy.PolicyCheck;
 import org.smimegw.mailets.policy.PolicyException;
 import org.smimegw.mailets.policy.PolicyLoader;
 import org.smimegw.mailets.policy.PolicyProvider;
+import org.smimegw.mailets.policy.enforce.PolicyActions;
 
 /**
  * Builds the whole gateway from a {@link GatewayConfig} and runs it; it only wires, the work is in the components.
@@ -190,7 +194,7 @@ public final class GatewayApplication implements AutoCloseable {
         try {
             policy.swap(policy.read());
         } catch (PolicyException e) {
-            throw new StartupException(e.getMessage(), e);
+            throw new StartupException("policy: " + e.getMessage(), e);
         }
         ServiceRegistry services = ServiceRegistry.empty()
                 .with(CertificateStore.class, certificates.store())
@@ -204,6 +208,7 @@ public final class GatewayApplication implements AutoCloseable {
         for (Map.Entry<Class<?>, Object> service : extraServices.entrySet()) {
             services = with(services, service.getKey(), service.getValue()); // replaces a default of that type
         }
+        services = withPolicy(services, dsnFactory, reportingMta, toPipeline);
         MailetContainerLoader containerLoader = new MailetContainerLoader(context, services, metrics);
         try {
             containers.swap(containerLoader.load(config.pipeline().config()));
@@ -295,6 +300,34 @@ public final class GatewayApplication implements AutoCloseable {
         } catch (RuntimeException e) {
             throw new StartupException("certstore: " + describe(e), e);
         }
+    }
+
+    /**
+     * The S/MIME policy enforcement: offers {@code PolicyCheck}, {@code PolicyProvider} and {@code PolicyActions} to
+     * the enforcement mailets (an instance registered with {@link #addService} wins: a {@code PolicyProvider}
+     * registered there is the policy enforced, otherwise the reloadable {@link PolicyHolder}), and registers the RCPT
+     * check when {@code policy.rcptCheck} is on.
+     */
+    private ServiceRegistry withPolicy(ServiceRegistry services, DsnFactory dsnFactory, String reportingMta,
+                                       java.util.function.Consumer<SpoolEntry> toPipeline) throws StartupException {
+        // the policy in force: the reload holder (loaded from policy.file in build()), unless addService offered one
+        PolicyProvider provider = services.find(PolicyProvider.class).orElse(policy);
+        GatewayPolicy gatewayPolicy = GatewayPolicy.create(provider, config.policy().rcptCheck(),
+                services.find(CertificateStore.class).orElseThrow(),
+                services.find(CertificateValidator.class).orElseThrow(), config.internalDomains(), clock, metrics);
+        gatewayPolicy.recipientCheck().ifPresent(recipientChecks::add);
+        ServiceRegistry result = services;
+        if (result.find(PolicyCheck.class).isEmpty()) {
+            result = result.with(PolicyCheck.class, gatewayPolicy.check());
+        }
+        if (result.find(PolicyProvider.class).isEmpty()) {
+            result = result.with(PolicyProvider.class, gatewayPolicy.provider());
+        }
+        if (result.find(PolicyActions.class).isEmpty()) {
+            result = result.with(PolicyActions.class,
+                    new SpoolPolicyActions(spool, dsnFactory, reportingMta, clock, toPipeline));
+        }
+        return result;
     }
 
     @SuppressWarnings("unchecked")

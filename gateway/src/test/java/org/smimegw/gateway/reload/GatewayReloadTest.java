@@ -175,7 +175,7 @@ class GatewayReloadTest {
             app.start();
             throw new AssertionError("started with an invalid policy");
         } catch (StartupException e) {
-            assertThat(e.getMessage()).startsWith(dir.resolve("policy.yaml") + ":3: ");
+            assertThat(e.getMessage()).startsWith("policy: " + dir.resolve("policy.yaml") + ":3: ");
         }
         assertThat(app.isRunning()).isFalse();
     }
