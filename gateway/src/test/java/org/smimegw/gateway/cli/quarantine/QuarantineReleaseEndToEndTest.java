@@ -103,6 +103,64 @@ class QuarantineReleaseEndToEndTest {
         }
     }
 
+    @Test
+    void theRealInboundPolicyCheckQuarantinesAndLetsTheReleasedMailPass() throws Exception {
+        Files.writeString(dir.resolve("policy.yaml"), """
+                users:
+                  legal@example.com:
+                    Receiving:
+                      RequireSignedSMIMEMessages: true
+                      InboundViolationAction: Quarantine
+                """);
+        Files.writeString(dir.resolve("mailetcontainer.xml"), """
+                <mailetcontainer>
+                  <processors>
+                    <processor state="root">
+                      <mailet match="All" class="SMIMEVerify"><harvest>false</harvest></mailet>
+                      <mailet match="All" class="EnforceInboundPolicy" onMailetException="propagate"/>
+                      <mailet match="All" class="ToProcessor"><processor>transport</processor></mailet>
+                    </processor>
+                    <processor state="transport">
+                      <mailet match="All" class="RemoteDelivery"/>
+                    </processor>
+                    <processor state="error">
+                      <mailet match="All" class="org.smimegw.gateway.container.ToSpoolArea"><area>error</area></mailet>
+                    </processor>
+                  </processors>
+                </mailetcontainer>
+                """);
+        Path yaml = dir.resolve("gateway.yaml");
+        Files.writeString(yaml, """
+                hostname: gw.test
+                internalDomains: [example.com]
+                stateDir: %s
+                smtp: {port: 0, mynetworks: [127.0.0.0/8]}
+                pipeline: {config: %s, retryDelaySeconds: 1}
+                admin: {port: 0, jmx: false}
+                embeddedMailbox: {enabled: true, smtpPort: 0, imapPort: 0}
+                certstore: {directory: %s, keyPassword: "file:%s"}
+                policy: {file: %s}
+                """.formatted(dir.resolve("var"), dir.resolve("mailetcontainer.xml"), dir.resolve("certs"),
+                dir.resolve("key-password"), dir.resolve("policy.yaml")));
+        try (GatewayApplication app = new GatewayApplication(new ConfigLoader(dir).load(yaml))) {
+            app.start();
+            GreenMail greenMail = app.embeddedMailbox().orElseThrow().greenMail();
+            send(app, "legal@example.com", "unsigned contract");
+            await("the mail in quarantine", () -> quarantined(app).size() == 1);
+            String id = quarantined(app).get(0).id();
+            String[] list = cli("quarantine", "list", "--config", yaml.toString());
+            assertThat(list[1]).startsWith(id).contains("legal@example.com").contains("not signed");
+
+            cli("quarantine", "release", id, "--config", yaml.toString());
+
+            await("delivery of the released mail", () -> greenMail.getReceivedMessages().length == 1);
+            assertThat(greenMail.getReceivedMessages()[0].getSubject()).isEqualTo("unsigned contract");
+            await("an empty spool", () -> app.health().queues().values().stream().allMatch(n -> n == 0));
+            assertThat(quarantined(app)).isEmpty();
+            assertThat(greenMail.getReceivedMessages()).hasSize(1);
+        }
+    }
+
     private static List<SpoolEntry> quarantined(GatewayApplication app) {
         try {
             return app.spool().list(SpoolArea.QUARANTINE);
