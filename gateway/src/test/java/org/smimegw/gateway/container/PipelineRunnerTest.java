@@ -121,7 +121,9 @@ class PipelineRunnerTest {
                 + "onMailetException=\"propagate\"/>" + toTransport());
         SpoolEntry entry = store(Map.of(), "bob@example.org");
         runner(new PipelineConfig(null, 1, 3, 0), Clock.systemUTC()).start();
-        await("moved to ERROR", () -> fx.spool.find(SpoolArea.ERROR, entry.id()).isPresent());
+        // the counter is increased after the move returned (which fsyncs the source area after the entry appeared)
+        await("moved to ERROR", () -> fx.spool.find(SpoolArea.ERROR, entry.id()).isPresent()
+                && fx.metrics.counter("pipeline.error").getCount() == 1);
         Envelope envelope = fx.spool.find(SpoolArea.ERROR, entry.id()).orElseThrow().envelope();
         assertThat(envelope.attributes()).containsEntry(PipelineAttributes.FAILURES, "3");
         assertThat(envelope.attributes().get(PipelineAttributes.LAST_ERROR)).contains("deliberate failure");
