@@ -25,8 +25,6 @@ import org.slf4j.LoggerFactory;
 
 import org.smimegw.certstore.CertificateStore;
 import org.smimegw.certstore.CertificateValidator;
-import org.smimegw.certstore.file.FileCertificateStore;
-import org.smimegw.certstore.validation.PkixCertificateValidator;
 import org.smimegw.gateway.admin.AdminServer;
 import org.smimegw.gateway.admin.HealthReport;
 import org.smimegw.gateway.admin.PrometheusMetrics;
@@ -90,6 +88,7 @@ public final class GatewayApplication implements AutoCloseable {
     private AdminServer adminServer;
     private JmxReporter jmxReporter;
     private GatewayReloader reloader;
+    private CertificateServices certificates;
     private boolean running;
 
     public GatewayApplication(GatewayConfig config) {
@@ -115,8 +114,8 @@ public final class GatewayApplication implements AutoCloseable {
 
     /**
      * Offers a service to mailets' {@code @Inject} constructors (before start). Always offered: the
-     * {@code CertificateStore} (the file store of {@code certstore:}; an instance registered here under
-     * {@code CertificateStore.class} replaces it, e.g. a composite with LDAP), the {@code CertificateValidator},
+     * {@code CertificateStore} (the {@link CertificateServices} of {@code certstore:}: file store, LDAP, PKCS#11; an
+     * instance registered here under {@code CertificateStore.class} replaces it), the {@code CertificateValidator},
      * {@code Spool}, {@code DeliveryQueue}, {@code Clock}, {@code GatewayConfig}, {@code MetricRegistry},
      * {@code MailetContext}.
      */
@@ -134,6 +133,7 @@ public final class GatewayApplication implements AutoCloseable {
             components = build();
         } catch (StartupException e) {
             destroyContainer();
+            closeCertificates();
             throw e;
         }
         for (Component component : components) {
@@ -144,6 +144,7 @@ public final class GatewayApplication implements AutoCloseable {
             } catch (Exception e) {
                 stopStarted();
                 destroyContainer();
+                closeCertificates();
                 String reason = describe(e);
                 throw new StartupException(reason.startsWith(component.name() + ":") ? reason
                         : component.name() + ": " + reason, e);
@@ -190,7 +191,12 @@ public final class GatewayApplication implements AutoCloseable {
         Set<Domain> domains = config.internalDomains().stream().map(Domain::of).collect(Collectors.toSet());
         GatewayMailetContext context = new GatewayMailetContext(domains, postmaster, spool,
                 new DsnMailBouncer(spool, dsnFactory, reportingMta, clock, toPipeline), toPipeline, clock);
-        CertificateServices certificates = certificateServices();
+        try {
+            // file store + LDAP (cached) + PKCS#11 token as one CompositeCertificateStore; closed on stop
+            certificates = CertificateServices.open(config.certstore(), config.baseDirectory(), System::getenv, clock);
+        } catch (RuntimeException e) {
+            throw new StartupException("certstore: " + describe(e), e);
+        }
         try {
             policy.swap(policy.read());
         } catch (PolicyException e) {
@@ -273,33 +279,6 @@ public final class GatewayApplication implements AutoCloseable {
             smtp.stop();
         }, smtpRunning::get));
         return components;
-    }
-
-    /** The certificate store and validator of {@code certstore:} (or the ones registered with addService). */
-    public record CertificateServices(CertificateStore store, CertificateValidator validator) {
-    }
-
-    /**
-     * Opens the certificate store and validator the gateway uses — the file store of {@code certstore:} with a
-     * PKIX validator over its trust collection, unless a {@code CertificateStore} / {@code CertificateValidator}
-     * was registered with {@link #addService}. Also used by commands that need the same store without starting
-     * the gateway ({@code policy explain}).
-     */
-    public synchronized CertificateServices certificateServices() throws StartupException {
-        CertificateStore registeredStore = (CertificateStore) extraServices.get(CertificateStore.class);
-        CertificateValidator registeredValidator = (CertificateValidator) extraServices.get(CertificateValidator.class);
-        if (registeredStore != null && registeredValidator != null) {
-            return new CertificateServices(registeredStore, registeredValidator);
-        }
-        try {
-            FileCertificateStore store = FileCertificateStore.fromConfig(config.certstore(), config.baseDirectory(),
-                    System::getenv);
-            CertificateValidator validator = registeredValidator != null ? registeredValidator
-                    : new PkixCertificateValidator(store::trust, config.certstore().revocation(), clock);
-            return new CertificateServices(registeredStore != null ? registeredStore : store, validator);
-        } catch (RuntimeException e) {
-            throw new StartupException("certstore: " + describe(e), e);
-        }
     }
 
     /**
@@ -392,8 +371,15 @@ public final class GatewayApplication implements AutoCloseable {
         return Optional.of(n.longValue());
     }
 
+    /** What a reload re-reads besides policy.yaml and mailetcontainer.xml: the certificate sources, then the rest. */
     private synchronized List<Reloadable> extraReloadables() {
-        return List.copyOf(reloadables);
+        List<Reloadable> all = new ArrayList<>();
+        CertificateServices current = certificates;
+        if (current != null) {
+            all.add(current::reload);
+        }
+        all.addAll(reloadables);
+        return all;
     }
 
     /**
@@ -424,7 +410,22 @@ public final class GatewayApplication implements AutoCloseable {
         }
         stopStarted();
         destroyContainer();
+        closeCertificates();
         running = false;
+    }
+
+    /** Closes the directory connections and the token (after the pipeline stopped using them). */
+    private void closeCertificates() {
+        CertificateServices current = certificates;
+        certificates = null;
+        if (current != null) {
+            current.close();
+        }
+    }
+
+    /** The certificate store and validator built from {@code certstore:} (after start; empty before/after). */
+    public synchronized Optional<CertificateServices> certificates() {
+        return Optional.ofNullable(certificates);
     }
 
     private void stopStarted() {
