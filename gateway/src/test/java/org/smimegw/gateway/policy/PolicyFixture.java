@@ -144,6 +144,11 @@ final class PolicyFixture implements AutoCloseable {
     }
 
     Submission send(String sender, List<String> rcpts, String message) throws IOException {
+        return send(app, sender, rcpts, message);
+    }
+
+    static Submission send(GatewayApplication app, String sender, List<String> rcpts, String message)
+            throws IOException {
         try (Socket socket = new Socket("127.0.0.1", app.smtpAddress().getPort())) {
             socket.setSoTimeout(120_000);
             BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
