@@ -142,4 +142,29 @@ class TokenKeyCryptoTest {
         assertThat(result.status()).as(result.reason()).isEqualTo(DecryptionResult.Status.DECRYPTED);
         assertThat((String) result.message().orElseThrow().getContent()).contains("for the token holder only");
     }
+
+    @Test
+    void rsaPssSignatureIsMadeInTheTokenToo() throws Exception {
+        MimeMessage signed = new SmimeSigner(SignerSettings.defaults().withRsaScheme(SignatureScheme.PSS), files)
+                .sign(message(RSA_USER), signingKey(RSA_USER), Instant.now());
+
+        assertOpenSslVerifies(signed, "pss.eml");
+        assertThat(ourVerdict(signed)).isEqualTo(VerificationStatus.VALID);
+    }
+
+    /** SunPKCS11 has no RSA-OAEP cipher: such mail is a clear decryption failure (kept), never a crash or clear text. */
+    @Test
+    void oaepToATokenKeyIsAClearFailure() throws Exception {
+        List<UserKey> keys = token.decryptionKeys(RSA_USER);
+        MimeMessage encrypted = new SmimeEncryptor(
+                new EncryptorSettings(KeyTransport.RSA_OAEP_SHA256, RecipientIdentifierType.ISSUER_AND_SERIAL), files)
+                .encrypt(TestMessages.simple("bob@partner.example", RSA_USER, "oaep", "for the token holder only\n"),
+                        List.of(keys.get(0).certificate()), ContentEncryption.AES_256_CBC);
+
+        DecryptionResult result = new SmimeDecryptor(files).decrypt(encrypted, keys);
+
+        assertThat(result.status()).isEqualTo(DecryptionResult.Status.FAILED);
+        assertThat(result.message()).isEmpty();
+        assertThat(result.reason()).contains("OAEP");
+    }
 }
