@@ -34,6 +34,7 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         quietLoggingUnlessRunning(args);
+        MailStreamProviderDefault.apply();
         System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 

@@ -91,6 +91,12 @@ final class PolicyFixture implements AutoCloseable {
     final GatewayApplication app;
 
     PolicyFixture(Path dir, TestPki pki, String policyYaml, boolean rcptCheck, StoreSetup setup) throws Exception {
+        this(dir, pki, policyYaml, rcptCheck, "", setup);
+    }
+
+    /** {@code certstoreExtra}: more keys inside {@code certstore:} (indented by two), e.g. a pkcs11 token. */
+    PolicyFixture(Path dir, TestPki pki, String policyYaml, boolean rcptCheck, String certstoreExtra,
+                  StoreSetup setup) throws Exception {
         this.pki = pki;
         store = new FileCertificateStore(dir.resolve("certs"),
                 new KeyPasswordSource("file:" + dir.resolve("key-password"), System::getenv, true, dir));
@@ -111,13 +117,16 @@ final class PolicyFixture implements AutoCloseable {
                   directory: certs
                   keyPassword: file:key-password
                   revocation: {mode: OFF}
+                %s
                 policy:
                   file: policy.yaml
                   rcptCheck: %s
-                """.formatted(rcptCheck));
+                """.formatted(certstoreExtra.strip().indent(2).stripTrailing(), rcptCheck));
         GatewayConfig config = new ConfigLoader(dir).load(yaml);
         app = new GatewayApplication(config, java.time.Clock.systemUTC(), metrics);
-        app.addService(CertificateStore.class, new OutageStore(store, directoryDown));
+        if (certstoreExtra.isBlank()) {
+            app.addService(CertificateStore.class, new OutageStore(store, directoryDown));
+        }
         app.start();
     }
 
@@ -144,6 +153,11 @@ final class PolicyFixture implements AutoCloseable {
     }
 
     Submission send(String sender, List<String> rcpts, String message) throws IOException {
+        return send(app, sender, rcpts, message);
+    }
+
+    static Submission send(GatewayApplication app, String sender, List<String> rcpts, String message)
+            throws IOException {
         try (Socket socket = new Socket("127.0.0.1", app.smtpAddress().getPort())) {
             socket.setSoTimeout(120_000);
             BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),

@@ -43,10 +43,12 @@ import org.smimegw.mailets.crypto.SmimeException;
 import org.smimegw.mailets.crypto.SmimeSigner;
 import org.smimegw.mailets.policy.BccForking;
 import org.smimegw.mailets.policy.CertificateSummary;
+import org.smimegw.mailets.policy.EffectivePolicy;
 import org.smimegw.mailets.policy.EncryptionPlan;
 import org.smimegw.mailets.policy.OutboundDecision;
 import org.smimegw.mailets.policy.PolicyCheck;
 import org.smimegw.mailets.policy.PolicyCryptoMapping;
+import org.smimegw.mailets.policy.Settings;
 import org.smimegw.mailets.policy.SigningPlan;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,15 +66,17 @@ import com.codahale.metrics.MetricRegistry;
  *   <li><b>defer</b> (directory or CRL unreachable): the mailet throws, nothing is changed or sent, and the pipeline
  *       retries the whole mail later ({@code onMailetException="propagate"}); never downgraded to clear text.</li>
  * </ul>
- * Every resulting message continues in {@code processor} (default {@code transport}). The sender is the envelope
+ * Every resulting message continues in {@code processor} (default {@code transport}). With {@code silentProcessor}
+ * set, recipients for whom the policy is silent (nothing required or wanted, soft keys allowed) go there unchanged,
+ * so the classic {@code SMIMESign}/{@code SMIMEEncrypt} can do opportunistic S/MIME for them. The sender is the envelope
  * sender (what the RCPT-time check sees); mail with the null sender is treated as sent by the postmaster.
  * Mail the client already signed is not signed again; mail the client already encrypted is passed as it is.
  */
 public class EnforceOutboundPolicy extends GenericMailet {
 
     private static final Logger LOG = LoggerFactory.getLogger(EnforceOutboundPolicy.class);
-    static final Set<String> PARAMETERS = Set.of("processor", "senderAddress", "rsaSignature", "keyTransport",
-            "encryptionKeyPreference", "temporaryDirectory");
+    static final Set<String> PARAMETERS = Set.of("processor", "silentProcessor", "senderAddress", "rsaSignature",
+            "keyTransport", "encryptionKeyPreference", "temporaryDirectory");
 
     private final PolicyCheck check;
     private final CertificateStore store;
@@ -82,6 +86,7 @@ public class EnforceOutboundPolicy extends GenericMailet {
     private final Map<SignerSettings, SmimeSigner> signers = new ConcurrentHashMap<>();
     private final Map<RecipientIdentifierType, SmimeEncryptor> encryptors = new EnumMap<>(RecipientIdentifierType.class);
     private String processor;
+    private String silentProcessor;
     private boolean useFromHeader;
     private SignerSettings signerBase;
     private MessageFiles files;
@@ -100,6 +105,7 @@ public class EnforceOutboundPolicy extends GenericMailet {
     public void init() throws MessagingException {
         EnforceParameters p = new EnforceParameters(this, PARAMETERS);
         processor = p.string("processor", "transport");
+        silentProcessor = p.string("silentProcessor", null);
         useFromHeader = p.choice("senderAddress", "sender", Set.of("sender", "from")).equals("from");
         SignatureScheme rsaScheme = p.parse("rsaSignature", "pkcs1", SignatureScheme::fromName);
         KeyTransport keyTransport = p.parse("keyTransport", "pkcs1", KeyTransport::fromName);
@@ -127,9 +133,14 @@ public class EnforceOutboundPolicy extends GenericMailet {
         MimeMessage original = mail.getMessage();
         String sender = senderOf(mail);
         Map<MailAddress, OutboundDecision> decisions = new LinkedHashMap<>();
+        List<MailAddress> silent = new ArrayList<>();
         for (MailAddress recipient : mail.getRecipients()) {
             OutboundDecision d;
             try {
+                if (silentProcessor != null && silent(check.effective(sender, recipient.asString()))) {
+                    silent.add(recipient);
+                    continue;
+                }
                 d = producible(check.outbound(sender, recipient.asString()));
             } catch (RuntimeException e) {
                 throw new MessagingException("policy check failed for " + sender + " -> " + recipient
@@ -181,7 +192,7 @@ public class EnforceOutboundPolicy extends GenericMailet {
                 signed = true;
             }
             if (plan.content() == null || alreadyEncrypted) {
-                outgoing.add(new Outgoing(group.getValue(), message, signed ? sender : null, null));
+                outgoing.add(new Outgoing(group.getValue(), message, signed ? sender : null, null, processor));
                 continue;
             }
             for (List<MailAddress> part : forks(group.getValue(), visible, plan.bccForking())) {
@@ -189,7 +200,7 @@ public class EnforceOutboundPolicy extends GenericMailet {
                 if (plan.tripleWrap() && signed) {
                     encrypted = sign(encrypted, plan.signer(), key, now);
                 }
-                outgoing.add(new Outgoing(part, encrypted, signed ? sender : null, plan.content()));
+                outgoing.add(new Outgoing(part, encrypted, signed ? sender : null, plan.content(), processor));
             }
         }
 
@@ -200,6 +211,14 @@ public class EnforceOutboundPolicy extends GenericMailet {
         for (Map.Entry<String, List<MailAddress>> r : refused.entrySet()) {
             actions.refuse(mail, r.getValue(), PolicyActions.REFUSED_STATUS, r.getKey());
         }
+        if (!silent.isEmpty()) {
+            // the policy has nothing to say for these pairs: the classic mailets in silentProcessor handle them
+            for (MailAddress r : silent) {
+                decisionLog.record("outbound", sender, r.asString(), "none", "silent",
+                        "policy neither requires nor wants S/MIME and allows soft keys: handed to " + silentProcessor);
+            }
+            outgoing.add(new Outgoing(silent, original, null, null, silentProcessor));
+        }
         if (outgoing.isEmpty()) {
             mail.setState(Mail.GHOST);
             return;
@@ -207,10 +226,19 @@ public class EnforceOutboundPolicy extends GenericMailet {
         for (int i = 1; i < outgoing.size(); i++) {
             Mail copy = mail.duplicate();
             outgoing.get(i).applyTo(copy);
-            getMailetContext().sendMail(copy, processor);
+            getMailetContext().sendMail(copy, outgoing.get(i).processor());
         }
         outgoing.get(0).applyTo(mail);
-        mail.setState(processor);
+        mail.setState(outgoing.get(0).processor());
+    }
+
+    /**
+     * The policy has nothing to say for this pair: nothing required or wanted (OWAAlwaysSign/OWAAlwaysEncrypt off)
+     * and soft keys allowed, so the classic mailets may do as they are configured.
+     */
+    private static boolean silent(EffectivePolicy p) {
+        return !p.requireSigned() && !p.requireEncrypted() && !p.value(Settings.ALWAYS_SIGN)
+                && !p.value(Settings.ALWAYS_ENCRYPT) && p.allowSoftCerts();
     }
 
     private String senderOf(Mail mail) throws MessagingException {
@@ -352,7 +380,7 @@ public class EnforceOutboundPolicy extends GenericMailet {
     }
 
     private record Outgoing(List<MailAddress> recipients, MimeMessage message, String signedBy,
-                            ContentEncryption encryptedWith) {
+                            ContentEncryption encryptedWith, String processor) {
         void applyTo(Mail mail) throws MessagingException {
             mail.setRecipients(recipients);
             mail.setMessage(message);

@@ -181,6 +181,23 @@ class EnforcementMailetsTest {
     }
 
     @Test
+    void pairsThePolicyIsSilentAboutGoUnchangedToTheSilentProcessor() throws Exception {
+        MimeMessage original = message("alice@internal.example", "bob@partner.example");
+        FakeMail mail = mail(original, "alice@internal.example", "bob@partner.example", "carol@other.example");
+        outbound("silentProcessor", "outbound-smime").service(mail);
+        assertThat(mail.getState()).isEqualTo("transport");
+        assertThat(mail.getRecipients()).extracting(MailAddress::asString).containsExactly("bob@partner.example");
+        assertThat(SmimeContentTypes.isEncrypted(mail.getMessage())).isTrue();
+        assertThat(context.getSentMails()).singleElement().satisfies(sent -> {
+            assertThat(sent.getState()).isEqualTo("outbound-smime");
+            assertThat(sent.getRecipients()).extracting(MailAddress::asString).containsExactly("carol@other.example");
+            assertThat(SmimeContentTypes.isSigned(sent.getMsg()) || SmimeContentTypes.isEncrypted(sent.getMsg()))
+                    .isFalse();
+        });
+        assertThat(metrics.counter("policy.decision.none.silent").getCount()).isEqualTo(1);
+    }
+
+    @Test
     void directoryOutageThrowsAndChangesNothing() throws Exception {
         store.setUnavailable(true);
         MimeMessage original = message("alice@internal.example", "bob@partner.example");

@@ -1,0 +1,182 @@
+package org.smimegw.bench.sut;
+
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway jar as a child process: {@code java [options] -Xlog:gc:file=... -jar smime-gateway.jar run --config
+ * FILE} in a work directory, its output copied to {@code gateway.log}; ready when it prints its "gateway ready"
+ * line. The start time is from launching the process to that line.
+ */
+public final class GatewayProcess implements SystemUnderTest {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayProcess.class);
+    private static final Pattern READY = Pattern.compile("gateway ready");
+    private static final Pattern STARTED_IN = Pattern.compile("started in (\\d+) ms, (\\d+) ms since JVM start");
+
+    private final Process process;
+    private final int smtpPort;
+    private final Path gcLog;
+    private final Path log;
+    private final double startMillis;
+    private final double reportedSinceJvmStartMillis;
+
+    private GatewayProcess(Process process, int smtpPort, Path gcLog, Path log, double startMillis,
+                           double reportedSinceJvmStartMillis) {
+        this.process = process;
+        this.smtpPort = smtpPort;
+        this.gcLog = gcLog;
+        this.log = log;
+        this.startMillis = startMillis;
+        this.reportedSinceJvmStartMillis = reportedSinceJvmStartMillis;
+    }
+
+    /**
+     * Starts the gateway and waits for its ready line.
+     *
+     * @param java       the java launcher
+     * @param jar        smime-gateway.jar
+     * @param workDir    working directory (config, state, logs)
+     * @param config     gateway.yaml written there
+     * @param smtpPort   the SMTP port the config names
+     * @param jvmOptions e.g. -Xmx256m, -XX:StartFlightRecording=...
+     */
+    public static GatewayProcess start(Path java, Path jar, Path workDir, Path config, int smtpPort,
+                                       List<String> jvmOptions) throws IOException, InterruptedException {
+        Path gcLog = workDir.resolve("gc.log");
+        Path log = workDir.resolve("gateway.log");
+        List<String> cmd = new ArrayList<>();
+        cmd.add(java.toString());
+        cmd.addAll(jvmOptions);
+        cmd.add(GcLogHeap.jvmOption(gcLog));
+        cmd.addAll(List.of("-jar", jar.toAbsolutePath().toString(), "run", "--config", config.toAbsolutePath().toString()));
+        long t0 = System.nanoTime();
+        Process p = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true).start();
+        CountDownLatch ready = new CountDownLatch(1);
+        long[] readyAt = new long[1];
+        double[] reported = {-1};
+        Thread.ofPlatform().daemon().name("gateway-log").start(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+                 BufferedWriter out = Files.newBufferedWriter(log)) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    if (ready.getCount() > 0 && READY.matcher(line).find()) {
+                        readyAt[0] = System.nanoTime();
+                        Matcher m = STARTED_IN.matcher(line);
+                        if (m.find()) {
+                            reported[0] = Double.parseDouble(m.group(2));
+                        }
+                        ready.countDown();
+                    }
+                    out.write(line);
+                    out.newLine();
+                    if (ready.getCount() > 0) {
+                        out.flush(); // readable when the start fails; afterwards buffered (one line per message)
+                    }
+                }
+            } catch (IOException e) {
+                // process gone
+            }
+        });
+        boolean up = false;
+        while (!up && p.isAlive() && System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(60)) {
+            up = ready.await(100, TimeUnit.MILLISECONDS);
+        }
+        if (!up) {
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+            throw new IOException("gateway did not print its ready line (exit " + (p.isAlive() ? "-" : p.exitValue())
+                    + "); log " + log + ": " + PostfixRelay.tail(log));
+        }
+        double startMillis = (readyAt[0] - t0) / 1e6;
+        LOG.info("gateway up on 127.0.0.1:{} (pid {}) in {} ms", smtpPort, p.pid(), Math.round(startMillis));
+        return new GatewayProcess(p, smtpPort, gcLog, log, startMillis, reported[0]);
+    }
+
+    /** Launch → ready line, as seen by the bench. */
+    public double startMillis() {
+        return startMillis;
+    }
+
+    /** "ms since JVM start" from the ready line, -1 when it did not say. */
+    public double reportedSinceJvmStartMillis() {
+        return reportedSinceJvmStartMillis;
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    public boolean alive() {
+        return process.isAlive();
+    }
+
+    @Override
+    public String name() {
+        return "gateway";
+    }
+
+    @Override
+    public String host() {
+        return "127.0.0.1";
+    }
+
+    @Override
+    public int port() {
+        return smtpPort;
+    }
+
+    @Override
+    public long pid() {
+        return process.pid();
+    }
+
+    @Override
+    public Optional<GcLogHeap.Peak> heap() {
+        return Optional.of(GcLogHeap.read(gcLog));
+    }
+
+    /** Peak resident set size (VmHWM) in MB, -1 when unknown. */
+    public double peakRssMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // gone or not Linux
+        }
+        return -1;
+    }
+
+    /** Stops with SIGTERM (graceful), then forcibly after 20 s. */
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}
