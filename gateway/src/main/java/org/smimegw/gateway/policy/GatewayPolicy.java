@@ -13,11 +13,8 @@ import org.smimegw.gateway.smtp.RecipientPolicyCheck;
 import org.smimegw.mailets.policy.CertificateStorePolicyFacts;
 import org.smimegw.mailets.policy.PolicyCheck;
 import org.smimegw.mailets.policy.PolicyDecisions;
-import org.smimegw.mailets.policy.PolicyException;
-import org.smimegw.mailets.policy.PolicyLoader;
 import org.smimegw.mailets.policy.PolicyProvider;
 import org.smimegw.mailets.policy.PolicySet;
-import org.smimegw.mailets.policy.ReloadablePolicy;
 import org.smimegw.mailets.policy.enforce.PolicyDecisionLog;
 
 /**
@@ -48,11 +45,6 @@ public final class GatewayPolicy {
                 CertificateStorePolicyFacts.domains(new HashSet<>(internalDomains)), clock), new PolicyDecisions());
         return new GatewayPolicy(provider, check,
                 rcptCheck ? new PolicyRecipientCheck(check, new PolicyDecisionLog(metrics)) : null);
-    }
-
-    /** The file's policy, loaded now; a bad file is a {@link PolicyException} with file, line and reason. */
-    public static ReloadablePolicy load(PolicySection section) throws PolicyException {
-        return new ReloadablePolicy(new PolicyLoader(), section.file());
     }
 
     /** The built-in policy (nothing required), for a gateway without a {@code policy:} section. */
