@@ -110,7 +110,7 @@ public final class GatewayScenarios implements Suite.GatewayBench {
             groups.add(new Group(Kind.PLAIN, KeyType.RSA_2048, none,
                     List.of(new Measure(kb10, 1, false), new Measure(kb10, 1, true))));
             groups.add(new Group(Kind.SIGN_ENCRYPT, KeyType.RSA_2048, none, List.of(new Measure(kb10, 1, false),
-                    new Measure(kb10, 1, true), new Measure(kb10, 10, false), new Measure(MB, 1, false))));
+                    new Measure(kb10, 1, true), new Measure(kb10, 10, false))));
             for (Kind k : List.of(Kind.SIGN, Kind.ENCRYPT, Kind.VERIFY, Kind.DECRYPT_VERIFY)) {
                 groups.add(new Group(k, KeyType.RSA_2048, none, List.of(new Measure(kb10, 1, false))));
             }

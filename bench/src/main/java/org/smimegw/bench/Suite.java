@@ -95,7 +95,7 @@ public final class Suite {
                 run.add(sourceRow("rig: smtp-source → smtp-sink 10KB", "smtp-sink", s, cpu.stop(s.messages())));
             }
         }
-        if (options.selected("rig: smtp-source → sink 10KB")) {
+        if (options.full() && options.selected("rig: smtp-source → sink 10KB")) {
             Cpu cpu = Cpu.start(-1);
             PostfixSmtpTools.SourceRun s = PostfixSmtpTools.source(sink.port(), options.sessions(), count, KB10, 1);
             run.add(sourceRow("rig: smtp-source → sink 10KB", "sink", s, cpu.stop(s.messages())));
