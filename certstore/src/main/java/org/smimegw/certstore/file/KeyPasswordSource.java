@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.function.Function;
 
 import org.slf4j.Logger;
+import org.smimegw.certstore.SecretReferences;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -27,7 +28,7 @@ public final class KeyPasswordSource {
     private static final Logger LOG = LoggerFactory.getLogger(KeyPasswordSource.class);
 
     private final String reference;
-    private final Function<String, String> environment;
+    private final SecretReferences secrets;
     private final boolean generateIfMissing;
     private final Path baseDirectory;
     private volatile char[] resolved;
@@ -41,7 +42,7 @@ public final class KeyPasswordSource {
     public KeyPasswordSource(String reference, Function<String, String> environment, boolean generateIfMissing,
                              Path baseDirectory) {
         this.reference = Objects.requireNonNull(reference, "reference");
-        this.environment = Objects.requireNonNull(environment, "environment");
+        this.secrets = new SecretReferences(Objects.requireNonNull(environment, "environment"));
         this.generateIfMissing = generateIfMissing;
         this.baseDirectory = baseDirectory;
         if (!reference.startsWith("env:") && !reference.startsWith("file:")) {
@@ -70,34 +71,33 @@ public final class KeyPasswordSource {
     }
 
     private char[] resolve() {
+        String key = "certstore.keyPassword";
         if (reference.startsWith("env:")) {
-            String name = reference.substring(4);
-            String value = environment.apply(name);
-            if (value == null || value.isEmpty()) {
-                throw new IllegalStateException("key password environment variable " + name + " is not set");
-            }
-            return value.toCharArray();
+            return nonEmpty(secrets.resolve(key, reference), "key password environment variable " + reference.substring(4));
         }
         Path file = Path.of(reference.substring(5));
         if (!file.isAbsolute() && baseDirectory != null) {
             file = baseDirectory.resolve(file);
         }
-        try {
-            if (!Files.exists(file)) {
-                if (!generateIfMissing) {
-                    throw new IllegalStateException("key password file " + file + " does not exist");
-                }
+        if (!Files.exists(file)) {
+            if (!generateIfMissing) {
+                throw new IllegalStateException("key password file " + file + " does not exist");
+            }
+            try {
                 generate(file);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create key password file " + file, e);
             }
-            String content = Files.readString(file, StandardCharsets.UTF_8);
-            String line = content.lines().findFirst().orElse("").strip();
-            if (line.isEmpty()) {
-                throw new IllegalStateException("key password file " + file + " is empty");
-            }
-            return line.toCharArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read key password file " + file, e);
         }
+        return nonEmpty(secrets.resolve(key, "file:" + file), "key password file " + file);
+    }
+
+    private static char[] nonEmpty(char[] password, String where) {
+        String stripped = new String(password).strip();
+        if (stripped.isEmpty()) {
+            throw new IllegalStateException(where + " is empty");
+        }
+        return stripped.toCharArray();
     }
 
     private static void generate(Path file) throws IOException {

@@ -1,5 +1,6 @@
 package org.smimegw.certstore.ldap;
 
+import org.smimegw.certstore.SecretReferences;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
 package org.smimegw.certstore.ldap;
 
+import org.smimegw.certstore.SecretReferences;
 import java.time.Duration;
 import java.util.List;
 

@@ -34,7 +34,7 @@ import org.smimegw.certstore.KeySelection;
 import org.smimegw.certstore.KeySource;
 import org.smimegw.certstore.KeyStorage;
 import org.smimegw.certstore.UserKey;
-import org.smimegw.certstore.ldap.SecretReferences;
+import org.smimegw.certstore.SecretReferences;
 
 /**
  * Users' private keys in a PKCS#11 token (smart card, HSM, SoftHSM2), reached through the JDK's SunPKCS11 provider.

@@ -1,5 +1,6 @@
 package org.smimegw.certstore.cache;
 
+import org.smimegw.certstore.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -52,7 +53,7 @@ class CachingCertificateSourceTest {
 
     private PublishedCertificate alice;
     private PublishedCertificate bob;
-    private final SteppingClock clock = new SteppingClock(Instant.parse("2026-11-28T09:00:00Z"));
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-28T09:00:00Z"));
     private final CacheSettings settings = new CacheSettings(Duration.ofSeconds(300), Duration.ofSeconds(60), 100,
             Duration.ofSeconds(600));
 

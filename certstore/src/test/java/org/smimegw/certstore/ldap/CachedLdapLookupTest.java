@@ -1,5 +1,6 @@
 package org.smimegw.certstore.ldap;
 
+import org.smimegw.certstore.SecretReferences;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.smimegw.certstore.DirectoryUnavailableException;
 import org.smimegw.certstore.cache.CachingCertificateSource;
-import org.smimegw.certstore.cache.SteppingClock;
+import org.smimegw.certstore.testing.MutableClock;
 import org.smimegw.certstore.testing.TestPki;
 
 /** The cache in front of the LDAP source, as the gateway wires them; and the measured lookup latencies. */
@@ -26,7 +27,7 @@ class CachedLdapLookupTest {
 
     private TestPki.Issued alice;
     private AdDirectory directory;
-    private final SteppingClock clock = new SteppingClock(Instant.parse("2026-11-28T09:00:00Z"));
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-28T09:00:00Z"));
 
     @BeforeAll
     void pki() {

@@ -1,5 +1,6 @@
 package org.smimegw.certstore.ldap;
 
+import org.smimegw.certstore.SecretReferences;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -31,7 +32,7 @@ import org.smimegw.certstore.DirectoryUnavailableException;
 import org.smimegw.certstore.HarvestedCertificate;
 import org.smimegw.certstore.PublishedCertificate;
 import org.smimegw.certstore.SmimeCapabilities;
-import org.smimegw.certstore.cache.SteppingClock;
+import org.smimegw.certstore.testing.MutableClock;
 import org.smimegw.certstore.testing.TestPki;
 
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -291,7 +292,7 @@ class LdapCertificateSourceTest {
         String dn = directory.addUser("Alice Smith", "alice@example.com");
         directory.addValues(dn, "userCertificate;binary", alice.certificate().getEncoded());
         LdapConfig config = config().withTimeouts(1000, 1000).withRetryAfterFailureMillis(2000);
-        SteppingClock stepping = new SteppingClock(clock.instant());
+        MutableClock stepping = new MutableClock(clock.instant());
         directory.server().shutDown("ldap", true);
         try (LdapCertificateSource source = new LdapCertificateSource(config,
                 new SecretReferences(Map.<String, String>of()::get), stepping)) {

@@ -1,5 +1,6 @@
 package org.smimegw.certstore.ldap;
 
+import org.smimegw.certstore.SecretReferences;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -44,7 +44,7 @@ import org.smimegw.certstore.CertificateStore;
 import org.smimegw.certstore.CompositeCertificateStore;
 import org.smimegw.certstore.KeyStorage;
 import org.smimegw.certstore.UserKey;
-import org.smimegw.certstore.ldap.SecretReferences;
+import org.smimegw.certstore.SecretReferences;
 import org.smimegw.certstore.testing.TestPki;
 
 /** Keys generated in a real SoftHSM2 token, found by address and used for CMS signing and decryption. */

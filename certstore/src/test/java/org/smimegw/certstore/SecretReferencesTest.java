@@ -1,4 +1,4 @@
-package org.smimegw.certstore.ldap;
+package org.smimegw.certstore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

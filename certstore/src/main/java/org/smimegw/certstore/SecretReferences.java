@@ -1,4 +1,4 @@
-package org.smimegw.certstore.ldap;
+package org.smimegw.certstore;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

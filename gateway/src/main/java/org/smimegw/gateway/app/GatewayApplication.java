@@ -1,0 +1,440 @@
+package org.smimegw.gateway.app;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+
+import com.codahale.metrics.Gauge;
+import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.jmx.JmxReporter;
+import org.apache.james.core.Domain;
+import org.apache.james.core.MailAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.smimegw.certstore.CertificateStore;
+import org.smimegw.certstore.CertificateValidator;
+import org.smimegw.certstore.file.FileCertificateStore;
+import org.smimegw.certstore.validation.PkixCertificateValidator;
+import org.smimegw.gateway.admin.AdminServer;
+import org.smimegw.gateway.admin.HealthReport;
+import org.smimegw.gateway.admin.PrometheusMetrics;
+import org.smimegw.gateway.config.GatewayConfig;
+import org.smimegw.gateway.container.ContainerConfigException;
+import org.smimegw.gateway.container.GatewayMailetContext;
+import org.smimegw.gateway.container.MailetContainer;
+import org.smimegw.gateway.container.MailetContainerLoader;
+import org.smimegw.gateway.container.PipelineRunner;
+import org.smimegw.gateway.container.ServiceRegistry;
+import org.smimegw.gateway.delivery.DeliveryConfig;
+import org.smimegw.gateway.delivery.DeliveryQueue;
+import org.smimegw.gateway.delivery.DeliveryService;
+import org.smimegw.gateway.delivery.DsnFactory;
+import org.smimegw.gateway.delivery.SpoolDeliveryQueue;
+import org.smimegw.gateway.smtp.RecipientPolicyCheck;
+import org.smimegw.gateway.smtp.SmtpConfig;
+import org.smimegw.gateway.smtp.SmtpFrontEnd;
+import org.smimegw.gateway.spool.FileSpool;
+import org.smimegw.gateway.spool.Spool;
+import org.smimegw.gateway.spool.SpoolArea;
+import org.smimegw.gateway.spool.SpoolEntry;
+
+/**
+ * Builds the whole gateway from a {@link GatewayConfig} and runs it; it only wires, the work is in the components.
+ *
+ * <p>{@link #start()} first builds what can be refused (spool directories, the mailet container from
+ * {@code mailetcontainer.xml}), so a bad pipeline stops the start before anything listens. Then it starts, in
+ * order: JMX → embedded mailbox (the next hop) → delivery → pipeline → admin endpoint → SMTP front end, so mail
+ * is accepted only once everything behind the front end runs. {@link #stop()} is the reverse: the front end stops
+ * accepting first, the pipeline and delivery finish the mail in hand (what is not finished stays in the spool and
+ * resumes on the next start), then the rest.
+ */
+public final class GatewayApplication implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(GatewayApplication.class);
+
+    private final GatewayConfig config;
+    private final Clock clock;
+    private final MetricRegistry metrics;
+    private final List<Reloadable> reloadables = new ArrayList<>();
+    private final List<RecipientPolicyCheck> recipientChecks = new ArrayList<>();
+    private final Map<Class<?>, Object> extraServices = new LinkedHashMap<>();
+    private final List<Component> started = new ArrayList<>();
+    private final AtomicReference<MailetContainer> container = new AtomicReference<>();
+
+    private FileSpool spool;
+    private EmbeddedMailbox embeddedMailbox;
+    private DeliveryService delivery;
+    private PipelineRunner pipeline;
+    private SmtpFrontEnd smtp;
+    private AdminServer adminServer;
+    private JmxReporter jmxReporter;
+    private boolean running;
+
+    public GatewayApplication(GatewayConfig config) {
+        this(config, Clock.systemUTC(), new MetricRegistry());
+    }
+
+    public GatewayApplication(GatewayConfig config, Clock clock, MetricRegistry metrics) {
+        this.config = config;
+        this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    /** Registers something {@code POST /reload} re-reads (call before {@link #start()}). */
+    public synchronized void addReloadable(Reloadable reloadable) {
+        reloadables.add(reloadable);
+    }
+
+    /** Adds a recipient check the SMTP front end runs at RCPT after relay control (call before start). */
+    public synchronized void addRecipientCheck(RecipientPolicyCheck check) {
+        recipientChecks.add(check);
+    }
+
+    /**
+     * Offers a service to mailets' {@code @Inject} constructors (before start). Always offered: the
+     * {@code CertificateStore} (the file store of {@code certstore:}; an instance registered here under
+     * {@code CertificateStore.class} replaces it, e.g. a composite with LDAP), the {@code CertificateValidator},
+     * {@code Spool}, {@code DeliveryQueue}, {@code Clock}, {@code GatewayConfig}, {@code MetricRegistry},
+     * {@code MailetContext}.
+     */
+    public synchronized <T> void addService(Class<T> type, T instance) {
+        extraServices.put(type, instance);
+    }
+
+    /** Builds and starts every component in order; on failure stops what was started and throws. */
+    public synchronized void start() throws StartupException {
+        if (running) {
+            throw new IllegalStateException("already started");
+        }
+        List<Component> components;
+        try {
+            components = build();
+        } catch (StartupException e) {
+            destroyContainer();
+            throw e;
+        }
+        for (Component component : components) {
+            try {
+                component.start();
+                started.add(component);
+                log.debug("started {}", component.name());
+            } catch (Exception e) {
+                stopStarted();
+                destroyContainer();
+                String reason = describe(e);
+                throw new StartupException(reason.startsWith(component.name() + ":") ? reason
+                        : component.name() + ": " + reason, e);
+            }
+        }
+        running = true;
+        log.info("gateway started: {}", describeEndpoints());
+    }
+
+    private List<Component> build() throws StartupException {
+        Path stateDir = config.stateDir();
+        try {
+            Files.createDirectories(stateDir);
+            spool = new FileSpool(stateDir.resolve("spool"), clock, metrics);
+        } catch (Exception e) {
+            throw new StartupException("spool: cannot open " + stateDir.resolve("spool") + ": " + describe(e), e);
+        }
+        if (config.embeddedMailbox().enabled()) {
+            embeddedMailbox = new EmbeddedMailbox(config.embeddedMailbox());
+        }
+        AtomicBoolean deliveryRunning = new AtomicBoolean();
+        // delivery's configuration is completed when the embedded mailbox has bound its port (see start order)
+        AtomicReference<PipelineRunner> runner = new AtomicReference<>();
+        DsnFactory dsnFactory = new DsnFactory(clock);
+        String reportingMta = config.delivery().heloName() != null ? config.delivery().heloName() : config.hostname();
+        SpoolDeliveryQueue deliveryQueue = new SpoolDeliveryQueue(spool, clock, entry -> {
+            DeliveryService service = delivery;
+            if (service != null) {
+                service.submit(entry);
+            }
+        });
+        MailAddress postmaster;
+        try {
+            postmaster = new MailAddress(config.postmaster());
+        } catch (Exception e) {
+            throw new StartupException("postmaster: '" + config.postmaster() + "' is not an e-mail address", e);
+        }
+        java.util.function.Consumer<SpoolEntry> toPipeline = entry -> {
+            PipelineRunner r = runner.get();
+            if (r != null) {
+                r.accept(entry);
+            }
+        };
+        Set<Domain> domains = config.internalDomains().stream().map(Domain::of).collect(Collectors.toSet());
+        GatewayMailetContext context = new GatewayMailetContext(domains, postmaster, spool,
+                new DsnMailBouncer(spool, dsnFactory, reportingMta, clock, toPipeline), toPipeline, clock);
+        CertificateStore certificateStore;
+        CertificateValidator validator;
+        try {
+            FileCertificateStore store = FileCertificateStore.fromConfig(config.certstore(), config.baseDirectory(),
+                    System::getenv);
+            certificateStore = store;
+            validator = new PkixCertificateValidator(store::trust, config.certstore().revocation(), clock);
+        } catch (RuntimeException e) {
+            throw new StartupException("certstore: " + describe(e), e);
+        }
+        ServiceRegistry services = ServiceRegistry.empty()
+                .with(CertificateStore.class, certificateStore)
+                .with(CertificateValidator.class, validator)
+                .with(Spool.class, spool)
+                .with(DeliveryQueue.class, deliveryQueue)
+                .with(Clock.class, clock)
+                .with(GatewayConfig.class, config);
+        for (Map.Entry<Class<?>, Object> service : extraServices.entrySet()) {
+            services = with(services, service.getKey(), service.getValue()); // replaces a default of that type
+        }
+        try {
+            container.set(new MailetContainerLoader(context, services, metrics).load(config.pipeline().config()));
+        } catch (ContainerConfigException e) {
+            throw new StartupException(e.getMessage(), e);
+        }
+        pipeline = new PipelineRunner(config.pipeline(), spool, container::get, metrics, clock,
+                stateDir.resolve("scratch"));
+        runner.set(pipeline);
+
+        List<Component> components = new ArrayList<>();
+        if (config.admin().jmx()) {
+            components.add(Component.of("jmx", () -> {
+                jmxReporter = JmxReporter.forRegistry(metrics).inDomain(config.admin().jmxDomain())
+                        .convertDurationsTo(TimeUnit.MILLISECONDS).convertRatesTo(TimeUnit.SECONDS).build();
+                jmxReporter.start();
+            }, () -> jmxReporter.close(), () -> jmxReporter != null));
+        }
+        if (embeddedMailbox != null) {
+            components.add(Component.of("embeddedMailbox", embeddedMailbox::start, embeddedMailbox::close,
+                    embeddedMailbox::isRunning));
+        }
+        components.add(Component.of("delivery", () -> {
+            delivery = new DeliveryService(deliveryConfig(reportingMta), spool, dsnFactory, metrics, clock,
+                    System::getenv, toPipeline);
+            delivery.start();
+            deliveryRunning.set(true);
+        }, () -> {
+            deliveryRunning.set(false);
+            delivery.close();
+        }, deliveryRunning::get));
+        AtomicBoolean pipelineRunning = new AtomicBoolean();
+        components.add(Component.of("pipeline", () -> {
+            pipeline.start();
+            pipelineRunning.set(true);
+        }, () -> {
+            pipelineRunning.set(false);
+            pipeline.close();
+            destroyContainer();
+        }, pipelineRunning::get));
+        if (config.admin().enabled()) {
+            adminServer = new AdminServer(new InetSocketAddress(config.admin().bind(), config.admin().port()),
+                    new PrometheusMetrics(metrics), this::health, this::reload);
+            AtomicBoolean adminRunning = new AtomicBoolean();
+            components.add(Component.of("admin", () -> {
+                adminServer.start();
+                adminRunning.set(true);
+            }, () -> {
+                adminRunning.set(false);
+                adminServer.close();
+            }, adminRunning::get));
+        }
+        smtp = new SmtpFrontEnd(smtpConfig(), stateDir, spool, clock, metrics, toPipeline, recipientChecks);
+        AtomicBoolean smtpRunning = new AtomicBoolean();
+        components.add(Component.of("smtp", () -> {
+            smtp.start();
+            smtpRunning.set(true);
+        }, () -> {
+            smtpRunning.set(false);
+            smtp.stop();
+        }, smtpRunning::get));
+        return components;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> ServiceRegistry with(ServiceRegistry services, Class<T> type, Object instance) {
+        return services.with(type, (T) instance);
+    }
+
+    /** The smtp section, with the top-level host name when it names none. */
+    private SmtpConfig smtpConfig() {
+        SmtpConfig s = config.smtp();
+        if (s.hostname() != null) {
+            return s;
+        }
+        return new SmtpConfig(s.bind(), s.port(), config.hostname(), s.maxMessageSize(), s.maxRecipients(),
+                s.maxConnections(), s.idleTimeoutSeconds(), s.dataTimeoutSeconds(), s.maxLineLength(),
+                s.mynetworks(), s.relayDomains(), s.tls(), s.auth());
+    }
+
+    /**
+     * The delivery section, completed: without a smarthost and with the embedded mailbox enabled, the smarthost is
+     * the embedded mailbox (its port is known once it listens); the EHLO name defaults to the gateway's host name.
+     */
+    private DeliveryConfig deliveryConfig(String heloName) {
+        DeliveryConfig d = config.delivery();
+        DeliveryConfig.Route smarthost = d.smarthost();
+        if (smarthost == null && embeddedMailbox != null) {
+            InetSocketAddress next = embeddedMailbox.smtpAddress();
+            smarthost = DeliveryConfig.Route.of(next.getHostString(), next.getPort(), DeliveryConfig.StartTls.OFF);
+        }
+        return new DeliveryConfig(smarthost, d.routes(), d.maxConnections(), d.connectTimeoutSeconds(),
+                d.timeoutSeconds(), d.retry(), heloName);
+    }
+
+    /** Component states and queue sizes for {@code /health}. */
+    public HealthReport health() {
+        Map<String, Boolean> states = new LinkedHashMap<>();
+        List<Component> current;
+        synchronized (this) {
+            current = List.copyOf(started);
+        }
+        for (Component component : current) {
+            states.put(component.name(), component.isRunning());
+        }
+        if (current.isEmpty()) {
+            states.put("gateway", false);
+        }
+        Map<String, Long> queues = new LinkedHashMap<>();
+        for (SpoolArea area : SpoolArea.values()) {
+            gaugeValue("spool." + area.directoryName() + ".size")
+                    .ifPresent(size -> queues.put(area.directoryName(), size));
+        }
+        gaugeValue("delivery.queue.size").ifPresent(size -> queues.put("delivery", size));
+        gaugeValue("pipeline.queued").ifPresent(size -> queues.put("pipeline", size));
+        return new HealthReport(states, queues);
+    }
+
+    private Optional<Long> gaugeValue(String name) {
+        Gauge<?> gauge = metrics.getGauges().get(name);
+        if (gauge == null || !(gauge.getValue() instanceof Number n)) {
+            return Optional.empty();
+        }
+        return Optional.of(n.longValue());
+    }
+
+    private String reload() throws Exception {
+        List<Reloadable> targets;
+        synchronized (this) {
+            targets = List.copyOf(reloadables);
+        }
+        if (targets.isEmpty()) {
+            return Reloadable.nothing().reload();
+        }
+        List<String> summaries = new ArrayList<>();
+        for (Reloadable reloadable : targets) {
+            summaries.add(reloadable.reload());
+        }
+        return String.join("; ", summaries);
+    }
+
+    /** Stops gracefully, in reverse start order. Idempotent. */
+    public synchronized void stop() {
+        if (!started.isEmpty()) {
+            log.info("gateway stopping");
+        }
+        stopStarted();
+        destroyContainer();
+        running = false;
+    }
+
+    private void stopStarted() {
+        for (int i = started.size() - 1; i >= 0; i--) {
+            Component component = started.get(i);
+            try {
+                component.stop();
+            } catch (RuntimeException e) {
+                log.warn("stopping {} failed: {}", component.name(), e.toString());
+            }
+        }
+        started.clear();
+    }
+
+    private void destroyContainer() {
+        MailetContainer current = container.getAndSet(null);
+        if (current != null) {
+            current.destroy();
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    public synchronized boolean isRunning() {
+        return running;
+    }
+
+    public GatewayConfig config() {
+        return config;
+    }
+
+    public MetricRegistry metrics() {
+        return metrics;
+    }
+
+    /** The spool (after start). */
+    public synchronized Spool spool() {
+        return spool;
+    }
+
+    /** Where the SMTP front end listens (the real port when 0 was configured). */
+    public synchronized InetSocketAddress smtpAddress() {
+        if (!running) {
+            throw new IllegalStateException("not running");
+        }
+        return new InetSocketAddress(config.smtp().bind(), smtp.port());
+    }
+
+    /** The admin endpoint's bound address, when enabled and running. */
+    public synchronized Optional<InetSocketAddress> adminAddress() {
+        return adminServer == null || !running ? Optional.empty() : Optional.of(adminServer.address());
+    }
+
+    /** The embedded mailbox, when enabled and running. */
+    public synchronized Optional<EmbeddedMailbox> embeddedMailbox() {
+        return embeddedMailbox == null || !running ? Optional.empty() : Optional.of(embeddedMailbox);
+    }
+
+    /** One line for the admin: where everything listens. */
+    public synchronized String describeEndpoints() {
+        List<String> parts = new ArrayList<>();
+        if (running) {
+            parts.add("smtp " + hostPort(smtpAddress()));
+        }
+        adminAddress().ifPresent(a -> parts.add("admin http://" + hostPort(a)));
+        Optional<EmbeddedMailbox> mailbox = embeddedMailbox();
+        if (mailbox.isPresent()) {
+            parts.add("next hop embedded mailbox smtp " + hostPort(mailbox.get().smtpAddress())
+                    + ", imap " + hostPort(mailbox.get().imapAddress()));
+        } else if (config.delivery().smarthost() != null) {
+            parts.add("smarthost " + config.delivery().smarthost().hostAndPort());
+        }
+        parts.add("spool " + config.stateDir().resolve("spool"));
+        return String.join(", ", parts);
+    }
+
+    static String hostPort(InetSocketAddress address) {
+        String host = address.getHostString();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
+    }
+
+    private static String describe(Throwable e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (e instanceof java.net.BindException) {
+            message = "cannot listen: " + message;
+        }
+        return message.replace('\n', ' ');
+    }
+}

@@ -1,0 +1,12 @@
+package org.smimegw.gateway.cli;
+
+/** Exit codes of {@code smime-gateway}. */
+public final class ExitCodes {
+    private ExitCodes() {
+    }
+
+    public static final int OK = 0;
+    public static final int FAILURE = 1;
+    public static final int USAGE = 2;
+    public static final int CONFIG = 3;
+}

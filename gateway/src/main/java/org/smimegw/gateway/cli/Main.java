@@ -1,0 +1,56 @@
+package org.smimegw.gateway.cli;
+
+import java.io.PrintWriter;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/**
+ * The {@code smime-gateway} command line. Subcommands are listed in {@link Subcommands}; errors are one line on
+ * stderr and a non-zero exit code (stack traces only with {@code --verbose}).
+ */
+@Command(name = "smime-gateway", mixinStandardHelpOptions = true, versionProvider = GatewayVersion.class,
+        description = "S/MIME mail gateway: SMTP relay -> durable spool -> mailet pipeline -> SMTP delivery.",
+        subcommands = CommandLine.HelpCommand.class,
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:success", "1:failure (the message says why)", "2:usage error",
+                "3:configuration error"})
+public final class Main implements Runnable {
+
+    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
+            description = "Show stack traces of errors.")
+    boolean verbose;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        // no subcommand: show what there is
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the command line with the given output streams; returns the exit code. */
+    public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+        return commandLine(out, err).execute(args);
+    }
+
+    /** The configured command line with every registered subcommand. */
+    public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        CommandLine cli = new CommandLine(new Main());
+        for (Class<?> subcommand : Subcommands.ALL) {
+            cli.addSubcommand(subcommand);
+        }
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler(new OneLineErrors());
+        cli.setParameterExceptionHandler(new OneLineErrors());
+        return cli;
+    }
+}

@@ -1,0 +1,55 @@
+package org.smimegw.gateway.cli;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import org.smimegw.gateway.app.GatewayApplication;
+import org.smimegw.gateway.app.StartupException;
+import org.smimegw.gateway.config.ConfigLoader;
+import org.smimegw.gateway.config.GatewayConfig;
+
+/** {@code run}: starts the gateway and runs until stopped (Ctrl-C / SIGTERM stop it gracefully). */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Start the gateway (SMTP front end, spool, pipeline, delivery, admin endpoint).")
+public final class RunCommand implements Callable<Integer> {
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", defaultValue = "conf/gateway.yaml",
+            description = "Gateway configuration (default: ${DEFAULT-VALUE}).")
+    Path config;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        long begin = System.nanoTime();
+        GatewayConfig gatewayConfig = new ConfigLoader().load(config);
+        GatewayApplication application = new GatewayApplication(gatewayConfig);
+        try {
+            application.start();
+        } catch (StartupException e) {
+            throw new CliException("cannot start: " + e.getMessage(), ExitCodes.FAILURE, e);
+        }
+        long sinceCommand = (System.nanoTime() - begin) / 1_000_000;
+        long sinceJvm = ManagementFactory.getRuntimeMXBean().getUptime();
+        spec.commandLine().getOut().printf("gateway ready: %s (started in %d ms, %d ms since JVM start)%n",
+                application.describeEndpoints(), sinceCommand, sinceJvm);
+        spec.commandLine().getOut().flush();
+
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            application.stop();
+            stopped.countDown();
+        }, "gateway-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        stopped.await();
+        return ExitCodes.OK;
+    }
+}

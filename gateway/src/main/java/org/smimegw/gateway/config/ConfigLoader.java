@@ -1,0 +1,135 @@
+package org.smimegw.gateway.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+
+/**
+ * Reads {@code gateway.yaml} into a {@link GatewayConfig}. Every problem — YAML syntax, an unknown key, a value of
+ * the wrong type, a value out of range, a file that cannot be read — becomes a {@link ConfigException} naming the
+ * file, the line and the reason. Relative paths in the file are resolved against the base directory (the working
+ * directory unless given).
+ */
+public final class ConfigLoader {
+    private final Path baseDirectory;
+    private final ConfigValidator validator;
+
+    /** Resolves relative paths against the working directory. */
+    public ConfigLoader() {
+        this(Path.of("").toAbsolutePath());
+    }
+
+    public ConfigLoader(Path baseDirectory) {
+        this(baseDirectory, new ConfigValidator());
+    }
+
+    public ConfigLoader(Path baseDirectory, ConfigValidator validator) {
+        this.baseDirectory = baseDirectory.toAbsolutePath().normalize();
+        this.validator = validator;
+    }
+
+    /** Loads and validates the file. */
+    public GatewayConfig load(Path file) throws ConfigException {
+        String name = file.toString();
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(name, 0, "file not found");
+        } catch (IOException e) {
+            throw new ConfigException(name, 0, "cannot read: " + e.getMessage(), e);
+        }
+        return parse(name, text);
+    }
+
+    /** Loads and validates YAML text; {@code name} is used in error messages. */
+    public GatewayConfig parse(String name, String yaml) throws ConfigException {
+        ObjectMapper mapper = mapper();
+        YamlLocations locations = YamlLocations.of(mapper.getFactory(), name, yaml);
+        if (locations.duplicateKey().isPresent()) {
+            throw new ConfigException(name, locations.duplicateKeyLine(), locations.duplicateKey().get().describe());
+        }
+        GatewayConfig config = null;
+        try (Reader reader = new StringReader(yaml)) {
+            if (!locations.isEmpty()) {
+                config = mapper.readValue(reader, GatewayConfig.class);
+            }
+        } catch (JsonMappingException e) {
+            String reason = ConfigErrors.reason(e);
+            int line = ConfigErrors.namedKey(reason).map(locations::lineIfKnown).filter(l -> l > 0)
+                    .orElseGet(() -> lineOf(e.getLocation(), locations, e.getPath()));
+            throw new ConfigException(name, line, reason, e);
+        } catch (IOException e) {
+            int line = e instanceof JsonParseException pe && pe.getLocation() != null
+                    ? pe.getLocation().getLineNr() : 0;
+            throw new ConfigException(name, line, ConfigErrors.syntaxReason(e), e);
+        }
+        if (config == null) { // an empty file: all defaults
+            config = GatewayConfig.defaults();
+        }
+        config = config.resolvedAgainst(baseDirectory);
+        List<ConfigProblem> problems = validator.validate(config);
+        if (!problems.isEmpty()) {
+            // report the first problem in file order; one about a key the file does not have comes last
+            ConfigProblem first = problems.stream()
+                    .min(java.util.Comparator.comparingInt(p -> {
+                        int exact = locations.lineIfKnown(p.pointer());
+                        return exact > 0 ? exact : Integer.MAX_VALUE;
+                    }))
+                    .orElseThrow();
+            boolean inFile = locations.lineIfKnown(first.pointer()) > 0;
+            throw new ConfigException(name, locations.lineOf(first.pointer()),
+                    first.describe() + (inFile ? "" : " (default value; set " + first.keyPath() + ")"));
+        }
+        return config;
+    }
+
+    private static int lineOf(JsonLocation location, YamlLocations locations,
+                              List<JsonMappingException.Reference> path) {
+        int byPath = locations.lineOf(ConfigErrors.pointer(path));
+        if (location != null && location.getLineNr() > 0) {
+            // Jackson points at the offending token; for a missing or ill-typed nested object it can point past
+            // it, so prefer the line of the key when it is known and earlier.
+            return byPath > 0 ? Math.min(byPath, location.getLineNr()) : location.getLineNr();
+        }
+        return byPath;
+    }
+
+    /** The mapper used for the configuration: YAML, strict about unknown keys (duplicates are found by
+     * {@link YamlLocations}), paths resolved against the base. */
+    public ObjectMapper mapper() {
+        SimpleModule paths = new SimpleModule("gateway-config-paths");
+        paths.addDeserializer(Path.class, new BaseDirectoryPathDeserializer(baseDirectory));
+        return YAMLMapper.builder(YAMLFactory.builder()
+                        // YAML 1.1 reads a bare OFF/ON/YES/NO as a boolean; here they stay words (mode: OFF)
+                        .enable(com.fasterxml.jackson.dataformat.yaml.YAMLParser.Feature
+                                .PARSE_BOOLEAN_LIKE_WORDS_AS_STRINGS)
+                        .build())
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                .enable(com.fasterxml.jackson.databind.MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
+                .addModule(paths)
+                .build();
+    }
+
+    public Path baseDirectory() {
+        return baseDirectory;
+    }
+}

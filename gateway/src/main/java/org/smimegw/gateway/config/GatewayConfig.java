@@ -1,0 +1,120 @@
+package org.smimegw.gateway.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+
+import org.smimegw.certstore.CertStoreConfig;
+import org.smimegw.gateway.container.PipelineConfig;
+import org.smimegw.gateway.delivery.DeliveryConfig;
+import org.smimegw.gateway.smtp.SmtpConfig;
+
+/**
+ * The whole gateway configuration, read from {@code conf/gateway.yaml} by {@link ConfigLoader}. Every section may
+ * be left out; it then takes its defaults.
+ *
+ * @param hostname        the gateway's own host name (SMTP greeting, Received headers, DSNs); default the
+ *                        machine's host name
+ * @param postmaster      the postmaster address (mailet context, sender of notifications); default
+ *                        {@code postmaster@} the first internal domain, else the host name
+ * @param internalDomains the domains whose users are "ours" ({@code MailetContext.isLocalServer}); default none
+ * @param stateDir        directory for the spool and other state (default {@code var}, relative to the working
+ *                        directory)
+ * @param smtp            {@code smtp:} section (SMTP front end)
+ * @param pipeline        {@code pipeline:} section (mailet container)
+ * @param delivery        {@code delivery:} section (delivery to the next hop); without a smarthost and with the
+ *                        embedded mailbox enabled, the application delivers to the embedded mailbox
+ * @param admin           {@code admin:} section
+ * @param embeddedMailbox {@code embeddedMailbox:} section
+ * @param certstore       {@code certstore:} section (the certificate store's {@link CertStoreConfig})
+ * @param policy          {@code policy:} section, opaque here (owned by the policy engine)
+ * @param baseDirectory   what relative paths in the file are resolved against (the working directory unless the
+ *                        loader was given another); the certificate store resolves its paths against it
+ */
+public record GatewayConfig(String hostname, String postmaster, List<String> internalDomains, Path stateDir,
+                            SmtpConfig smtp, PipelineConfig pipeline, DeliveryConfig delivery, AdminConfig admin,
+                            EmbeddedMailboxConfig embeddedMailbox, CertStoreConfig certstore, JsonNode policy,
+                            Path baseDirectory) {
+
+    public static final String DEFAULT_STATE_DIR = "var";
+
+    public GatewayConfig {
+        internalDomains = internalDomains.stream().map(d -> d.toLowerCase(Locale.ROOT)).toList();
+    }
+
+    @JsonCreator
+    static GatewayConfig of(@JsonProperty("hostname") String hostname,
+                            @JsonProperty("postmaster") String postmaster,
+                            @JsonProperty("internalDomains") List<String> internalDomains,
+                            @JsonProperty("stateDir") Path stateDir,
+                            @JsonProperty("smtp") SmtpConfig smtp,
+                            @JsonProperty("pipeline") PipelineSection pipeline,
+                            @JsonProperty("delivery") DeliveryConfig delivery,
+                            @JsonProperty("admin") AdminConfig admin,
+                            @JsonProperty("embeddedMailbox") EmbeddedMailboxConfig embeddedMailbox,
+                            @JsonProperty("certstore") CertStoreConfig certstore,
+                            @JsonProperty("policy") JsonNode policy) {
+        String host = hostname == null ? HostNames.localHostName() : hostname;
+        List<String> domains = internalDomains == null ? List.of() : internalDomains;
+        return new GatewayConfig(host,
+                postmaster != null ? postmaster
+                        : "postmaster@" + (domains.isEmpty() ? host : domains.get(0).toLowerCase(Locale.ROOT)),
+                domains,
+                stateDir == null ? Path.of(DEFAULT_STATE_DIR) : stateDir,
+                smtp == null ? SmtpConfig.defaults() : smtp,
+                pipeline == null ? PipelineConfig.defaults() : pipeline.toPipelineConfig(),
+                delivery == null ? new DeliveryConfig(null, null, null, null, null, null, null) : delivery,
+                admin == null ? AdminConfig.defaults() : admin,
+                embeddedMailbox == null ? EmbeddedMailboxConfig.defaults() : embeddedMailbox,
+                certstore == null ? CertStoreConfig.defaults() : certstore, orNull(policy),
+                Path.of("").toAbsolutePath());
+    }
+
+    /** Every section at its defaults (what an empty file gives). */
+    public static GatewayConfig defaults() {
+        return of(null, null, null, null, null, null, null, null, null, null, null);
+    }
+
+    private static JsonNode orNull(JsonNode node) {
+        return node == null ? NullNode.getInstance() : node;
+    }
+
+    /**
+     * This configuration with its default relative paths (state directory, mailet container file) resolved
+     * against {@code base}; paths written in the file are resolved while reading it.
+     */
+    public GatewayConfig resolvedAgainst(Path base) {
+        PipelineConfig p = pipeline;
+        return new GatewayConfig(hostname, postmaster, internalDomains, base.resolve(stateDir).normalize(), smtp,
+                new PipelineConfig(base.resolve(p.config()).normalize(), p.workers(), p.maxFailures(),
+                        p.retryDelaySeconds()),
+                delivery, admin, embeddedMailbox, certstore, policy, base);
+    }
+
+    /** This configuration with another SMTP section (e.g. a test's port 0). */
+    public GatewayConfig withSmtp(SmtpConfig newSmtp) {
+        return new GatewayConfig(hostname, postmaster, internalDomains, stateDir, newSmtp, pipeline, delivery,
+                admin, embeddedMailbox, certstore, policy, baseDirectory);
+    }
+
+    /**
+     * This configuration listening on free ports everywhere (SMTP, admin, embedded mailbox) and keeping its state
+     * in {@code newStateDir}: for tests and trial runs beside a running gateway.
+     */
+    public GatewayConfig withEphemeralPorts(Path newStateDir) {
+        EmbeddedMailboxConfig m = embeddedMailbox;
+        return new GatewayConfig(hostname, postmaster, internalDomains, newStateDir, smtp.withPort(0), pipeline,
+                delivery, new AdminConfig(admin.enabled(), admin.bind(), 0, admin.jmx(), admin.jmxDomain()),
+                new EmbeddedMailboxConfig(m.enabled(), m.bind(), 0, 0), certstore, policy, baseDirectory);
+    }
+
+    /** True when {@code domain} is one of {@link #internalDomains()} (case-insensitive). */
+    public boolean isInternalDomain(String domain) {
+        return domain != null && internalDomains.contains(domain.toLowerCase(Locale.ROOT));
+    }
+}

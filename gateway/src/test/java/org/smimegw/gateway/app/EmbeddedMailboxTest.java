@@ -1,0 +1,54 @@
+package org.smimegw.gateway.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Properties;
+
+import jakarta.mail.Folder;
+import jakarta.mail.Message;
+import jakarta.mail.Session;
+import jakarta.mail.Store;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.Test;
+
+import org.smimegw.gateway.config.EmbeddedMailboxConfig;
+
+class EmbeddedMailboxTest {
+
+    @Test
+    void createsMailboxOnFirstDeliveryWithAddressAsLoginAndPassword() throws Exception {
+        try (EmbeddedMailbox mailbox = new EmbeddedMailbox(new EmbeddedMailboxConfig(true, "127.0.0.1", 0, 0))) {
+            mailbox.start();
+            int smtpPort = mailbox.smtpAddress().getPort();
+            int imapPort = mailbox.imapAddress().getPort();
+            assertThat(smtpPort).isPositive();
+            assertThat(imapPort).isPositive().isNotEqualTo(smtpPort);
+
+            Properties props = new Properties();
+            props.put("mail.smtp.host", "127.0.0.1");
+            props.put("mail.smtp.port", String.valueOf(smtpPort));
+            Session session = Session.getInstance(props);
+            MimeMessage message = new MimeMessage(session);
+            message.setFrom("sender@example.net");
+            message.setRecipients(Message.RecipientType.TO, "alice@example.com");
+            message.setSubject("first delivery");
+            message.setText("hello alice");
+            Transport.send(message);
+
+            Store store = session.getStore("imap");
+            store.connect("127.0.0.1", imapPort, "alice@example.com", "alice@example.com");
+            try {
+                Folder inbox = store.getFolder("INBOX");
+                inbox.open(Folder.READ_ONLY);
+                assertThat(inbox.getMessageCount()).isEqualTo(1);
+                assertThat(inbox.getMessage(1).getSubject()).isEqualTo("first delivery");
+                assertThat(inbox.getMessage(1).getFrom()).containsExactly(new InternetAddress("sender@example.net"));
+                inbox.close(false);
+            } finally {
+                store.close();
+            }
+        }
+    }
+}

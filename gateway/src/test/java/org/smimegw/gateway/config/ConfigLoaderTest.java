@@ -1,0 +1,279 @@
+package org.smimegw.gateway.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+    @TempDir
+    Path dir;
+
+    @org.junit.jupiter.api.BeforeEach
+    void defaultPipelineFile() throws Exception {
+        Files.createDirectories(dir.resolve("conf"));
+        Files.writeString(dir.resolve("conf/mailetcontainer.xml"), "<mailetcontainer/>");
+    }
+
+    private ConfigException failure(String yaml) throws Exception {
+        Path file = dir.resolve("gateway.yaml");
+        Files.writeString(file, yaml);
+        try {
+            new ConfigLoader(dir).load(file);
+        } catch (ConfigException e) {
+            return e;
+        }
+        throw new AssertionError("expected a ConfigException for:\n" + yaml);
+    }
+
+    @Test
+    void emptyFileGivesDefaults() throws Exception {
+        Path file = dir.resolve("gateway.yaml");
+        Files.writeString(file, "# nothing here\n");
+        GatewayConfig config = new ConfigLoader(dir).load(file);
+        assertThat(config.admin()).isEqualTo(new AdminConfig(true, "127.0.0.1", 8025, true, "smime-gateway"));
+        assertThat(config.embeddedMailbox()).isEqualTo(new EmbeddedMailboxConfig(false, "127.0.0.1", 3025, 3143));
+        assertThat(config.stateDir()).isEqualTo(dir.resolve("var"));
+        assertThat(config.internalDomains()).isEmpty();
+        assertThat(config.hostname()).isNotBlank();
+        assertThat(config.certstore().directory()).isEqualTo("var/certstore");
+        assertThat(config.baseDirectory()).isEqualTo(dir);
+        assertThat(config.smtp().port()).isEqualTo(2525);
+        assertThat(config.pipeline().config()).isEqualTo(dir.resolve("conf/mailetcontainer.xml"));
+        assertThat(config.postmaster()).isEqualTo("postmaster@" + config.hostname());
+    }
+
+    @Test
+    void readsValuesAndResolvesRelativePaths() throws Exception {
+        Path file = dir.resolve("gateway.yaml");
+        Files.writeString(dir.resolve("pipeline.xml"), "<mailetcontainer/>");
+        Files.writeString(file, """
+                hostname: gw.example.com
+                pipeline:
+                  config: pipeline.xml
+                internalDomains: [Example.COM, example.org]
+                stateDir: state/here
+                admin:
+                  port: 0
+                  jmx: false
+                embeddedMailbox:
+                  enabled: true
+                  smtpPort: 0
+                  imapPort: 0
+                policy:
+                  anything: goes
+                """);
+        GatewayConfig config = new ConfigLoader(dir).load(file);
+        assertThat(config.hostname()).isEqualTo("gw.example.com");
+        assertThat(config.internalDomains()).containsExactly("example.com", "example.org");
+        assertThat(config.isInternalDomain("EXAMPLE.org")).isTrue();
+        assertThat(config.isInternalDomain("example.net")).isFalse();
+        assertThat(config.stateDir()).isEqualTo(dir.resolve("state/here"));
+        assertThat(config.admin().port()).isZero();
+        assertThat(config.admin().jmx()).isFalse();
+        assertThat(config.admin().bind()).isEqualTo("127.0.0.1");
+        assertThat(config.embeddedMailbox().enabled()).isTrue();
+        assertThat(config.policy().get("anything").asText()).isEqualTo("goes");
+        assertThat(config.pipeline().config()).isEqualTo(dir.resolve("pipeline.xml"));
+        assertThat(config.postmaster()).isEqualTo("postmaster@example.com");
+    }
+
+    @Test
+    void unknownKeyNamesFileLineAndKey() throws Exception {
+        ConfigException e = failure("""
+                hostname: gw.example.com
+                admin:
+                  bind: 127.0.0.1
+                  prot: 8025
+                """);
+        assertThat(e.file()).endsWith("gateway.yaml");
+        assertThat(e.line()).isEqualTo(4);
+        assertThat(e.reason()).contains("unknown key 'prot'").contains("admin").contains("port");
+        assertThat(e.getMessage()).matches(".*gateway\\.yaml:4: unknown key 'prot'.*");
+    }
+
+    @Test
+    void unknownTopLevelKey() throws Exception {
+        ConfigException e = failure("""
+                hostname: gw.example.com
+
+                smpt:
+                  port: 25
+                """);
+        assertThat(e.line()).isEqualTo(3);
+        assertThat(e.reason()).contains("unknown key 'smpt'").contains("smtp");
+    }
+
+    @Test
+    void wrongTypeNamesKeyAndLine() throws Exception {
+        ConfigException e = failure("""
+                admin:
+                  bind: 127.0.0.1
+                  port: eighty
+                """);
+        assertThat(e.line()).isEqualTo(3);
+        assertThat(e.reason()).isEqualTo("admin.port: 'eighty' is not a whole number");
+    }
+
+    @Test
+    void listWhereScalarExpected() throws Exception {
+        ConfigException e = failure("""
+                hostname: gw.example.com
+                internalDomains: example.com
+                """);
+        assertThat(e.line()).isEqualTo(2);
+        assertThat(e.reason()).startsWith("internalDomains:");
+    }
+
+    @Test
+    void portOutOfRange() throws Exception {
+        ConfigException e = failure("""
+                hostname: gw.example.com
+                embeddedMailbox:
+                  enabled: true
+                  smtpPort: 3025
+                  imapPort: 70000
+                """);
+        assertThat(e.line()).isEqualTo(5);
+        assertThat(e.reason()).isEqualTo("embeddedMailbox.imapPort: 70000 is not a port (0-65535; 0 picks a free port)");
+    }
+
+    @Test
+    void negativeAdminPort() throws Exception {
+        ConfigException e = failure("admin:\n  port: -1\n");
+        assertThat(e.line()).isEqualTo(2);
+        assertThat(e.reason()).contains("admin.port").contains("-1 is not a port");
+    }
+
+    @Test
+    void badBindAddressAndDomain() throws Exception {
+        assertThat(failure("admin:\n  bind: 'not an address'\n").reason()).contains("admin.bind");
+        ConfigException e = failure("internalDomains:\n  - example.com\n  - 'bad domain'\n");
+        assertThat(e.line()).isEqualTo(3);
+        assertThat(e.reason()).contains("internalDomains[1]");
+    }
+
+    @Test
+    void yamlSyntaxError() throws Exception {
+        ConfigException e = failure("""
+                hostname: gw.example.com
+                admin:
+                  port: 1
+                 bind: [unclosed
+                """);
+        assertThat(e.line()).isGreaterThanOrEqualTo(3);
+        assertThat(e.reason()).startsWith("YAML syntax error");
+    }
+
+    @Test
+    void duplicateKey() throws Exception {
+        ConfigException e = failure("admin:\n  port: 1\n  port: 2\n");
+        assertThat(e.line()).isEqualTo(3);
+        assertThat(e.reason()).contains("port");
+    }
+
+    @Test
+    void missingFile() {
+        assertThatThrownBy(() -> new ConfigLoader(dir).load(dir.resolve("nope.yaml")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageEndingWith("nope.yaml: file not found");
+    }
+
+    @Test
+    void stateDirThatIsAFile() throws Exception {
+        Files.writeString(dir.resolve("afile"), "x");
+        ConfigException e = failure("hostname: h\nstateDir: afile\n");
+        assertThat(e.line()).isEqualTo(2);
+        assertThat(e.reason()).contains("stateDir").contains("not a directory");
+    }
+
+    @Test
+    void smtpSectionErrorsPointAtTheirKey() throws Exception {
+        ConfigException e = failure("""
+                hostname: gw.example.com
+                smtp:
+                  bind: 127.0.0.1
+                  port: 123456
+                """);
+        assertThat(e.line()).isEqualTo(4);
+        assertThat(e.reason()).isEqualTo("smtp.port: must be 0..65535, is 123456");
+
+        ConfigException cidr = failure("""
+                smtp:
+                  mynetworks:
+                    - 10.0.0.0/8
+                    - 10.0.0.0/40
+                """);
+        assertThat(cidr.line()).isEqualTo(2);
+        assertThat(cidr.reason()).contains("smtp.mynetworks").contains("10.0.0.0/40");
+    }
+
+    @Test
+    void pipelineDefaultsAndErrors() throws Exception {
+        Path file = dir.resolve("gateway.yaml");
+        Files.writeString(file, "pipeline:\n  workers: 2\n");
+        GatewayConfig config = new ConfigLoader(dir).load(file);
+        assertThat(config.pipeline().config()).isEqualTo(dir.resolve("conf/mailetcontainer.xml"));
+        assertThat(config.pipeline().workers()).isEqualTo(2);
+        assertThat(config.pipeline().maxFailures()).isEqualTo(5);
+
+        ConfigException workers = failure("hostname: h\npipeline:\n  config: conf/mailetcontainer.xml\n  workers: 0\n");
+        assertThat(workers.line()).isEqualTo(4);
+        assertThat(workers.reason()).contains("pipeline.workers must be at least 1");
+
+        ConfigException missing = failure("pipeline:\n  config: conf/nope.xml\n");
+        assertThat(missing.line()).isEqualTo(2);
+        assertThat(missing.reason()).isEqualTo("pipeline.config: file " + dir.resolve("conf/nope.xml") + " does not exist");
+    }
+
+    @Test
+    void tlsFilesMustBeReadable() throws Exception {
+        Files.writeString(dir.resolve("cert.pem"), "x");
+        ConfigException e = failure("""
+                smtp:
+                  tls:
+                    certificate: cert.pem
+                    privateKey: key.pem
+                """);
+        assertThat(e.line()).isEqualTo(4);
+        assertThat(e.reason()).startsWith("smtp.tls.privateKey: file ").endsWith("key.pem does not exist");
+    }
+
+    @Test
+    void certstoreSectionIsStrictToo() throws Exception {
+        Path file = dir.resolve("gateway.yaml");
+        Files.writeString(file, "certstore:\n  directory: certs\n  revocation:\n    mode: hard_fail\n");
+        GatewayConfig config = new ConfigLoader(dir).load(file);
+        assertThat(config.certstore().directory()).isEqualTo("certs");
+        assertThat(config.certstore().revocation().mode())
+                .isEqualTo(org.smimegw.certstore.CertStoreConfig.RevocationMode.HARD_FAIL);
+
+        Files.writeString(file, "certstore:\n  revocation:\n    mode: OFF\ndelivery:\n  smarthost: {host: h, starttls: OFF}\n");
+        GatewayConfig off = new ConfigLoader(dir).load(file);
+        assertThat(off.certstore().revocation().mode()).isEqualTo(org.smimegw.certstore.CertStoreConfig.RevocationMode.OFF);
+        assertThat(off.delivery().smarthost().starttls())
+                .isEqualTo(org.smimegw.gateway.delivery.DeliveryConfig.StartTls.OFF);
+
+        ConfigException e = failure("certstore:\n  directory: certs\n  revocation:\n    mode: MAYBE\n");
+        assertThat(e.line()).isEqualTo(4);
+        assertThat(e.reason()).startsWith("certstore.revocation.mode: 'MAYBE' is not one of SOFT_FAIL, HARD_FAIL, OFF");
+    }
+
+    @Test
+    void cidrAndFileChecks() throws Exception {
+        var problems = new java.util.ArrayList<ConfigProblem>();
+        ConfigValidator.cidr(problems, "/a", "10.0.0.0/8");
+        ConfigValidator.cidr(problems, "/b", "::1/128");
+        ConfigValidator.cidr(problems, "/c", "127.0.0.1");
+        assertThat(problems).isEmpty();
+        ConfigValidator.cidr(problems, "/d", "10.0.0.0/33");
+        ConfigValidator.cidr(problems, "/e", "300.1.1.1/8");
+        ConfigValidator.cidr(problems, "/f", "example.com/8");
+        ConfigValidator.readableFile(problems, "/g", dir.resolve("missing.pem"));
+        assertThat(problems).extracting(ConfigProblem::pointer).containsExactly("/d", "/e", "/f", "/g");
+    }
+}

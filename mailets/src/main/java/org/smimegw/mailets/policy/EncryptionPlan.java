@@ -1,0 +1,9 @@
+package org.smimegw.mailets.policy;
+
+/**
+ * How to encrypt for one recipient: content algorithm (GCM ones as AuthEnvelopedData), to which certificate,
+ * recipient identified by subject key identifier or issuer+serial, and how Bcc recipients are split.
+ */
+public record EncryptionPlan(EncryptionAlgorithm algorithm, CertificateSummary certificate, boolean useKeyIdentifier,
+                             BccForking bccForking, String why) {
+}
