@@ -1,5 +1,8 @@
 package org.smimegw.certstore;
 
+import org.smimegw.certstore.ldap.LdapConfig;
+import org.smimegw.certstore.pkcs11.Pkcs11Config;
+
 /**
  * The {@code certstore:} section of the gateway configuration. Every component may be null (absent in YAML) and
  * then takes its default. The LDAP directory settings are added by the LDAP source.
@@ -9,8 +12,13 @@ package org.smimegw.certstore;
  *                    {@code file:PATH} (default {@code file:var/certstore/keystore.pass}; when that default file does
  *                    not exist a random password is generated into it, mode 0600). Never the password itself.
  * @param revocation  revocation checking
+ * @param ldap        {@code certstore.ldap:}: an LDAP directory as an additional source of recipients' certificates
+ *                    (and, with {@code harvestBaseDn}, a shared harvest subtree); null = no directory
+ * @param pkcs11      {@code certstore.pkcs11:}: a PKCS#11 token as an additional source of users' keys
+ *                    ({@code HARDWARE}); null = no token
  */
-public record CertStoreConfig(String directory, String keyPassword, Revocation revocation) {
+public record CertStoreConfig(String directory, String keyPassword, Revocation revocation, LdapConfig ldap,
+                              Pkcs11Config pkcs11) {
 
     public static final String DEFAULT_DIRECTORY = "var/certstore";
     public static final String DEFAULT_KEY_PASSWORD = "file:var/certstore/keystore.pass";
@@ -21,8 +29,21 @@ public record CertStoreConfig(String directory, String keyPassword, Revocation r
         revocation = revocation == null ? Revocation.defaults() : revocation;
     }
 
+    /** Without directory or token. */
+    public CertStoreConfig(String directory, String keyPassword, Revocation revocation) {
+        this(directory, keyPassword, revocation, null, null);
+    }
+
     public static CertStoreConfig defaults() {
-        return new CertStoreConfig(null, null, null);
+        return new CertStoreConfig(null, null, null, null, null);
+    }
+
+    public CertStoreConfig withLdap(LdapConfig newLdap) {
+        return new CertStoreConfig(directory, keyPassword, revocation, newLdap, pkcs11);
+    }
+
+    public CertStoreConfig withPkcs11(Pkcs11Config newPkcs11) {
+        return new CertStoreConfig(directory, keyPassword, revocation, ldap, newPkcs11);
     }
 
     /** Whether {@link #keyPassword} is the shipped default, whose file is generated when missing. */

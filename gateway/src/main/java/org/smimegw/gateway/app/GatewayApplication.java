@@ -25,8 +25,6 @@ import org.slf4j.LoggerFactory;
 
 import org.smimegw.certstore.CertificateStore;
 import org.smimegw.certstore.CertificateValidator;
-import org.smimegw.certstore.file.FileCertificateStore;
-import org.smimegw.certstore.validation.PkixCertificateValidator;
 import org.smimegw.gateway.admin.AdminServer;
 import org.smimegw.gateway.admin.HealthReport;
 import org.smimegw.gateway.admin.PrometheusMetrics;
@@ -79,6 +77,7 @@ public final class GatewayApplication implements AutoCloseable {
     private SmtpFrontEnd smtp;
     private AdminServer adminServer;
     private JmxReporter jmxReporter;
+    private CertificateServices certificates;
     private boolean running;
 
     public GatewayApplication(GatewayConfig config) {
@@ -103,8 +102,8 @@ public final class GatewayApplication implements AutoCloseable {
 
     /**
      * Offers a service to mailets' {@code @Inject} constructors (before start). Always offered: the
-     * {@code CertificateStore} (the file store of {@code certstore:}; an instance registered here under
-     * {@code CertificateStore.class} replaces it, e.g. a composite with LDAP), the {@code CertificateValidator},
+     * {@code CertificateStore} (the {@link CertificateServices} of {@code certstore:}: file store, LDAP, PKCS#11; an
+     * instance registered here under {@code CertificateStore.class} replaces it), the {@code CertificateValidator},
      * {@code Spool}, {@code DeliveryQueue}, {@code Clock}, {@code GatewayConfig}, {@code MetricRegistry},
      * {@code MailetContext}.
      */
@@ -122,6 +121,7 @@ public final class GatewayApplication implements AutoCloseable {
             components = build();
         } catch (StartupException e) {
             destroyContainer();
+            closeCertificates();
             throw e;
         }
         for (Component component : components) {
@@ -132,6 +132,7 @@ public final class GatewayApplication implements AutoCloseable {
             } catch (Exception e) {
                 stopStarted();
                 destroyContainer();
+                closeCertificates();
                 String reason = describe(e);
                 throw new StartupException(reason.startsWith(component.name() + ":") ? reason
                         : component.name() + ": " + reason, e);
@@ -178,19 +179,15 @@ public final class GatewayApplication implements AutoCloseable {
         Set<Domain> domains = config.internalDomains().stream().map(Domain::of).collect(Collectors.toSet());
         GatewayMailetContext context = new GatewayMailetContext(domains, postmaster, spool,
                 new DsnMailBouncer(spool, dsnFactory, reportingMta, clock, toPipeline), toPipeline, clock);
-        CertificateStore certificateStore;
-        CertificateValidator validator;
         try {
-            FileCertificateStore store = FileCertificateStore.fromConfig(config.certstore(), config.baseDirectory(),
-                    System::getenv);
-            certificateStore = store;
-            validator = new PkixCertificateValidator(store::trust, config.certstore().revocation(), clock);
+            // file store + LDAP (cached) + PKCS#11 token as one CompositeCertificateStore; closed on stop
+            certificates = CertificateServices.open(config.certstore(), config.baseDirectory(), System::getenv, clock);
         } catch (RuntimeException e) {
             throw new StartupException("certstore: " + describe(e), e);
         }
         ServiceRegistry services = ServiceRegistry.empty()
-                .with(CertificateStore.class, certificateStore)
-                .with(CertificateValidator.class, validator)
+                .with(CertificateStore.class, certificates.store())
+                .with(CertificateValidator.class, certificates.validator())
                 .with(Spool.class, spool)
                 .with(DeliveryQueue.class, deliveryQueue)
                 .with(Clock.class, clock)
@@ -345,7 +342,22 @@ public final class GatewayApplication implements AutoCloseable {
         }
         stopStarted();
         destroyContainer();
+        closeCertificates();
         running = false;
+    }
+
+    /** Closes the directory connections and the token (after the pipeline stopped using them). */
+    private void closeCertificates() {
+        CertificateServices current = certificates;
+        certificates = null;
+        if (current != null) {
+            current.close();
+        }
+    }
+
+    /** The certificate store and validator built from {@code certstore:} (after start; empty before/after). */
+    public synchronized Optional<CertificateServices> certificates() {
+        return Optional.ofNullable(certificates);
     }
 
     private void stopStarted() {

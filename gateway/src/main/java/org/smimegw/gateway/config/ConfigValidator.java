@@ -49,7 +49,53 @@ public class ConfigValidator {
         if (Files.exists(config.stateDir()) && !Files.isDirectory(config.stateDir())) {
             problems.add(new ConfigProblem("/stateDir", config.stateDir() + " exists and is not a directory"));
         }
+        certstore(problems, config.certstore());
         return problems;
+    }
+
+    /** The required keys of {@code certstore.ldap} and {@code certstore.pkcs11}; the records check the rest. */
+    private static void certstore(List<ConfigProblem> problems, org.smimegw.certstore.CertStoreConfig certstore) {
+        var ldap = certstore.ldap();
+        if (ldap != null) {
+            if (ldap.urls().isEmpty()) {
+                problems.add(new ConfigProblem("/certstore/ldap",
+                        "urls is required: at least one ldap:// or ldaps:// URL"));
+            }
+            for (int i = 0; i < ldap.urls().size(); i++) {
+                String url = ldap.urls().get(i);
+                if (url == null || !url.trim().toLowerCase(java.util.Locale.ROOT).matches("ldaps?://[^/]+/?")) {
+                    problems.add(new ConfigProblem("/certstore/ldap/urls/" + i,
+                            "'" + url + "' is not an LDAP URL like ldap://host:389 or ldaps://host:636"));
+                }
+            }
+            if (ldap.baseDn() == null || ldap.baseDn().isBlank()) {
+                problems.add(new ConfigProblem("/certstore/ldap", "baseDn is required"));
+            }
+            secretReference(problems, "/certstore/ldap/bindPassword", ldap.bindPassword());
+            secretReference(problems, "/certstore/ldap/trustStorePasswordRef", ldap.trustStorePasswordRef());
+            if (ldap.bindDn() != null && ldap.bindPassword() == null) {
+                problems.add(new ConfigProblem("/certstore/ldap/bindDn", "needs bindPassword (env:NAME or file:PATH)"));
+            }
+        }
+        var pkcs11 = certstore.pkcs11();
+        if (pkcs11 != null) {
+            if (pkcs11.library() == null) {
+                problems.add(new ConfigProblem("/certstore/pkcs11",
+                        "library is required (the token vendor's PKCS#11 module, e.g. /usr/lib/softhsm/libsofthsm2.so)"));
+            }
+            if (pkcs11.pin() == null) {
+                problems.add(new ConfigProblem("/certstore/pkcs11", "pin is required (env:NAME or file:PATH)"));
+            }
+            secretReference(problems, "/certstore/pkcs11/pin", pkcs11.pin());
+        }
+    }
+
+    /** A password is never written in the configuration, only {@code env:NAME} or {@code file:PATH}. */
+    private static void secretReference(List<ConfigProblem> problems, String pointer, String reference) {
+        if (reference != null && !reference.matches("(env:[A-Za-z_][A-Za-z0-9_]*|file:.+)")) {
+            problems.add(new ConfigProblem(pointer,
+                    "must be a reference env:NAME or file:PATH, not a password"));
+        }
     }
 
     /** A TCP port: 0 (pick a free one) to 65535. */

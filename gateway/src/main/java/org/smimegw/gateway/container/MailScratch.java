@@ -56,7 +56,7 @@ public final class MailScratch implements AutoCloseable {
             }
             SharedFileInputStream in = new SharedFileInputStream(file.toFile());
             streams.add(in);
-            return new MimeMessage(SESSION, in);
+            return new IdKeepingCopy(SESSION, in);
         } catch (IOException e) {
             throw new MessagingException("cannot copy message to scratch file in " + directory + ": " + e, e);
         }
@@ -85,5 +85,19 @@ public final class MailScratch implements AutoCloseable {
             }
         }
         files.clear();
+    }
+
+    /** A file-backed copy whose existing Message-ID survives {@code saveChanges()} (as James's MimeMessageWrapper). */
+    private static final class IdKeepingCopy extends MimeMessage {
+        IdKeepingCopy(Session session, SharedFileInputStream in) throws MessagingException {
+            super(session, in);
+        }
+
+        @Override
+        protected void updateMessageID() throws MessagingException {
+            if (getHeader("Message-ID", null) == null) {
+                super.updateMessageID();
+            }
+        }
     }
 }

@@ -1,5 +1,6 @@
 package org.smimegw.gateway.smtp;
 
+import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -8,7 +9,8 @@ import org.subethamail.smtp.server.SessionHandler;
 
 /**
  * Admits at most {@code maxConnections} concurrent sessions (others get {@code 421 4.7.0}) and remembers, per
- * session, whether the client greeted with EHLO (for the "with ESMTP/SMTP" of the Received header).
+ * session, whether the client greeted with EHLO (for the "with ESMTP/SMTP" of the Received header). An admitted
+ * session talks through a {@link ReplyMappingSocket}, so replies SubEthaSMTP words itself get enhanced status codes.
  */
 final class SessionTracker implements SessionHandler {
     private final int maxConnections;
@@ -28,8 +30,13 @@ final class SessionTracker implements SessionHandler {
                 return SessionAcceptance.failure(SmtpReason.TOO_MANY_CONNECTIONS.code(), line.substring(4));
             }
             sessions.put(session, Boolean.FALSE);
-            return SessionAcceptance.success();
         }
+        try {
+            session.setSocket(new ReplyMappingSocket(session.getSocket(), replies::fromLibrary));
+        } catch (IOException e) {
+            // the connection is already broken: the session ends on its first read
+        }
+        return SessionAcceptance.success();
     }
 
     @Override

@@ -9,8 +9,8 @@ import org.subethamail.smtp.server.Session;
 
 /**
  * RSET, NOOP, QUIT with enhanced status codes; AUTH refused before STARTTLS; DATA's early refusals with enhanced
- * codes (the transfer itself is SubEthaSMTP's, feeding {@link SpoolingMessageHandler}); VRFY, EXPN and BDAT
- * (CHUNKING is not offered) not implemented.
+ * codes (the transfer itself is SubEthaSMTP's, feeding {@link SpoolingMessageHandler}); HELP with {@code 214 2.0.0};
+ * VRFY, EXPN and BDAT (CHUNKING is not offered) not implemented.
  */
 final class SimpleCommands {
     private SimpleCommands() {
@@ -45,6 +45,12 @@ final class SimpleCommands {
                     @Override
                     public void execute(String commandString, Session session) throws IOException {
                         session.sendResponse(SmtpReplies.ok("2.0.0"));
+                    }
+                },
+                new BaseCommand("HELP", "Lists the commands.", "[ <topic> ]") {
+                    @Override
+                    public void execute(String commandString, Session session) throws IOException {
+                        session.sendResponse(SmtpReplies.help(authAvailable));
                     }
                 },
                 new BaseCommand("QUIT", "Exit the SMTP session.") {

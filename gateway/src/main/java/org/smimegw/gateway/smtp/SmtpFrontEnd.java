@@ -2,7 +2,6 @@ package org.smimegw.gateway.smtp;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.Socket;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -11,7 +10,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
 
 import com.codahale.metrics.MetricRegistry;
 import org.slf4j.Logger;
@@ -86,8 +84,6 @@ public final class SmtpFrontEnd {
                 .hostName(hostname)
                 .softwareName("smime-gateway")
                 .messageHandlerFactory(ctx -> new SpoolingMessageHandler((Session) ctx, shared))
-                .enableTLS(true)
-                .startTlsSocketFactory(socket -> upgrade(tls, socket))
                 .insertReceivedHeaders(false)
                 .maxConnections(config.maxConnections() + LIBRARY_CONNECTION_HEADROOM)
                 .connectionTimeout(config.idleTimeoutSeconds(), TimeUnit.SECONDS)
@@ -104,6 +100,7 @@ public final class SmtpFrontEnd {
         commands.addCommand(new GreetingCommand(false, config.maxMessageSize(), authAvailable, sessions, replies));
         commands.addCommand(new MailFromCommand(config.maxMessageSize(), replies));
         commands.addCommand(new RcptToCommand(replies));
+        commands.addCommand(new StartTlsCommand(tls, replies));
         SimpleCommands.create(replies, libraryAuth, libraryData, authAvailable).forEach(commands::addCommand);
         try {
             s.start();
@@ -133,14 +130,6 @@ public final class SmtpFrontEnd {
             server = null;
             log.info("SMTP listener stopped");
         }
-    }
-
-    private static SSLSocket upgrade(SSLContext tls, Socket socket) throws IOException {
-        java.net.InetSocketAddress remote = (java.net.InetSocketAddress) socket.getRemoteSocketAddress();
-        SSLSocket ssl = (SSLSocket) tls.getSocketFactory().createSocket(socket, remote.getHostString(), socket.getPort(), true);
-        ssl.setUseClientMode(false);
-        ssl.setEnabledProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
-        return ssl;
     }
 
     private static String localHostName() {

@@ -23,7 +23,15 @@ public enum SmtpReason {
     BAD_RECIPIENT_ADDRESS(553, "5.1.3", "Bad recipient address syntax"),
     HELO_SYNTAX(501, "5.5.4", "Syntax: EHLO hostname"),
     POLICY_PERMANENT(550, "5.7.1", "Recipient rejected by policy"),
-    POLICY_TEMPORARY(451, "4.7.1", "Recipient temporarily rejected by policy");
+    POLICY_TEMPORARY(451, "4.7.1", "Recipient temporarily rejected by policy"),
+    TIMEOUT(421, "4.4.2", "Timeout waiting for data from client, closing connection"),
+    UNKNOWN_COMMAND(500, "5.5.2", "Command not recognized"),
+    COMMAND_SYNTAX(501, "5.5.2", "Syntax error in command line"),
+    STARTTLS_SYNTAX(501, "5.5.4", "Syntax: STARTTLS (no parameters allowed)"),
+    TLS_NOT_AVAILABLE(454, "4.7.0", "TLS not available due to temporary reason"),
+    TLS_ALREADY_ACTIVE(454, "4.7.0", "TLS not available: TLS already active"),
+    AUTH_CANCELLED(501, "5.7.0", "Authentication canceled by client"),
+    AUTH_ALREADY_DONE(503, "5.5.1", "Already authenticated");
 
     private final int code;
     private final String enhancedStatus;

@@ -14,8 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
-import javax.net.ssl.SSLSocket;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -135,10 +133,9 @@ final class SpoolingMessageHandler implements MessageHandler {
     private void writeReceived(OutputStream out, String id, SmtpSessionInfo info, Instant when) throws IOException {
         String protocol = (shared.sessions().usedEhlo(session) ? "ESMTP" : "SMTP")
                 + (info.tls() ? "S" : "") + (info.authenticatedUser().isPresent() ? "A" : "");
-        String tlsDetails = null;
-        if (session.getSocket() instanceof SSLSocket ssl) {
-            tlsDetails = "using " + ssl.getSession().getProtocol() + " with cipher " + ssl.getSession().getCipherSuite();
-        }
+        String tlsDetails = ReplyMappingSocket.tlsSession(session.getSocket())
+                .map(tls -> "using " + tls.getProtocol() + " with cipher " + tls.getCipherSuite())
+                .orElse(null);
         String header = ReceivedHeader.format(info.helo(), info.clientAddress(), shared.hostname(), protocol, id,
                 tlsDetails, recipients, when);
         out.write(header.getBytes(StandardCharsets.US_ASCII));

@@ -10,7 +10,7 @@ import jakarta.mail.util.SharedFileInputStream;
 
 /**
  * A message read from a spool file: headers are parsed, the body stays in the file and is read on demand.
- * {@link #close()} releases the file (idempotent); the mailet container closes every message it opened.
+ * An existing Message-ID survives {@code saveChanges()}. {@link #close()} releases the file (idempotent); the mailet container closes every message it opened.
  */
 public final class SpooledMimeMessage extends MimeMessage implements AutoCloseable {
     private final SharedFileInputStream file;
@@ -22,6 +22,17 @@ public final class SpooledMimeMessage extends MimeMessage implements AutoCloseab
         this.file = file;
         this.openCount = openCount;
         openCount.incrementAndGet();
+    }
+
+    /**
+     * Keeps the Message-ID the message arrived with when a mailet's change makes {@code saveChanges()} run (as
+     * James's MimeMessageWrapper does); only a message without one gets a new id.
+     */
+    @Override
+    protected void updateMessageID() throws MessagingException {
+        if (getHeader("Message-ID", null) == null) {
+            super.updateMessageID();
+        }
     }
 
     @Override

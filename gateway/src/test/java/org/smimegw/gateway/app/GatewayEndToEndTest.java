@@ -210,9 +210,6 @@ class GatewayEndToEndTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("known bug for spool/container: a mailet that changes the message calls "
-            + "saveChanges(), and MimeMessage.updateMessageID() then replaces the Message-ID; SpooledMimeMessage and "
-            + "MailScratch's copies should keep an existing Message-ID (as James's MimeMessageWrapper does)")
     void aMailetsChangeKeepsTheMessageId() throws Exception {
         start(config(PIPELINE_WITH_MAILET, EMBEDDED));
         var greenMail = app.embeddedMailbox().orElseThrow().greenMail();

@@ -92,6 +92,22 @@ class GatewayMailAndContextTest {
     }
 
     @Test
+    void aChangedDuplicateKeepsTheMessageId() throws Exception {
+        Envelope envelope = new Envelope("alice@example.com", Map.of(), List.of("bob@example.org"), "192.0.2.7",
+                "mx.client.example", null, Instant.parse("2026-01-02T03:04:05Z"), Map.of());
+        String text = "Message-ID: <kept.7@client.example>\r\nFrom: alice@example.com\r\nSubject: spooled\r\n\r\nbody\r\n";
+        GatewayMail mail = GatewayMail.fromSpool(fx.spool.store(SpoolArea.INCOMING, envelope,
+                new ByteArrayInputStream(text.getBytes(StandardCharsets.US_ASCII))), fx.spool, fx.scratch);
+        Mail copy = mail.duplicate();
+        copy.getMessage().setSubject("changed in the copy");
+        copy.getMessage().saveChanges();
+        assertThat(copy.getMessage().getMessageID()).isEqualTo("<kept.7@client.example>");
+        mail.getMessage().setSubject("changed in the original");
+        mail.getMessage().saveChanges();
+        assertThat(mail.getMessage().getMessageID()).isEqualTo("<kept.7@client.example>");
+    }
+
+    @Test
     void localDomainsAndPostmaster() throws Exception {
         MailetContext context = fx.context;
         assertThat(context.isLocalServer(Domain.of("example.com"))).isTrue();

@@ -6,6 +6,7 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -104,6 +105,26 @@ class PipelineRunnerTest {
     }
 
     @Test
+    void acceptNeverBlocksTheSmtpThreadEvenWithEveryWorkerBusyAndTheQueueFull() throws Exception {
+        load(rec("held") + toTransport());
+        fx.recorder.hold("held");
+        runner(new PipelineConfig(null, 1, 5, 1), Clock.systemUTC());
+        List<SpoolEntry> entries = new java.util.ArrayList<>();
+        for (int i = 0; i < 1 + 64 + 40; i++) { // one running (held), a full queue (64 per worker), and more
+            entries.add(store(Map.of(), "bob@example.org"));
+        }
+        // this thread plays the SMTP session thread: each accept returns although the only worker is held; a
+        // blocking accept would wait here until the release below, i.e. forever (the timeout only guards a hang)
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofMinutes(1),
+                () -> entries.forEach(runner::accept));
+        assertThat(runner.pendingCount()).isBetween(64, 65); // the rest waits in INCOMING for a rescan
+        fx.recorder.release();
+        runner.start(); // rescans pick up what the full queue turned away
+        await("all processed", () -> fx.spool.list(SpoolArea.INCOMING).isEmpty() && runner.pendingCount() == 0);
+        assertThat(fx.recorder.byTag("transport")).hasSize(entries.size());
+    }
+
+    @Test
     void acceptedEntryRunsFromTheStateStoredInItsEnvelope() throws Exception {
         load(rec("root") + toTransport());
         runner(new PipelineConfig(null, 1, 5, 30), Clock.systemUTC()).start();
@@ -121,7 +142,9 @@ class PipelineRunnerTest {
                 + "onMailetException=\"propagate\"/>" + toTransport());
         SpoolEntry entry = store(Map.of(), "bob@example.org");
         runner(new PipelineConfig(null, 1, 3, 0), Clock.systemUTC()).start();
-        await("moved to ERROR", () -> fx.spool.find(SpoolArea.ERROR, entry.id()).isPresent());
+        // the worker counts the move after it happened: wait until it has finished with the entry
+        await("moved to ERROR", () -> fx.spool.find(SpoolArea.ERROR, entry.id()).isPresent()
+                && runner.pendingCount() == 0);
         Envelope envelope = fx.spool.find(SpoolArea.ERROR, entry.id()).orElseThrow().envelope();
         assertThat(envelope.attributes()).containsEntry(PipelineAttributes.FAILURES, "3");
         assertThat(envelope.attributes().get(PipelineAttributes.LAST_ERROR)).contains("deliberate failure");

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.mail.MessagingException;
 import org.apache.james.core.MailAddress;
@@ -15,8 +17,26 @@ public final class Recorder {
     }
 
     private final List<Seen> seen = new CopyOnWriteArrayList<>();
+    private final CountDownLatch released = new CountDownLatch(1);
+    private volatile String heldTag;
+
+    /** Mailets recording under {@code tag} wait in {@link #record} until {@link #release()} (at most 2 minutes). */
+    public void hold(String tag) {
+        heldTag = tag;
+    }
+
+    public void release() {
+        released.countDown();
+    }
 
     void record(String tag, Mail mail) throws MessagingException {
+        if (tag.equals(heldTag)) {
+            try {
+                released.await(2, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         List<String> recipients = new ArrayList<>(mail.getRecipients().stream().map(MailAddress::asString).toList());
         Collections.sort(recipients);
         List<String> headers = mail.getMessage() == null ? List.of()

@@ -360,11 +360,38 @@ class SmtpFrontEndTest {
             c.sendRaw("Subject: stalled\r\n\r\nhalf a mess".getBytes(StandardCharsets.US_ASCII));
             // the client stops sending; after dataTimeoutSeconds the server gives up on the connection
             String rest = c.readUntilClosed();
-            assertThat(rest).doesNotContain("250");
+            assertThat(rest).doesNotContain("250")
+                    .startsWith("421 4.4.2 Timeout waiting for data from client, closing connection");
         }
         assertThat(spool.list(SpoolArea.INCOMING)).isEmpty();
         try (Stream<Path> leftovers = Files.list(tmp.resolve("spool/tmp"))) {
             assertThat(leftovers).isEmpty();
+        }
+    }
+
+    @Test
+    void aFullDiskAnswers451AndLeavesNothingHalfWritten() throws Exception {
+        try (org.smimegw.gateway.spool.TinyTmpfs fs = org.smimegw.gateway.spool.TinyTmpfs.mount(tmp.resolve("mnt"), 256)) {
+            spool = new FileSpool(fs.path().resolve("spool"), Clock.systemUTC(), metrics);
+            SmtpFrontEnd fe = start(trusted());
+            try (RawSmtpClient c = new RawSmtpClient(fe.port())) {
+                c.greeting();
+                c.command("EHLO client.example");
+                c.command("MAIL FROM:<a@example.org>");
+                c.command("RCPT TO:<b@example.com>");
+                String big = "Subject: too big for the disk\r\n\r\n" + ("x".repeat(98) + "\r\n").repeat(10_000);
+                assertThat(c.data(big)).isEqualTo("451 4.3.0 Temporary local problem, please try again later");
+                // the session goes on, and a message that fits is accepted
+                c.command("MAIL FROM:<a@example.org>");
+                c.command("RCPT TO:<b@example.com>");
+                idOf(c.data(MESSAGE));
+            }
+            assertThat(spool.list(SpoolArea.INCOMING)).hasSize(1);
+            try (Stream<Path> leftovers = Files.list(fs.path().resolve("spool/tmp"))) {
+                assertThat(leftovers).isEmpty();
+            }
+            assertThat(metrics.counter("smtp.rejected.spool_failure").getCount()).isEqualTo(1);
+            fe.stop();
         }
     }
 
@@ -374,8 +401,32 @@ class SmtpFrontEndTest {
         SmtpFrontEnd fe = start(cfg);
         try (RawSmtpClient c = new RawSmtpClient(fe.port())) {
             c.greeting();
-            assertThat(c.readUntilClosed()).startsWith("421");
+            assertThat(c.readUntilClosed()).isEqualTo("421 4.4.2 Timeout waiting for data from client, closing connection\r\n");
         }
+        assertThat(metrics.counter("smtp.rejected.timeout").getCount()).isEqualTo(1);
+    }
+
+    @Test
+    void repliesSubEthaSmtpWordsItselfCarryEnhancedStatusCodes() throws Exception {
+        String hash = FAST_HASHER.hash("s3cret".toCharArray());
+        SmtpFrontEnd fe = start(config(null, null, null, null, null, null, List.of(new SmtpConfig.User("alice", hash))));
+        try (RawSmtpClient c = new RawSmtpClient(fe.port())) {
+            c.greeting();
+            assertThat(c.command("EHLO client.example")).endsWith("250 ENHANCEDSTATUSCODES");
+            assertThat(c.command("FROBNICATE now")).isEqualTo("500 5.5.2 Command not recognized");
+            assertThat(c.command("HELP").split("\n")).containsExactly(
+                    "214-2.0.0 Commands: EHLO HELO MAIL RCPT DATA RSET NOOP QUIT STARTTLS AUTH HELP",
+                    "214 2.0.0 End of HELP info");
+            assertThat(c.command("STARTTLS please")).isEqualTo("501 5.5.4 Syntax: STARTTLS (no parameters allowed)");
+            assertThat(c.startTls()).isEqualTo("220 2.0.0 Ready to start TLS");
+            assertThat(c.command("STARTTLS")).isEqualTo("454 4.7.0 TLS not available: TLS already active");
+            assertThat(c.command("EHLO client.example")).contains("250-AUTH PLAIN LOGIN");
+            assertThat(c.command("AUTH PLAIN " + plain("alice", "s3cret"))).isEqualTo("235 2.7.0 Authentication successful");
+            assertThat(c.command("AUTH PLAIN " + plain("alice", "s3cret"))).isEqualTo("503 5.5.1 Already authenticated");
+            assertThat(c.command("XYZZY")).isEqualTo("500 5.5.2 Command not recognized");
+            assertThat(c.command("QUIT")).isEqualTo("221 2.0.0 Bye");
+        }
+        assertThat(metrics.counter("smtp.rejected.unknown_command").getCount()).isEqualTo(2);
     }
 
     @Test
@@ -408,6 +459,48 @@ class SmtpFrontEndTest {
         }
         assertThat(onDisk).isEqualTo(first);
         assertThat(first.getSubjectX500Principal().getName()).isEqualTo("CN=gw.test");
+    }
+
+    @Test
+    void authCredentialsAreNeverLoggedEvenAtDebug() throws Exception {
+        String hash = FAST_HASHER.hash("s3cret-pw".toCharArray());
+        SmtpFrontEnd fe = start(config(List.of("10.0.0.0/8"), null, null, null, null, null,
+                List.of(new SmtpConfig.User("alice", hash))));
+        String credential = plain("alice", "s3cret-pw");
+        ch.qos.logback.classic.LoggerContext logging =
+                (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
+        ch.qos.logback.classic.Logger root = logging.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ch.qos.logback.classic.Logger library = logging.getLogger("org.subethamail");
+        ch.qos.logback.classic.Logger ours = logging.getLogger("org.smimegw");
+        ch.qos.logback.classic.Level libraryLevel = library.getLevel();
+        ch.qos.logback.classic.Level ourLevel = ours.getLevel();
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> captured =
+                new ch.qos.logback.core.read.ListAppender<>();
+        captured.setContext(logging);
+        captured.start();
+        root.addAppender(captured);
+        library.setLevel(ch.qos.logback.classic.Level.DEBUG);
+        ours.setLevel(ch.qos.logback.classic.Level.DEBUG);
+        try (RawSmtpClient c = new RawSmtpClient(fe.port())) {
+            c.greeting();
+            c.command("EHLO client.example");
+            c.startTls();
+            c.command("EHLO client.example");
+            assertThat(c.command("AUTH PLAIN " + credential)).startsWith("235");
+            c.command("QUIT");
+        } finally {
+            root.detachAppender(captured);
+            library.setLevel(libraryLevel);
+            ours.setLevel(ourLevel);
+        }
+        List<String> lines = captured.list.stream()
+                .map(e -> e.getFormattedMessage() + " " + (e.getThrowableProxy() == null ? "" : e.getThrowableProxy().getMessage()))
+                .toList();
+        // the library did log the session's command lines at DEBUG (so the check below can see a leak)...
+        assertThat(lines).anyMatch(l -> l.contains("EHLO client.example"));
+        // ...but neither the base64 credential nor the password, from any logger
+        assertThat(lines).noneMatch(l -> l.contains(credential) || l.contains("s3cret-pw"));
+        assertThat(lines).anyMatch(l -> l.contains("AUTH succeeded for user 'alice'"));
     }
 
     private static X509Certificate tlsCertificate(int port) throws IOException {

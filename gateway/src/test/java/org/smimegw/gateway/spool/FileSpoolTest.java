@@ -184,6 +184,27 @@ class FileSpoolTest {
     }
 
     @Test
+    void aChangedSpooledMessageKeepsItsMessageIdAndOneWithoutGetsOne() throws Exception {
+        FileSpool spool = spool();
+        String withId = "Message-ID: <original.1@client.example>\r\n" + RAW;
+        SpoolEntry e = spool.store(SpoolArea.INCOMING, envelope("b@example.com"),
+                new ByteArrayInputStream(withId.getBytes(StandardCharsets.US_ASCII)));
+        try (SpooledMimeMessage m = (SpooledMimeMessage) spool.open(e)) {
+            m.setSubject("changed by a mailet");
+            m.saveChanges();
+            assertThat(m.getMessageID()).isEqualTo("<original.1@client.example>");
+            assertThat(m.getSubject()).isEqualTo("changed by a mailet");
+        }
+        SpoolEntry without = spool.store(SpoolArea.INCOMING, envelope("b@example.com"),
+                new ByteArrayInputStream(RAW.getBytes(StandardCharsets.US_ASCII)));
+        try (SpooledMimeMessage m = (SpooledMimeMessage) spool.open(without)) {
+            m.setSubject("changed");
+            m.saveChanges();
+            assertThat(m.getMessageID()).isNotBlank();
+        }
+    }
+
+    @Test
     void concurrentStoresAllLand() throws Exception {
         FileSpool spool = spool();
         ExecutorService pool = Executors.newFixedThreadPool(8);

@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "certs", mixinStandardHelpOptions = true,
         description = "Manage the certificate store: trust collection, users' certificates and keys, CRLs.",
         subcommands = {ImportTrustCommand.class, ImportUserCommand.class, ImportCrlCommand.class, ListCommand.class,
-                ShowCommand.class, VerifyCommand.class, RemoveCommand.class})
+                ShowCommand.class, VerifyCommand.class, RemoveCommand.class, DemoSetupCommand.class,
+                EnrollTokenCommand.class})
 public final class CertsCommand implements Runnable {
 
     private final Function<String, String> environment;

@@ -27,7 +27,7 @@ final class ListCommand extends StoreCommand {
     Filter filter;
 
     @Override
-    int execute() {
+    int execute() throws Exception {
         boolean trust = filter == null || filter.trust;
         boolean users = filter == null || filter.users;
         Set<Kind> kinds = EnumSet.noneOf(Kind.class);

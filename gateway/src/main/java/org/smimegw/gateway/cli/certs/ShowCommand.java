@@ -25,12 +25,12 @@ final class ShowCommand extends StoreCommand {
     String address;
 
     @Override
-    int execute() {
+    int execute() throws Exception {
         Instant now = parent.clock().instant();
         PkixCertificateValidator validator = validator();
-        List<PublishedCertificate> encryption = store().encryptionCertificates(address);
-        Optional<UserKey> signing = store().signingKey(address);
-        List<UserKey> decryption = store().decryptionKeys(address);
+        List<PublishedCertificate> encryption = lookups().encryptionCertificates(address);
+        Optional<UserKey> signing = lookups().signingKey(address);
+        List<UserKey> decryption = lookups().decryptionKeys(address);
         out().printf("%s%n", address);
         if (encryption.isEmpty() && signing.isEmpty() && decryption.isEmpty()) {
             out().println("no certificates or keys for this address");

@@ -10,18 +10,29 @@ import java.util.concurrent.Callable;
 
 import org.smimegw.certstore.CertStoreConfig;
 import org.smimegw.certstore.CertificateInfo;
+import org.smimegw.certstore.CertificateStore;
 import org.smimegw.certstore.file.FileCertificateStore;
 import org.smimegw.certstore.importer.CertificateFileParser;
 import org.smimegw.certstore.importer.CertificateImporter;
 import org.smimegw.certstore.importer.ImportException;
 import org.smimegw.certstore.validation.PkixCertificateValidator;
+import org.smimegw.gateway.app.CertificateServices;
+import org.smimegw.gateway.config.ConfigException;
+import org.smimegw.gateway.config.ConfigLoader;
+import org.smimegw.gateway.config.ConfigProblem;
+import org.smimegw.gateway.config.ConfigValidator;
+import org.smimegw.gateway.config.GatewayConfig;
 
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** What every {@code certs} subcommand shares: {@code --config}, the store, output, and one-line errors. */
+/**
+ * What every {@code certs} subcommand shares: {@code --config} (read by the gateway's {@link ConfigLoader}, so
+ * the same keys, defaults and {@code FILE:LINE: reason} errors as {@code run}; only problems in the
+ * {@code certstore:} section stop a {@code certs} command), the store, output, and one-line errors.
+ */
 abstract class StoreCommand implements Callable<Integer> {
 
     static final int OK = 0;
@@ -38,16 +49,19 @@ abstract class StoreCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--config", paramLabel = "FILE", description = "gateway configuration (default: ${DEFAULT-VALUE}); "
-            + "only its certstore: section is read", defaultValue = "conf/gateway.yaml")
+            + "its certstore: section is used", defaultValue = "conf/gateway.yaml")
     Path config;
 
-    private CertStoreConfig storeConfig;
+    private GatewayConfig gatewayConfig;
     private FileCertificateStore store;
+    private CertificateServices services;
 
     @Override
     public final Integer call() {
         try {
             return execute();
+        } catch (ConfigException e) {
+            return fail(e.getMessage());
         } catch (CliError e) {
             return fail(e.getMessage());
         } catch (ImportException e) {
@@ -56,6 +70,10 @@ abstract class StoreCommand implements Callable<Integer> {
             return fail(e.getMessage() + ": " + e.getCause().getMessage());
         } catch (Exception e) {
             return fail(e.getMessage() == null ? e.toString() : e.getMessage());
+        } finally {
+            if (services != null) {
+                services.close();
+            }
         }
     }
 
@@ -75,28 +93,67 @@ abstract class StoreCommand implements Callable<Integer> {
         return spec.commandLine().getErr();
     }
 
-    CertStoreConfig storeConfig() {
-        if (storeConfig == null) {
+    /** The gateway configuration; a missing default file means all defaults, a missing named file is an error. */
+    GatewayConfig gatewayConfig() throws ConfigException {
+        if (gatewayConfig == null) {
             boolean explicit = spec.commandLine().getParseResult().hasMatchedOption("--config");
-            storeConfig = new StoreConfigLoader().load(config, explicit);
+            if (!java.nio.file.Files.exists(config)) {
+                if (explicit) {
+                    throw new CliError("configuration file " + config + " does not exist");
+                }
+                gatewayConfig = GatewayConfig.defaults();
+            } else {
+                gatewayConfig = new ConfigLoader(Path.of("").toAbsolutePath(), new CertstoreOnly()).load(config);
+            }
         }
-        return storeConfig;
+        return gatewayConfig;
     }
 
-    FileCertificateStore store() {
+    CertStoreConfig storeConfig() throws ConfigException {
+        return gatewayConfig().certstore();
+    }
+
+    /** The embedded file store only (imports, list, remove): no directory connection, no token login. */
+    FileCertificateStore store() throws ConfigException {
+        if (services != null) {
+            return services.fileStore();
+        }
         if (store == null) {
-            store = FileCertificateStore.fromConfig(storeConfig(), Path.of("").toAbsolutePath(), parent.environment());
+            store = FileCertificateStore.fromConfig(storeConfig(), gatewayConfig().baseDirectory(),
+                    parent.environment());
         }
         return store;
     }
 
-    CertificateImporter importer() {
+    /** Everything the gateway looks certificates and keys up in: the file store, LDAP and the token, as configured. */
+    CertificateServices services() throws ConfigException {
+        if (services == null) {
+            services = CertificateServices.open(storeConfig(), gatewayConfig().baseDirectory(), parent.environment(),
+                    parent.clock());
+        }
+        return services;
+    }
+
+    /** The composite store the mailets use (show, verify). */
+    CertificateStore lookups() throws ConfigException {
+        return services().store();
+    }
+
+    CertificateImporter importer() throws ConfigException {
         return new CertificateImporter(store(), new CertificateFileParser(), parent.clock());
     }
 
-    PkixCertificateValidator validator() {
+    PkixCertificateValidator validator() throws ConfigException {
         FileCertificateStore s = store();
         return new PkixCertificateValidator(s::trust, storeConfig().revocation(), parent.clock());
+    }
+
+    /** The certs commands need only the certstore: section to be usable; the rest is the gateway's business. */
+    static final class CertstoreOnly extends ConfigValidator {
+        @Override
+        public java.util.List<ConfigProblem> validate(GatewayConfig gateway) {
+            return super.validate(gateway).stream().filter(p -> p.pointer().startsWith("/certstore")).toList();
+        }
     }
 
     static String type(X509Certificate c) {

@@ -72,16 +72,16 @@ final class VerifyCommand extends StoreCommand {
             results.add(validator.validate(ee, others, p, address, when));
         } else if (target.contains("@")) {
             if (p == Purpose.SIGN) {
-                UserKey key = store().signingKey(target).orElse(null);
+                UserKey key = lookups().signingKey(target).orElse(null);
                 if (key != null) {
                     results.add(validator.validate(key.certificate(), key.chain(), p, target, when));
                 } else {
-                    for (PublishedCertificate c : store().encryptionCertificates(target)) {
+                    for (PublishedCertificate c : lookups().encryptionCertificates(target)) {
                         results.add(validator.validate(c.certificate(), c.chain(), p, target, when));
                     }
                 }
             } else {
-                for (PublishedCertificate c : store().encryptionCertificates(target)) {
+                for (PublishedCertificate c : lookups().encryptionCertificates(target)) {
                     results.add(validator.validate(c.certificate(), c.chain(), p, target, when));
                 }
             }
