@@ -44,7 +44,10 @@ import org.slf4j.LoggerFactory;
  * into its area, and the directory is fsynced. The envelope is put in place before the content, and the content
  * rename is the commit point: a crash leaves at most an {@code .env} without {@code .eml}, which {@link #list} and
  * {@link #find} ignore and the next start removes. A move writes the envelope into the target area, renames the
- * content (commit), then removes the old envelope. Deletion removes the content first. Queue ids sort by time, so a
+ * content (commit), then removes the old envelope. Deletion removes the content first and does not fsync the
+ * directory: a deletion lost in a crash makes a finished entry reappear (at least once), never loses one. A
+ * {@link SpooledMimeMessage} that nothing changed is stored by hard-linking its content file (no second copy, no
+ * second content fsync; the file was forced when it was first stored). Queue ids sort by time, so a
  * listing by id is oldest first.
  *
  * <p>Thread-safe: operations on different entries run concurrently, operations on one entry are serialized. All
@@ -118,6 +121,15 @@ public final class FileSpool implements Spool {
 
     @Override
     public SpoolEntry store(SpoolArea area, Envelope envelope, MimeMessage message) throws SpoolException {
+        if (message instanceof SpooledMimeMessage spooled) {
+            Optional<Path> unchanged = spooled.unchangedFile();
+            if (unchanged.isPresent() && unchanged.get().startsWith(root)) {
+                Optional<SpoolEntry> linked = storeLinked(area, envelope, unchanged.get());
+                if (linked.isPresent()) {
+                    return linked.get();
+                }
+            }
+        }
         try {
             return store(area, envelope, (id, out) -> {
                 try {
@@ -164,6 +176,41 @@ public final class FileSpool implements Spool {
         sizes.get(area).incrementAndGet();
         log.debug("stored {} in {}", id, area.directoryName());
         return new SpoolEntry(id, area, envelope, contentFile(area, id));
+    }
+
+    /**
+     * Stores an unchanged spooled message by hard-linking its (already fsynced) content file instead of writing and
+     * fsyncing a copy: the envelope is written and forced, the link made in tmp/ and committed like any content.
+     * Empty when the file system cannot link (or the source vanished): the caller writes a copy instead.
+     */
+    private Optional<SpoolEntry> storeLinked(SpoolArea area, Envelope envelope, Path source) throws SpoolException {
+        String id = ids.next();
+        Path tmpContent = tmp.resolve(id + CONTENT);
+        Path tmpEnvelope = tmp.resolve(id + ENVELOPE);
+        try {
+            Files.createLink(tmpContent, source);
+        } catch (IOException | UnsupportedOperationException e) {
+            log.debug("cannot link {} ({}), writing a copy", source, e.toString());
+            return Optional.empty();
+        }
+        boolean done = false;
+        try {
+            writeEnvelope(tmpEnvelope, envelope);
+            commit(area, id, tmpEnvelope, tmpContent);
+            done = true;
+        } catch (IOException e) {
+            deleteQuietly(contentFile(area, id));
+            deleteQuietly(envelopeFile(area, id));
+            throw new SpoolException("cannot store " + id + " in " + root + ": " + e.getMessage(), e);
+        } finally {
+            if (!done) {
+                deleteQuietly(tmpContent);
+                deleteQuietly(tmpEnvelope);
+            }
+        }
+        sizes.get(area).incrementAndGet();
+        log.debug("stored {} in {} (linked, unchanged content)", id, area.directoryName());
+        return Optional.of(new SpoolEntry(id, area, envelope, contentFile(area, id)));
     }
 
     @Override
@@ -261,7 +308,8 @@ public final class FileSpool implements Spool {
             try {
                 boolean existed = Files.deleteIfExists(contentFile(entry.area(), entry.id()));
                 Files.deleteIfExists(envelopeFile(entry.area(), entry.id()));
-                fsyncDirectory(dir(entry.area()));
+                // no directory fsync: a deletion lost in a crash brings a finished entry back (processed or
+                // delivered once more: at least once), it never loses one; what replaces it is durable already
                 if (existed) {
                     sizes.get(entry.area()).decrementAndGet();
                 }
@@ -275,7 +323,8 @@ public final class FileSpool implements Spool {
     public MimeMessage open(SpoolEntry entry) throws SpoolException {
         Path content = contentFile(entry.area(), entry.id());
         try {
-            return new SpooledMimeMessage(mailSession, new SharedFileInputStream(content.toFile()), openMessages);
+            return new SpooledMimeMessage(mailSession, content, new SharedFileInputStream(content.toFile()),
+                    openMessages);
         } catch (IOException e) {
             throw new SpoolException("cannot open " + content + ": " + e.getMessage(), e);
         } catch (MessagingException e) {

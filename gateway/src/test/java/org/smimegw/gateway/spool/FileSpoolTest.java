@@ -184,6 +184,40 @@ class FileSpoolTest {
     }
 
     @Test
+    void anUnchangedSpooledMessageIsStoredByLinkingItsFileAndSurvivesTheSourcesDeletion() throws Exception {
+        FileSpool spool = spool();
+        SpoolEntry incoming = spool.store(SpoolArea.INCOMING, envelope("b@example.com"),
+                new ByteArrayInputStream(RAW.getBytes(StandardCharsets.US_ASCII)));
+        SpoolEntry outgoing;
+        try (SpooledMimeMessage m = (SpooledMimeMessage) spool.open(incoming)) {
+            assertThat(m.getSubject()).isEqualTo("spool test"); // reading changes nothing
+            outgoing = spool.store(SpoolArea.OUTGOING, envelope("c@example.com"), m);
+        }
+        assertThat(Files.isSameFile(outgoing.contentFile(), incoming.contentFile())).isTrue();
+        spool.delete(incoming);
+        assertThat(Files.readString(outgoing.contentFile(), StandardCharsets.US_ASCII)).isEqualTo(RAW);
+        assertThat(spool.find(SpoolArea.OUTGOING, outgoing.id()).orElseThrow().envelope().recipients())
+                .containsExactly("c@example.com");
+        assertThat(gauge("outgoing")).isEqualTo(1);
+        assertThat(gauge("incoming")).isZero();
+    }
+
+    @Test
+    void aChangedSpooledMessageIsWrittenAsANewFile() throws Exception {
+        FileSpool spool = spool();
+        SpoolEntry incoming = spool.store(SpoolArea.INCOMING, envelope("b@example.com"),
+                new ByteArrayInputStream(RAW.getBytes(StandardCharsets.US_ASCII)));
+        SpoolEntry outgoing;
+        try (SpooledMimeMessage m = (SpooledMimeMessage) spool.open(incoming)) {
+            m.setHeader("X-Changed", "yes");
+            outgoing = spool.store(SpoolArea.OUTGOING, envelope("b@example.com"), m);
+        }
+        assertThat(Files.isSameFile(outgoing.contentFile(), incoming.contentFile())).isFalse();
+        assertThat(Files.readString(outgoing.contentFile())).contains("X-Changed: yes\r\n");
+        assertThat(Files.readString(incoming.contentFile())).doesNotContain("X-Changed");
+    }
+
+    @Test
     void aChangedSpooledMessageKeepsItsMessageIdAndOneWithoutGetsOne() throws Exception {
         FileSpool spool = spool();
         String withId = "Message-ID: <original.1@client.example>\r\n" + RAW;

@@ -31,7 +31,6 @@ import org.bouncycastle.cms.RecipientInfoGenerator;
 import org.bouncycastle.cms.jcajce.JceCMSContentEncryptorBuilder;
 import org.bouncycastle.cms.jcajce.JceKeyAgreeRecipientInfoGenerator;
 import org.bouncycastle.cms.jcajce.JceKeyTransRecipientInfoGenerator;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.mail.smime.SMIMEAuthEnvelopedGenerator;
 import org.bouncycastle.mail.smime.SMIMEEnvelopedGenerator;
 import org.bouncycastle.mail.smime.SMIMEException;
@@ -49,14 +48,22 @@ public final class SmimeEncryptor {
 
     private final EncryptorSettings settings;
     private final MessageFiles files;
-    private final Provider provider;
+    private final Provider bouncyCastle;
     private final SecureRandom random;
     private final AlgorithmIdentifier oaepSha256;
 
     public SmimeEncryptor(EncryptorSettings settings, MessageFiles files) {
+        this(settings, files, new PrimitiveProviders());
+    }
+
+    /**
+     * @param providers AES-CBC content encryption and RSA key transport use the JDK's providers (AES-NI
+     *                  intrinsics), AES-GCM and ECDH key agreement with the X9.63 KDF Bouncy Castle's
+     */
+    public SmimeEncryptor(EncryptorSettings settings, MessageFiles files, PrimitiveProviders providers) {
         this.settings = settings;
         this.files = files;
-        this.provider = new BouncyCastleProvider();
+        this.bouncyCastle = providers.bouncyCastle();
         this.random = new SecureRandom();
         try {
             this.oaepSha256 = new JcaAlgorithmParametersConverter().getAlgorithmIdentifier(
@@ -93,8 +100,12 @@ public final class SmimeEncryptor {
     }
 
     private OutputEncryptor encryptor(ContentEncryption algorithm) throws CMSException {
-        OutputEncryptor encryptor = new JceCMSContentEncryptorBuilder(algorithm.oid())
-                .setProvider(provider).setSecureRandom(random).build();
+        JceCMSContentEncryptorBuilder builder = new JceCMSContentEncryptorBuilder(algorithm.oid())
+                .setSecureRandom(random);
+        if (algorithm.authenticated()) {
+            builder.setProvider(bouncyCastle); // the JDK has no AES-GCM key generator under the CMS OIDs
+        } // else the JDK's AES-CBC (SunJCE, AES-NI)
+        OutputEncryptor encryptor = builder.build();
         if (algorithm.authenticated() && !(encryptor instanceof OutputAEADEncryptor)) {
             throw new CMSException(algorithm + " did not yield an AEAD encryptor");
         }
@@ -111,14 +122,14 @@ public final class SmimeEncryptor {
                 String curve = curveName(ec.getParams());
                 JceKeyAgreeRecipientInfoGenerator kari = byCurve.get(curve);
                 if (kari == null) {
-                    KeyPairGenerator kpg = KeyPairGenerator.getInstance("EC", provider);
+                    KeyPairGenerator kpg = KeyPairGenerator.getInstance("EC", bouncyCastle);
                     kpg.initialize(ec.getParams(), random);
                     KeyPair ephemeral = kpg.generateKeyPair();
                     ASN1ObjectIdentifier kdf = ec.getParams().getCurve().getField().getFieldSize() > 256
                             ? CMSAlgorithm.ECDH_SHA384KDF : CMSAlgorithm.ECDH_SHA256KDF;
                     ASN1ObjectIdentifier wrap = algorithm.keySize() > 128 ? CMSAlgorithm.AES256_WRAP : CMSAlgorithm.AES128_WRAP;
                     kari = new JceKeyAgreeRecipientInfoGenerator(kdf, ephemeral.getPrivate(), ephemeral.getPublic(), wrap)
-                            .setProvider(provider).setSecureRandom(random);
+                            .setProvider(bouncyCastle).setSecureRandom(random);
                     byCurve.put(curve, kari);
                     generators.add(kari);
                 }
@@ -148,7 +159,7 @@ public final class SmimeEncryptor {
                     ? new JceKeyTransRecipientInfoGenerator(ski, cert.getPublicKey())
                     : new JceKeyTransRecipientInfoGenerator(cert);
         }
-        return generator.setProvider(provider);
+        return generator; // the JDK's RSA (SunJCE), PKCS#1 v1.5 or OAEP
     }
 
     private static String curveName(ECParameterSpec params) {

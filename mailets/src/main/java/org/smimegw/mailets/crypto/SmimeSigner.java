@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.Optional;
 
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeBodyPart;
@@ -26,12 +27,16 @@ import org.bouncycastle.asn1.smime.SMIMECapabilitiesAttribute;
 import org.bouncycastle.asn1.smime.SMIMECapabilityVector;
 import org.bouncycastle.asn1.smime.SMIMEEncryptionKeyPreferenceAttribute;
 import org.bouncycastle.cert.jcajce.JcaCertStore;
-import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoGeneratorBuilder;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.cms.DefaultSignedAttributeTableGenerator;
+import org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder;
 import org.bouncycastle.mail.smime.SMIMEException;
 import org.bouncycastle.mail.smime.SMIMESignedGenerator;
 import org.bouncycastle.mail.smime.SMIMEUtil;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.DigestCalculatorProvider;
 import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 import org.smimegw.certstore.UserKey;
 
 /**
@@ -43,13 +48,24 @@ public final class SmimeSigner {
 
     private final SignerSettings settings;
     private final MessageFiles files;
-    private final Provider provider;
+    private final PrimitiveProviders providers;
+    private final DigestCalculatorProvider digests;
     private final SMIMECapabilityVector capabilityVector;
 
     public SmimeSigner(SignerSettings settings, MessageFiles files) {
+        this(settings, files, new PrimitiveProviders());
+    }
+
+    /** @param providers which JCA provider computes each primitive (digests and RSA/ECDSA: the JDK's) */
+    public SmimeSigner(SignerSettings settings, MessageFiles files, PrimitiveProviders providers) {
         this.settings = settings;
         this.files = files;
-        this.provider = new BouncyCastleProvider();
+        this.providers = providers;
+        try {
+            this.digests = new JcaDigestCalculatorProviderBuilder().build();
+        } catch (OperatorCreationException e) {
+            throw new IllegalStateException("no digest provider", e);
+        }
         this.capabilityVector = new SMIMECapabilityVector();
         for (ContentEncryption c : settings.capabilities()) {
             capabilityVector.addCapability(c.oid());
@@ -101,10 +117,15 @@ public final class SmimeSigner {
                         SMIMEUtil.createIssuerAndSerialNumberFor(key.certificate())));
             }
             SMIMESignedGenerator generator = new SMIMESignedGenerator();
-            generator.addSignerInfoGenerator(new JcaSimpleSignerInfoGeneratorBuilder()
-                    .setProvider(provider)
-                    .setSignedAttributeGenerator(new AttributeTable(attributes))
-                    .build(signatureAlgorithm(key.privateKey()), key.privateKey(), key.certificate()));
+            String algorithm = signatureAlgorithm(key.privateKey());
+            JcaContentSignerBuilder signerBuilder = new JcaContentSignerBuilder(algorithm);
+            // a token key signs in its token; software keys get the provider chosen per primitive
+            Optional<Provider> provider = key.keyProvider().or(() -> providers.signature(algorithm));
+            provider.ifPresent(signerBuilder::setProvider);
+            ContentSigner contentSigner = signerBuilder.build(key.privateKey());
+            generator.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(digests)
+                    .setSignedAttributeGenerator(new DefaultSignedAttributeTableGenerator(new AttributeTable(attributes)))
+                    .build(contentSigner, key.certificate()));
             generator.addCertificates(new JcaCertStore(certificates(key)));
             return generator;
         } catch (OperatorCreationException | CertificateEncodingException | CertificateParsingException e) {
