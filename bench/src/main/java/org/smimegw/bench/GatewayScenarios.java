@@ -241,7 +241,12 @@ public final class GatewayScenarios implements Suite.GatewayBench {
                             (r.accept().max() + r.endToEnd().max()) / 1000);
                 }
                 if (!gw.alive()) {
-                    run.note(name + ": the gateway process died; log " + gw.log());
+                    // keep the evidence: the work directory is deleted at the end of the run
+                    Files.createDirectories(options.outDir());
+                    Path kept = options.outDir().resolve("gateway-died-run" + run.index() + "-" + tag + "-"
+                            + System.currentTimeMillis() + ".log");
+                    Files.copy(gw.log(), kept);
+                    run.note(name + ": the gateway process died (exit " + gw.exitCode() + "); its log: " + kept);
                     break;
                 }
             }
