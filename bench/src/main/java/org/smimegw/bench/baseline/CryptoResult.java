@@ -11,8 +11,10 @@ package org.smimegw.bench.baseline;
  * @param seconds       measured time
  * @param messages      messages signed and encrypted
  * @param perSecond     messages per second
+ * @param cpuMillisPerMessage CPU time per message (worker threads, or the openssl processes), independent of how
+ *                      busy the machine was
  * @param note          what exactly ran
  */
 public record CryptoResult(String name, String keyType, int messageBytes, int recipients, int workers, double seconds,
-                           long messages, double perSecond, String note) {
+                           long messages, double perSecond, double cpuMillisPerMessage, String note) {
 }

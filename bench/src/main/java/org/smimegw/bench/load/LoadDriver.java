@@ -19,6 +19,8 @@ import org.smimegw.bench.sut.SystemUnderTest;
 public final class LoadDriver {
 
     private static final Logger LOG = LoggerFactory.getLogger(LoadDriver.class);
+    /** At most this many messages in a warm-up phase. */
+    static final long WARMUP_MESSAGES = 300;
 
     private final SmtpSink sink;
     private final Duration drainTimeout;
@@ -33,7 +35,7 @@ public final class LoadDriver {
      * @param template the message
      * @param sut      where to send
      * @param sessions concurrent sessions
-     * @param warmup   warm-up time (0: none)
+     * @param warmup   warm-up time (0: none), at most {@value #WARMUP_MESSAGES} messages
      * @param measure  measured sending time
      * @param rate     total pacing in messages/s, 0 for unpaced
      * @param maxMessages message limit of the measured phase, 0 for none (e.g. a single 25 MB message)
@@ -44,7 +46,9 @@ public final class LoadDriver {
         LoadGenerator generator = new LoadGenerator(template);
         String prefix = name.replaceAll("[^A-Za-z0-9]+", "_") + "_" + Long.toHexString(System.nanoTime());
         if (!warmup.isZero()) {
-            LoadSpec warm = new LoadSpec(sut.host(), sut.port(), sessions, warmup, maxMessages, rate, false,
+            // time- and count-limited, so that a slow relay's warm-up backlog drains quickly
+            long warmMessages = maxMessages > 0 ? Math.min(maxMessages, WARMUP_MESSAGES) : WARMUP_MESSAGES;
+            LoadSpec warm = new LoadSpec(sut.host(), sut.port(), sessions, warmup, warmMessages, rate, false,
                     prefix + "_w");
             LoadRun w = generator.run(warm);
             awaitArrivals(w.acceptTimes());

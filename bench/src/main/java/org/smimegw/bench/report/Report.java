@@ -119,11 +119,12 @@ public final class Report {
             }
             if (!r.crypto().isEmpty()) {
                 md.append("\n### Sign+encrypt outside the gateway\n\n| baseline | key | size B | rcpt | workers | "
-                        + "msg/s | messages | what ran |\n|---|---|---|---|---|---|---|---|\n");
+                        + "msg/s | CPU ms/msg | messages | what ran |\n|---|---|---|---|---|---|---|---|---|\n");
                 for (CryptoResult c : r.crypto()) {
                     md.append("| ").append(c.name()).append(" | ").append(c.keyType()).append(" | ")
                             .append(c.messageBytes()).append(" | ").append(c.recipients()).append(" | ")
                             .append(c.workers()).append(" | ").append(num(c.perSecond())).append(" | ")
+                            .append(num(c.cpuMillisPerMessage())).append(" | ")
                             .append(c.messages()).append(" | ").append(c.note().replace("|", "\\|")).append(" |\n");
                 }
             }

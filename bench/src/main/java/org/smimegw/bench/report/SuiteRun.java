@@ -17,6 +17,8 @@ public final class SuiteRun {
     private final List<CryptoResult> crypto = new ArrayList<>();
     private final Map<String, Double> figures = new LinkedHashMap<>();
     private final List<String> notes = new ArrayList<>();
+    private final List<Double> startTimes = new ArrayList<>();
+    private final List<Double> selfReportedStartTimes = new ArrayList<>();
     private double machineLoadBefore;
     private double machineLoadAfter;
 
@@ -67,6 +69,20 @@ public final class SuiteRun {
 
     public Optional<CryptoResult> crypto(String name) {
         return crypto.stream().filter(r -> r.name().equals(name)).findFirst();
+    }
+
+    /** Adds gateway start times (ms) measured by one part of the suite. */
+    public void startTimes(List<Double> launchToReady, List<Double> selfReported) {
+        startTimes.addAll(launchToReady);
+        selfReportedStartTimes.addAll(selfReported);
+    }
+
+    public List<Double> startTimes() {
+        return List.copyOf(startTimes);
+    }
+
+    public List<Double> selfReportedStartTimes() {
+        return List.copyOf(selfReportedStartTimes);
     }
 
     public void machineLoad(double before, double after) {

@@ -126,6 +126,11 @@ public final class GatewayProcess implements SystemUnderTest {
         return process.isAlive();
     }
 
+    /** The exit code, or "running". */
+    public String exitCode() {
+        return process.isAlive() ? "running" : String.valueOf(process.exitValue());
+    }
+
     @Override
     public String name() {
         return "gateway";

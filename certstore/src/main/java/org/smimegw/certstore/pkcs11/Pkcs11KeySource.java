@@ -335,7 +335,7 @@ public final class Pkcs11KeySource implements KeySource, AutoCloseable {
                 rest.add(c);
             }
         }
-        return new UserKey(privateKey, certificate, rest, KeyStorage.HARDWARE);
+        return new UserKey(privateKey, certificate, rest, KeyStorage.HARDWARE, provider);
     }
 
     static String describe(X509Certificate certificate) {

@@ -103,12 +103,12 @@ public final class AdminServer implements AutoCloseable {
     private void reload(HttpExchange exchange) throws IOException {
         try {
             String summary = reloadable.reload();
-            log.info("reloaded: {}", summary);
+            log.debug("reloaded: {}", summary); // the reloader logs the one line per reload
             respond(exchange, 200, "application/json",
                     json.writeValueAsString(Map.of("status", "ok", "message", String.valueOf(summary))) + "\n");
         } catch (Exception e) {
             String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            log.warn("reload refused: {}", message);
+            log.debug("reload refused: {}", message);
             respond(exchange, 500, "application/json",
                     json.writeValueAsString(Map.of("status", "error", "message", message)) + "\n");
         }

@@ -31,15 +31,19 @@ import org.smimegw.gateway.admin.PrometheusMetrics;
 import org.smimegw.gateway.config.GatewayConfig;
 import org.smimegw.gateway.container.ContainerConfigException;
 import org.smimegw.gateway.container.GatewayMailetContext;
-import org.smimegw.gateway.container.MailetContainer;
 import org.smimegw.gateway.container.MailetContainerLoader;
 import org.smimegw.gateway.container.PipelineRunner;
+import org.smimegw.gateway.reload.ContainerHolder;
+import org.smimegw.gateway.reload.GatewayReloader;
+import org.smimegw.gateway.reload.PolicyHolder;
 import org.smimegw.gateway.container.ServiceRegistry;
 import org.smimegw.gateway.delivery.DeliveryConfig;
 import org.smimegw.gateway.delivery.DeliveryQueue;
 import org.smimegw.gateway.delivery.DeliveryService;
 import org.smimegw.gateway.delivery.DsnFactory;
 import org.smimegw.gateway.delivery.SpoolDeliveryQueue;
+import org.smimegw.gateway.policy.GatewayPolicy;
+import org.smimegw.gateway.policy.SpoolPolicyActions;
 import org.smimegw.gateway.smtp.RecipientPolicyCheck;
 import org.smimegw.gateway.smtp.SmtpConfig;
 import org.smimegw.gateway.smtp.SmtpFrontEnd;
@@ -47,6 +51,11 @@ import org.smimegw.gateway.spool.FileSpool;
 import org.smimegw.gateway.spool.Spool;
 import org.smimegw.gateway.spool.SpoolArea;
 import org.smimegw.gateway.spool.SpoolEntry;
+import org.smimegw.mailets.policy.PolicyCheck;
+import org.smimegw.mailets.policy.PolicyException;
+import org.smimegw.mailets.policy.PolicyLoader;
+import org.smimegw.mailets.policy.PolicyProvider;
+import org.smimegw.mailets.policy.enforce.PolicyActions;
 
 /**
  * Builds the whole gateway from a {@link GatewayConfig} and runs it; it only wires, the work is in the components.
@@ -68,7 +77,8 @@ public final class GatewayApplication implements AutoCloseable {
     private final List<RecipientPolicyCheck> recipientChecks = new ArrayList<>();
     private final Map<Class<?>, Object> extraServices = new LinkedHashMap<>();
     private final List<Component> started = new ArrayList<>();
-    private final AtomicReference<MailetContainer> container = new AtomicReference<>();
+    private final ContainerHolder containers = new ContainerHolder();
+    private final PolicyHolder policy;
 
     private FileSpool spool;
     private EmbeddedMailbox embeddedMailbox;
@@ -77,6 +87,7 @@ public final class GatewayApplication implements AutoCloseable {
     private SmtpFrontEnd smtp;
     private AdminServer adminServer;
     private JmxReporter jmxReporter;
+    private GatewayReloader reloader;
     private CertificateServices certificates;
     private boolean running;
 
@@ -88,6 +99,7 @@ public final class GatewayApplication implements AutoCloseable {
         this.config = config;
         this.clock = clock;
         this.metrics = metrics;
+        this.policy = new PolicyHolder(new PolicyLoader(), config.policy());
     }
 
     /** Registers something {@code POST /reload} re-reads (call before {@link #start()}). */
@@ -185,9 +197,16 @@ public final class GatewayApplication implements AutoCloseable {
         } catch (RuntimeException e) {
             throw new StartupException("certstore: " + describe(e), e);
         }
+        try {
+            policy.swap(policy.read());
+        } catch (PolicyException e) {
+            throw new StartupException("policy: " + e.getMessage(), e);
+        }
         ServiceRegistry services = ServiceRegistry.empty()
                 .with(CertificateStore.class, certificates.store())
                 .with(CertificateValidator.class, certificates.validator())
+                .with(PolicyHolder.class, policy)
+                .with(PolicyProvider.class, policy)
                 .with(Spool.class, spool)
                 .with(DeliveryQueue.class, deliveryQueue)
                 .with(Clock.class, clock)
@@ -195,12 +214,16 @@ public final class GatewayApplication implements AutoCloseable {
         for (Map.Entry<Class<?>, Object> service : extraServices.entrySet()) {
             services = with(services, service.getKey(), service.getValue()); // replaces a default of that type
         }
+        services = withPolicy(services, dsnFactory, reportingMta, toPipeline);
+        MailetContainerLoader containerLoader = new MailetContainerLoader(context, services, metrics);
         try {
-            container.set(new MailetContainerLoader(context, services, metrics).load(config.pipeline().config()));
+            containers.swap(containerLoader.load(config.pipeline().config()));
         } catch (ContainerConfigException e) {
             throw new StartupException(e.getMessage(), e);
         }
-        pipeline = new PipelineRunner(config.pipeline(), spool, container::get, metrics, clock,
+        reloader = new GatewayReloader(policy, containers, containerLoader::load, config.pipeline().config(),
+                this::extraReloadables, metrics);
+        pipeline = new PipelineRunner(config.pipeline(), spool, containers, metrics, clock,
                 stateDir.resolve("scratch"));
         runner.set(pipeline);
 
@@ -256,6 +279,34 @@ public final class GatewayApplication implements AutoCloseable {
             smtp.stop();
         }, smtpRunning::get));
         return components;
+    }
+
+    /**
+     * The S/MIME policy enforcement: offers {@code PolicyCheck}, {@code PolicyProvider} and {@code PolicyActions} to
+     * the enforcement mailets (an instance registered with {@link #addService} wins: a {@code PolicyProvider}
+     * registered there is the policy enforced, otherwise the reloadable {@link PolicyHolder}), and registers the RCPT
+     * check when {@code policy.rcptCheck} is on.
+     */
+    private ServiceRegistry withPolicy(ServiceRegistry services, DsnFactory dsnFactory, String reportingMta,
+                                       java.util.function.Consumer<SpoolEntry> toPipeline) throws StartupException {
+        // the policy in force: the reload holder (loaded from policy.file in build()), unless addService offered one
+        PolicyProvider provider = services.find(PolicyProvider.class).orElse(policy);
+        GatewayPolicy gatewayPolicy = GatewayPolicy.create(provider, config.policy().rcptCheck(),
+                services.find(CertificateStore.class).orElseThrow(),
+                services.find(CertificateValidator.class).orElseThrow(), config.internalDomains(), clock, metrics);
+        gatewayPolicy.recipientCheck().ifPresent(recipientChecks::add);
+        ServiceRegistry result = services;
+        if (result.find(PolicyCheck.class).isEmpty()) {
+            result = result.with(PolicyCheck.class, gatewayPolicy.check());
+        }
+        if (result.find(PolicyProvider.class).isEmpty()) {
+            result = result.with(PolicyProvider.class, gatewayPolicy.provider());
+        }
+        if (result.find(PolicyActions.class).isEmpty()) {
+            result = result.with(PolicyActions.class,
+                    new SpoolPolicyActions(spool, dsnFactory, reportingMta, clock, toPipeline));
+        }
+        return result;
     }
 
     @SuppressWarnings("unchecked")
@@ -320,19 +371,36 @@ public final class GatewayApplication implements AutoCloseable {
         return Optional.of(n.longValue());
     }
 
-    private String reload() throws Exception {
-        List<Reloadable> targets;
+    /** What a reload re-reads besides policy.yaml and mailetcontainer.xml: the certificate sources, then the rest. */
+    private synchronized List<Reloadable> extraReloadables() {
+        List<Reloadable> all = new ArrayList<>();
+        CertificateServices current = certificates;
+        if (current != null) {
+            all.add(current::reload);
+        }
+        all.addAll(reloadables);
+        return all;
+    }
+
+    /**
+     * Re-reads policy.yaml and mailetcontainer.xml (and the registered reloadables) and swaps them in, or keeps
+     * the running configuration and throws with FILE:LINE: REASON. What {@code POST /reload}, the {@code reload}
+     * command and SIGHUP do.
+     */
+    public String reload() throws Exception {
+        GatewayReloader current;
         synchronized (this) {
-            targets = List.copyOf(reloadables);
+            current = running ? reloader : null;
         }
-        if (targets.isEmpty()) {
-            return Reloadable.nothing().reload();
+        if (current == null) {
+            throw new IllegalStateException("the gateway is not running");
         }
-        List<String> summaries = new ArrayList<>();
-        for (Reloadable reloadable : targets) {
-            summaries.add(reloadable.reload());
-        }
-        return String.join("; ", summaries);
+        return current.reload();
+    }
+
+    /** The policy in force (also offered to mailets as {@code PolicyHolder} and {@code PolicyProvider}). */
+    public PolicyHolder policy() {
+        return policy;
     }
 
     /** Stops gracefully, in reverse start order. Idempotent. */
@@ -373,10 +441,7 @@ public final class GatewayApplication implements AutoCloseable {
     }
 
     private void destroyContainer() {
-        MailetContainer current = container.getAndSet(null);
-        if (current != null) {
-            current.destroy();
-        }
+        containers.close();
     }
 
     @Override

@@ -33,11 +33,26 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        quietLoggingUnlessRunning(args);
         MailStreamProviderDefault.apply();
         System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 
     /** Runs the command line with the given output streams; returns the exit code. */
+    /**
+     * The gateway ({@code run}) logs events to stdout; every other command prints its result there, so its logging
+     * is reduced to warnings on stderr. Must run before the first logger is created (logback reads these properties
+     * once); an explicit {@code -Dgateway.log.level} / {@code -Dgateway.log.target} wins.
+     */
+    static void quietLoggingUnlessRunning(String[] args) {
+        boolean run = java.util.Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst()
+                .map("run"::equals).orElse(false);
+        if (!run) {
+            System.setProperty("gateway.log.level", System.getProperty("gateway.log.level", "WARN"));
+            System.setProperty("gateway.log.target", System.getProperty("gateway.log.target", "System.err"));
+        }
+    }
+
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
         return commandLine(out, err).execute(args);
     }

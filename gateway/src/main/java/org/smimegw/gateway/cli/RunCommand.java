@@ -14,8 +14,12 @@ import org.smimegw.gateway.app.GatewayApplication;
 import org.smimegw.gateway.app.StartupException;
 import org.smimegw.gateway.config.ConfigLoader;
 import org.smimegw.gateway.config.GatewayConfig;
+import org.smimegw.gateway.reload.SighupReloadTrigger;
 
-/** {@code run}: starts the gateway and runs until stopped (Ctrl-C / SIGTERM stop it gracefully). */
+/**
+ * {@code run}: starts the gateway and runs until stopped (Ctrl-C / SIGTERM stop it gracefully); SIGHUP reloads
+ * policy.yaml and mailetcontainer.xml as {@code reload} does.
+ */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Start the gateway (SMTP front end, spool, pipeline, delivery, admin endpoint).")
 public final class RunCommand implements Callable<Integer> {
@@ -37,18 +41,21 @@ public final class RunCommand implements Callable<Integer> {
         } catch (StartupException e) {
             throw new CliException("cannot start: " + e.getMessage(), ExitCodes.FAILURE, e);
         }
+        // signal handling in place before the ready line, so a SIGHUP or SIGTERM right after it is handled
+        SighupReloadTrigger sighup = SighupReloadTrigger.install(application::reload);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            sighup.close();
+            application.stop();
+            stopped.countDown();
+        }, "gateway-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+
         long sinceCommand = (System.nanoTime() - begin) / 1_000_000;
         long sinceJvm = ManagementFactory.getRuntimeMXBean().getUptime();
         spec.commandLine().getOut().printf("gateway ready: %s (started in %d ms, %d ms since JVM start)%n",
                 application.describeEndpoints(), sinceCommand, sinceJvm);
         spec.commandLine().getOut().flush();
-
-        CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            application.stop();
-            stopped.countDown();
-        }, "gateway-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
         stopped.await();
         return ExitCodes.OK;
     }

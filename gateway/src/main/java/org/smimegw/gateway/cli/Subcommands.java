@@ -16,8 +16,9 @@ public final class Subcommands {
             SendCommand.class,
             HashPasswordCommand.class,
             ReloadCommand.class,
-            org.smimegw.gateway.cli.certs.CertsCommand.class
-            // policy, quarantine: added by their owners
+            org.smimegw.gateway.cli.certs.CertsCommand.class,
+            org.smimegw.gateway.cli.policy.PolicyCommand.class,
+            org.smimegw.gateway.cli.quarantine.QuarantineCommand.class
 
     );
 }

@@ -6,8 +6,6 @@ import java.util.Locale;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.NullNode;
 
 import org.smimegw.certstore.CertStoreConfig;
 import org.smimegw.gateway.container.PipelineConfig;
@@ -32,13 +30,13 @@ import org.smimegw.gateway.smtp.SmtpConfig;
  * @param admin           {@code admin:} section
  * @param embeddedMailbox {@code embeddedMailbox:} section
  * @param certstore       {@code certstore:} section (the certificate store's {@link CertStoreConfig})
- * @param policy          {@code policy:} section, opaque here (owned by the policy engine)
+ * @param policy          {@code policy:} section: where the S/MIME policy file is ({@link PolicySettings})
  * @param baseDirectory   what relative paths in the file are resolved against (the working directory unless the
  *                        loader was given another); the certificate store resolves its paths against it
  */
 public record GatewayConfig(String hostname, String postmaster, List<String> internalDomains, Path stateDir,
                             SmtpConfig smtp, PipelineConfig pipeline, DeliveryConfig delivery, AdminConfig admin,
-                            EmbeddedMailboxConfig embeddedMailbox, CertStoreConfig certstore, JsonNode policy,
+                            EmbeddedMailboxConfig embeddedMailbox, CertStoreConfig certstore, PolicySettings policy,
                             Path baseDirectory) {
 
     public static final String DEFAULT_STATE_DIR = "var";
@@ -58,7 +56,7 @@ public record GatewayConfig(String hostname, String postmaster, List<String> int
                             @JsonProperty("admin") AdminConfig admin,
                             @JsonProperty("embeddedMailbox") EmbeddedMailboxConfig embeddedMailbox,
                             @JsonProperty("certstore") CertStoreConfig certstore,
-                            @JsonProperty("policy") JsonNode policy) {
+                            @JsonProperty("policy") PolicySettings policy) {
         String host = hostname == null ? HostNames.localHostName() : hostname;
         List<String> domains = internalDomains == null ? List.of() : internalDomains;
         return new GatewayConfig(host,
@@ -71,17 +69,14 @@ public record GatewayConfig(String hostname, String postmaster, List<String> int
                 delivery == null ? new DeliveryConfig(null, null, null, null, null, null, null) : delivery,
                 admin == null ? AdminConfig.defaults() : admin,
                 embeddedMailbox == null ? EmbeddedMailboxConfig.defaults() : embeddedMailbox,
-                certstore == null ? CertStoreConfig.defaults() : certstore, orNull(policy),
+                certstore == null ? CertStoreConfig.defaults() : certstore,
+                policy == null ? PolicySettings.defaults() : policy,
                 Path.of("").toAbsolutePath());
     }
 
     /** Every section at its defaults (what an empty file gives). */
     public static GatewayConfig defaults() {
         return of(null, null, null, null, null, null, null, null, null, null, null);
-    }
-
-    private static JsonNode orNull(JsonNode node) {
-        return node == null ? NullNode.getInstance() : node;
     }
 
     /**
@@ -93,7 +88,7 @@ public record GatewayConfig(String hostname, String postmaster, List<String> int
         return new GatewayConfig(hostname, postmaster, internalDomains, base.resolve(stateDir).normalize(), smtp,
                 new PipelineConfig(base.resolve(p.config()).normalize(), p.workers(), p.maxFailures(),
                         p.retryDelaySeconds()),
-                delivery, admin, embeddedMailbox, certstore, policy, base);
+                delivery, admin, embeddedMailbox, certstore, policy.resolvedAgainst(base), base);
     }
 
     /** This configuration with another SMTP section (e.g. a test's port 0). */
@@ -111,6 +106,18 @@ public record GatewayConfig(String hostname, String postmaster, List<String> int
         return new GatewayConfig(hostname, postmaster, internalDomains, newStateDir, smtp.withPort(0), pipeline,
                 delivery, new AdminConfig(admin.enabled(), admin.bind(), 0, admin.jmx(), admin.jmxDomain()),
                 new EmbeddedMailboxConfig(m.enabled(), m.bind(), 0, 0), certstore, policy, baseDirectory);
+    }
+
+    /** This configuration with another {@code policy:} section (e.g. a test's policy file). */
+    public GatewayConfig withPolicy(PolicySettings newPolicy) {
+        return new GatewayConfig(hostname, postmaster, internalDomains, stateDir, smtp, pipeline, delivery, admin,
+                embeddedMailbox, certstore, newPolicy, baseDirectory);
+    }
+
+    /** This configuration with another {@code pipeline:} section (e.g. a test's mailetcontainer.xml). */
+    public GatewayConfig withPipeline(PipelineConfig newPipeline) {
+        return new GatewayConfig(hostname, postmaster, internalDomains, stateDir, smtp, newPipeline, delivery, admin,
+                embeddedMailbox, certstore, policy, baseDirectory);
     }
 
     /** True when {@code domain} is one of {@link #internalDomains()} (case-insensitive). */

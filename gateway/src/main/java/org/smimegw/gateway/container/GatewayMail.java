@@ -93,7 +93,8 @@ public final class GatewayMail implements Mail {
 
     /**
      * The mail for a spool entry: name = queue id, state = {@link PipelineAttributes#STATE} or {@code root},
-     * sender and recipients from the envelope, SMTP HELO and AUTH user as attributes; the message is opened
+     * sender and recipients from the envelope, SMTP HELO and AUTH user as attributes, and the envelope's
+     * {@code policy.*} attributes ({@link PipelineAttributes#POLICY_PREFIX}) as String attributes; the message is opened
      * from the spool file on first use.
      */
     public static GatewayMail fromSpool(SpoolEntry entry, Spool spool, MailScratch scratch)
@@ -125,6 +126,11 @@ public final class GatewayMail implements Mail {
         if (envelope.authenticatedUser() != null) {
             mail.setAttribute(new Attribute(Mail.SMTP_AUTH_USER, AttributeValue.of(envelope.authenticatedUser())));
         }
+        envelope.attributes().forEach((name, value) -> {
+            if (name.startsWith(PipelineAttributes.POLICY_PREFIX)) {
+                mail.setAttribute(new Attribute(AttributeName.of(name), AttributeValue.of(value)));
+            }
+        });
         return mail;
     }
 

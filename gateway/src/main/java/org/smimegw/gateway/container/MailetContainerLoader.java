@@ -47,6 +47,7 @@ public final class MailetContainerLoader {
     public static final List<String> SHORT_NAME_PACKAGES = List.of(
             "org.smimegw.mailets",
             "org.smimegw.mailets.matchers",
+            "org.smimegw.mailets.policy.enforce",
             "org.smimegw.gateway.mailets",
             "org.smimegw.gateway.matchers",
             "org.apache.james.transport.mailets",

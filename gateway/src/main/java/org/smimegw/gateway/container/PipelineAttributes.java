@@ -11,6 +11,13 @@ public final class PipelineAttributes {
     /** One-line reason of the last failure. */
     public static final String LAST_ERROR = "pipeline.lastError";
 
+    /**
+     * Envelope attributes with this prefix are the policy's state that must survive a spool round trip (e.g.
+     * {@code policy.quarantineReason}, {@code policy.released}): a mail read from the spool gets them as String mail
+     * attributes of the same name, and {@link ToSpoolArea} stores a mail's String attributes with this prefix.
+     */
+    public static final String POLICY_PREFIX = "policy.";
+
     private PipelineAttributes() {
     }
 }

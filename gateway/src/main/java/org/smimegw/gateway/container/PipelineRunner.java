@@ -50,7 +50,7 @@ public final class PipelineRunner implements Consumer<SpoolEntry>, AutoCloseable
 
     private final PipelineConfig config;
     private final Spool spool;
-    private final Supplier<MailetContainer> container;
+    private final ContainerSource container;
     private final Clock clock;
     private final Path scratchDirectory;
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
@@ -70,11 +70,20 @@ public final class PipelineRunner implements Consumer<SpoolEntry>, AutoCloseable
      */
     public PipelineRunner(PipelineConfig config, Spool spool, Supplier<MailetContainer> container,
                           MetricRegistry metrics, Clock clock, Path scratchDirectory) {
+        this(config, spool, ContainerSource.of(container), metrics, clock, scratchDirectory);
+    }
+
+    /**
+     * As above, with a container source that leases the container for each mail (see {@link ContainerSource}): a
+     * reloaded container's predecessor is destroyed only after the mails running on it finished.
+     */
+    public PipelineRunner(PipelineConfig config, Spool spool, ContainerSource container,
+                          MetricRegistry metrics, Clock clock, Path scratchDirectory) {
         this(config, spool, container, metrics, clock, scratchDirectory, QUEUE_PER_WORKER);
     }
 
     /** As above with {@code queuePerWorker} queued mails per worker (tests use a small queue). */
-    PipelineRunner(PipelineConfig config, Spool spool, Supplier<MailetContainer> container,
+    PipelineRunner(PipelineConfig config, Spool spool, ContainerSource container,
                    MetricRegistry metrics, Clock clock, Path scratchDirectory, int queuePerWorker) {
         this.config = config;
         this.spool = spool;
@@ -169,7 +178,9 @@ public final class PipelineRunner implements Consumer<SpoolEntry>, AutoCloseable
             // case in which a mailet could drop the mail
             mail.getMessage();
             String startState = mail.getState();
-            container.get().process(mail);
+            try (ContainerSource.Lease lease = container.acquire()) {
+                lease.container().process(mail);
+            }
             spool.delete(entry);
             processed.inc();
             LOG.info("processed by pipeline (started in {}, {} recipient(s))", startState,

@@ -20,7 +20,8 @@ import org.smimegw.gateway.spool.SpoolException;
 
 /**
  * Keeps a mail for an administrator: stores it durably in the ERROR (default) or QUARANTINE spool area, with its
- * error message and the processor it was in, and ends its processing (GHOST). Ends the {@code error} processor
+ * error message, the processor it was in and its String {@code policy.*} attributes (e.g.
+ * {@code policy.quarantineReason}), and ends its processing (GHOST). Ends the {@code error} processor
  * the way James's ToRepository does, so a failed mail is never silently dropped.
  * <pre>{@code <mailet match="All" class="org.smimegw.gateway.container.ToSpoolArea"><area>error</area></mailet>}</pre>
  */
@@ -63,6 +64,12 @@ public class ToSpoolArea extends GenericMailet {
     public void service(Mail mail) throws MessagingException {
         Map<String, String> attributes = new HashMap<>();
         attributes.put(PipelineAttributes.STATE, mail.getState());
+        mail.attributes().forEach(attribute -> {
+            String name = attribute.getName().asString();
+            if (name.startsWith(PipelineAttributes.POLICY_PREFIX) && attribute.getValue().value() instanceof String v) {
+                attributes.put(name, v.replaceAll("[\\r\\n]+", " "));
+            }
+        });
         if (mail.getErrorMessage() != null) {
             attributes.put(PipelineAttributes.LAST_ERROR, mail.getErrorMessage().replaceAll("[\\r\\n]+", " "));
         }

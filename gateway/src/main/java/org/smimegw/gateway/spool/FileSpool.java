@@ -79,6 +79,20 @@ public final class FileSpool implements Spool {
      * registers the gauges {@code spool.<area>.size} (entries per area) in {@code metrics}.
      */
     public FileSpool(Path root, Clock clock, MetricRegistry metrics) throws SpoolException {
+        this(root, clock, metrics, true);
+    }
+
+    /**
+     * Opens the spool under {@code root} that a running gateway may be using (e.g. for {@code quarantine}
+     * commands): like the constructor, but without the clean-up of interrupted writes, which would remove the
+     * running gateway's files in progress. Safe for operations on entries the running gateway does not work on
+     * (QUARANTINE, ERROR) and for storing or moving entries into INCOMING.
+     */
+    public static FileSpool attach(Path root, Clock clock, MetricRegistry metrics) throws SpoolException {
+        return new FileSpool(root, clock, metrics, false);
+    }
+
+    private FileSpool(Path root, Clock clock, MetricRegistry metrics, boolean cleanUp) throws SpoolException {
         this.root = root;
         this.tmp = root.resolve("tmp");
         this.ids = new QueueIdGenerator(clock);
@@ -90,7 +104,7 @@ public final class FileSpool implements Spool {
             for (SpoolArea area : SpoolArea.values()) {
                 Files.createDirectories(dir(area));
             }
-            recover();
+            recover(cleanUp);
         } catch (IOException e) {
             throw new SpoolException("cannot open spool at " + root + ": " + e.getMessage(), e);
         }
@@ -98,7 +112,12 @@ public final class FileSpool implements Spool {
             String name = MetricRegistry.name("spool", area.directoryName(), "size");
             metrics.remove(name);
             AtomicLong size = sizes.get(area);
-            metrics.register(name, (Gauge<Long>) size::get);
+            if (area == SpoolArea.QUARANTINE || area == SpoolArea.ERROR) {
+                // administrators change these from outside the process (quarantine release/delete): count the files
+                metrics.register(name, (Gauge<Long>) () -> countEntries(area, size));
+            } else {
+                metrics.register(name, (Gauge<Long>) size::get);
+            }
         }
         metrics.remove(OPEN_MESSAGES_GAUGE);
         metrics.register(OPEN_MESSAGES_GAUGE, (Gauge<Long>) openMessages::get);
@@ -232,6 +251,8 @@ public final class FileSpool implements Spool {
         for (String id : idList) {
             find(area, id).ifPresent(entries::add);
         }
+        // entries may also come and go through other processes (quarantine release into INCOMING): resync
+        sizes.get(area).set(entries.size());
         return entries;
     }
 
@@ -401,12 +422,14 @@ public final class FileSpool implements Spool {
     }
 
     /** On start: empties tmp/, removes envelopes whose content never arrived (interrupted store or move). */
-    private void recover() throws IOException {
+    private void recover(boolean cleanUp) throws IOException {
         int removed = 0;
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(tmp)) {
-            for (Path p : ds) {
-                Files.deleteIfExists(p);
-                removed++;
+        if (cleanUp) {
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(tmp)) {
+                for (Path p : ds) {
+                    Files.deleteIfExists(p);
+                    removed++;
+                }
             }
         }
         for (SpoolArea area : SpoolArea.values()) {
@@ -416,7 +439,7 @@ public final class FileSpool implements Spool {
                     String name = p.getFileName().toString();
                     if (name.endsWith(ENVELOPE)) {
                         String id = name.substring(0, name.length() - ENVELOPE.length());
-                        if (!Files.exists(contentFile(area, id))) {
+                        if (cleanUp && !Files.exists(contentFile(area, id))) {
                             Files.deleteIfExists(p);
                             removed++;
                         }
@@ -436,6 +459,20 @@ public final class FileSpool implements Spool {
             fsyncDirectory(tmp);
             log.info("spool {}: removed {} leftover file(s) of interrupted writes", root, removed);
         }
+    }
+
+    /** Entries (content files) in an area now; the last known count when the directory cannot be read. */
+    private long countEntries(SpoolArea area, AtomicLong lastKnown) {
+        long count = 0;
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir(area), "*" + CONTENT)) {
+            for (Path ignored : ds) {
+                count++;
+            }
+        } catch (IOException e) {
+            return lastKnown.get();
+        }
+        lastKnown.set(count);
+        return count;
     }
 
     private void requireContent(SpoolEntry entry) throws SpoolException {

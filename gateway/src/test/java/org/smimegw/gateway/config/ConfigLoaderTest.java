@@ -65,7 +65,7 @@ class ConfigLoaderTest {
                   smtpPort: 0
                   imapPort: 0
                 policy:
-                  anything: goes
+                  file: rules/policy.yaml
                 """);
         GatewayConfig config = new ConfigLoader(dir).load(file);
         assertThat(config.hostname()).isEqualTo("gw.example.com");
@@ -77,7 +77,8 @@ class ConfigLoaderTest {
         assertThat(config.admin().jmx()).isFalse();
         assertThat(config.admin().bind()).isEqualTo("127.0.0.1");
         assertThat(config.embeddedMailbox().enabled()).isTrue();
-        assertThat(config.policy().get("anything").asText()).isEqualTo("goes");
+        assertThat(config.policy().file()).isEqualTo(dir.resolve("rules/policy.yaml"));
+        assertThat(config.policy().optional()).isFalse();
         assertThat(config.pipeline().config()).isEqualTo(dir.resolve("pipeline.xml"));
         assertThat(config.postmaster()).isEqualTo("postmaster@example.com");
     }

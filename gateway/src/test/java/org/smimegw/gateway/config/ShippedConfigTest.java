@@ -36,19 +36,21 @@ class ShippedConfigTest {
         assertThat(config.embeddedMailbox()).isEqualTo(new EmbeddedMailboxConfig(true, "127.0.0.1", 3025, 3143));
         assertThat(config.certstore().directory()).isEqualTo("var/certstore");
         assertThat(config.baseDirectory()).isEqualTo(REPO);
+        assertThat(config.policy().file()).isEqualTo(REPO.resolve("conf/policy.yaml"));
     }
 
     @Test
     void shippedConfigurationRelaysToTheEmbeddedMailbox() throws Exception {
         // the shipped conf/ in a scratch working directory, so that the run writes nothing into the repository
         java.nio.file.Files.createDirectories(state.resolve("conf"));
-        for (String name : new String[] {"gateway.yaml", "mailetcontainer.xml"}) {
+        for (String name : new String[] {"gateway.yaml", "mailetcontainer.xml", "policy.yaml"}) {
             java.nio.file.Files.copy(REPO.resolve("conf").resolve(name), state.resolve("conf").resolve(name));
         }
         GatewayConfig config = new ConfigLoader(state).load(state.resolve("conf/gateway.yaml"))
                 .withEphemeralPorts(state.resolve("var"));
         try (GatewayApplication app = new GatewayApplication(config)) {
             app.start();
+            assertThat(app.policy().current().file()).isEqualTo(state.resolve("conf/policy.yaml").toString());
             Properties props = new Properties();
             props.put("mail.smtp.host", "127.0.0.1");
             props.put("mail.smtp.port", String.valueOf(app.smtpAddress().getPort()));

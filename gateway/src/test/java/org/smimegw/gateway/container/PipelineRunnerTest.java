@@ -108,8 +108,8 @@ class PipelineRunnerTest {
     void acceptNeverBlocksTheSmtpThreadEvenWithEveryWorkerBusyAndTheQueueFull() throws Exception {
         load(rec("held") + toTransport());
         fx.recorder.hold("held");
-        runner = new PipelineRunner(new PipelineConfig(null, 1, 5, 1), fx.spool, () -> container, fx.metrics,
-                Clock.systemUTC(), dir.resolve("scratch"), 64); // a small queue (the default holds 4096 per worker)
+        runner = new PipelineRunner(new PipelineConfig(null, 1, 5, 1), fx.spool, ContainerSource.of(() -> container),
+                fx.metrics, Clock.systemUTC(), dir.resolve("scratch"), 64); // a small queue (default: 4096 per worker)
         List<SpoolEntry> entries = new java.util.ArrayList<>();
         for (int i = 0; i < 1 + 64 + 40; i++) { // one running (held), a full queue (64 per worker), and more
             entries.add(store(Map.of(), "bob@example.org"));

@@ -33,6 +33,7 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.mail.smime.SMIMEEnvelopedParser;
 import org.bouncycastle.operator.DefaultAlgorithmNameFinder;
 import org.smimegw.certstore.UserKey;
+import org.smimegw.certstore.pkcs11.TokenKeyAgreeRecipient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -176,10 +177,20 @@ public final class SmimeDecryptor {
     }
 
     private Recipient recipientFor(RecipientInformation info, UserKey key) {
+        Provider tokenProvider = key.provider();
         if (info instanceof KeyTransRecipientInformation) {
+            if (tokenProvider != null) {
+                // RSA unwrap in the token; the content key comes out usable by software, content decrypted here
+                return new JceKeyTransEnvelopedRecipient(key.privateKey()).setProvider(tokenProvider)
+                        .setContentProvider(provider).setMustProduceEncodableUnwrappedKey(true);
+            }
             return new JceKeyTransEnvelopedRecipient(key.privateKey()).setProvider(provider);
         }
         if (info instanceof KeyAgreeRecipientInformation) {
+            if (tokenProvider != null) {
+                // ECDH in the token, KDF, key unwrap and content here (BC's recipient needs the encoded key)
+                return new TokenKeyAgreeRecipient(key.privateKey(), key.certificate(), tokenProvider, provider);
+            }
             return new JceKeyAgreeEnvelopedRecipient(key.privateKey()).setProvider(provider);
         }
         return null;

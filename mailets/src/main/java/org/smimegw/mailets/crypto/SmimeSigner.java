@@ -119,7 +119,8 @@ public final class SmimeSigner {
             SMIMESignedGenerator generator = new SMIMESignedGenerator();
             String algorithm = signatureAlgorithm(key.privateKey());
             JcaContentSignerBuilder signerBuilder = new JcaContentSignerBuilder(algorithm);
-            Optional<Provider> provider = providers.signature(algorithm);
+            // a token key signs in its token; software keys get the provider chosen per primitive
+            Optional<Provider> provider = key.keyProvider().or(() -> providers.signature(algorithm));
             provider.ifPresent(signerBuilder::setProvider);
             ContentSigner contentSigner = signerBuilder.build(key.privateKey());
             generator.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(digests)

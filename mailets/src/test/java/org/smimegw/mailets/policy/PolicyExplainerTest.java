@@ -48,7 +48,7 @@ class PolicyExplainerTest {
                 .contains("recipient: domain partner.example (Receiving)");
         assertThat(setting(text, "AllowSMIMEEncryptionAlgorithmNegotiation")).contains("BlockNegotiation")
                 .contains("recipient: domain partner.example (Receiving)");
-        assertThat(setting(text, "OWAAlwaysSign")).contains("false").endsWith("default");
+        assertThat(setting(text, "OWAAlwaysSign")).contains("true").contains("global (../conf/policy.yaml:");
         assertThat(line(text, "signing key:")).contains("CN=finance@example.com").contains("(hardware token)");
         assertThat(line(text, "recipient certificate:")).contains("CN=bob@partner.example")
                 .contains("announces AES256GCM, AES256, AES128");

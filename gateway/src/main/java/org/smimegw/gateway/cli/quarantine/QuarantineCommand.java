@@ -1,0 +1,46 @@
+package org.smimegw.gateway.cli.quarantine;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+
+import com.codahale.metrics.MetricRegistry;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+import org.smimegw.gateway.cli.CliException;
+import org.smimegw.gateway.config.ConfigException;
+import org.smimegw.gateway.config.GatewayConfig;
+import org.smimegw.gateway.spool.FileSpool;
+import org.smimegw.gateway.spool.SpoolException;
+
+/**
+ * {@code quarantine list | show ID | release ID | delete ID}: mail held by policy in the spool's QUARANTINE area
+ * (under {@code stateDir} of the configuration). Works whether the gateway runs or not.
+ */
+@Command(name = "quarantine", mixinStandardHelpOptions = true,
+        description = "Mail held by policy: list, show, release (the pipeline runs it again), delete.",
+        subcommands = {QuarantineListCommand.class, QuarantineShowCommand.class, QuarantineReleaseCommand.class,
+                QuarantineDeleteCommand.class})
+public final class QuarantineCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** The quarantine of the spool the configuration names; the spool must exist. */
+    static QuarantineArea open(GatewayConfigOption option) throws ConfigException, CliException, SpoolException {
+        GatewayConfig config = option.load();
+        Path root = config.stateDir().resolve("spool");
+        if (!Files.isDirectory(root)) {
+            throw new CliException("no spool at " + root + " (stateDir of the configuration)");
+        }
+        Clock clock = Clock.systemUTC();
+        return new QuarantineArea(FileSpool.attach(root, clock, new MetricRegistry()), clock);
+    }
+}

@@ -1,0 +1,35 @@
+package org.smimegw.gateway.cli.quarantine;
+
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import org.smimegw.gateway.spool.SpoolEntry;
+
+/** {@code quarantine release ID}: back to INCOMING, marked released; the pipeline runs it again. */
+@Command(name = "release", mixinStandardHelpOptions = true,
+        description = "Release a quarantined mail: the pipeline runs it again (the inbound policy check lets it "
+                + "pass); a running gateway picks it up within seconds, a stopped one at its next start.")
+public final class QuarantineReleaseCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "ID", description = "Queue id (from 'quarantine list').")
+    String id;
+
+    @Mixin
+    GatewayConfigOption config;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        SpoolEntry released = QuarantineCommand.open(config).release(id);
+        spec.commandLine().getOut().println("released " + released.id() + " (" + released.envelope().recipients().size()
+                + " recipient(s)); the pipeline runs it again");
+        return 0;
+    }
+}

@@ -1,0 +1,82 @@
+package org.smimegw.gateway.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.smimegw.gateway.policy.PolicyFixture.message;
+import static org.smimegw.gateway.policy.PolicyFixture.raw;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import jakarta.mail.internet.MimeMessage;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.smimegw.certstore.file.FileCertificateStore;
+import org.smimegw.certstore.file.KeyPasswordSource;
+import org.smimegw.certstore.testing.TestPki;
+import org.smimegw.gateway.app.GatewayApplication;
+import org.smimegw.gateway.config.ConfigLoader;
+import org.smimegw.gateway.config.GatewayConfig;
+
+/**
+ * The shipped conf/ (gateway.yaml with policy:, mailetcontainer.xml with the enforcement mailets, policy.yaml with
+ * the README example) enforces the example: to partner.example only AES-256 ciphertext (refused at RCPT without a
+ * certificate), from finance@example.com SHA-384 signatures, to legal@example.com only mail signed by a trusted CA.
+ */
+class ShippedPolicyEndToEndTest {
+    static final Path REPO = Path.of(System.getProperty("user.dir")).getParent();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theReadmeExampleIsEnforcedByTheShippedConfiguration() throws Exception {
+        Files.createDirectories(dir.resolve("conf"));
+        for (String name : List.of("gateway.yaml", "mailetcontainer.xml", "policy.yaml")) {
+            Files.copy(REPO.resolve("conf").resolve(name), dir.resolve("conf").resolve(name));
+        }
+        TestPki pki = TestPki.create("Shipped");
+        TestPki.Issued bob = pki.issue("bob@partner.example");
+        TestPki.Issued finance = pki.issue("finance@example.com");
+        FileCertificateStore store = new FileCertificateStore(dir.resolve("var/certstore"),
+                new KeyPasswordSource("file:" + dir.resolve("var/certstore/keystore.pass"), System::getenv, true, dir));
+        store.addTrusted(pki.rootCertificate());
+        store.addTrusted(pki.intermediate().certificate());
+        store.addUserKey(finance.privateKey(), finance.certificate(), finance.chain());
+        store.addUserCertificate(bob.certificate(), bob.chain());
+
+        GatewayConfig config = new ConfigLoader(dir).load(dir.resolve("conf/gateway.yaml"))
+                .withEphemeralPorts(dir.resolve("var"));
+        try (GatewayApplication app = new GatewayApplication(config)) {
+            app.start();
+            var greenMail = app.embeddedMailbox().orElseThrow().greenMail();
+
+            var refused = PolicyFixture.send(app, "alice@example.com", List.of("nocert@partner.example"),
+                    message("alice@example.com", "nocert@partner.example", null, "s1", "MARKER-s1"));
+            assertThat(refused.rcpt(0)).startsWith("550 5.7.1").contains("no usable certificate");
+
+            var sent = PolicyFixture.send(app, "finance@example.com", List.of("bob@partner.example"),
+                    message("finance@example.com", "bob@partner.example", null, "s2 figures", "MARKER-s2"));
+            assertThat(sent.rcpt(0)).startsWith("250");
+            assertThat(greenMail.waitForIncomingEmail(120_000, 1)).isTrue();
+            MimeMessage got = greenMail.getReceivedMessages()[0];
+            assertThat(PolicyFixture.cms(got).algorithmOid()).isEqualTo("2.16.840.1.101.3.4.1.42");
+            assertThat(PolicyEnforcementEndToEndTest.decryptPart(got, bob).getContentType())
+                    .startsWith("multipart/signed").contains("sha-384");
+
+            PolicyFixture.send(app, "ext@outside.example", List.of("legal@example.com"),
+                    message("ext@outside.example", "legal@example.com", null, "s3 unsigned", "MARKER-s3"));
+            var rejects = app.metrics().counter("policy.decision.RequireSignedSMIMEMessages.reject");
+            for (int i = 0; i < 1200 && rejects.getCount() == 0; i++) {
+                Thread.sleep(100);
+            }
+            assertThat(rejects.getCount()).isEqualTo(1);
+            for (MimeMessage m : greenMail.getReceivedMessages()) {
+                assertThat(raw(m)).doesNotContain("MARKER-s1").doesNotContain("MARKER-s2")
+                        .doesNotContain("MARKER-s3");
+            }
+        }
+    }
+}

@@ -1,0 +1,392 @@
+package org.smimegw.mailets.policy.enforce;
+
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.inject.Inject;
+import jakarta.mail.Address;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+
+import org.apache.james.core.MailAddress;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMailet;
+import org.smimegw.certstore.CertificateStore;
+import org.smimegw.certstore.DirectoryUnavailableException;
+import org.smimegw.certstore.PublishedCertificate;
+import org.smimegw.certstore.UserKey;
+import org.smimegw.mailets.SmimeAttributes;
+import org.smimegw.mailets.crypto.ContentEncryption;
+import org.smimegw.mailets.crypto.EncryptorSettings;
+import org.smimegw.mailets.crypto.KeyTransport;
+import org.smimegw.mailets.crypto.MessageFiles;
+import org.smimegw.mailets.crypto.RecipientIdentifierType;
+import org.smimegw.mailets.crypto.SignMode;
+import org.smimegw.mailets.crypto.SignatureScheme;
+import org.smimegw.mailets.crypto.SignerSettings;
+import org.smimegw.mailets.crypto.SmimeContentTypes;
+import org.smimegw.mailets.crypto.SmimeEncryptor;
+import org.smimegw.mailets.crypto.SmimeException;
+import org.smimegw.mailets.crypto.SmimeSigner;
+import org.smimegw.mailets.policy.BccForking;
+import org.smimegw.mailets.policy.CertificateSummary;
+import org.smimegw.mailets.policy.EffectivePolicy;
+import org.smimegw.mailets.policy.EncryptionPlan;
+import org.smimegw.mailets.policy.OutboundDecision;
+import org.smimegw.mailets.policy.PolicyCheck;
+import org.smimegw.mailets.policy.PolicyCryptoMapping;
+import org.smimegw.mailets.policy.Settings;
+import org.smimegw.mailets.policy.SigningPlan;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.codahale.metrics.MetricRegistry;
+
+/**
+ * Enforces the S/MIME policy on outbound mail, per (sender, recipient) pair: asks {@link PolicyCheck} what to do for
+ * each recipient and does it in one step, so that nothing can fall between deciding and doing.
+ * <ul>
+ *   <li><b>send</b>: recipients with the same plan (digest, clear/opaque, chain, capabilities; content algorithm,
+ *       recipient identifier, Bcc forking, triple wrap) share one message, signed and/or encrypted as planned;</li>
+ *   <li><b>refuse</b>: the recipients are removed and the sender gets a DSN naming them with 5.7.1 and the reason
+ *       ({@link PolicyActions#refuse});</li>
+ *   <li><b>defer</b> (directory or CRL unreachable): the mailet throws, nothing is changed or sent, and the pipeline
+ *       retries the whole mail later ({@code onMailetException="propagate"}); never downgraded to clear text.</li>
+ * </ul>
+ * Every resulting message continues in {@code processor} (default {@code transport}). With {@code silentProcessor}
+ * set, recipients for whom the policy is silent (nothing required or wanted, soft keys allowed) go there unchanged,
+ * so the classic {@code SMIMESign}/{@code SMIMEEncrypt} can do opportunistic S/MIME for them. The sender is the envelope
+ * sender (what the RCPT-time check sees); mail with the null sender is treated as sent by the postmaster.
+ * Mail the client already signed is not signed again; mail the client already encrypted is passed as it is.
+ */
+public class EnforceOutboundPolicy extends GenericMailet {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EnforceOutboundPolicy.class);
+    static final Set<String> PARAMETERS = Set.of("processor", "silentProcessor", "senderAddress", "rsaSignature",
+            "keyTransport", "encryptionKeyPreference", "temporaryDirectory");
+
+    private final PolicyCheck check;
+    private final CertificateStore store;
+    private final PolicyActions actions;
+    private final PolicyDecisionLog decisionLog;
+    private final Clock clock;
+    private final Map<SignerSettings, SmimeSigner> signers = new ConcurrentHashMap<>();
+    private final Map<RecipientIdentifierType, SmimeEncryptor> encryptors = new EnumMap<>(RecipientIdentifierType.class);
+    private String processor;
+    private String silentProcessor;
+    private boolean useFromHeader;
+    private SignerSettings signerBase;
+    private MessageFiles files;
+
+    @Inject
+    public EnforceOutboundPolicy(PolicyCheck check, CertificateStore store, PolicyActions actions,
+                                 MetricRegistry metrics, Clock clock) {
+        this.check = check;
+        this.store = store;
+        this.actions = actions;
+        this.decisionLog = new PolicyDecisionLog(metrics);
+        this.clock = clock;
+    }
+
+    @Override
+    public void init() throws MessagingException {
+        EnforceParameters p = new EnforceParameters(this, PARAMETERS);
+        processor = p.string("processor", "transport");
+        silentProcessor = p.string("silentProcessor", null);
+        useFromHeader = p.choice("senderAddress", "sender", Set.of("sender", "from")).equals("from");
+        SignatureScheme rsaScheme = p.parse("rsaSignature", "pkcs1", SignatureScheme::fromName);
+        KeyTransport keyTransport = p.parse("keyTransport", "pkcs1", KeyTransport::fromName);
+        signerBase = new SignerSettings(SignMode.CLEAR, org.smimegw.mailets.crypto.DigestAlgorithm.SHA_256, rsaScheme,
+                org.smimegw.mailets.crypto.CertificateInclusion.CHAIN_WITHOUT_ROOT, List.of(),
+                p.bool("encryptionKeyPreference", true));
+        files = p.files();
+        for (RecipientIdentifierType rid : RecipientIdentifierType.values()) {
+            encryptors.put(rid, new SmimeEncryptor(new EncryptorSettings(keyTransport, rid), files));
+        }
+    }
+
+    /** The parameters this mailet accepts (the gateway's container refuses others at start). */
+    public Set<String> getAllowedInitParameters() {
+        return PARAMETERS;
+    }
+
+    @Override
+    public String getMailetInfo() {
+        return "S/MIME policy enforcement for outbound mail (sign, encrypt, refuse, defer per recipient)";
+    }
+
+    @Override
+    public void service(Mail mail) throws MessagingException {
+        MimeMessage original = mail.getMessage();
+        String sender = senderOf(mail);
+        Map<MailAddress, OutboundDecision> decisions = new LinkedHashMap<>();
+        List<MailAddress> silent = new ArrayList<>();
+        for (MailAddress recipient : mail.getRecipients()) {
+            OutboundDecision d;
+            try {
+                if (silentProcessor != null && silent(check.effective(sender, recipient.asString()))) {
+                    silent.add(recipient);
+                    continue;
+                }
+                d = producible(check.outbound(sender, recipient.asString()));
+            } catch (RuntimeException e) {
+                throw new MessagingException("policy check failed for " + sender + " -> " + recipient
+                        + " (the mail is retried, not sent): " + e.getMessage(), e);
+            }
+            decisions.put(recipient, d);
+        }
+        List<String> deferred = new ArrayList<>();
+        decisions.forEach((r, d) -> {
+            if (d instanceof OutboundDecision.Defer defer) {
+                decisionLog.record("outbound", sender, r.asString(), d.setting(), d.outcome(), d.reason());
+                deferred.add(r.asString() + ": " + defer.reason());
+            }
+        });
+        if (!deferred.isEmpty()) {
+            // nothing has been changed or sent: the pipeline keeps the mail and retries it later
+            throw new MessagingException("deferred by S/MIME policy, retried later: " + String.join("; ", deferred));
+        }
+
+        Map<String, List<MailAddress>> refused = new LinkedHashMap<>();
+        Map<Plan, List<MailAddress>> groups = new LinkedHashMap<>();
+        Map<MailAddress, EncryptionPlan> encryptionPlans = new LinkedHashMap<>();
+        decisions.forEach((r, d) -> {
+            if (d instanceof OutboundDecision.Refuse refuse) {
+                refused.computeIfAbsent(refuse.reason(), k -> new ArrayList<>()).add(r);
+            } else if (d instanceof OutboundDecision.Send send) {
+                groups.computeIfAbsent(plan(send), k -> new ArrayList<>()).add(r);
+                send.encryption().ifPresent(e -> encryptionPlans.put(r, e));
+            }
+        });
+
+        // do all the crypto first: a failure here throws before any DSN or copy has been sent
+        boolean alreadySigned = SmimeContentTypes.isSigned(original);
+        boolean alreadyEncrypted = SmimeContentTypes.isEncrypted(original);
+        Set<String> visible = visibleRecipients(original);
+        if (!alreadyEncrypted && groups.keySet().stream().anyMatch(p -> p.content() != null)) {
+            original.removeHeader("Bcc");
+        }
+        Instant now = clock.instant();
+        List<Outgoing> outgoing = new ArrayList<>();
+        UserKey key = null;
+        for (Map.Entry<Plan, List<MailAddress>> group : groups.entrySet()) {
+            Plan plan = group.getKey();
+            MimeMessage message = original;
+            boolean signed = false;
+            if (plan.signer() != null && !alreadySigned && !alreadyEncrypted) {
+                key = key != null ? key : signingKey(sender, plan);
+                message = sign(message, plan.signer(), key, now);
+                signed = true;
+            }
+            if (plan.content() == null || alreadyEncrypted) {
+                outgoing.add(new Outgoing(group.getValue(), message, signed ? sender : null, null, processor));
+                continue;
+            }
+            for (List<MailAddress> part : forks(group.getValue(), visible, plan.bccForking())) {
+                MimeMessage encrypted = encrypt(message, plan, part, encryptionPlans, now);
+                if (plan.tripleWrap() && signed) {
+                    encrypted = sign(encrypted, plan.signer(), key, now);
+                }
+                outgoing.add(new Outgoing(part, encrypted, signed ? sender : null, plan.content(), processor));
+            }
+        }
+
+        for (Map.Entry<MailAddress, OutboundDecision> e : decisions.entrySet()) {
+            OutboundDecision d = e.getValue();
+            decisionLog.record("outbound", sender, e.getKey().asString(), d.setting(), d.outcome(), d.reason());
+        }
+        for (Map.Entry<String, List<MailAddress>> r : refused.entrySet()) {
+            actions.refuse(mail, r.getValue(), PolicyActions.REFUSED_STATUS, r.getKey());
+        }
+        if (!silent.isEmpty()) {
+            // the policy has nothing to say for these pairs: the classic mailets in silentProcessor handle them
+            for (MailAddress r : silent) {
+                decisionLog.record("outbound", sender, r.asString(), "none", "silent",
+                        "policy neither requires nor wants S/MIME and allows soft keys: handed to " + silentProcessor);
+            }
+            outgoing.add(new Outgoing(silent, original, null, null, silentProcessor));
+        }
+        if (outgoing.isEmpty()) {
+            mail.setState(Mail.GHOST);
+            return;
+        }
+        for (int i = 1; i < outgoing.size(); i++) {
+            Mail copy = mail.duplicate();
+            outgoing.get(i).applyTo(copy);
+            getMailetContext().sendMail(copy, outgoing.get(i).processor());
+        }
+        outgoing.get(0).applyTo(mail);
+        mail.setState(outgoing.get(0).processor());
+    }
+
+    /**
+     * The policy has nothing to say for this pair: nothing required or wanted (OWAAlwaysSign/OWAAlwaysEncrypt off)
+     * and soft keys allowed, so the classic mailets may do as they are configured.
+     */
+    private static boolean silent(EffectivePolicy p) {
+        return !p.requireSigned() && !p.requireEncrypted() && !p.value(Settings.ALWAYS_SIGN)
+                && !p.value(Settings.ALWAYS_ENCRYPT) && p.allowSoftCerts();
+    }
+
+    private String senderOf(Mail mail) throws MessagingException {
+        if (useFromHeader) {
+            Address[] from = mail.getMessage().getFrom();
+            if (from != null && from.length > 0 && from[0] instanceof InternetAddress ia && ia.getAddress() != null) {
+                return ia.getAddress();
+            }
+        }
+        return mail.getMaybeSender().asOptional().map(MailAddress::asString)
+                .orElseGet(() -> getMailetContext().getPostmaster().asString());
+    }
+
+    /** A plan the crypto classes cannot carry out (a legacy algorithm a policy allowed) becomes a refusal. */
+    private static OutboundDecision producible(OutboundDecision d) {
+        if (!(d instanceof OutboundDecision.Send send)) {
+            return d;
+        }
+        if (send.signing().isPresent() && PolicyCryptoMapping.digest(send.signing().get().digest()).isEmpty()) {
+            return new OutboundDecision.Refuse("RequireSignedSMIMEAlgorithm", "policy requires signing with "
+                    + send.signing().get().digest() + ", which the gateway does not produce");
+        }
+        if (send.encryption().isPresent() && PolicyCryptoMapping.contentEncryption(send.encryption().get().algorithm()).isEmpty()) {
+            return new OutboundDecision.Refuse("RequireEncryptionSMIMEAlgorithm", "policy requires encryption with "
+                    + send.encryption().get().algorithm() + ", which the gateway does not produce");
+        }
+        return d;
+    }
+
+    private Plan plan(OutboundDecision.Send send) {
+        SignerSettings signer = null;
+        String signerFingerprint = null;
+        if (send.signing().isPresent()) {
+            SigningPlan s = send.signing().get();
+            signer = PolicyCryptoMapping.signerSettings(s, signerBase);
+            signerFingerprint = s.certificate().sha256();
+        }
+        if (send.encryption().isEmpty()) {
+            return new Plan(signer, signerFingerprint, null, null, null, false);
+        }
+        EncryptionPlan e = send.encryption().get();
+        return new Plan(signer, signerFingerprint, PolicyCryptoMapping.contentEncryption(e.algorithm()).orElseThrow(),
+                e.useKeyIdentifier() ? RecipientIdentifierType.SUBJECT_KEY_IDENTIFIER
+                        : RecipientIdentifierType.ISSUER_AND_SERIAL,
+                e.bccForking(), send.tripleWrap());
+    }
+
+    /** The key policy decided on: still there, still the same certificate (else retried and decided again). */
+    private UserKey signingKey(String sender, Plan plan) throws MessagingException {
+        Optional<UserKey> key = store.signingKey(sender);
+        if (key.isEmpty() || !CertificateSummary.of(key.get().certificate()).sha256().equals(plan.signerFingerprint())) {
+            throw new MessagingException("the signing key of " + sender + " changed while the policy was applied; "
+                    + "retried");
+        }
+        return key.get();
+    }
+
+    private MimeMessage sign(MimeMessage message, SignerSettings settings, UserKey key, Instant now)
+            throws MessagingException {
+        try {
+            return signers.computeIfAbsent(settings, s -> new SmimeSigner(s, files)).sign(message, key, now);
+        } catch (SmimeException e) {
+            throw new MessagingException("S/MIME signing failed: " + e.getMessage(), e);
+        }
+    }
+
+    private MimeMessage encrypt(MimeMessage message, Plan plan, List<MailAddress> recipients,
+                                Map<MailAddress, EncryptionPlan> plans, Instant now) throws MessagingException {
+        List<X509Certificate> certificates = new ArrayList<>();
+        for (MailAddress r : recipients) {
+            certificates.add(certificate(r, plans.get(r).certificate()));
+        }
+        try {
+            return encryptors.get(plan.recipientIdentifier()).encrypt(message, certificates, plan.content());
+        } catch (SmimeException e) {
+            throw new MessagingException("S/MIME encryption failed: " + e.getMessage(), e);
+        }
+    }
+
+    private X509Certificate certificate(MailAddress recipient, CertificateSummary decided) throws MessagingException {
+        List<PublishedCertificate> published;
+        try {
+            published = store.encryptionCertificates(recipient.asString());
+        } catch (DirectoryUnavailableException e) {
+            throw new MessagingException("certificate directory unavailable for " + recipient
+                    + "; deferred, never sent in clear: " + e.getMessage(), e);
+        }
+        for (PublishedCertificate p : published) {
+            if (CertificateSummary.of(p.certificate()).sha256().equals(decided.sha256())) {
+                return p.certificate();
+            }
+        }
+        throw new MessagingException("the certificate policy chose for " + recipient + " (" + decided
+                + ") is gone; retried, never sent in clear");
+    }
+
+    private static Set<String> visibleRecipients(MimeMessage message) throws MessagingException {
+        Set<String> visible = new LinkedHashSet<>();
+        for (Message.RecipientType type : List.of(Message.RecipientType.TO, Message.RecipientType.CC)) {
+            Address[] addresses = message.getRecipients(type);
+            if (addresses != null) {
+                for (Address a : addresses) {
+                    if (a instanceof InternetAddress ia && ia.getAddress() != null) {
+                        visible.add(ia.getAddress().toLowerCase(Locale.ROOT));
+                    }
+                }
+            }
+        }
+        return visible;
+    }
+
+    /** OWABCCEncryptedEmailForking: 0 each Bcc recipient alone, 1 all Bcc recipients together, 2 everybody together. */
+    static List<List<MailAddress>> forks(List<MailAddress> recipients, Set<String> visible, BccForking forking) {
+        if (forking == BccForking.NO_FORKING) {
+            return List.of(recipients);
+        }
+        List<MailAddress> shown = new ArrayList<>();
+        List<MailAddress> hidden = new ArrayList<>();
+        for (MailAddress r : recipients) {
+            (visible.contains(r.asString().toLowerCase(Locale.ROOT)) ? shown : hidden).add(r);
+        }
+        List<List<MailAddress>> forks = new ArrayList<>();
+        if (!shown.isEmpty()) {
+            forks.add(shown);
+        }
+        if (forking == BccForking.ONE_MESSAGE_FOR_ALL_BCC_RECIPIENTS) {
+            if (!hidden.isEmpty()) {
+                forks.add(hidden);
+            }
+        } else {
+            hidden.forEach(h -> forks.add(List.of(h)));
+        }
+        return forks;
+    }
+
+    /** Recipients sharing a plan share one message. */
+    private record Plan(SignerSettings signer, String signerFingerprint, ContentEncryption content,
+                        RecipientIdentifierType recipientIdentifier, BccForking bccForking, boolean tripleWrap) {
+    }
+
+    private record Outgoing(List<MailAddress> recipients, MimeMessage message, String signedBy,
+                            ContentEncryption encryptedWith, String processor) {
+        void applyTo(Mail mail) throws MessagingException {
+            mail.setRecipients(recipients);
+            mail.setMessage(message);
+            SmimeAttributes.set(mail, SmimeAttributes.SIGNED_BY, signedBy);
+            SmimeAttributes.set(mail, SmimeAttributes.ENCRYPTED_WITH,
+                    encryptedWith == null ? null : encryptedWith.displayName());
+        }
+    }
+}
