@@ -16,7 +16,7 @@ import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.smimegw.certstore.testing.TestPki;
-import org.smimegw.mailets.testing.InMemoryCertificateStore;
+import org.smimegw.mailets.testing.TestKeys;
 import org.smimegw.mailets.testing.TestValidators;
 import org.smimegw.mailets.testing.TestMessages;
 
@@ -32,7 +32,7 @@ class ConcurrentUseTest {
         SmimeSigner signer = new SmimeSigner(SignerSettings.defaults(), files);
         SmimeEncryptor encryptor = new SmimeEncryptor(EncryptorSettings.defaults(), files);
         SmimeDecryptor decryptor = new SmimeDecryptor(files);
-        SmimeVerifier verifier = new SmimeVerifier(TestValidators.pkix(InMemoryCertificateStore.trusting(pki).trust()), files);
+        SmimeVerifier verifier = new SmimeVerifier(TestValidators.pkix(TestKeys.trust(pki)), files);
         ExecutorService pool = Executors.newFixedThreadPool(6);
         try {
             List<Future<String>> results = new ArrayList<>();
@@ -40,10 +40,10 @@ class ConcurrentUseTest {
                 int n = i;
                 results.add(pool.submit(() -> {
                     MimeMessage plain = TestMessages.simple("alice@example.com", "bob@partner.example", "n" + n, "message " + n + "\n");
-                    MimeMessage signed = signer.sign(plain, InMemoryCertificateStore.userKey(alice), Instant.now());
+                    MimeMessage signed = signer.sign(plain, TestKeys.userKey(alice), Instant.now());
                     MimeMessage encrypted = encryptor.encrypt(signed, List.of(bob.certificate()),
                             n % 2 == 0 ? ContentEncryption.AES_256_GCM : ContentEncryption.AES_128_CBC);
-                    DecryptionResult d = decryptor.decrypt(encrypted, List.of(InMemoryCertificateStore.userKey(bob)));
+                    DecryptionResult d = decryptor.decrypt(encrypted, List.of(TestKeys.userKey(bob)));
                     VerificationResult v = verifier.verify(d.message().orElseThrow(), Instant.now());
                     var multipart = (jakarta.mail.internet.MimeMultipart) d.message().get().getContent();
                     return v.status().value() + ":" + multipart.getBodyPart(0).getContent();

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.smimegw.certstore.UserKey;
 import org.smimegw.certstore.testing.TestPki;
-import org.smimegw.mailets.testing.InMemoryCertificateStore;
+import org.smimegw.mailets.testing.TestKeys;
 import org.smimegw.mailets.testing.TestValidators;
 import org.smimegw.mailets.testing.TestMessages;
 
@@ -36,13 +36,13 @@ class CostMeasurement {
         SmimeSigner signer = new SmimeSigner(SignerSettings.defaults(), files);
         SmimeEncryptor encryptor = new SmimeEncryptor(EncryptorSettings.defaults(), files);
         SmimeDecryptor decryptor = new SmimeDecryptor(files);
-        SmimeVerifier verifier = new SmimeVerifier(TestValidators.pkix(InMemoryCertificateStore.trusting(pki).trust()), files);
+        SmimeVerifier verifier = new SmimeVerifier(TestValidators.pkix(TestKeys.trust(pki)), files);
         System.out.printf("%-8s %-7s %10s %10s %13s %10s %10s%n", "key", "size", "sign", "encrypt", "sign+encrypt", "verify", "decrypt");
         for (TestPki.KeyType type : List.of(TestPki.KeyType.RSA_2048, TestPki.KeyType.EC_P256)) {
             TestPki.Issued alice = pki.user("alice@example.com").keyType(type).issue();
             TestPki.Issued bob = pki.user("bob@partner.example").keyType(type).issue();
-            UserKey aliceKey = InMemoryCertificateStore.userKey(alice);
-            List<UserKey> bobKeys = List.of(InMemoryCertificateStore.userKey(bob));
+            UserKey aliceKey = TestKeys.userKey(alice);
+            List<UserKey> bobKeys = List.of(TestKeys.userKey(bob));
             for (int size : new int[] {10 * 1024, 1024 * 1024}) {
                 MimeMessage plain = TestMessages.withAttachment("alice@example.com", "bob@partner.example", size * 3 / 4);
                 MimeMessage signed = signer.sign(plain, aliceKey, Instant.now());

@@ -18,7 +18,7 @@ import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.util.SharedFileInputStream;
 
 import org.smimegw.certstore.testing.TestPki;
-import org.smimegw.mailets.testing.InMemoryCertificateStore;
+import org.smimegw.mailets.testing.TestKeys;
 import org.smimegw.mailets.testing.TestValidators;
 
 /**
@@ -40,7 +40,7 @@ public final class LargeMessageMain {
 
         SmimeSigner signer = new SmimeSigner(SignerSettings.defaults(), files);
         SmimeEncryptor encryptor = new SmimeEncryptor(EncryptorSettings.defaults(), files);
-        MimeMessage signed = signer.sign(message, InMemoryCertificateStore.userKey(alice), Instant.now());
+        MimeMessage signed = signer.sign(message, TestKeys.userKey(alice), Instant.now());
         MimeMessage encrypted = encryptor.encrypt(signed, List.of(bob.certificate()), ContentEncryption.AES_256_CBC);
         File out = dir.resolve("large-signed-encrypted.eml").toFile();
         try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(out.toPath()))) {
@@ -48,11 +48,11 @@ public final class LargeMessageMain {
         }
         System.out.println("input bytes " + Files.size(input) + ", signed+encrypted bytes " + out.length());
 
-        DecryptionResult decrypted = new SmimeDecryptor(files).decrypt(encrypted, List.of(InMemoryCertificateStore.userKey(bob)));
+        DecryptionResult decrypted = new SmimeDecryptor(files).decrypt(encrypted, List.of(TestKeys.userKey(bob)));
         if (decrypted.status() != DecryptionResult.Status.DECRYPTED) {
             throw new IllegalStateException("decryption: " + decrypted);
         }
-        VerificationResult verified = new SmimeVerifier(TestValidators.pkix(InMemoryCertificateStore.trusting(pki).trust()), files)
+        VerificationResult verified = new SmimeVerifier(TestValidators.pkix(TestKeys.trust(pki)), files)
                 .verify(decrypted.message().orElseThrow(), Instant.now());
         if (!verified.isValid()) {
             throw new IllegalStateException("verification: " + verified);

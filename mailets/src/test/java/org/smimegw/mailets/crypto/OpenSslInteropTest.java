@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.smimegw.certstore.TrustCollection;
 import org.smimegw.certstore.UserKey;
 import org.smimegw.certstore.testing.TestPki;
-import org.smimegw.mailets.testing.InMemoryCertificateStore;
+import org.smimegw.mailets.testing.TestKeys;
 import org.smimegw.mailets.testing.TestValidators;
 import org.smimegw.mailets.testing.OpenSsl;
 import org.smimegw.mailets.testing.TestMessages;
@@ -58,7 +58,7 @@ class OpenSslInteropTest {
         }
         openssl = new OpenSsl(dir);
         files = new MessageFiles(dir);
-        TrustCollection trust = InMemoryCertificateStore.trusting(pki).trust();
+        TrustCollection trust = TestKeys.trust(pki);
         verifier = new SmimeVerifier(TestValidators.pkix(trust), files);
         decryptor = new SmimeDecryptor(files);
     }
@@ -97,7 +97,7 @@ class OpenSslInteropTest {
     @EnumSource(DigestAlgorithm.class)
     void clearSignedRsaPkcs1VerifiesWithOpenSsl(DigestAlgorithm digest) throws Exception {
         MimeMessage signed = signer(SignerSettings.defaults().withDigest(digest))
-                .sign(message(), InMemoryCertificateStore.userKey(aliceRsa), Instant.now());
+                .sign(message(), TestKeys.userKey(aliceRsa), Instant.now());
         assertThat(signed.getContentType()).startsWith("multipart/signed").contains("micalg=" + digest.displayName().toLowerCase());
         assertOpenSslVerifies(save(signed, "clear-" + digest + ".eml"));
         assertThat(verifier.verify(signed, Instant.now()).status()).isEqualTo(VerificationStatus.VALID);
@@ -115,7 +115,7 @@ class OpenSslInteropTest {
                 new java.io.ByteArrayInputStream(raw.getBytes(StandardCharsets.UTF_8)));
         for (SignMode mode : SignMode.values()) {
             MimeMessage signed = signer(SignerSettings.defaults().withMode(mode))
-                    .sign(message, InMemoryCertificateStore.userKey(aliceRsa), Instant.now());
+                    .sign(message, TestKeys.userKey(aliceRsa), Instant.now());
             assertOpenSslVerifies(save(signed, "parts-" + mode + ".eml"));
             if (mode == SignMode.CLEAR) {
                 String text = new String(TestMessages.bytes(signed), StandardCharsets.ISO_8859_1);
@@ -130,7 +130,7 @@ class OpenSslInteropTest {
             assertThat(verifier.verify(signed, Instant.now()).status()).isEqualTo(VerificationStatus.VALID);
             MimeMessage encrypted = new SmimeEncryptor(EncryptorSettings.defaults(), files)
                     .encrypt(signed, List.of(bobRsa.certificate()), ContentEncryption.AES_256_GCM);
-            DecryptionResult d = decryptor.decrypt(encrypted, List.of(InMemoryCertificateStore.userKey(bobRsa)));
+            DecryptionResult d = decryptor.decrypt(encrypted, List.of(TestKeys.userKey(bobRsa)));
             assertThat(verifier.verify(d.message().orElseThrow(), Instant.now()).status()).isEqualTo(VerificationStatus.VALID);
         }
     }
@@ -142,7 +142,7 @@ class OpenSslInteropTest {
                 + "\u00c4rger \u00fcber \u00d6l, this is a test.\r\n";
         MimeMessage message = new MimeMessage(files.session(),
                 new java.io.ByteArrayInputStream(raw.getBytes(StandardCharsets.UTF_8)));
-        MimeMessage signed = signer(SignerSettings.defaults()).sign(message, InMemoryCertificateStore.userKey(aliceRsa), Instant.now());
+        MimeMessage signed = signer(SignerSettings.defaults()).sign(message, TestKeys.userKey(aliceRsa), Instant.now());
         String text = new String(TestMessages.bytes(signed), StandardCharsets.ISO_8859_1);
         assertThat(text.chars().allMatch(c -> c < 128)).as("7-bit clean").isTrue();
         assertOpenSslVerifies(save(signed, "8bit-single.eml"));
@@ -156,7 +156,7 @@ class OpenSslInteropTest {
     @Test
     void opaqueSignedVerifiesWithOpenSsl() throws Exception {
         MimeMessage signed = signer(SignerSettings.defaults().withMode(SignMode.OPAQUE))
-                .sign(message(), InMemoryCertificateStore.userKey(aliceRsa), Instant.now());
+                .sign(message(), TestKeys.userKey(aliceRsa), Instant.now());
         assertThat(signed.getContentType()).contains("application/pkcs7-mime").contains("signed-data");
         assertOpenSslVerifies(save(signed, "opaque.eml"));
         assertThat(verifier.verify(signed, Instant.now()).status()).isEqualTo(VerificationStatus.VALID);
@@ -165,7 +165,7 @@ class OpenSslInteropTest {
     @Test
     void pssSignatureVerifiesWithOpenSsl() throws Exception {
         MimeMessage signed = signer(SignerSettings.defaults().withRsaScheme(SignatureScheme.PSS))
-                .sign(message(), InMemoryCertificateStore.userKey(aliceRsa), Instant.now());
+                .sign(message(), TestKeys.userKey(aliceRsa), Instant.now());
         // openssl smime (the PKCS7 API) cannot do RSASSA-PSS; openssl cms can
         assertOpenSslVerifies(List.of("cms"), save(signed, "pss.eml"));
         VerificationResult result = verifier.verify(signed, Instant.now());
@@ -176,7 +176,7 @@ class OpenSslInteropTest {
     @Test
     void ecdsaSignatureVerifiesWithOpenSsl() throws Exception {
         MimeMessage signed = signer(SignerSettings.defaults().withDigest(DigestAlgorithm.SHA_384))
-                .sign(message(), InMemoryCertificateStore.userKey(aliceEc), Instant.now());
+                .sign(message(), TestKeys.userKey(aliceEc), Instant.now());
         assertOpenSslVerifies(save(signed, "ecdsa.eml"));
         assertThat(verifier.verify(signed, Instant.now()).status()).isEqualTo(VerificationStatus.VALID);
     }
@@ -184,7 +184,7 @@ class OpenSslInteropTest {
     @Test
     void signerOnlyNeedsTheIntermediateFromElsewhere() throws Exception {
         MimeMessage signed = signer(SignerSettings.defaults().withCertificates(CertificateInclusion.SIGNER_ONLY))
-                .sign(message(), InMemoryCertificateStore.userKey(aliceRsa), Instant.now());
+                .sign(message(), TestKeys.userKey(aliceRsa), Instant.now());
         Path file = save(signed, "signer-only.eml");
         OpenSsl.Result without = openssl.run("cms", "-verify", "-in", file.toString(), "-CAfile",
                 dir.resolve("root.pem").toString(), "-out", dir.resolve("x.txt").toString());
@@ -200,7 +200,7 @@ class OpenSslInteropTest {
     void certificateInclusionControlsTheCertificatesInTheSignature() throws Exception {
         for (CertificateInclusion inclusion : CertificateInclusion.values()) {
             MimeMessage signed = signer(SignerSettings.defaults().withCertificates(inclusion))
-                    .sign(message(), InMemoryCertificateStore.userKey(aliceRsa), Instant.now());
+                    .sign(message(), TestKeys.userKey(aliceRsa), Instant.now());
             Path file = save(signed, "incl-" + inclusion + ".eml");
             OpenSsl.Result r = openssl.run("cms", "-verify", "-noverify", "-in", file.toString(),
                     "-certsout", dir.resolve("certs-" + inclusion + ".pem").toString(), "-out", dir.resolve("x.txt").toString());
@@ -218,7 +218,7 @@ class OpenSslInteropTest {
     @Test
     void signedAttributesCarryCapabilitiesAndKeyPreference() throws Exception {
         MimeMessage signed = signer(SignerSettings.defaults())
-                .sign(message(), InMemoryCertificateStore.userKey(aliceRsa), Instant.parse("2026-01-02T03:04:05Z"));
+                .sign(message(), TestKeys.userKey(aliceRsa), Instant.parse("2026-01-02T03:04:05Z"));
         VerificationResult result = verifier.verify(signed, Instant.now());
         SignerResult s = result.signers().get(0);
         assertThat(s.signingTime()).isEqualTo(Instant.parse("2026-01-02T03:04:05Z"));
@@ -250,7 +250,7 @@ class OpenSslInteropTest {
         assertThat(encrypted.getContentType()).contains(algorithm.authenticated() ? "authEnveloped-data" : "enveloped-data");
         assertThat(encrypted.getHeader("Subject", null)).isEqualTo("interop");
         assertOpenSslDecrypts(encrypted, "enc-" + algorithm + ".eml", "bob-rsa.crt", "bob-rsa.key");
-        DecryptionResult ours = decryptor.decrypt(encrypted, List.of(InMemoryCertificateStore.userKey(bobRsa)));
+        DecryptionResult ours = decryptor.decrypt(encrypted, List.of(TestKeys.userKey(bobRsa)));
         assertThat(ours.status()).isEqualTo(DecryptionResult.Status.DECRYPTED);
         assertThat(ours.contentEncryption()).isEqualTo(algorithm.displayName());
     }
@@ -264,7 +264,7 @@ class OpenSslInteropTest {
         OpenSsl.Result print = openssl.run("cms", "-cmsout", "-print", "-in", file.toString());
         assertThat(print.stdout()).contains("rsaesOaep").contains("subjectKeyIdentifier");
         assertOpenSslDecrypts(encrypted, "oaep2.eml", "bob-rsa.crt", "bob-rsa.key");
-        assertThat(decryptor.decrypt(encrypted, List.of(InMemoryCertificateStore.userKey(bobRsa))).status())
+        assertThat(decryptor.decrypt(encrypted, List.of(TestKeys.userKey(bobRsa))).status())
                 .isEqualTo(DecryptionResult.Status.DECRYPTED);
     }
 
@@ -278,7 +278,7 @@ class OpenSslInteropTest {
             assertOpenSslDecrypts(encrypted, "ec384-" + rid + ".eml", "bob-ec384.crt", "bob-ec384.key");
             assertOpenSslDecrypts(encrypted, "ecrsa-" + rid + ".eml", "alice-rsa.crt", "alice-rsa.key");
             for (TestPki.Issued who : List.of(bobEc256, bobEc384, aliceRsa)) {
-                DecryptionResult r = decryptor.decrypt(encrypted, List.of(InMemoryCertificateStore.userKey(who)));
+                DecryptionResult r = decryptor.decrypt(encrypted, List.of(TestKeys.userKey(who)));
                 assertThat(r.status()).as(rid + " " + r.reason()).isEqualTo(DecryptionResult.Status.DECRYPTED);
             }
         }
@@ -286,7 +286,7 @@ class OpenSslInteropTest {
 
     @Test
     void signedThenEncryptedDecryptsAndVerifiesWithOpenSsl() throws Exception {
-        UserKey alice = InMemoryCertificateStore.userKey(aliceRsa);
+        UserKey alice = TestKeys.userKey(aliceRsa);
         MimeMessage signed = signer(SignerSettings.defaults()).sign(message(), alice, Instant.now());
         MimeMessage encrypted = new SmimeEncryptor(EncryptorSettings.defaults(), files)
                 .encrypt(signed, List.of(bobRsa.certificate()), ContentEncryption.AES_256_CBC);
@@ -295,7 +295,7 @@ class OpenSslInteropTest {
         assertThat(openssl.run("cms", "-decrypt", "-in", file.toString(), "-recip", dir.resolve("bob-rsa.crt").toString(),
                 "-inkey", dir.resolve("bob-rsa.key").toString(), "-out", inner.toString()).ok()).isTrue();
         assertOpenSslVerifies(inner);
-        DecryptionResult d = decryptor.decrypt(encrypted, List.of(InMemoryCertificateStore.userKey(bobRsa)));
+        DecryptionResult d = decryptor.decrypt(encrypted, List.of(TestKeys.userKey(bobRsa)));
         assertThat(verifier.verify(d.message().orElseThrow(), Instant.now()).status()).isEqualTo(VerificationStatus.VALID);
     }
 
@@ -351,7 +351,7 @@ class OpenSslInteropTest {
         assertThat(verifier.verify(TestMessages.parse(text), Instant.now()).status()).isEqualTo(VerificationStatus.SIGNER_MISMATCH);
 
         TestPki other = TestPki.create("Other");
-        SmimeVerifier strict = new SmimeVerifier(TestValidators.pkix(InMemoryCertificateStore.trusting(other).trust()), files);
+        SmimeVerifier strict = new SmimeVerifier(TestValidators.pkix(TestKeys.trust(other)), files);
         VerificationResult r = strict.verify(TestMessages.read(dir.resolve("o-mismatch.eml")), Instant.now());
         assertThat(r.status()).isEqualTo(VerificationStatus.UNTRUSTED);
         assertThat(r.reasons()).anyMatch(s -> s.contains("NO_PATH_TO_TRUST_ANCHOR"));
@@ -370,7 +370,7 @@ class OpenSslInteropTest {
         OpenSsl.Result r = openssl.run(args.toArray(String[]::new));
         assertThat(r.ok()).as(r.toString()).isTrue();
         DecryptionResult result = decryptor.decrypt(TestMessages.read(dir.resolve(name)),
-                List.of(InMemoryCertificateStore.userKey(aliceRsa), InMemoryCertificateStore.userKey(recipient)));
+                List.of(TestKeys.userKey(aliceRsa), TestKeys.userKey(recipient)));
         assertThat(result.status()).as(result.reason()).isEqualTo(DecryptionResult.Status.DECRYPTED);
         assertThat(new String(TestMessages.bytes(result.message().orElseThrow()), StandardCharsets.ISO_8859_1))
                 .contains("this is a test.").contains("Subject: enc");
@@ -413,7 +413,7 @@ class OpenSslInteropTest {
                 + "Content-Type: application/pkcs7-mime; smime-type=authEnveloped-data; name=smime.p7m\r\n"
                 + "Content-Transfer-Encoding: base64\r\n\r\n" + java.util.Base64.getMimeEncoder().encodeToString(der) + "\r\n";
         assertThat(raw).isNotEmpty();
-        DecryptionResult r = decryptor.decrypt(TestMessages.parse(tampered), List.of(InMemoryCertificateStore.userKey(bobRsa)));
+        DecryptionResult r = decryptor.decrypt(TestMessages.parse(tampered), List.of(TestKeys.userKey(bobRsa)));
         assertThat(r.status()).isEqualTo(DecryptionResult.Status.FAILED);
         assertThat(r.message()).isEmpty();
     }
@@ -422,7 +422,7 @@ class OpenSslInteropTest {
     void noMatchingKeyIsAResult() throws Exception {
         MimeMessage encrypted = new SmimeEncryptor(EncryptorSettings.defaults(), files)
                 .encrypt(message(), List.of(bobRsa.certificate()), ContentEncryption.AES_256_CBC);
-        DecryptionResult r = decryptor.decrypt(encrypted, List.of(InMemoryCertificateStore.userKey(aliceRsa)));
+        DecryptionResult r = decryptor.decrypt(encrypted, List.of(TestKeys.userKey(aliceRsa)));
         assertThat(r.status()).isEqualTo(DecryptionResult.Status.NO_KEY);
         assertThat(r.message()).isEmpty();
     }

@@ -24,7 +24,7 @@ import org.smimegw.certstore.pkcs11.SoftHsm2Extension;
 import org.smimegw.certstore.pkcs11.SoftHsmToken;
 import org.smimegw.certstore.pkcs11.TokenEnroller;
 import org.smimegw.certstore.testing.TestPki;
-import org.smimegw.mailets.testing.InMemoryCertificateStore;
+import org.smimegw.mailets.testing.TestKeys;
 import org.smimegw.mailets.testing.OpenSsl;
 import org.smimegw.mailets.testing.TestMessages;
 import org.smimegw.mailets.testing.TestValidators;
@@ -93,7 +93,7 @@ class TokenKeyCryptoTest {
     }
 
     private VerificationStatus ourVerdict(MimeMessage signed) {
-        TrustCollection trust = InMemoryCertificateStore.trusting(pki).trust();
+        TrustCollection trust = TestKeys.trust(pki);
         return new SmimeVerifier(TestValidators.pkix(trust), files).verify(signed, Instant.now()).status();
     }
 
