@@ -49,7 +49,7 @@ import com.codahale.metrics.Timer;
 /**
  * Encrypts the message to every recipient's published, valid certificate. Recipients without one are split off
  * unencrypted to {@code noCertificateProcessor} (policy decides). A directory that cannot be asked makes the mailet
- * throw, so the mail is retried later and never sent in clear. See docs/parts/smime.md for the parameters.
+ * throw, so the mail is retried later and never sent in clear. See docs/smime.md for the parameters.
  */
 public class SMIMEEncrypt extends GenericMailet {
 

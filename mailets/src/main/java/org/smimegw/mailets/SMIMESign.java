@@ -35,7 +35,7 @@ import com.codahale.metrics.Timer;
 /**
  * Signs the message with the key the store holds for the sender (the From address, or the envelope sender). A key
  * whose certificate the validator does not accept for signing now (expired, revoked, wrong address) counts as no key.
- * See docs/parts/smime.md for the parameters.
+ * See docs/smime.md for the parameters.
  */
 public class SMIMESign extends GenericMailet {
 

@@ -56,7 +56,7 @@ import org.smimegw.mailets.crypto.SmimeVerifier;
 import org.smimegw.mailets.crypto.VerificationStatus;
 
 /**
- * The S/MIME pipeline of docs/parts/smime.md in the real mailet container, with the real file certificate store,
+ * The S/MIME pipeline of docs/smime.md in the real mailet container, with the real file certificate store,
  * validator, spool and delivery queue: outbound mail is signed and encrypted where the recipient has a certificate,
  * inbound mail is decrypted, verified and marked, and a forged X-SMIME-Status from outside does not survive.
  * (The same over SMTP into GreenMail belongs with the gateway's end-to-end tests.)

@@ -1,0 +1,55 @@
+"""Builds README.md from docs/*.md sections (run from the repo root)."""
+import re, sys, pathlib
+
+DOCS = pathlib.Path("docs")
+
+def sections(name):
+    text = (DOCS / name).read_text()
+    lines = text.split("\n")
+    out, fence = [], False
+    for i, l in enumerate(lines):
+        if l.startswith("```"):
+            fence = not fence
+        m = None if fence else re.match(r"^(#+) (.*)$", l)
+        out.append((i, m.group(1).__len__() if m else 0, m.group(2) if m else None))
+    return lines, out
+
+def section(name, heading, shift_to=None, body_only=False):
+    lines, heads = sections(name)
+    start = level = None
+    for i, lvl, title in heads:
+        if title is not None and (title == heading or title.startswith(heading)):
+            start, level = i, lvl
+            break
+    if start is None:
+        sys.exit(f"missing section {heading!r} in {name}")
+    end = len(lines)
+    for i, lvl, title in heads:
+        if i > start and title is not None and lvl <= level:
+            end = i
+            break
+    if body_only == "intro":
+        for i, lvl, title in heads:
+            if i > start and title is not None:
+                end = min(end, i)
+                break
+    chunk = lines[start + (1 if body_only else 0):end]
+    if shift_to is not None:
+        delta = shift_to - level
+        fixed, fence = [], False
+        for l in chunk:
+            if l.startswith("```"):
+                fence = not fence
+            m = None if fence else re.match(r"^(#+) (.*)$", l)
+            fixed.append(("#" * max(1, len(m.group(1)) + delta) + " " + m.group(2)) if m else l)
+        chunk = fixed
+    return "\n".join(chunk).strip("\n") + "\n"
+
+template = pathlib.Path(sys.argv[1]).read_text()
+def repl(m):
+    args = [a.strip() for a in m.group(1).split("|")]
+    name, heading = args[0], args[1]
+    shift = int(args[2]) if len(args) > 2 and args[2] else None
+    body = args[3] if len(args) > 3 and args[3] in ("body", "intro") else False
+    return section(name, heading, shift, body)
+print(re.sub(r"\{\{(.*?)\}\}", repl, template), end="")
