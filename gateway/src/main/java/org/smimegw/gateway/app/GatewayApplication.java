@@ -41,6 +41,7 @@ import org.smimegw.gateway.delivery.DeliveryConfig;
 import org.smimegw.gateway.delivery.DeliveryQueue;
 import org.smimegw.gateway.delivery.DeliveryService;
 import org.smimegw.gateway.delivery.DsnFactory;
+import org.smimegw.gateway.delivery.DsnMailBouncer;
 import org.smimegw.gateway.delivery.SpoolDeliveryQueue;
 import org.smimegw.gateway.policy.GatewayPolicy;
 import org.smimegw.gateway.policy.SpoolPolicyActions;

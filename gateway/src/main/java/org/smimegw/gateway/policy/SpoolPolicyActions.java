@@ -12,6 +12,7 @@ import jakarta.mail.MessagingException;
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
 import org.slf4j.Logger;
+import org.smimegw.gateway.delivery.DsnMailBouncer;
 import org.slf4j.LoggerFactory;
 
 import org.smimegw.gateway.container.PipelineAttributes;
@@ -35,45 +36,20 @@ public final class SpoolPolicyActions implements PolicyActions {
     public static final String REASON = PolicyActions.QUARANTINE_REASON;
 
     private final Spool spool;
-    private final DsnFactory dsnFactory;
-    private final String reportingMta;
+    private final DsnMailBouncer dsns;
     private final Clock clock;
-    private final Consumer<SpoolEntry> toPipeline;
 
     public SpoolPolicyActions(Spool spool, DsnFactory dsnFactory, String reportingMta, Clock clock,
                               Consumer<SpoolEntry> toPipeline) {
         this.spool = spool;
-        this.dsnFactory = dsnFactory;
-        this.reportingMta = reportingMta;
+        this.dsns = new DsnMailBouncer(spool, dsnFactory, reportingMta, clock, toPipeline);
         this.clock = clock;
-        this.toPipeline = toPipeline;
     }
 
     @Override
     public void refuse(Mail mail, Collection<MailAddress> recipients, String status, String reason)
             throws MessagingException {
-        List<String> failed = recipients.stream().map(MailAddress::asString).toList();
-        if (mail.getMaybeSender().isNullSender()) {
-            LOG.info("policy refused {} for mail {} with the null sender; no DSN: {}", failed, mail.getName(), reason);
-            return;
-        }
-        String sender = mail.getMaybeSender().asString();
-        Envelope original = envelope(sender, failed, mail, Map.of());
-        List<DsnFactory.FailedRecipient> failures = failed.stream()
-                .map(r -> new DsnFactory.FailedRecipient(r, status, reason)).toList();
-        var dsn = dsnFactory.create(original, mail.getMessage(), failures, reportingMta);
-        Envelope dsnEnvelope = new Envelope("", Map.of(), List.of(sender), "127.0.0.1", reportingMta, null,
-                clock.instant(), Map.of());
-        SpoolEntry entry;
-        try {
-            entry = spool.store(SpoolArea.INCOMING, dsnEnvelope, dsn);
-        } catch (SpoolException e) {
-            throw new MessagingException("cannot queue the policy DSN for mail " + mail.getName() + ": "
-                    + e.getMessage(), e);
-        }
-        LOG.info("policy DSN for mail {} ({} recipient(s), {}) queued as {} to=<{}>", mail.getName(), failed.size(),
-                status, entry.id(), sender);
-        toPipeline.accept(entry);
+        dsns.report(mail, recipients.stream().map(MailAddress::asString).toList(), status, reason, "policy DSN");
     }
 
     @Override

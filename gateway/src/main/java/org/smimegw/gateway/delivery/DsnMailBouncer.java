@@ -1,4 +1,4 @@
-package org.smimegw.gateway.app;
+package org.smimegw.gateway.delivery;
 
 import java.time.Clock;
 import java.util.List;
@@ -12,7 +12,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.smimegw.gateway.container.MailBouncer;
-import org.smimegw.gateway.delivery.DsnFactory;
 import org.smimegw.gateway.spool.Envelope;
 import org.smimegw.gateway.spool.Spool;
 import org.smimegw.gateway.spool.SpoolArea;
@@ -46,22 +45,34 @@ public final class DsnMailBouncer implements MailBouncer {
 
     @Override
     public void bounce(Mail mail, String message, MailAddress bouncer) throws MessagingException {
+        report(mail, mail.getRecipients().stream().map(MailAddress::asString).toList(), STATUS,
+                message == null ? "refused" : message, "bounce");
+    }
+
+    /**
+     * Queues one RFC 3464 report to the mail's sender naming {@code recipients}, each with {@code status} (e.g.
+     * 5.7.1) and {@code diagnostic}: stored durably in INCOMING with the null sender and handed to the pipeline.
+     * Nothing is sent for a mail with the null sender (no bounce loops) or without recipients.
+     *
+     * @param kind what the report is, for the log line ("bounce", "policy DSN")
+     */
+    public void report(Mail mail, List<String> recipients, String status, String diagnostic, String kind)
+            throws MessagingException {
         if (mail.getMaybeSender().isNullSender()) {
-            log.info("not bouncing mail {} with the null sender: {}", mail.getName(), message);
+            log.info("no {} for mail {} with the null sender ({}): {}", kind, mail.getName(), recipients, diagnostic);
+            return;
+        }
+        if (recipients.isEmpty()) {
+            log.info("no {} for mail {} without recipients: {}", kind, mail.getName(), diagnostic);
             return;
         }
         String sender = mail.getMaybeSender().asString();
-        List<String> recipients = mail.getRecipients().stream().map(MailAddress::asString).toList();
-        if (recipients.isEmpty()) {
-            log.info("not bouncing mail {} without recipients: {}", mail.getName(), message);
-            return;
-        }
+        String helo = mail.getAttribute(Mail.SMTP_HELO).map(a -> String.valueOf(a.getValue().value())).orElse("");
         Envelope original = new Envelope(sender, Map.of(), recipients,
-                mail.getRemoteAddr() == null ? "127.0.0.1" : mail.getRemoteAddr(),
-                mail.getRemoteHost() == null ? "" : mail.getRemoteHost(), null, clock.instant(), Map.of());
+                mail.getRemoteAddr() == null ? "127.0.0.1" : mail.getRemoteAddr(), helo, null, clock.instant(),
+                Map.of());
         List<DsnFactory.FailedRecipient> failures = recipients.stream()
-                .map(r -> new DsnFactory.FailedRecipient(r, STATUS, message == null ? "refused" : message))
-                .toList();
+                .map(r -> new DsnFactory.FailedRecipient(r, status, diagnostic)).toList();
         var dsn = dsnFactory.create(original, mail.getMessage(), failures, reportingMta);
         Envelope dsnEnvelope = new Envelope("", Map.of(), List.of(sender), "127.0.0.1", reportingMta, null,
                 clock.instant(), Map.of());
@@ -69,11 +80,11 @@ public final class DsnMailBouncer implements MailBouncer {
         try {
             entry = spool.store(SpoolArea.INCOMING, dsnEnvelope, dsn);
         } catch (SpoolException e) {
-            throw new MessagingException("cannot queue the bounce for mail " + mail.getName() + ": "
+            throw new MessagingException("cannot queue the " + kind + " for mail " + mail.getName() + ": "
                     + e.getMessage(), e);
         }
-        log.info("bounce for mail {} ({} recipient(s)) queued as {} to=<{}>", mail.getName(), recipients.size(),
-                entry.id(), sender);
+        log.info("{} for mail {} ({} recipient(s), {}) queued as {} to=<{}>", kind, mail.getName(),
+                recipients.size(), status, entry.id(), sender);
         injected.accept(entry);
     }
 }
