@@ -39,7 +39,7 @@ class SendCommandTest {
         assertThat(result.err()).isEmpty();
         assertThat(result.code()).isZero();
         assertThat(result.out().strip()).startsWith("250");
-        assertThat(greenMail.waitForIncomingEmail(10_000, 2)).isTrue();
+        assertThat(greenMail.waitForIncomingEmail(60_000, 2)).isTrue();
         MimeMessage received = greenMail.getReceivedMessagesForDomain("example.com")[0];
         assertThat(received.getSubject()).isEqualTo("Grüße");
         assertThat(received.getFrom()[0].toString()).isEqualTo("bob@example.net");
@@ -60,7 +60,7 @@ class SendCommandTest {
         MainTest.Result result = MainTest.run("send", "--server", server, "--file", file.toString());
 
         assertThat(result.code()).isZero();
-        assertThat(greenMail.waitForIncomingEmail(10_000, 1)).isTrue();
+        assertThat(greenMail.waitForIncomingEmail(60_000, 1)).isTrue();
         MimeMessage received = greenMail.getReceivedMessages()[0];
         assertThat(received.getHeader("X-Marker")).containsExactly("kept-as-is");
         assertThat(received.getAllRecipients()[0].toString()).isEqualTo("erin@example.com");
