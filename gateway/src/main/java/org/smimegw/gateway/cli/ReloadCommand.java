@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,10 +26,9 @@ import org.smimegw.gateway.config.ConfigLoader;
         description = "Ask the running gateway to reload its configuration (policy, certificate sources).")
 public final class ReloadCommand implements Callable<Integer> {
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
-            description = "Gateway configuration that names the admin endpoint (default: conf/gateway.yaml; "
-                    + "http://127.0.0.1:8025 when that file does not exist).")
-    Path config;
+    /** The configuration that names the admin endpoint; only its {@code admin:} section is read. */
+    @Mixin
+    ConfigFileOption config;
 
     @Option(names = "--admin", paramLabel = "URL", description = "Admin endpoint, e.g. http://127.0.0.1:8025.")
     URI admin;
@@ -60,10 +60,11 @@ public final class ReloadCommand implements Callable<Integer> {
         if (admin != null) {
             return admin;
         }
-        Path file = config != null ? config : Path.of("conf/gateway.yaml");
-        if (config == null && !Files.exists(file)) {
+        java.util.Optional<Path> named = config.file();
+        if (named.isEmpty()) {
             return URI.create("http://" + AdminConfig.DEFAULT_BIND + ":" + AdminConfig.DEFAULT_PORT);
         }
+        Path file = named.get();
         AdminConfig adminConfig = adminSection(file);
         if (!adminConfig.enabled()) {
             throw new CliException("the admin endpoint is disabled in " + file + " (admin.enabled: false)");

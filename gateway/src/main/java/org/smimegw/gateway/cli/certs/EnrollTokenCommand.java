@@ -70,7 +70,7 @@ final class EnrollTokenCommand extends StoreCommand {
         }
         Pkcs11Config tokenConfig = storeConfig().pkcs11();
         if (tokenConfig == null) {
-            throw new CliError("no token configured: set certstore.pkcs11 in " + config);
+            throw new CliError("no token configured: set certstore.pkcs11 in " + config.path());
         }
         X509Certificate issuer = readIssuer();
         DemoPki ca = DemoPki.withIssuer(issuer, readKey(), parent.clock());

@@ -17,6 +17,7 @@ import org.smimegw.certstore.importer.CertificateImporter;
 import org.smimegw.certstore.importer.ImportException;
 import org.smimegw.certstore.validation.PkixCertificateValidator;
 import org.smimegw.gateway.app.CertificateServices;
+import org.smimegw.gateway.cli.ConfigFileOption;
 import org.smimegw.gateway.config.ConfigException;
 import org.smimegw.gateway.config.ConfigLoader;
 import org.smimegw.gateway.config.ConfigProblem;
@@ -24,7 +25,7 @@ import org.smimegw.gateway.config.ConfigValidator;
 import org.smimegw.gateway.config.GatewayConfig;
 
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -48,9 +49,9 @@ abstract class StoreCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "gateway configuration (default: ${DEFAULT-VALUE}); "
-            + "its certstore: section is used", defaultValue = "conf/gateway.yaml")
-    Path config;
+    /** The gateway configuration; only its {@code certstore:} section is checked and used. */
+    @Mixin
+    ConfigFileOption config;
 
     private GatewayConfig gatewayConfig;
     private FileCertificateStore store;
@@ -96,15 +97,11 @@ abstract class StoreCommand implements Callable<Integer> {
     /** The gateway configuration; a missing default file means all defaults, a missing named file is an error. */
     GatewayConfig gatewayConfig() throws ConfigException {
         if (gatewayConfig == null) {
-            boolean explicit = spec.commandLine().getParseResult().hasMatchedOption("--config");
-            if (!java.nio.file.Files.exists(config)) {
-                if (explicit) {
-                    throw new CliError("configuration file " + config + " does not exist");
-                }
-                gatewayConfig = GatewayConfig.defaults();
-            } else {
-                gatewayConfig = new ConfigLoader(Path.of("").toAbsolutePath(), new CertstoreOnly()).load(config);
+            java.util.Optional<Path> file = config.file();
+            if (file.isPresent() && !java.nio.file.Files.exists(file.get())) {
+                throw new CliError("configuration file " + file.get() + " does not exist");
             }
+            gatewayConfig = config.load(new ConfigLoader(Path.of("").toAbsolutePath(), new CertstoreOnly()));
         }
         return gatewayConfig;
     }

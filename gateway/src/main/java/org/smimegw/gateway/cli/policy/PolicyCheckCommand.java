@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
 
 import org.smimegw.gateway.cli.CliException;
 import org.smimegw.gateway.cli.ExitCodes;
-import org.smimegw.gateway.cli.quarantine.GatewayConfigOption;
+import org.smimegw.gateway.cli.ConfigFileOption;
 import org.smimegw.gateway.config.PolicySettings;
 import org.smimegw.gateway.reload.PolicyHolder;
 import org.smimegw.mailets.policy.PolicyException;
@@ -28,7 +28,7 @@ public final class PolicyCheckCommand implements Callable<Integer> {
     Path file;
 
     @Mixin
-    GatewayConfigOption config;
+    ConfigFileOption config;
 
     @Spec
     CommandSpec spec;

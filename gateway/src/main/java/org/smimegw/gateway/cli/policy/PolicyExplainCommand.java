@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
 import org.smimegw.gateway.app.CertificateServices;
 import org.smimegw.gateway.cli.CliException;
 import org.smimegw.gateway.cli.ExitCodes;
-import org.smimegw.gateway.cli.quarantine.GatewayConfigOption;
+import org.smimegw.gateway.cli.ConfigFileOption;
 import org.smimegw.gateway.config.GatewayConfig;
 import org.smimegw.gateway.reload.PolicyHolder;
 import org.smimegw.mailets.policy.CertificateStorePolicyFacts;
@@ -39,7 +39,7 @@ public final class PolicyExplainCommand implements Callable<Integer> {
     String to;
 
     @Mixin
-    GatewayConfigOption config;
+    ConfigFileOption config;
 
     @Spec
     CommandSpec spec;

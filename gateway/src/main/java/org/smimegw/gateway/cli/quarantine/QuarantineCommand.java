@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
+import org.smimegw.gateway.cli.ConfigFileOption;
 import org.smimegw.gateway.cli.CliException;
 import org.smimegw.gateway.config.ConfigException;
 import org.smimegw.gateway.config.GatewayConfig;
@@ -34,7 +35,7 @@ public final class QuarantineCommand implements Runnable {
     }
 
     /** The quarantine of the spool the configuration names; the spool must exist. */
-    static QuarantineArea open(GatewayConfigOption option) throws ConfigException, CliException, SpoolException {
+    static QuarantineArea open(ConfigFileOption option) throws ConfigException, CliException, SpoolException {
         GatewayConfig config = option.load();
         Path root = config.stateDir().resolve("spool");
         if (!Files.isDirectory(root)) {

@@ -8,6 +8,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import org.smimegw.gateway.cli.ConfigFileOption;
 import org.smimegw.gateway.spool.SpoolEntry;
 
 /** {@code quarantine delete ID}: removes a quarantined mail for good. */
@@ -18,7 +19,7 @@ public final class QuarantineDeleteCommand implements Callable<Integer> {
     String id;
 
     @Mixin
-    GatewayConfigOption config;
+    ConfigFileOption config;
 
     @Spec
     CommandSpec spec;

@@ -11,6 +11,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
+import org.smimegw.gateway.cli.ConfigFileOption;
 import org.smimegw.gateway.spool.Envelope;
 import org.smimegw.gateway.spool.SpoolEntry;
 
@@ -21,7 +22,7 @@ public final class QuarantineListCommand implements Callable<Integer> {
             .withZone(ZoneOffset.UTC);
 
     @Mixin
-    GatewayConfigOption config;
+    ConfigFileOption config;
 
     @Spec
     CommandSpec spec;

@@ -8,6 +8,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import org.smimegw.gateway.cli.ConfigFileOption;
 import org.smimegw.gateway.spool.SpoolEntry;
 
 /** {@code quarantine release ID}: back to INCOMING, marked released; the pipeline runs it again. */
@@ -20,7 +21,7 @@ public final class QuarantineReleaseCommand implements Callable<Integer> {
     String id;
 
     @Mixin
-    GatewayConfigOption config;
+    ConfigFileOption config;
 
     @Spec
     CommandSpec spec;

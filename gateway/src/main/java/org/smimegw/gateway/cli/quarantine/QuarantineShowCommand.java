@@ -16,6 +16,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import org.smimegw.gateway.cli.ConfigFileOption;
 import org.smimegw.gateway.cli.CliException;
 import org.smimegw.gateway.spool.Envelope;
 import org.smimegw.gateway.spool.SpoolEntry;
@@ -32,7 +33,7 @@ public final class QuarantineShowCommand implements Callable<Integer> {
     boolean body;
 
     @Mixin
-    GatewayConfigOption config;
+    ConfigFileOption config;
 
     @Spec
     CommandSpec spec;
