@@ -119,7 +119,14 @@ final class MimeMessages {
 
     /** Content-* headers and body of a saved message. */
     private static void writeEntity(MimeMessage holder, OutputStream out) throws IOException, MessagingException {
-        Enumeration<String> lines = holder.getAllHeaderLines();
+        writeContentHeaders(holder, out);
+        holder.writeTo(new SkipHeadersOutputStream(out));
+    }
+
+    /** The message's Content-* header lines and the blank line that ends them. */
+    private static void writeContentHeaders(MimeMessage message, OutputStream out)
+            throws IOException, MessagingException {
+        Enumeration<String> lines = message.getAllHeaderLines();
         while (lines.hasMoreElements()) {
             String line = lines.nextElement();
             int colon = line.indexOf(':');
@@ -129,7 +136,6 @@ final class MimeMessages {
             }
         }
         out.write(CRLF);
-        holder.writeTo(new SkipHeadersOutputStream(out));
     }
 
     /** Passes on what follows the first blank line (the body of an entity written with its headers). */
@@ -173,16 +179,7 @@ final class MimeMessages {
     }
 
     static void writeContentEntity(MimeMessage message, OutputStream out) throws IOException, MessagingException {
-        Enumeration<String> lines = message.getAllHeaderLines();
-        while (lines.hasMoreElements()) {
-            String line = lines.nextElement();
-            int colon = line.indexOf(':');
-            if (colon > 0 && isContentHeader(line.substring(0, colon).trim())) {
-                out.write(line.getBytes(StandardCharsets.UTF_8));
-                out.write(CRLF);
-            }
-        }
-        out.write(CRLF);
+        writeContentHeaders(message, out);
         try (InputStream raw = message.getRawInputStream()) {
             raw.transferTo(out);
         }
