@@ -47,6 +47,7 @@ final class TransportPool implements AutoCloseable {
     private final long idleNanos;
     private final Map<DeliveryConfig.Route, Session> sessions = new ConcurrentHashMap<>();
     private final Map<DeliveryConfig.Route, Deque<Idle>> idle = new HashMap<>();
+    private final NoDelaySocketFactory noDelaySockets = new NoDelaySocketFactory();
     private int open;
     private boolean closed;
 
@@ -197,6 +198,8 @@ final class TransportPool implements AutoCloseable {
         p.setProperty("mail.smtp.sendpartial", "true");
         p.setProperty("mail.smtp.reportsuccess", "true");
         p.setProperty("mail.smtp.quitwait", "false");
+        p.put("mail.smtp.socketFactory", noDelaySockets);
+        p.setProperty("mail.smtp.socketFactory.fallback", "false");
         switch (route.starttls()) {
             case OFF -> p.setProperty("mail.smtp.starttls.enable", "false");
             case OPPORTUNISTIC -> {
