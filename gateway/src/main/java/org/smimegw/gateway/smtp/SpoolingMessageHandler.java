@@ -109,13 +109,11 @@ final class SpoolingMessageHandler implements MessageHandler {
             return shared.replies().queued(entry.id());
         } catch (LimitExceededException e) {
             log.info("message refused: {} (client={})", e.getMessage(), envelope.clientAddress());
-            drain(data);
-            session.resetMailTransaction(); // the transaction ends with DATA's reply, whatever it is
+            drain(data); // under the data timeout; DataCommand ends the transaction with the reply
             throw shared.replies().reject(e.reason());
         } catch (SpoolException e) {
             log.error("spool failure, answering 451: {}", e.getMessage(), e);
             drain(data);
-            session.resetMailTransaction();
             throw shared.replies().reject(SmtpReason.SPOOL_FAILURE);
         } finally {
             MDC.remove("queueId");
