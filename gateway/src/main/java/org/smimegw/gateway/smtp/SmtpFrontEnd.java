@@ -79,7 +79,7 @@ public final class SmtpFrontEnd {
         SSLContext tls = new TlsContextFactory(clock).create(config.tls(), stateDir, hostname);
         boolean authAvailable = !config.auth().users().isEmpty();
         SpoolingMessageHandler.Shared shared = new SpoolingMessageHandler.Shared(config, hostname, spool, clock,
-                replies, relay, checks, sessions, listener);
+                replies, relay, checks, sessions, listener, new HeaderDate());
 
         SMTPServer.Builder b = SMTPServer.port(config.port())
                 .bindAddress(InetAddress.getByName(config.bind()))

@@ -37,7 +37,7 @@ final class SpoolingMessageHandler implements MessageHandler {
     /** What every transaction of one front end shares. */
     record Shared(SmtpConfig config, String hostname, Spool spool, Clock clock, SmtpReplies replies,
                   RelayPolicy relay, List<RecipientPolicyCheck> checks, SessionTracker sessions,
-                  Consumer<SpoolEntry> listener) {
+                  Consumer<SpoolEntry> listener, HeaderDate dates) {
     }
 
     private final Session session;
@@ -135,7 +135,7 @@ final class SpoolingMessageHandler implements MessageHandler {
                 .map(tls -> "using " + tls.getProtocol() + " with cipher " + tls.getCipherSuite())
                 .orElse(null);
         String header = ReceivedHeader.format(info.helo(), info.clientAddress(), shared.hostname(), protocol, id,
-                tlsDetails, recipients, when);
+                tlsDetails, recipients, shared.dates().format(when));
         out.write(header.getBytes(StandardCharsets.US_ASCII));
     }
 
