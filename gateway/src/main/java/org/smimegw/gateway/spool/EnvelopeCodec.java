@@ -23,15 +23,16 @@ import com.fasterxml.jackson.core.StreamWriteFeature;
  * Envelope ⇄ JSON ({@code <id>.env}), one line of UTF-8, on Jackson's streaming API (one factory, no data binding).
  *
  * <p>Format version 2 (written): {@code version, sender, mailParameters, recipients, clientAddress, clientHelo,
- * authenticatedUser, receivedAtEpochNanos, attributes}. {@code receivedAtEpochNanos} is the exact instant as
- * nanoseconds since 1970-01-01T00:00:00Z (an integer; no date parsing on the hot path); an instant outside the
- * range of that number (before 1677 or after 2262) and a missing one ({@code null}) are written as
- * {@code receivedAt} instead. Version 1 (the previous release) stored {@code receivedAt} as ISO-8601 text.
+ * authenticatedUser, receivedAt, receivedAtEpochNanos, attributes}. {@code receivedAt} is ISO-8601 text, as in
+ * version 1 (for people reading the file and for the previous release, which reads version 2 files too);
+ * {@code receivedAtEpochNanos} is the same instant as nanoseconds since 1970-01-01T00:00:00Z, which the reader
+ * takes instead of parsing the text. It is left out for an instant outside its range (before 1677 or after 2262)
+ * and for none ({@code "receivedAt":null}).
  *
- * <p>Reading accepts both versions (and any later one) by field: {@code receivedAt} (ISO-8601 text) or
- * {@code receivedAtEpochNanos}, whichever is present; unknown fields are skipped; missing ones read as empty
- * ({@code sender} {@code ""}, maps and lists empty, the rest {@code null}). Anything else that is not such an
- * object — truncated, not JSON, a list where a string belongs, a {@code null} inside a list or map, an unparsable
+ * <p>Reading accepts version 1 (the previous release; {@code receivedAt} only) and 2, and any later version by the
+ * fields it knows: {@code receivedAtEpochNanos} when present, else {@code receivedAt}; unknown fields are skipped;
+ * missing ones read as empty ({@code sender} {@code ""}, maps and lists empty, the rest {@code null}). Anything
+ * else — truncated, not JSON, a list where a string belongs, a {@code null} inside a list or map, an unparsable
  * time — is an {@link IOException} that says what and where (line, column).
  */
 final class EnvelopeCodec {
@@ -72,15 +73,14 @@ final class EnvelopeCodec {
     }
 
     private static void writeReceivedAt(JsonGenerator g, Instant t) throws IOException {
+        g.writeStringField("receivedAt", t == null ? null : t.toString());
         if (t != null) {
             long seconds = t.getEpochSecond();
-            // the range in which seconds * 1e9 + nano fits a long (the last second only partly: checked below)
+            // the range in which seconds * 1e9 + nano fits a long
             if (seconds >= Long.MIN_VALUE / NANOS_PER_SECOND && seconds < Long.MAX_VALUE / NANOS_PER_SECOND) {
                 g.writeNumberField("receivedAtEpochNanos", seconds * NANOS_PER_SECOND + t.getNano());
-                return;
             }
         }
-        g.writeStringField("receivedAt", t == null ? null : t.toString());
     }
 
     Envelope read(InputStream in) throws IOException {
@@ -109,7 +109,9 @@ final class EnvelopeCodec {
         String clientAddress = null;
         String clientHelo = null;
         String authenticatedUser = null;
+        String receivedAtText = null;
         Instant receivedAt = null;
+        boolean exactTime = false;
         Map<String, String> attributes = Map.of();
         JsonToken t;
         while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
@@ -122,14 +124,23 @@ final class EnvelopeCodec {
                 case "clientAddress" -> clientAddress = text(p, name);
                 case "clientHelo" -> clientHelo = text(p, name);
                 case "authenticatedUser" -> authenticatedUser = text(p, name);
-                case "receivedAt" -> receivedAt = isoInstant(p, text(p, name));
-                case "receivedAtEpochNanos" -> receivedAt = epochNanos(p);
+                case "receivedAt" -> receivedAtText = text(p, name);
+                case "receivedAtEpochNanos" -> {
+                    Instant exact = epochNanos(p);
+                    if (exact != null) {
+                        receivedAt = exact;
+                        exactTime = true;
+                    }
+                }
                 case "attributes" -> attributes = map(p, name);
                 default -> p.skipChildren(); // "version" and fields of later versions
             }
         }
         if (t != JsonToken.END_OBJECT) {
             throw new JsonParseException(p, "malformed envelope: expected a field name or '}'");
+        }
+        if (!exactTime) {
+            receivedAt = isoInstant(p, receivedAtText);
         }
         return new Envelope(sender == null ? "" : sender, mailParameters, recipients, clientAddress, clientHelo,
                 authenticatedUser, receivedAt, attributes);

@@ -21,6 +21,7 @@ import java.util.stream.Stream;
 import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,27 +86,47 @@ class EnvelopeCodecTest {
     }
 
     @Test
-    void writesVersion2OnOneHumanReadableUtf8LineWithTheTimeAsEpochNanoseconds() throws IOException {
+    void writesVersion2OnOneHumanReadableUtf8LineWithTheTimeAlsoAsEpochNanoseconds() throws IOException {
         Envelope e = new Envelope("", Map.of("RET", "HDRS"), List.of("x@example.com"), "::1", "h", null,
                 Instant.parse("2026-01-02T03:04:05.678901Z"), Map.of("note", "gr\u00fc\u00dfe"));
         String json = new String(write(e), StandardCharsets.UTF_8);
         assertThat(json).isEqualTo("{\"version\":2,\"sender\":\"\",\"mailParameters\":{\"RET\":\"HDRS\"},"
                 + "\"recipients\":[\"x@example.com\"],\"clientAddress\":\"::1\",\"clientHelo\":\"h\","
-                + "\"authenticatedUser\":null,\"receivedAtEpochNanos\":1767323045678901000,"
-                + "\"attributes\":{\"note\":\"gr\u00fc\u00dfe\"}}");
-        // an instant beyond the range of epoch nanoseconds, and none at all, keep the ISO-8601 field
+                + "\"authenticatedUser\":null,\"receivedAt\":\"2026-01-02T03:04:05.678901Z\","
+                + "\"receivedAtEpochNanos\":1767323045678901000,\"attributes\":{\"note\":\"gr\u00fc\u00dfe\"}}");
+        // an instant beyond the range of epoch nanoseconds, and none at all, have the ISO-8601 field only
         Envelope far = new Envelope("", Map.of(), List.of(), null, null, null, Instant.parse("3000-01-01T00:00:00Z"), Map.of());
         assertThat(new String(write(far), StandardCharsets.UTF_8)).contains("\"receivedAt\":\"3000-01-01T00:00:00Z\"")
                 .doesNotContain("EpochNanos");
         Envelope none = new Envelope("", Map.of(), List.of(), null, null, null, null, Map.of());
-        assertThat(new String(write(none), StandardCharsets.UTF_8)).contains("\"receivedAt\":null");
+        assertThat(new String(write(none), StandardCharsets.UTF_8)).contains("\"receivedAt\":null")
+                .doesNotContain("EpochNanos");
+    }
+
+    @Test
+    void theEpochNanosecondsAreTakenOverTheTextWhichIsThenNeitherParsedNorChecked() throws IOException {
+        assertThat(read("{\"receivedAt\":\"not a time\",\"receivedAtEpochNanos\":1000000001}").receivedAt())
+                .isEqualTo(Instant.parse("1970-01-01T00:00:01.000000001Z"));
+        assertThat(read("{\"receivedAtEpochNanos\":1000000001,\"receivedAt\":\"2000-01-01T00:00:00Z\"}").receivedAt())
+                .isEqualTo(Instant.parse("1970-01-01T00:00:01.000000001Z"));
+        assertThat(read("{\"receivedAtEpochNanos\":null,\"receivedAt\":\"2000-01-01T00:00:00Z\"}").receivedAt())
+                .isEqualTo(Instant.parse("2000-01-01T00:00:00Z"));
+    }
+
+    @Test
+    void thePreviousReleaseReadsVersion2WithEveryField() throws IOException {
+        // going back after an upgrade: the data-binding reader of version 1 ignores receivedAtEpochNanos
+        for (Envelope e : List.of(full(), new Envelope("", Map.of(), List.of("x@example.com"), null, null, null, null,
+                Map.of()))) {
+            assertThat(PreviousRelease.read(write(e))).isEqualTo(e);
+        }
     }
 
     @Test
     void readsWhatThePreviousReleaseWroteWithItsDataBindingWriter() throws IOException {
         for (Envelope e : List.of(full(), new Envelope("", Map.of(), List.of("x@example.com"), null, null, null, null,
                 Map.of()), full().withRecipients(List.of()))) {
-            byte[] v1 = PreviousReleaseWriter.write(e);
+            byte[] v1 = PreviousRelease.write(e);
             assertThat(new String(v1, StandardCharsets.UTF_8)).startsWith("{\"version\":1,");
             assertThat(codec.read(new ByteArrayInputStream(v1))).isEqualTo(e);
             assertThat(codec.read(v1, 0, v1.length)).isEqualTo(e);
@@ -217,9 +238,10 @@ class EnvelopeCodecTest {
         }
     }
 
-    /** The envelope writer of the previous release (format version 1, Jackson data binding), kept to test upgrades. */
-    private static final class PreviousReleaseWriter {
+    /** The envelope codec of the previous release (format version 1, Jackson data binding), kept to test upgrades. */
+    private static final class PreviousRelease {
         private static final ObjectMapper MAPPER = new ObjectMapper()
+                .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
                 .configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false)
                 .setSerializationInclusion(JsonInclude.Include.ALWAYS);
 
@@ -232,6 +254,14 @@ class EnvelopeCodecTest {
             return MAPPER.writeValueAsBytes(new EnvelopeJson(1, e.sender(), e.mailParameters(), e.recipients(),
                     e.clientAddress(), e.clientHelo(), e.authenticatedUser(),
                     e.receivedAt() == null ? null : e.receivedAt().toString(), e.attributes()));
+        }
+
+        static Envelope read(byte[] json) throws IOException {
+            EnvelopeJson j = MAPPER.readValue(json, EnvelopeJson.class);
+            return new Envelope(j.sender() == null ? "" : j.sender(), j.mailParameters() == null ? Map.of() : j.mailParameters(),
+                    j.recipients() == null ? List.of() : j.recipients(), j.clientAddress(), j.clientHelo(),
+                    j.authenticatedUser(), j.receivedAt() == null ? null : Instant.parse(j.receivedAt()),
+                    j.attributes() == null ? Map.of() : j.attributes());
         }
     }
 }
