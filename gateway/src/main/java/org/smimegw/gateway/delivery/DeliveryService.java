@@ -113,7 +113,9 @@ public final class DeliveryService implements AutoCloseable {
         this.delivered = metrics.counter("delivery.delivered");
         this.deferred = metrics.counter("delivery.deferred");
         this.bounced = metrics.counter("delivery.bounced");
-        this.attempt = metrics.timer("delivery.attempt");
+        // lock-free reservoir: the default one takes a lock and a skip-list insert for every attempt
+        this.attempt = metrics.timer("delivery.attempt",
+                () -> new Timer(com.codahale.metrics.LockFreeExponentiallyDecayingReservoir.builder().build()));
         metrics.remove("delivery.queue.size"); // a restarted service replaces the gauge of its predecessor
         metrics.register("delivery.queue.size", (com.codahale.metrics.Gauge<Integer>) known::size);
     }
@@ -296,9 +298,8 @@ public final class DeliveryService implements AutoCloseable {
                             ? "BODY=8BITMIME" : null);
                 }
                 lease.transport().sendMessage(message, to);
-                reusable = true; // only without reportsuccess semantics: everything accepted
-                String reply = lease.transport().getLastServerResponse();
-                sendable.forEach(r -> results.add(RecipientResult.fromReply(r, 250, reply)));
+                reusable = true; // a normal return: every recipient accepted, the DATA reply applies to all
+                results.addAll(SmtpOutcomes.allAccepted(sendable, lease.transport().getLastServerResponse()));
                 return results;
             } catch (SendFailedException e) {
                 reusable = SmtpOutcomes.connectionReusable(e);
@@ -328,12 +329,16 @@ public final class DeliveryService implements AutoCloseable {
                           MimeMessage message) throws SpoolException, MessagingException {
         Envelope envelope = entry.envelope();
         Instant now = clock.instant();
-        boolean expired = lifetimeExceeded(envelope, now);
+        boolean anyDeferred = false;
+        for (RecipientResult result : results) {
+            anyDeferred |= result.outcome() == RecipientResult.Outcome.DEFERRED;
+        }
+        boolean expired = anyDeferred && lifetimeExceeded(envelope, now); // parsing the queue time only when needed
         List<DsnFactory.FailedRecipient> failures = new ArrayList<>();
         List<String> remaining = new ArrayList<>();
         String lastError = null;
-        int attempts = attempts(envelope) + 1;
-        Instant nextAttempt = now.plus(backoff(attempts));
+        int attempts = anyDeferred ? attempts(envelope) + 1 : 0;
+        Instant nextAttempt = anyDeferred ? now.plus(backoff(attempts)) : null;
         for (RecipientResult result : results) {
             String relay = relayOf.getOrDefault(result.recipient(), "none");
             switch (result.outcome()) {

@@ -194,9 +194,10 @@ final class TransportPool implements AutoCloseable {
         if (heloName != null) {
             p.setProperty("mail.smtp.localhost", heloName);
         }
-        // per-recipient outcomes: go on with the accepted recipients, and report successes as well as failures
+        // per-recipient outcomes: go on with the accepted recipients; failures only are reported (as exceptions),
+        // a normal return means every recipient was accepted (see SmtpOutcomes) - no exception chain per success
         p.setProperty("mail.smtp.sendpartial", "true");
-        p.setProperty("mail.smtp.reportsuccess", "true");
+        p.setProperty("mail.smtp.reportsuccess", "false");
         p.setProperty("mail.smtp.quitwait", "false");
         p.put("mail.smtp.socketFactory", noDelaySockets);
         p.setProperty("mail.smtp.socketFactory.fallback", "false");

@@ -33,6 +33,7 @@ final class ScriptedNextHop implements MessageHandlerFactory, AutoCloseable {
     private volatile int tempFailFirst;
     private volatile boolean alwaysTempFail;
     private final Set<String> refused = ConcurrentHashMap.newKeySet();
+    private final Set<String> deferredRcpts = ConcurrentHashMap.newKeySet();
 
     ScriptedNextHop() {
         this(java.time.Duration.ofMinutes(1), null, null, null);
@@ -91,6 +92,19 @@ final class ScriptedNextHop implements MessageHandlerFactory, AutoCloseable {
         return this;
     }
 
+    /** Answers RCPT TO for this recipient with a temporary failure (450). */
+    ScriptedNextHop deferRecipient(String recipient) {
+        deferredRcpts.add(recipient);
+        return this;
+    }
+
+    /** Accepts this recipient again (a deferred recipient's mailbox became available). */
+    ScriptedNextHop accept(String recipient) {
+        deferredRcpts.remove(recipient);
+        refused.remove(recipient);
+        return this;
+    }
+
     int transactions() {
         return transactions.get();
     }
@@ -124,6 +138,9 @@ final class ScriptedNextHop implements MessageHandlerFactory, AutoCloseable {
             public void recipient(String recipient) throws RejectException {
                 if (refused.contains(recipient)) {
                     throw new RejectException(550, "5.1.1 <" + recipient + ">: user unknown (scripted)");
+                }
+                if (deferredRcpts.contains(recipient)) {
+                    throw new RejectException(450, "4.2.1 <" + recipient + ">: mailbox busy (scripted)");
                 }
                 recipients.add(recipient);
             }
