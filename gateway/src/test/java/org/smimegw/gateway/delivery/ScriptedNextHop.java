@@ -34,6 +34,7 @@ final class ScriptedNextHop implements MessageHandlerFactory, AutoCloseable {
     private volatile boolean alwaysTempFail;
     private final Set<String> refused = ConcurrentHashMap.newKeySet();
     private final Set<String> deferredRcpts = ConcurrentHashMap.newKeySet();
+    private volatile Runnable onData = () -> { };
 
     ScriptedNextHop() {
         this(java.time.Duration.ofMinutes(1), null, null, null);
@@ -105,6 +106,12 @@ final class ScriptedNextHop implements MessageHandlerFactory, AutoCloseable {
         return this;
     }
 
+    /** Runs while a message's DATA is being received, before the server's reply (the client waits meanwhile). */
+    ScriptedNextHop onData(Runnable hook) {
+        onData = hook;
+        return this;
+    }
+
     int transactions() {
         return transactions.get();
     }
@@ -149,6 +156,7 @@ final class ScriptedNextHop implements MessageHandlerFactory, AutoCloseable {
             public String data(InputStream data) throws IOException {
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
                 data.transferTo(out);
+                onData.run();
                 received.add(new Received(from, List.copyOf(recipients), out.toByteArray(), connection));
                 return null;
             }
