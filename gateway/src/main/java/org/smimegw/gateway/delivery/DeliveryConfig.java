@@ -105,6 +105,15 @@ public record DeliveryConfig(Route smarthost, Map<String, Route> routes, Integer
             return new Route(host, port, starttls, null, null, null);
         }
 
+        /**
+         * Host and port only (consistent with the record's equals): routes are hash keys on every delivery (pool,
+         * grouping), and the generated hash over all components showed in profiles.
+         */
+        @Override
+        public int hashCode() {
+            return host.hashCode() * 31 + port;
+        }
+
         /** Short form for logs: host:port. */
         public String hostAndPort() {
             return host + ":" + port;

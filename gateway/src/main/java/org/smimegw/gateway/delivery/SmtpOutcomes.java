@@ -43,8 +43,14 @@ final class SmtpOutcomes {
     /** Results after {@code sendMessage} returned normally: every recipient accepted with the final reply. */
     static List<RecipientResult> allAccepted(List<String> recipients, String lastReply) {
         List<RecipientResult> results = new ArrayList<>(recipients.size());
+        RecipientResult first = null;
         for (String recipient : recipients) {
-            results.add(RecipientResult.fromReply(recipient, 250, lastReply));
+            if (first == null) {
+                first = RecipientResult.fromReply(recipient, 250, lastReply); // the reply is classified once
+                results.add(first);
+            } else {
+                results.add(new RecipientResult(recipient, first.outcome(), first.status(), first.diagnostic()));
+            }
         }
         return results;
     }

@@ -13,8 +13,8 @@ import org.eclipse.angus.mail.smtp.SMTPMessage;
 /**
  * A message the pipeline already holds, as the SMTP transport needs it: an {@link SMTPMessage} (per-message envelope
  * sender and MAIL extension) whose content is written by the original message, streamed from its file and without
- * parsing or copying anything. Only what {@code SMTPTransport.sendMessage} reads is delegated (subject, From, the
- * serialization); it is not a general-purpose message.
+ * parsing or copying anything. Only what {@code SMTPTransport.sendMessage} reads is provided (From and the
+ * serialization; no subject); it is not a general-purpose message.
  */
 final class StreamedSmtpMessage extends SMTPMessage {
     private final MimeMessage original;
@@ -34,9 +34,10 @@ final class StreamedSmtpMessage extends SMTPMessage {
         original.writeTo(os);
     }
 
+    /** Read by the transport only for an empty monitoring probe (sendMessageStart): not decoded for that. */
     @Override
-    public String getSubject() throws MessagingException {
-        return original.getSubject();
+    public String getSubject() {
+        return null;
     }
 
     @Override
