@@ -171,12 +171,13 @@ public final class GatewayApplication implements AutoCloseable {
         AtomicReference<PipelineRunner> runner = new AtomicReference<>();
         DsnFactory dsnFactory = new DsnFactory(clock);
         String reportingMta = config.delivery().heloName() != null ? config.delivery().heloName() : config.hostname();
+        // with delivery.immediate, RemoteDelivery first tries the running delivery service's idle connections
         SpoolDeliveryQueue deliveryQueue = new SpoolDeliveryQueue(spool, clock, entry -> {
             DeliveryService service = delivery;
             if (service != null) {
                 service.submit(entry);
             }
-        });
+        }, () -> config.delivery().immediate() && deliveryRunning.get() ? delivery : null);
         MailAddress postmaster;
         try {
             postmaster = new MailAddress(config.postmaster());
@@ -338,7 +339,7 @@ public final class GatewayApplication implements AutoCloseable {
             smarthost = DeliveryConfig.Route.of(next.getHostString(), next.getPort(), DeliveryConfig.StartTls.OFF);
         }
         return new DeliveryConfig(smarthost, d.routes(), d.maxConnections(), d.connectTimeoutSeconds(),
-                d.timeoutSeconds(), d.retry(), heloName);
+                d.timeoutSeconds(), d.retry(), heloName, d.immediate());
     }
 
     /** Component states and queue sizes for {@code /health}. */

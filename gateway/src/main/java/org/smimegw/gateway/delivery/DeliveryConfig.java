@@ -13,9 +13,12 @@ import java.util.Map;
  * @param timeoutSeconds        read/write timeout per SMTP command (120)
  * @param retry                 back-off and queue lifetime
  * @param heloName              name sent in EHLO and used as Reporting-MTA in bounces (default: local host name)
+ * @param immediate             try delivery at once on the pipeline thread when an idle pooled connection to the
+ *                              route exists, storing only what is left in OUTGOING (true)
  */
 public record DeliveryConfig(Route smarthost, Map<String, Route> routes, Integer maxConnections,
-                             Integer connectTimeoutSeconds, Integer timeoutSeconds, Retry retry, String heloName) {
+                             Integer connectTimeoutSeconds, Integer timeoutSeconds, Retry retry, String heloName,
+                             Boolean immediate) {
 
     public DeliveryConfig {
         routes = routes == null ? Map.of() : Map.copyOf(routes);
@@ -23,6 +26,7 @@ public record DeliveryConfig(Route smarthost, Map<String, Route> routes, Integer
         connectTimeoutSeconds = connectTimeoutSeconds == null ? 30 : connectTimeoutSeconds;
         timeoutSeconds = timeoutSeconds == null ? 120 : timeoutSeconds;
         retry = retry == null ? new Retry(null, null, null, null) : retry;
+        immediate = immediate == null || immediate;
         if (maxConnections < 1) {
             throw new IllegalArgumentException("delivery.maxConnections must be at least 1, got " + maxConnections);
         }
@@ -31,9 +35,15 @@ public record DeliveryConfig(Route smarthost, Map<String, Route> routes, Integer
         }
     }
 
+    /** As the canonical constructor with {@code immediate} at its default (true). */
+    public DeliveryConfig(Route smarthost, Map<String, Route> routes, Integer maxConnections,
+                          Integer connectTimeoutSeconds, Integer timeoutSeconds, Retry retry, String heloName) {
+        this(smarthost, routes, maxConnections, connectTimeoutSeconds, timeoutSeconds, retry, heloName, null);
+    }
+
     /** A configuration that sends everything to one smarthost with all other settings at their defaults. */
     public static DeliveryConfig viaSmarthost(Route smarthost) {
-        return new DeliveryConfig(smarthost, null, null, null, null, null, null);
+        return new DeliveryConfig(smarthost, null, null, null, null, null, null, null);
     }
 
     /** How STARTTLS is used towards a next hop. */
@@ -93,6 +103,15 @@ public record DeliveryConfig(Route smarthost, Map<String, Route> routes, Integer
 
         public static Route of(String host, int port, StartTls starttls) {
             return new Route(host, port, starttls, null, null, null);
+        }
+
+        /**
+         * Host and port only (consistent with the record's equals): routes are hash keys on every delivery (pool,
+         * grouping), and the generated hash over all components showed in profiles.
+         */
+        @Override
+        public int hashCode() {
+            return host.hashCode() * 31 + port;
         }
 
         /** Short form for logs: host:port. */

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -51,6 +50,9 @@ import org.smimegw.gateway.spool.SpoolException;
  * 2xx delivered; 4xx or no connection deferred with exponential back-off (attempts and next attempt are stored in
  * the envelope attributes); 5xx or queue lifetime exceeded bounce with one RFC 3464 DSN per attempt, injected into
  * INCOMING with the null sender (never for a null-sender message). The entry is deleted when no recipient remains.
+ * <p>
+ * {@link #deliverNow} is the fast path for the pipeline: one attempt on the caller's thread over connections that
+ * are idle in the pool right now, concluded by the same {@link AttemptConclusion} as the workers' attempts.
  */
 public final class DeliveryService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DeliveryService.class);
@@ -71,18 +73,14 @@ public final class DeliveryService implements AutoCloseable {
 
     private final DeliveryConfig config;
     private final Spool spool;
-    private final DsnFactory dsnFactory;
     private final Clock clock;
-    private final Consumer<SpoolEntry> onBounceQueued;
     private final RouteResolver routes;
     private final TransportPool pool;
-    private final String reportingMta;
+    private final AttemptConclusion conclusion;
     private final Session parseSession = Session.getInstance(new Properties());
 
-    private final Counter delivered;
-    private final Counter deferred;
-    private final Counter bounced;
     private final Timer attempt;
+    private final Counter immediateAttempts;
 
     private final DelayQueue<Scheduled> schedule = new DelayQueue<>();
     private final Set<String> known = ConcurrentHashMap.newKeySet();
@@ -94,7 +92,8 @@ public final class DeliveryService implements AutoCloseable {
      * @param config         delivery configuration
      * @param spool          the spool; entries are read from OUTGOING and bounces written to INCOMING
      * @param dsnFactory     builds the bounce messages
-     * @param metrics        receives delivery.delivered/deferred/bounced counters and the delivery.attempt timer
+     * @param metrics        receives delivery.delivered/deferred/bounced/immediate counters and the delivery.attempt
+     *                       timer
      * @param clock          time source for back-off, lifetime and DSN dates
      * @param environment    environment lookup for SMTP AUTH passwords ({@code System::getenv})
      * @param onBounceQueued told about every DSN stored in INCOMING (wake the pipeline); may be a no-op
@@ -103,17 +102,16 @@ public final class DeliveryService implements AutoCloseable {
                            Clock clock, Function<String, String> environment, Consumer<SpoolEntry> onBounceQueued) {
         this.config = config;
         this.spool = spool;
-        this.dsnFactory = dsnFactory;
         this.clock = clock;
-        this.onBounceQueued = onBounceQueued;
         this.routes = new RouteResolver(config);
-        this.reportingMta = DsnFactory.mta(config.heloName());
         this.pool = new TransportPool(config, config.heloName(), new PasswordSource(environment),
                 config.maxConnections(), IDLE_CONNECTION_TIMEOUT);
-        this.delivered = metrics.counter("delivery.delivered");
-        this.deferred = metrics.counter("delivery.deferred");
-        this.bounced = metrics.counter("delivery.bounced");
-        this.attempt = metrics.timer("delivery.attempt");
+        this.conclusion = new AttemptConclusion(config, spool, dsnFactory, DsnFactory.mta(config.heloName()), clock,
+                onBounceQueued, metrics);
+        this.immediateAttempts = metrics.counter("delivery.immediate");
+        // lock-free reservoir: the default one takes a lock and a skip-list insert for every attempt
+        this.attempt = metrics.timer("delivery.attempt",
+                () -> new Timer(com.codahale.metrics.LockFreeExponentiallyDecayingReservoir.builder().build()));
         metrics.remove("delivery.queue.size"); // a restarted service replaces the gauge of its predecessor
         metrics.register("delivery.queue.size", (com.codahale.metrics.Gauge<Integer>) known::size);
     }
@@ -148,11 +146,93 @@ public final class DeliveryService implements AutoCloseable {
         housekeeping.scheduleWithFixedDelay(pool::closeIdle, period, period, TimeUnit.MILLISECONDS);
     }
 
-    /** Schedules a newly queued OUTGOING entry for immediate delivery (wakes a worker). */
+    /**
+     * Schedules a newly queued OUTGOING entry: at once (wakes a worker), or at its {@link #ATTR_NEXT_ATTEMPT} if the
+     * envelope has one (recipients deferred by {@link #deliverNow}).
+     */
     public void submit(SpoolEntry entry) {
         if (known.add(entry.id())) {
-            schedule.add(new Scheduled(entry, Duration.ZERO));
+            Optional<Instant> due = entry.envelope().attributes().containsKey(ATTR_NEXT_ATTEMPT)
+                    ? nextAttempt(entry.envelope()) : Optional.empty();
+            schedule.add(new Scheduled(entry, due.map(t -> Duration.between(clock.instant(), t)).orElse(Duration.ZERO)));
         }
+    }
+
+    /**
+     * What {@link #deliverNow} left for the OUTGOING queue; each envelope is null when nothing is left of its kind.
+     *
+     * @param untried  recipients not attempted (no idle connection to their route right now): queue them as new
+     * @param deferred recipients deferred by the attempt, with {@link #ATTR_ATTEMPTS}, {@link #ATTR_NEXT_ATTEMPT},
+     *                 {@link #ATTR_QUEUED_AT} and {@link #ATTR_LAST_ERROR} set for the retry schedule
+     */
+    public record Leftover(Envelope untried, Envelope deferred) {
+        /** Nothing was attempted: everything goes to the queue as it is. */
+        static Leftover untried(Envelope envelope) {
+            return new Leftover(envelope, null);
+        }
+    }
+
+    /**
+     * Fast path for the pipeline: one delivery attempt on the caller's thread for the recipients whose route has a
+     * pooled connection idle right now (never opens a connection, never waits for one). Recipients answered 2xx
+     * are done, 5xx ones bounce (one DSN to the sender, stored in INCOMING; none for {@code <>}), and deferred
+     * ones (4xx, connection failure) come back in {@link Leftover#deferred()} to be stored in OUTGOING for the
+     * normal retry schedule; recipients without an idle connection come back untouched in
+     * {@link Leftover#untried()}. Outcomes, log lines, DSNs and metrics are those of a worker's attempt.
+     * <p>
+     * Durability is the caller's: the message must still be durable elsewhere (the pipeline's INCOMING entry, deleted
+     * only after the container finished) until the leftovers are stored, so a crash in between repeats delivery
+     * (at-least-once) but never loses a recipient.
+     *
+     * @param envelope the mail's envelope as it would be queued (sender, recipients, MAIL parameters, arrival)
+     * @param message  the message; streamed as it is to the next hop ({@code Bcc:} dropped), never modified
+     */
+    public Leftover deliverNow(Envelope envelope, MimeMessage message) throws SpoolException {
+        if (!running || envelope.recipients().isEmpty()) {
+            return Leftover.untried(envelope);
+        }
+        Map<DeliveryConfig.Route, List<String>> byRoute = new LinkedHashMap<>();
+        List<RecipientResult> results = new ArrayList<>(envelope.recipients().size());
+        for (String recipient : envelope.recipients()) {
+            Optional<DeliveryConfig.Route> route = routes.routeFor(recipient);
+            if (route.isPresent()) {
+                byRoute.computeIfAbsent(route.get(), r -> new ArrayList<>()).add(recipient);
+            } else {
+                results.add(unroutable(recipient));
+            }
+        }
+        List<String> untried = new ArrayList<>();
+        Map<String, String> relayOf = new HashMap<>();
+        Timer.Context timing = attempt.time(); // recorded only if something was attempted
+        try {
+            SMTPMessage view = new StreamedSmtpMessage(parseSession, message);
+            view.setEnvelopeFrom(envelope.hasNullSender() ? "<>" : envelope.sender());
+            boolean eightBit = "8BITMIME".equalsIgnoreCase(envelope.mailParameters().get("BODY"));
+            for (Map.Entry<DeliveryConfig.Route, List<String>> group : byRoute.entrySet()) {
+                List<RecipientResult> sent = send(group.getKey(), view, group.getValue(), eightBit, true);
+                if (sent == null) {
+                    untried.addAll(group.getValue());
+                } else {
+                    group.getValue().forEach(r -> relayOf.put(r, group.getKey().hostAndPort()));
+                    results.addAll(sent);
+                }
+            }
+            if (results.isEmpty()) {
+                return Leftover.untried(envelope);
+            }
+            timing.stop();
+            immediateAttempts.inc();
+            AttemptConclusion.Outcome outcome = conclusion.conclude(envelope, results, relayOf, message);
+            return new Leftover(untried.isEmpty() ? null : envelope.withRecipients(untried),
+                    outcome.done() ? null : conclusion.retryEnvelope(envelope, outcome));
+        } catch (MessagingException e) {
+            throw new SpoolException("cannot queue the bounce: " + e.getMessage(), e);
+        }
+    }
+
+    private static RecipientResult unroutable(String recipient) {
+        return RecipientResult.failed(recipient, "5.4.4",
+                "no route to the recipient's domain (no delivery.routes entry and no smarthost)");
     }
 
     /** Number of OUTGOING entries this service knows about (scheduled or in flight). */
@@ -243,8 +323,7 @@ public final class DeliveryService implements AutoCloseable {
             if (route.isPresent()) {
                 byRoute.computeIfAbsent(route.get(), r -> new ArrayList<>()).add(recipient);
             } else {
-                results.add(RecipientResult.failed(recipient, "5.4.4",
-                        "no route to the recipient's domain (no delivery.routes entry and no smarthost)"));
+                results.add(unroutable(recipient));
             }
         }
         Map<String, String> relayOf = new HashMap<>();
@@ -255,7 +334,7 @@ public final class DeliveryService implements AutoCloseable {
             boolean eightBit = "8BITMIME".equalsIgnoreCase(envelope.mailParameters().get("BODY"));
             for (Map.Entry<DeliveryConfig.Route, List<String>> group : byRoute.entrySet()) {
                 group.getValue().forEach(r -> relayOf.put(r, group.getKey().hostAndPort()));
-                results.addAll(send(group.getKey(), message, group.getValue(), eightBit));
+                results.addAll(send(group.getKey(), message, group.getValue(), eightBit, false));
             }
             conclude(entry, results, relayOf, message);
         } catch (IOException | MessagingException e) {
@@ -263,8 +342,12 @@ public final class DeliveryService implements AutoCloseable {
         }
     }
 
+    /**
+     * One SMTP transaction for the recipients of one route. With {@code idleOnly}, only a connection idle in the
+     * pool is used; null means none was (or the pooled one turned out closed): nothing was attempted.
+     */
     private List<RecipientResult> send(DeliveryConfig.Route route, MimeMessage message, List<String> recipients,
-                                       boolean eightBit) {
+                                       boolean eightBit, boolean idleOnly) {
         List<RecipientResult> results = new ArrayList<>(recipients.size());
         List<String> sendable = new ArrayList<>(recipients.size());
         List<InternetAddress> addresses = new ArrayList<>(recipients.size());
@@ -283,10 +366,16 @@ public final class DeliveryService implements AutoCloseable {
         for (int attemptOnRoute = 0; ; attemptOnRoute++) {
             TransportPool.Lease lease;
             try {
-                lease = pool.borrow(route);
+                lease = idleOnly ? pool.borrowIdle(route) : pool.borrow(route);
             } catch (MessagingException e) {
+                if (idleOnly) {
+                    return null;
+                }
                 results.addAll(SmtpOutcomes.fromConnectionFailure(sendable, route, e));
                 return results;
+            }
+            if (lease == null) {
+                return null; // idleOnly and no idle connection to this route
             }
             boolean reusable = false;
             try {
@@ -296,15 +385,17 @@ public final class DeliveryService implements AutoCloseable {
                             ? "BODY=8BITMIME" : null);
                 }
                 lease.transport().sendMessage(message, to);
-                reusable = true; // only without reportsuccess semantics: everything accepted
-                String reply = lease.transport().getLastServerResponse();
-                sendable.forEach(r -> results.add(RecipientResult.fromReply(r, 250, reply)));
+                reusable = true; // a normal return: every recipient accepted, the DATA reply applies to all
+                results.addAll(SmtpOutcomes.allAccepted(sendable, lease.transport().getLastServerResponse()));
                 return results;
             } catch (SendFailedException e) {
                 reusable = SmtpOutcomes.connectionReusable(e);
                 if (!reusable && lease.reused() && attemptOnRoute == 0) {
                     log.debug("pooled connection to {} was closed by the server ({}), retrying on a new one",
                             route.hostAndPort(), e.getMessage());
+                    if (idleOnly) {
+                        return null;
+                    }
                     continue;
                 }
                 results.addAll(SmtpOutcomes.fromSendFailure(sendable, e));
@@ -313,6 +404,9 @@ public final class DeliveryService implements AutoCloseable {
                 if (lease.reused() && attemptOnRoute == 0) {
                     log.debug("pooled connection to {} failed ({}), retrying on a new one", route.hostAndPort(),
                             e.toString());
+                    if (idleOnly) {
+                        return null; // the queue's worker retries at once on a new connection
+                    }
                     continue; // the server closed an idle connection: not a delivery failure
                 }
                 MessagingException me = e instanceof MessagingException m ? m : new MessagingException(e.getMessage(), e);
@@ -326,75 +420,17 @@ public final class DeliveryService implements AutoCloseable {
 
     private void conclude(SpoolEntry entry, List<RecipientResult> results, Map<String, String> relayOf,
                           MimeMessage message) throws SpoolException, MessagingException {
-        Envelope envelope = entry.envelope();
-        Instant now = clock.instant();
-        boolean expired = lifetimeExceeded(envelope, now);
-        List<DsnFactory.FailedRecipient> failures = new ArrayList<>();
-        List<String> remaining = new ArrayList<>();
-        String lastError = null;
-        int attempts = attempts(envelope) + 1;
-        Instant nextAttempt = now.plus(backoff(attempts));
-        for (RecipientResult result : results) {
-            String relay = relayOf.getOrDefault(result.recipient(), "none");
-            switch (result.outcome()) {
-                case DELIVERED -> {
-                    delivered.inc();
-                    log.info("delivered to=<{}> relay={} status={} reply=\"{}\"", result.recipient(), relay,
-                            result.status(), result.diagnostic());
-                }
-                case DEFERRED -> {
-                    if (expired) {
-                        String reason = "delivery time expired after " + config.retry().maxLifetimeHours()
-                                + " h; last error: " + result.status() + " " + result.diagnostic();
-                        failures.add(new DsnFactory.FailedRecipient(result.recipient(), "5.4.7", reason));
-                        logBounce(result.recipient(), relay, "5.4.7", reason, envelope);
-                    } else {
-                        deferred.inc();
-                        remaining.add(result.recipient());
-                        lastError = result.status() + " " + result.diagnostic();
-                        log.info("deferred to=<{}> relay={} status={} reason=\"{}\" attempt={} next={}",
-                                result.recipient(), relay, result.status(), result.diagnostic(), attempts, nextAttempt);
-                    }
-                }
-                case FAILED -> {
-                    failures.add(new DsnFactory.FailedRecipient(result.recipient(), result.status(), result.diagnostic()));
-                    logBounce(result.recipient(), relay, result.status(), result.diagnostic(), envelope);
-                }
-            }
-        }
-        if (!failures.isEmpty()) {
-            bounced.inc(failures.size());
-            if (!envelope.hasNullSender()) {
-                MimeMessage dsn = dsnFactory.create(envelope, message, failures, reportingMta);
-                Envelope dsnEnvelope = new Envelope("", Map.of(), List.of(envelope.sender()), "127.0.0.1",
-                        reportingMta, null, now, Map.of());
-                SpoolEntry dsnEntry = spool.store(SpoolArea.INCOMING, dsnEnvelope, dsn);
-                log.info("bounce for {} recipient(s) queued as {} to=<{}>", failures.size(), dsnEntry.id(),
-                        envelope.sender());
-                onBounceQueued.accept(dsnEntry);
-            }
-        }
-        if (remaining.isEmpty()) {
+        AttemptConclusion.Outcome outcome = conclusion.conclude(entry.envelope(), results, relayOf, message);
+        if (outcome.done()) {
             finish(entry);
             return;
         }
-        Map<String, String> attributes = new HashMap<>(envelope.attributes());
-        attributes.put(ATTR_ATTEMPTS, String.valueOf(attempts));
-        attributes.put(ATTR_NEXT_ATTEMPT, nextAttempt.toString());
-        attributes.putIfAbsent(ATTR_QUEUED_AT, envelope.receivedAt() != null ? envelope.receivedAt().toString()
-                : now.toString());
-        attributes.put(ATTR_LAST_ERROR, lastError);
-        SpoolEntry updated = spool.updateEnvelope(entry, envelope.withRecipients(remaining).withAttributes(attributes));
+        SpoolEntry updated = spool.updateEnvelope(entry, conclusion.retryEnvelope(entry.envelope(), outcome));
         if (running) {
-            schedule.add(new Scheduled(updated, Duration.between(clock.instant(), nextAttempt)));
+            schedule.add(new Scheduled(updated, Duration.between(clock.instant(), outcome.nextAttempt())));
         } else {
             known.remove(entry.id());
         }
-    }
-
-    private void logBounce(String recipient, String relay, String status, String reason, Envelope envelope) {
-        log.info("bounced to=<{}> relay={} status={} reason=\"{}\"{}", recipient, relay, status, reason,
-                envelope.hasNullSender() ? " (null sender: no DSN)" : "");
     }
 
     private void finish(SpoolEntry entry) throws SpoolException {
@@ -404,40 +440,11 @@ public final class DeliveryService implements AutoCloseable {
 
     /** Delay before the attempt after the {@code attempts}-th deferral: initial * multiplier^(attempts-1), capped. */
     Duration backoff(int attempts) {
-        DeliveryConfig.Retry retry = config.retry();
-        double seconds = retry.initialDelaySeconds() * Math.pow(retry.multiplier(), Math.max(0, attempts - 1));
-        seconds = Math.min(seconds, retry.maxDelaySeconds());
-        return Duration.ofMillis(Math.round(seconds * 1000));
-    }
-
-    private boolean lifetimeExceeded(Envelope envelope, Instant now) {
-        Instant queuedAt = parseInstant(envelope.attributes().get(ATTR_QUEUED_AT))
-                .orElse(envelope.receivedAt() != null ? envelope.receivedAt() : now);
-        long lifetimeMillis = Math.round(config.retry().maxLifetimeHours() * 3_600_000);
-        return !now.isBefore(queuedAt.plusMillis(lifetimeMillis));
-    }
-
-    private static int attempts(Envelope envelope) {
-        try {
-            return Integer.parseInt(envelope.attributes().getOrDefault(ATTR_ATTEMPTS, "0"));
-        } catch (NumberFormatException e) {
-            return 0;
-        }
+        return conclusion.backoff(attempts);
     }
 
     private static Optional<Instant> nextAttempt(Envelope envelope) {
-        return parseInstant(envelope.attributes().get(ATTR_NEXT_ATTEMPT));
-    }
-
-    private static Optional<Instant> parseInstant(String value) {
-        if (value == null) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(Instant.parse(value));
-        } catch (DateTimeParseException e) {
-            return Optional.empty();
-        }
+        return AttemptConclusion.parseInstant(envelope.attributes().get(ATTR_NEXT_ATTEMPT));
     }
 
     /** An entry waiting in the in-memory schedule until its due time. */

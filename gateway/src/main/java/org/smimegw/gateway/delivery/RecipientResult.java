@@ -55,8 +55,15 @@ public record RecipientResult(String recipient, Outcome outcome, String status, 
         StringBuilder b = new StringBuilder(Math.min(s.length(), 500));
         for (int i = 0; i < s.length() && b.length() < 500; i++) {
             char c = s.charAt(i);
-            b.append(c < 0x20 || c > 0x7e ? ' ' : c);
+            c = c < 0x20 || c > 0x7e ? ' ' : c;
+            if (c != ' ' || (!b.isEmpty() && b.charAt(b.length() - 1) != ' ')) { // no runs of spaces, none leading
+                b.append(c);
+            }
         }
-        return b.toString().replaceAll(" {2,}", " ").trim();
+        int end = b.length();
+        while (end > 0 && b.charAt(end - 1) == ' ') {
+            end--;
+        }
+        return b.substring(0, end);
     }
 }

@@ -19,9 +19,19 @@ import org.eclipse.angus.mail.smtp.SMTPAddressSucceededException;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 
 /**
- * Turns what the Angus SMTP transport reports (with {@code mail.smtp.reportsuccess} and {@code sendpartial} set, it
- * always throws: a chain of per-RCPT {@link SMTPAddressSucceededException}/{@link SMTPAddressFailedException} under
- * an {@link SMTPSendFailedException} carrying the final reply) into one {@link RecipientResult} per recipient.
+ * Turns what the Angus SMTP transport reports into one {@link RecipientResult} per recipient. The transport runs with
+ * {@code mail.smtp.sendpartial=true} and {@code mail.smtp.reportsuccess=false}, so:
+ * <ul>
+ *   <li>{@code sendMessage} returns normally only if every RCPT was accepted and DATA ended with 2xx: the last
+ *       server reply applies to all recipients ({@link #allAccepted}); no exception is built for a success;</li>
+ *   <li>some RCPTs refused, the rest accepted: the message goes to the accepted ones and an
+ *       {@link SMTPSendFailedException} carries the end-of-DATA reply, chained to one
+ *       {@link SMTPAddressFailedException} per refused RCPT (4xx or 5xx, with its reply);</li>
+ *   <li>every RCPT refused: a plain {@link SendFailedException} ("Invalid Addresses", after RSET) chained to the
+ *       per-RCPT failures;</li>
+ *   <li>MAIL FROM or end of DATA refused: an {@link SMTPSendFailedException} with that reply for every recipient.</li>
+ * </ul>
+ * An {@link SMTPAddressSucceededException} in the chain (should {@code reportsuccess} ever be on) counts as accepted.
  */
 final class SmtpOutcomes {
     private SmtpOutcomes() {
@@ -30,7 +40,22 @@ final class SmtpOutcomes {
     private record Reply(int code, String text) {
     }
 
-    /** Results after {@code sendMessage} threw a {@link SendFailedException} (the normal path with reportsuccess). */
+    /** Results after {@code sendMessage} returned normally: every recipient accepted with the final reply. */
+    static List<RecipientResult> allAccepted(List<String> recipients, String lastReply) {
+        List<RecipientResult> results = new ArrayList<>(recipients.size());
+        RecipientResult first = null;
+        for (String recipient : recipients) {
+            if (first == null) {
+                first = RecipientResult.fromReply(recipient, 250, lastReply); // the reply is classified once
+                results.add(first);
+            } else {
+                results.add(new RecipientResult(recipient, first.outcome(), first.status(), first.diagnostic()));
+            }
+        }
+        return results;
+    }
+
+    /** Results after {@code sendMessage} threw a {@link SendFailedException}: refusals per RCPT, else the last reply. */
     static List<RecipientResult> fromSendFailure(List<String> recipients, SendFailedException top) {
         Map<String, Reply> rcptReplies = new HashMap<>();
         for (Exception e = top; e != null; e = e instanceof MessagingException me ? me.getNextException() : null) {
@@ -64,9 +89,21 @@ final class SmtpOutcomes {
         return recipients.stream().map(r -> RecipientResult.deferred(r, status, reason)).toList();
     }
 
-    /** True if the connection is still in a known state after this failure and may carry the next message. */
+    /**
+     * True if the connection is still in a known state after this failure and may carry the next message: no reply
+     * in the chain (final reply or a RCPT reply) was 421, the server's notice that it closes the connection.
+     */
     static boolean connectionReusable(SendFailedException e) {
-        return !(e instanceof SMTPSendFailedException s) || s.getReturnCode() != 421;
+        for (Exception x = e; x != null; x = x instanceof MessagingException me ? me.getNextException() : null) {
+            if (x instanceof SMTPSendFailedException s && s.getReturnCode() == 421
+                    || x instanceof SMTPAddressFailedException f && f.getReturnCode() == 421) {
+                return false;
+            }
+            if (x instanceof MessagingException me && me.getNextException() == x) {
+                break;
+            }
+        }
+        return true;
     }
 
     static String describe(Throwable e) {

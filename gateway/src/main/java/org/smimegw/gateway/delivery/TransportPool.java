@@ -21,8 +21,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Connected SMTP transports kept per next hop, so consecutive messages to the same route reuse one connection
- * (EHLO, STARTTLS and AUTH once). At most {@code maxOpen} connections are open (leased + idle); an idle connection
- * is closed after {@code idleTimeout} or when a connection to another route is needed.
+ * (EHLO, STARTTLS and AUTH once). At most {@code maxOpen} connections are open (leased + idle): {@link #borrow}
+ * waits for a release when all are leased; {@link #borrowIdle} (the pipeline's immediate delivery) only takes an
+ * idle one and never waits. An idle connection is closed after {@code idleTimeout} or when a connection to another
+ * route is needed.
  */
 final class TransportPool implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TransportPool.class);
@@ -59,31 +61,60 @@ final class TransportPool implements AutoCloseable {
         this.idleNanos = idleTimeout.toNanos();
     }
 
-    /** A connected transport to the route: a pooled one that still answers NOOP, else a new connection. */
+    /**
+     * A connected transport to the route: a pooled one that still answers NOOP, else a new connection (waiting
+     * until one is released if {@code maxOpen} are leased).
+     */
     Lease borrow(DeliveryConfig.Route route) throws MessagingException {
+        return borrow(route, false);
+    }
+
+    /**
+     * A pooled connection to the route that is idle right now (checked with NOOP if idle for a while), or null if
+     * there is none; never connects and never waits.
+     */
+    Lease borrowIdle(DeliveryConfig.Route route) throws MessagingException {
+        return borrow(route, true);
+    }
+
+    private Lease borrow(DeliveryConfig.Route route, boolean idleOnly) throws MessagingException {
         while (true) {
             SMTPTransport reused = null;
             long idleSince = 0;
             List<SMTPTransport> evicted = new ArrayList<>();
             synchronized (this) {
-                if (closed) {
-                    throw new MessagingException("delivery is shutting down");
-                }
-                Deque<Idle> free = idle.get(route);
-                if (free != null && !free.isEmpty()) {
-                    Idle last = free.pollLast();
-                    reused = last.transport();
-                    idleSince = last.sinceNanos();
-                } else {
+                while (true) {
+                    if (closed) {
+                        throw new MessagingException("delivery is shutting down");
+                    }
+                    Deque<Idle> free = idle.get(route);
+                    if (free != null && !free.isEmpty()) {
+                        Idle last = free.pollLast();
+                        reused = last.transport();
+                        idleSince = last.sinceNanos();
+                        break;
+                    }
+                    if (idleOnly) {
+                        return null;
+                    }
                     while (open >= maxOpen) {
                         SMTPTransport victim = pollOldestIdle();
                         if (victim == null) {
-                            break; // every connection is leased; the worker count bounds this
+                            break;
                         }
                         evicted.add(victim);
                         open--;
                     }
-                    open++;
+                    if (open < maxOpen) {
+                        open++;
+                        break;
+                    }
+                    try {
+                        wait(); // every connection is leased (workers and pipeline threads): wait for a release
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new MessagingException("interrupted while waiting for an SMTP connection", e);
+                    }
                 }
             }
             evicted.forEach(TransportPool::closeQuietly);
@@ -93,6 +124,7 @@ final class TransportPool implements AutoCloseable {
                 } catch (MessagingException | RuntimeException e) {
                     synchronized (this) {
                         open--;
+                        notifyAll();
                     }
                     throw e;
                 }
@@ -106,6 +138,7 @@ final class TransportPool implements AutoCloseable {
             closeQuietly(reused);
             synchronized (this) {
                 open--;
+                notifyAll();
             }
         }
     }
@@ -113,6 +146,7 @@ final class TransportPool implements AutoCloseable {
     /** Returns a transport after use; a connection in an unknown state ({@code reusable == false}) is closed. */
     void release(Lease lease, boolean reusable) {
         synchronized (this) {
+            notifyAll(); // a waiting borrower may reuse or evict this connection, or open a new one
             if (reusable && !closed) {
                 idle.computeIfAbsent(lease.route(), r -> new ArrayDeque<>())
                         .addLast(new Idle(lease.transport(), System.nanoTime()));
@@ -134,6 +168,9 @@ final class TransportPool implements AutoCloseable {
                     open--;
                 }
             }
+            if (!expired.isEmpty()) {
+                notifyAll();
+            }
         }
         expired.forEach(TransportPool::closeQuietly);
     }
@@ -147,6 +184,7 @@ final class TransportPool implements AutoCloseable {
         List<SMTPTransport> all = new ArrayList<>();
         synchronized (this) {
             closed = true;
+            notifyAll();
             idle.values().forEach(free -> free.forEach(i -> all.add(i.transport())));
             open -= all.size();
             idle.clear();
@@ -194,9 +232,10 @@ final class TransportPool implements AutoCloseable {
         if (heloName != null) {
             p.setProperty("mail.smtp.localhost", heloName);
         }
-        // per-recipient outcomes: go on with the accepted recipients, and report successes as well as failures
+        // per-recipient outcomes: go on with the accepted recipients; failures only are reported (as exceptions),
+        // a normal return means every recipient was accepted (see SmtpOutcomes) - no exception chain per success
         p.setProperty("mail.smtp.sendpartial", "true");
-        p.setProperty("mail.smtp.reportsuccess", "true");
+        p.setProperty("mail.smtp.reportsuccess", "false");
         p.setProperty("mail.smtp.quitwait", "false");
         p.put("mail.smtp.socketFactory", noDelaySockets);
         p.setProperty("mail.smtp.socketFactory.fallback", "false");

@@ -10,8 +10,11 @@ import org.smimegw.gateway.delivery.DeliveryQueue;
 import org.smimegw.gateway.spool.SpoolException;
 
 /**
- * The end of the transport processor: hands the mail with its remaining recipients to the delivery queue (durable
- * in the OUTGOING spool area before this returns) and ends its way through the pipeline (state GHOST).
+ * The end of the transport processor: hands the mail with its remaining recipients to the delivery queue and ends
+ * its way through the pipeline (state GHOST). With the gateway's queue ({@code SpoolDeliveryQueue}) and
+ * {@code delivery.immediate} on, the recipients are first tried on this thread over idle pooled connections; what
+ * is not delivered or bounced is durable in the OUTGOING spool area before this returns. The mail's INCOMING
+ * entry, deleted by the pipeline only after the container finished, covers a crash in between (at-least-once).
  */
 public class RemoteDelivery extends GenericMailet {
     private final DeliveryQueue queue;
@@ -36,6 +39,6 @@ public class RemoteDelivery extends GenericMailet {
 
     @Override
     public String getMailetInfo() {
-        return "RemoteDelivery: queues mail for SMTP delivery to the next hop";
+        return "RemoteDelivery: delivers mail to the next hop over SMTP, at once or through the delivery queue";
     }
 }

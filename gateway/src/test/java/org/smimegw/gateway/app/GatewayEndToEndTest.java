@@ -194,6 +194,44 @@ class GatewayEndToEndTest {
     }
 
     @Test
+    void aMailArrivingWhileAConnectionIsIdleIsDeliveredImmediatelyIntactAndTheSpoolEndsEmpty() throws Exception {
+        start(config(PIPELINE_WITH_MAILET, EMBEDDED));
+        var greenMail = app.embeddedMailbox().orElseThrow().greenMail();
+        send(app.smtpAddress(), message(session(app.smtpAddress()), "first, via the queue"));
+        assertThat(greenMail.waitForIncomingEmail(WAIT.toMillis(), 1)).isTrue();
+        await("empty spool", () -> app.health().queues().values().stream().allMatch(n -> n == 0));
+        assertThat(app.metrics().counter("delivery.immediate").getCount()).isZero(); // no connection yet
+
+        MimeMessage sent = message(session(app.smtpAddress()), "second, immediately");
+        String sentRaw = raw(sent);
+        send(app.smtpAddress(), sent);
+
+        assertThat(greenMail.waitForIncomingEmail(WAIT.toMillis(), 2)).isTrue();
+        MimeMessage received = greenMail.getReceivedMessages()[1];
+        assertThat(received.getSubject()).isEqualTo("second, immediately");
+        assertThat(received.getHeader("X-Added-By-Mailet", null)).isEqualTo("SetMimeHeader");
+        assertThat(received.getMessageID()).isEqualTo(sent.getMessageID());
+        String receivedRaw = raw(received);
+        assertThat(body(receivedRaw)).isEqualTo(body(sentRaw).substring(0, body(sentRaw).length() - 2));
+        await("empty spool", () -> app.health().queues().values().stream().allMatch(n -> n == 0));
+        assertThat(app.metrics().counter("delivery.immediate").getCount()).isEqualTo(1);
+        assertThat(app.metrics().counter("delivery.delivered").getCount()).isEqualTo(2);
+    }
+
+    @Test
+    void withImmediateDeliveryOffEveryMailGoesThroughTheQueue() throws Exception {
+        start(config(PIPELINE, EMBEDDED + "delivery:\n  immediate: false\n"));
+        var greenMail = app.embeddedMailbox().orElseThrow().greenMail();
+        for (int i = 1; i <= 2; i++) {
+            send(app.smtpAddress(), message(session(app.smtpAddress()), "queued " + i));
+            assertThat(greenMail.waitForIncomingEmail(WAIT.toMillis(), i)).isTrue();
+            await("empty spool", () -> app.health().queues().values().stream().allMatch(n -> n == 0));
+        }
+        assertThat(app.metrics().counter("delivery.immediate").getCount()).isZero();
+        assertThat(app.metrics().counter("delivery.delivered").getCount()).isEqualTo(2);
+    }
+
+    @Test
     void aStandardJamesMailetConfiguredByClassNameRuns() throws Exception {
         start(config(PIPELINE_WITH_MAILET, EMBEDDED));
         var greenMail = app.embeddedMailbox().orElseThrow().greenMail();

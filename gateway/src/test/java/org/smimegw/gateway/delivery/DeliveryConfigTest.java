@@ -44,6 +44,15 @@ class DeliveryConfigTest {
     }
 
     @Test
+    void immediateDeliveryIsOnByDefaultAndCanBeSwitchedOff() throws Exception {
+        assertThat(yaml.readValue("heloName: gw\n", DeliveryConfig.class).immediate()).isTrue();
+        assertThat(yaml.readValue("immediate: true\n", DeliveryConfig.class).immediate()).isTrue();
+        assertThat(yaml.readValue("immediate: false\n", DeliveryConfig.class).immediate()).isFalse();
+        assertThat(DeliveryConfig.viaSmarthost(DeliveryConfig.Route.of("h", 25, DeliveryConfig.StartTls.OFF))
+                .immediate()).isTrue();
+    }
+
+    @Test
     void anEmptySectionIsAllDefaultsWithoutASmarthost() throws Exception {
         DeliveryConfig config = yaml.readValue("heloName: gw\n", DeliveryConfig.class);
         assertThat(config.smarthost()).isNull();

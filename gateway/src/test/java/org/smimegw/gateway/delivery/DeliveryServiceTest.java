@@ -201,6 +201,59 @@ class DeliveryServiceTest {
     }
 
     @Test
+    void acceptedRefusedAndDeferredRecipientsOfOneTransactionEachGetTheirOwnOutcome() throws Exception {
+        ScriptedNextHop hop = closeLater(new ScriptedNextHop().refuse("nobody@remote.test")
+                .deferRecipient("busy@remote.test"));
+        DeliveryConfig.Retry slow = new DeliveryConfig.Retry(3600.0, 2.0, 7200.0, 120.0);
+        DeliveryService service = service(config(route(hop.port(), DeliveryConfig.StartTls.OFF), slow, 1));
+        service.start();
+        queue("alice@example.com", List.of("bob@remote.test", "nobody@remote.test", "busy@remote.test"), service);
+
+        await(() -> "1".equals(outgoingAttribute(DeliveryService.ATTR_ATTEMPTS)));
+        assertThat(hop.received()).hasSize(1);
+        assertThat(hop.received().get(0).recipients()).containsExactly("bob@remote.test");
+        List<SpoolEntry> outgoing = spool.list(SpoolArea.OUTGOING);
+        assertThat(outgoing).hasSize(1);
+        assertThat(outgoing.get(0).envelope().recipients()).containsExactly("busy@remote.test");
+        assertThat(outgoingAttribute(DeliveryService.ATTR_LAST_ERROR)).startsWith("4.2.1").contains("450");
+        assertThat(metrics.counter("delivery.delivered").getCount()).isEqualTo(1);
+        assertThat(metrics.counter("delivery.bounced").getCount()).isEqualTo(1);
+        assertThat(metrics.counter("delivery.deferred").getCount()).isEqualTo(1);
+        await(() -> bouncesQueued.size() == 1);
+        String status = deliveryStatus(spool.open(spool.list(SpoolArea.INCOMING).get(0)));
+        assertThat(status).contains("Final-Recipient: rfc822; nobody@remote.test").contains("Status: 5.1.1")
+                .doesNotContain("busy@remote.test").doesNotContain("bob@remote.test");
+
+        hop.accept("busy@remote.test");
+        service.flush();
+        await(() -> hop.received().size() == 2);
+        await(() -> spool.list(SpoolArea.OUTGOING).isEmpty());
+        assertThat(hop.received().get(1).recipients()).containsExactly("busy@remote.test");
+        assertThat(metrics.counter("delivery.delivered").getCount()).isEqualTo(2);
+        assertThat(bouncesQueued).hasSize(1);
+    }
+
+    @Test
+    void aConnectionWhoseRecipientsWereAllRefusedCarriesTheNextMessage() throws Exception {
+        ScriptedNextHop hop = closeLater(new ScriptedNextHop().refuse("nobody@remote.test")
+                .deferRecipient("busy@remote.test"));
+        DeliveryConfig.Retry slow = new DeliveryConfig.Retry(3600.0, 2.0, 7200.0, 120.0);
+        DeliveryService service = service(config(route(hop.port(), DeliveryConfig.StartTls.OFF), slow, 1));
+        service.start();
+        queue("alice@example.com", List.of("nobody@remote.test", "busy@remote.test"), service);
+        await(() -> "1".equals(outgoingAttribute(DeliveryService.ATTR_ATTEMPTS)));
+        assertThat(spool.list(SpoolArea.OUTGOING).get(0).envelope().recipients()).containsExactly("busy@remote.test");
+        assertThat(metrics.counter("delivery.bounced").getCount()).isEqualTo(1);
+        assertThat(metrics.counter("delivery.deferred").getCount()).isEqualTo(1);
+
+        queue("alice@example.com", List.of("bob@remote.test"), service);
+        await(() -> hop.received().size() == 1);
+        assertThat(hop.received().get(0).recipients()).containsExactly("bob@remote.test");
+        assertThat(hop.connections()).isEqualTo(1); // the refused transaction was reset, the connection reused
+        assertThat(metrics.counter("delivery.delivered").getCount()).isEqualTo(1);
+    }
+
+    @Test
     void queueLifetimeExceededBouncesWithExpiryStatus() throws Exception {
         ScriptedNextHop hop = closeLater(new ScriptedNextHop().alwaysTempFail());
         DeliveryConfig.Retry noLifetime = new DeliveryConfig.Retry(0.2, 1.0, 0.2, 0.0);

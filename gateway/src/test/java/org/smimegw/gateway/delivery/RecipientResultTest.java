@@ -18,4 +18,21 @@ class RecipientResultTest {
         assertThat(RecipientResult.fromReply("a@b", 550, "550 5.1.1 multi\r\nline").diagnostic())
                 .isEqualTo("550 5.1.1 multi line");
     }
+
+    @Test
+    void diagnosticsAreOnePrintableLineWithoutRunsOfSpaces() {
+        assertThat(RecipientResult.oneLine("  451 \t\t4.3.0  try\r\n again  ")).isEqualTo("451 4.3.0 try again");
+        assertThat(RecipientResult.oneLine("caf\u00e9 \u0000ok")).isEqualTo("caf ok");
+        assertThat(RecipientResult.oneLine(" \r\n ")).isEmpty();
+        assertThat(RecipientResult.oneLine(null)).isEmpty();
+        assertThat(RecipientResult.oneLine("x".repeat(600))).hasSize(500);
+    }
+
+    @Test
+    void everyRecipientOfAnAcceptedTransactionGetsTheFinalReply() {
+        assertThat(SmtpOutcomes.allAccepted(java.util.List.of("a@b", "c@d"), "250 2.0.0 Ok: queued as X"))
+                .containsExactly(
+                        new RecipientResult("a@b", RecipientResult.Outcome.DELIVERED, "2.0.0", "250 2.0.0 Ok: queued as X"),
+                        new RecipientResult("c@d", RecipientResult.Outcome.DELIVERED, "2.0.0", "250 2.0.0 Ok: queued as X"));
+    }
 }

@@ -33,6 +33,8 @@ final class ScriptedNextHop implements MessageHandlerFactory, AutoCloseable {
     private volatile int tempFailFirst;
     private volatile boolean alwaysTempFail;
     private final Set<String> refused = ConcurrentHashMap.newKeySet();
+    private final Set<String> deferredRcpts = ConcurrentHashMap.newKeySet();
+    private volatile Runnable onData = () -> { };
 
     ScriptedNextHop() {
         this(java.time.Duration.ofMinutes(1), null, null, null);
@@ -91,6 +93,25 @@ final class ScriptedNextHop implements MessageHandlerFactory, AutoCloseable {
         return this;
     }
 
+    /** Answers RCPT TO for this recipient with a temporary failure (450). */
+    ScriptedNextHop deferRecipient(String recipient) {
+        deferredRcpts.add(recipient);
+        return this;
+    }
+
+    /** Accepts this recipient again (a deferred recipient's mailbox became available). */
+    ScriptedNextHop accept(String recipient) {
+        deferredRcpts.remove(recipient);
+        refused.remove(recipient);
+        return this;
+    }
+
+    /** Runs while a message's DATA is being received, before the server's reply (the client waits meanwhile). */
+    ScriptedNextHop onData(Runnable hook) {
+        onData = hook;
+        return this;
+    }
+
     int transactions() {
         return transactions.get();
     }
@@ -125,6 +146,9 @@ final class ScriptedNextHop implements MessageHandlerFactory, AutoCloseable {
                 if (refused.contains(recipient)) {
                     throw new RejectException(550, "5.1.1 <" + recipient + ">: user unknown (scripted)");
                 }
+                if (deferredRcpts.contains(recipient)) {
+                    throw new RejectException(450, "4.2.1 <" + recipient + ">: mailbox busy (scripted)");
+                }
                 recipients.add(recipient);
             }
 
@@ -132,6 +156,7 @@ final class ScriptedNextHop implements MessageHandlerFactory, AutoCloseable {
             public String data(InputStream data) throws IOException {
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
                 data.transferTo(out);
+                onData.run();
                 received.add(new Received(from, List.copyOf(recipients), out.toByteArray(), connection));
                 return null;
             }
