@@ -73,6 +73,10 @@ public final class BenchMain implements Callable<Integer> {
             + "(e.g. -XX:StartFlightRecording=filename=gw.jfr)")
     List<String> gatewayJvmOptions = new ArrayList<>();
 
+    @Option(names = "--pipeline-setting", paramLabel = "KEY=VALUE", description = "extra setting of the gateway's "
+            + "pipeline: section, repeatable (e.g. inFlowDelayMillis=0, workers=8)")
+    List<String> pipelineSettings = new ArrayList<>();
+
     @Option(names = "--drain-timeout", defaultValue = "60", description = "seconds to wait for accepted mail at the sink (default ${DEFAULT-VALUE})")
     int drainTimeout;
 
@@ -91,7 +95,8 @@ public final class BenchMain implements Callable<Integer> {
         BenchOptions options = new BenchOptions(full, repeat, Duration.ofMillis((long) (warmup * 1000)),
                 Duration.ofMillis((long) (seconds * 1000)), sessions, only == null ? null : Pattern.compile(only),
                 out, gatewayJar, workDir, skipPostfix, skipOpenssl, skipGateway, List.copyOf(gatewayJvmOptions),
-                Duration.ofSeconds(drainTimeout), jfr == null ? null : jfr.toAbsolutePath());
+                Duration.ofSeconds(drainTimeout), jfr == null ? null : jfr.toAbsolutePath(),
+                List.copyOf(pipelineSettings));
         long t0 = System.nanoTime();
         Map<String, Object> env = environment(options);
         BenchPki pki = new BenchPki();

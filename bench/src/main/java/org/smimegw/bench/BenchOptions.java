@@ -22,11 +22,12 @@ import java.util.regex.Pattern;
  * @param gatewayJvmOptions extra JVM options for the gateway (e.g. -XX:StartFlightRecording=...)
  * @param drainTimeout  how long to wait for accepted mail to arrive at the sink
  * @param jfrDir        when set, every gateway process records a JFR profile into this directory
+ * @param pipelineSettings extra {@code key: value} lines for the gateway's {@code pipeline:} section
  */
 public record BenchOptions(boolean full, int repeat, Duration warmup, Duration measure, int sessions, Pattern only,
                            Path outDir, Path gatewayJar, Path workDir, boolean skipPostfix, boolean skipOpenssl,
                            boolean skipGateway, java.util.List<String> gatewayJvmOptions, Duration drainTimeout,
-                           Path jfrDir) {
+                           Path jfrDir, java.util.List<String> pipelineSettings) {
 
     public boolean selected(String name) {
         return only == null || only.matcher(name).find();

@@ -19,7 +19,15 @@ final class GatewayConfigs {
      * scenario's pipeline and certificate store.
      */
     static String gatewayYaml(int smtpPort, int sinkPort, int adminPort, Path stateDir, Path mailetContainer,
-                              Path certstore) {
+                              Path certstore, java.util.List<String> pipelineSettings) {
+        StringBuilder pipeline = new StringBuilder();
+        for (String setting : pipelineSettings) {
+            int eq = setting.indexOf('=');
+            if (eq < 1) {
+                throw new IllegalArgumentException("--pipeline-setting wants KEY=VALUE, got: " + setting);
+            }
+            pipeline.append("  ").append(setting, 0, eq).append(": ").append(setting.substring(eq + 1)).append('\n');
+        }
         return "hostname: gateway.bench.example\n"
                 + "internalDomains:\n  - example.com\n"
                 + "stateDir: " + stateDir.toAbsolutePath() + "\n"
@@ -31,6 +39,7 @@ final class GatewayConfigs {
                 + "  mynetworks:\n    - 127.0.0.0/8\n"
                 + "pipeline:\n"
                 + "  config: " + mailetContainer.toAbsolutePath() + "\n"
+                + pipeline
                 + "delivery:\n"
                 + "  smarthost:\n"
                 + "    host: 127.0.0.1\n"

@@ -195,7 +195,8 @@ public final class GatewayScenarios implements Suite.GatewayBench {
         int port = Ports.free();
         Path xml = Files.writeString(dir.resolve("mailetcontainer.xml"), GatewayConfigs.mailetContainer(g.kind()));
         Path yaml = Files.writeString(dir.resolve("gateway.yaml"),
-                GatewayConfigs.gatewayYaml(port, sink.port(), Ports.free(), dir.resolve("state"), xml, store));
+                GatewayConfigs.gatewayYaml(port, sink.port(), Ports.free(), dir.resolve("state"), xml, store,
+                        options.pipelineSettings()));
         List<String> jvm = new ArrayList<>(g.jvmOptions());
         jvm.addAll(options.gatewayJvmOptions());
         if (options.jfrDir() != null) {

@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,6 +48,7 @@ import org.smimegw.gateway.policy.GatewayPolicy;
 import org.smimegw.gateway.policy.SpoolPolicyActions;
 import org.smimegw.gateway.smtp.RecipientPolicyCheck;
 import org.smimegw.gateway.smtp.SmtpConfig;
+import org.smimegw.gateway.smtp.InFlowGate;
 import org.smimegw.gateway.smtp.SmtpFrontEnd;
 import org.smimegw.gateway.spool.FileSpool;
 import org.smimegw.gateway.spool.Spool;
@@ -271,7 +273,9 @@ public final class GatewayApplication implements AutoCloseable {
                 adminServer.close();
             }, adminRunning::get));
         }
-        smtp = new SmtpFrontEnd(smtpConfig(), stateDir, spool, clock, metrics, toPipeline, recipientChecks);
+        InFlowGate inFlow = new InFlowGate(pipeline::pendingCount, config.pipeline().inFlowLimit(),
+                Duration.ofMillis(config.pipeline().inFlowDelayMillis()), metrics);
+        smtp = new SmtpFrontEnd(smtpConfig(), stateDir, spool, clock, metrics, toPipeline, recipientChecks, inFlow);
         AtomicBoolean smtpRunning = new AtomicBoolean();
         components.add(Component.of("smtp", () -> {
             smtp.start();

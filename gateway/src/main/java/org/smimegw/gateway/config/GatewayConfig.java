@@ -87,7 +87,7 @@ public record GatewayConfig(String hostname, String postmaster, List<String> int
         PipelineConfig p = pipeline;
         return new GatewayConfig(hostname, postmaster, internalDomains, base.resolve(stateDir).normalize(), smtp,
                 new PipelineConfig(base.resolve(p.config()).normalize(), p.workers(), p.maxFailures(),
-                        p.retryDelaySeconds()),
+                        p.retryDelaySeconds(), p.inFlowDelayMillis()),
                 delivery, admin, embeddedMailbox, certstore, policy.resolvedAgainst(base), base);
     }
 

@@ -9,9 +9,14 @@ import java.nio.file.Path;
  * @param workers           threads running mails through the container (default 4)
  * @param maxFailures       failed pipeline runs after which a mail is moved to the ERROR spool area (default 5)
  * @param retryDelaySeconds wait before a failed mail is tried again (default 30)
+ * @param inFlowDelayMillis longest wait of an SMTP session before a new mail while the pipeline's backlog is at
+ *                          {@link #inFlowLimit()} (as Postfix's in_flow_delay; default 1000, 0 turns it off)
  */
-public record PipelineConfig(Path config, int workers, int maxFailures, int retryDelaySeconds) {
+public record PipelineConfig(Path config, int workers, int maxFailures, int retryDelaySeconds, int inFlowDelayMillis) {
     public static final Path DEFAULT_CONFIG = Path.of("conf", "mailetcontainer.xml");
+    public static final int DEFAULT_IN_FLOW_DELAY_MILLIS = 1000;
+    /** Mails queued or running per worker at which SMTP sessions start to wait. */
+    static final int IN_FLOW_BACKLOG_PER_WORKER = 8;
 
     public PipelineConfig {
         if (config == null) {
@@ -27,9 +32,23 @@ public record PipelineConfig(Path config, int workers, int maxFailures, int retr
             throw new IllegalArgumentException("pipeline.retryDelaySeconds must not be negative, was "
                     + retryDelaySeconds);
         }
+        if (inFlowDelayMillis < 0) {
+            throw new IllegalArgumentException("pipeline.inFlowDelayMillis must not be negative, was "
+                    + inFlowDelayMillis);
+        }
+    }
+
+    /** With the default in-flow delay. */
+    public PipelineConfig(Path config, int workers, int maxFailures, int retryDelaySeconds) {
+        this(config, workers, maxFailures, retryDelaySeconds, DEFAULT_IN_FLOW_DELAY_MILLIS);
     }
 
     public static PipelineConfig defaults() {
-        return new PipelineConfig(DEFAULT_CONFIG, 4, 5, 30);
+        return new PipelineConfig(DEFAULT_CONFIG, 4, 5, 30, DEFAULT_IN_FLOW_DELAY_MILLIS);
+    }
+
+    /** Backlog (mails queued or running in the pipeline) at which new SMTP transactions wait: 8 per worker. */
+    public int inFlowLimit() {
+        return workers * IN_FLOW_BACKLOG_PER_WORKER;
     }
 }

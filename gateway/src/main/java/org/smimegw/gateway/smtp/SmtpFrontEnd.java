@@ -40,6 +40,7 @@ public final class SmtpFrontEnd {
     private final MetricRegistry metrics;
     private final Consumer<SpoolEntry> listener;
     private final List<RecipientPolicyCheck> checks;
+    private final InFlowGate inFlow;
     private SMTPServer server;
 
     /**
@@ -49,9 +50,11 @@ public final class SmtpFrontEnd {
      * @param metrics  counters {@code smtp.accepted} and {@code smtp.rejected.<reason>}, gauge {@code smtp.connections}
      * @param listener told about every stored entry, after the 250 is decided (runs on the SMTP session thread)
      * @param checks   recipient policy checks, run in order at RCPT after the relay checks
+     * @param inFlow   waited on at MAIL FROM: slows clients down to the pipeline's pace ({@link InFlowGate})
      */
     public SmtpFrontEnd(SmtpConfig config, Path stateDir, Spool spool, Clock clock, MetricRegistry metrics,
-                        Consumer<SpoolEntry> listener, List<RecipientPolicyCheck> checks) {
+                        Consumer<SpoolEntry> listener, List<RecipientPolicyCheck> checks, InFlowGate inFlow) {
+        this.inFlow = inFlow;
         this.config = config;
         this.stateDir = stateDir;
         this.spool = spool;
@@ -64,7 +67,7 @@ public final class SmtpFrontEnd {
     /** As above without recipient policy checks. */
     public SmtpFrontEnd(SmtpConfig config, Path stateDir, Spool spool, Clock clock, MetricRegistry metrics,
                         Consumer<SpoolEntry> listener) {
-        this(config, stateDir, spool, clock, metrics, listener, List.of());
+        this(config, stateDir, spool, clock, metrics, listener, List.of(), InFlowGate.open(metrics));
     }
 
     /** Binds and starts accepting; fails with an IOException naming the cause (port in use, bad TLS files). */
@@ -79,7 +82,7 @@ public final class SmtpFrontEnd {
         SSLContext tls = new TlsContextFactory(clock).create(config.tls(), stateDir, hostname);
         boolean authAvailable = !config.auth().users().isEmpty();
         SpoolingMessageHandler.Shared shared = new SpoolingMessageHandler.Shared(config, hostname, spool, clock,
-                replies, relay, checks, sessions, listener, new HeaderDate());
+                replies, relay, checks, sessions, listener, new HeaderDate(), inFlow);
 
         SMTPServer.Builder b = SMTPServer.port(config.port())
                 .bindAddress(InetAddress.getByName(config.bind()))

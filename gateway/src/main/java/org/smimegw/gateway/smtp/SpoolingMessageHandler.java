@@ -37,7 +37,7 @@ final class SpoolingMessageHandler implements MessageHandler {
     /** What every transaction of one front end shares. */
     record Shared(SmtpConfig config, String hostname, Spool spool, Clock clock, SmtpReplies replies,
                   RelayPolicy relay, List<RecipientPolicyCheck> checks, SessionTracker sessions,
-                  Consumer<SpoolEntry> listener, HeaderDate dates) {
+                  Consumer<SpoolEntry> listener, HeaderDate dates, InFlowGate inFlow) {
     }
 
     private final Session session;
@@ -52,6 +52,12 @@ final class SpoolingMessageHandler implements MessageHandler {
     }
 
     void mailFrom(String address, Map<String, String> parameters) throws RejectException {
+        try {
+            shared.inFlow().awaitTurn();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the server is stopping
+            throw shared.replies().reject(SmtpReason.LOCAL_ERROR);
+        }
         this.sender = address;
         this.mailParameters = parameters;
     }

@@ -63,11 +63,16 @@ class SmtpFrontEndTest {
     }
 
     private SmtpFrontEnd start(SmtpConfig config, RecipientPolicyCheck... checks) throws IOException {
+        return start(config, InFlowGate.open(metrics), checks);
+    }
+
+    private SmtpFrontEnd start(SmtpConfig config, InFlowGate inFlow, RecipientPolicyCheck... checks)
+            throws IOException {
         if (spool == null) {
             spool = new FileSpool(tmp.resolve("spool"), Clock.systemUTC(), metrics);
         }
         SmtpFrontEnd fe = new SmtpFrontEnd(config, tmp.resolve("state"), spool, Clock.systemUTC(), metrics,
-                notified::add, List.of(checks));
+                notified::add, List.of(checks), inFlow);
         fe.start();
         started.add(fe);
         return fe;
@@ -111,6 +116,27 @@ class SmtpFrontEndTest {
         assertThat(stored.substring(0, headerEnd)).doesNotContain("for <").endsWith("\r\n");
         assertThat(stored.substring(headerEnd)).isEqualTo(MESSAGE);
         assertThat(metrics.counter("smtp.accepted").getCount()).isEqualTo(1);
+    }
+
+    @Test
+    void mailFromWaitsForTheInFlowGateWhileThePipelineIsBehindAndIsThenAccepted() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger backlog = new java.util.concurrent.atomic.AtomicInteger(50);
+        InFlowGate gate = new InFlowGate(backlog::get, 10, java.time.Duration.ofMinutes(5), metrics);
+        SmtpFrontEnd fe = start(trusted(), gate);
+        try (RawSmtpClient c = new RawSmtpClient(fe.port())) {
+            c.greeting();
+            c.command("EHLO client.example");
+            c.send("MAIL FROM:<alice@example.org>");
+            while (metrics.counter("smtp.inflow.delayed").getCount() == 0) {
+                Thread.sleep(10); // the session is now waiting at the gate
+            }
+            backlog.set(0); // the pipeline caught up
+            assertThat(c.reply()).isEqualTo("250 2.1.0 Ok");
+            assertThat(c.command("RCPT TO:<bob@example.com>")).isEqualTo("250 2.1.5 Ok");
+            idOf(c.data(MESSAGE));
+        }
+        assertThat(metrics.counter("smtp.inflow.timeout").getCount()).isZero();
+        assertThat(spool.list(org.smimegw.gateway.spool.SpoolArea.INCOMING)).hasSize(1);
     }
 
     @Test
