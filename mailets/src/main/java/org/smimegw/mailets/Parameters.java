@@ -49,9 +49,11 @@ final class Parameters {
                 .map(ContentEncryption::fromName).toList());
     }
 
-    MessageFiles files() {
+    MessageFiles files() throws MessagingException {
         String dir = string("temporaryDirectory", null);
-        return dir == null ? new MessageFiles() : new MessageFiles(Path.of(dir));
+        int limit = get("inMemoryLimit", Integer.toString(MessageFiles.DEFAULT_MEMORY_THRESHOLD),
+                MessageFiles::parseMemoryThreshold);
+        return new MessageFiles(dir == null ? Path.of(System.getProperty("java.io.tmpdir")) : Path.of(dir), limit);
     }
 
     static String addressOf(jakarta.mail.internet.MimeMessage message) {

@@ -28,7 +28,7 @@ import com.codahale.metrics.Timer;
 public class SMIMEDecrypt extends GenericMailet {
 
     private static final Logger LOG = LoggerFactory.getLogger(SMIMEDecrypt.class);
-    static final Set<String> PARAMETERS = Set.of("temporaryDirectory");
+    static final Set<String> PARAMETERS = Set.of("temporaryDirectory", "inMemoryLimit");
 
     private final CertificateStore store;
     private final MetricRegistry metrics;

@@ -56,7 +56,7 @@ public class SMIMEEncrypt extends GenericMailet {
     private static final Logger LOG = LoggerFactory.getLogger(SMIMEEncrypt.class);
     static final Set<String> PARAMETERS = Set.of("algorithms", "defaultAlgorithm", "negotiation", "keyTransport",
             "recipientIdentifier", "encryptToSender", "noCertificateProcessor", "bccFork", "forkProcessor",
-            "tripleWrap", "temporaryDirectory");
+            "tripleWrap", "temporaryDirectory", "inMemoryLimit");
 
     private final CertificateStore store;
     private final RecipientCertificates certificates;

@@ -41,7 +41,7 @@ public class SMIMESign extends GenericMailet {
 
     private static final Logger LOG = LoggerFactory.getLogger(SMIMESign.class);
     static final Set<String> PARAMETERS = Set.of("signerAddress", "mode", "digest", "rsaSignature", "certificates",
-            "capabilities", "encryptionKeyPreference", "noKeyProcessor", "skipSMIME", "temporaryDirectory");
+            "capabilities", "encryptionKeyPreference", "noKeyProcessor", "skipSMIME", "temporaryDirectory", "inMemoryLimit");
 
     private final CertificateStore store;
     private final CertificateValidator validator;

@@ -35,7 +35,7 @@ import com.codahale.metrics.Timer;
 public class SMIMEVerify extends GenericMailet {
 
     private static final Logger LOG = LoggerFactory.getLogger(SMIMEVerify.class);
-    static final Set<String> PARAMETERS = Set.of("harvest", "headers", "temporaryDirectory");
+    static final Set<String> PARAMETERS = Set.of("harvest", "headers", "temporaryDirectory", "inMemoryLimit");
 
     private final CertificateStore store;
     private final CertificateValidator validator;

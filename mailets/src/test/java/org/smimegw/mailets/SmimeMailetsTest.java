@@ -154,6 +154,26 @@ class SmimeMailetsTest {
     }
 
     @Test
+    void badInMemoryLimitIsAStartupError() {
+        assertThatThrownBy(() -> sign("inMemoryLimit", "lots")).isInstanceOf(MessagingException.class)
+                .hasMessageContaining("inMemoryLimit");
+        assertThatThrownBy(() -> encrypt("inMemoryLimit", "-1")).isInstanceOf(MessagingException.class)
+                .hasMessageContaining("inMemoryLimit");
+    }
+
+    @Test
+    void filesOnlySignAndEncryptStillVerifyAndDecrypt() throws Exception {
+        FakeMail mail = outbound("bob@partner.example");
+        sign("inMemoryLimit", "0").service(mail);
+        encrypt("inMemoryLimit", "0").service(mail);
+        assertThat(mail.getMessage().getContentType()).startsWith("application/pkcs7-mime");
+        decryptAs(storeOf("bob@partner.example", bob)).service(mail);
+        verify().service(mail);
+        assertThat(mail.getMessage().getHeader("X-SMIME-Status")).containsExactly("valid");
+        assertThat(mail.getMessage().getSubject()).isEqualTo("hello");
+    }
+
+    @Test
     void signThenVerifyMarksValidAndHarvests() throws Exception {
         FakeMail mail = outbound("bob@partner.example");
         sign().service(mail);

@@ -52,7 +52,11 @@ import org.smimegw.certstore.ValidationResult;
  * <li>the key's strength (RSA/DSA below 2048 bits, EC below 256: WEAK_KEY);</li>
  * <li>revocation of each certificate below the anchor ({@link RevocationChecker}), soft- or hard-fail per config.</li>
  * </ol>
- * The trust anchors and indexes are built once per {@link TrustCollection} instance. Safe for concurrent use.
+ * The trust anchors and indexes are built once per {@link TrustCollection} instance. Results are kept for a short
+ * while ({@link ValidationCache}: 60 s, 10 000 entries by default; a change of the trust collection, e.g. a new CRL,
+ * invalidates them at once; with revocation checking on never longer than the revocation cache's
+ * {@code cacheMinutes}; results reporting an expiry are not kept), so a certificate that
+ * signs or is encrypted to for every message is validated about once a minute. Safe for concurrent use.
  */
 public final class PkixCertificateValidator implements CertificateValidator {
 
@@ -64,6 +68,7 @@ public final class PkixCertificateValidator implements CertificateValidator {
     private final Supplier<TrustCollection> trust;
     private final CertStoreConfig.Revocation revocation;
     private final RevocationChecker revocationChecker;
+    private final ValidationCache cache;
     private volatile TrustIndex index;
     private final java.util.concurrent.atomic.AtomicInteger indexBuilds = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -74,10 +79,26 @@ public final class PkixCertificateValidator implements CertificateValidator {
      * @param clock      the clock for revocation cache expiry
      */
     public PkixCertificateValidator(Supplier<TrustCollection> trust, CertStoreConfig.Revocation revocation, Clock clock) {
+        this(trust, revocation, clock, ValidationCache.Settings.DEFAULT.ttl(), ValidationCache.Settings.DEFAULT.maxEntries());
+    }
+
+    /**
+     * @param resultTtl        how long a validation result is reused (zero: validate every time); with revocation
+     *                         checking on, at most the revocation settings' {@code cacheMinutes}
+     * @param resultCacheSize  how many results are kept at most (zero: none)
+     */
+    public PkixCertificateValidator(Supplier<TrustCollection> trust, CertStoreConfig.Revocation revocation, Clock clock,
+                                    Duration resultTtl, int resultCacheSize) {
         this.trust = trust;
         this.revocation = revocation;
         this.revocationChecker = new RevocationChecker(revocation,
                 new HttpFetcher(Duration.ofSeconds(revocation.timeoutSeconds())), clock);
+        Duration ttl = resultTtl;
+        if (revocation.mode() != CertStoreConfig.RevocationMode.OFF) {
+            Duration revocationCache = Duration.ofMinutes(revocation.cacheMinutes());
+            ttl = ttl.compareTo(revocationCache) > 0 ? revocationCache : ttl;
+        }
+        this.cache = new ValidationCache(new ValidationCache.Settings(ttl, resultCacheSize), clock);
     }
 
     public PkixCertificateValidator(Supplier<TrustCollection> trust, CertStoreConfig.Revocation revocation) {
@@ -88,6 +109,17 @@ public final class PkixCertificateValidator implements CertificateValidator {
     public ValidationResult validate(X509Certificate certificate, Collection<X509Certificate> supplied, Purpose purpose,
                                      String address, Instant at) {
         TrustIndex idx = index();
+        java.util.Optional<ValidationResult> cached = cache.get(idx, certificate, supplied, purpose, address, at);
+        if (cached.isPresent()) {
+            return cached.get();
+        }
+        ValidationResult result = validateNow(certificate, supplied, purpose, address, at, idx);
+        cache.put(idx, certificate, supplied, purpose, address, at, result);
+        return result;
+    }
+
+    private ValidationResult validateNow(X509Certificate certificate, Collection<X509Certificate> supplied,
+                                         Purpose purpose, String address, Instant at, TrustIndex idx) {
         List<ValidationFailure> failures = new ArrayList<>();
         List<ValidationFailure> warnings = new ArrayList<>();
 
@@ -126,6 +158,16 @@ public final class PkixCertificateValidator implements CertificateValidator {
             }
         }
         return i;
+    }
+
+    /** Validations answered from the result cache. For tests and metrics. */
+    long cachedResults() {
+        return cache.hits();
+    }
+
+    /** Results held by the cache. For tests. */
+    int resultCacheSize() {
+        return cache.size();
     }
 
     /** How often trust anchors and indexes were (re)built: once per trust snapshot. For tests and metrics. */

@@ -407,13 +407,17 @@ public final class GatewayApplication implements AutoCloseable {
 
     /** Stops gracefully, in reverse start order. Idempotent. */
     public synchronized void stop() {
-        if (!started.isEmpty()) {
+        boolean wasStarted = !started.isEmpty();
+        if (wasStarted) {
             log.info("gateway stopping");
         }
         stopStarted();
         destroyContainer();
         closeCertificates();
         running = false;
+        if (wasStarted) {
+            log.info("gateway stopped");
+        }
     }
 
     /** Closes the directory connections and the token (after the pipeline stopped using them). */

@@ -2,6 +2,8 @@ package org.smimegw.gateway.cli;
 
 import java.io.PrintWriter;
 
+import org.smimegw.gateway.logging.LogFlush;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -35,13 +37,15 @@ public final class Main implements Runnable {
     public static void main(String[] args) {
         quietLoggingUnlessRunning(args);
         MailStreamProviderDefault.apply();
-        System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        int exitCode = execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+        LogFlush.flushAndStop();
+        System.exit(exitCode);
     }
 
     /** Runs the command line with the given output streams; returns the exit code. */
     /**
      * The gateway ({@code run}) logs events to stdout; every other command prints its result there, so its logging
-     * is reduced to warnings on stderr. Must run before the first logger is created (logback reads these properties
+     * is reduced to warnings on stderr, written synchronously. Must run before the first logger is created (logback reads these properties
      * once); an explicit {@code -Dgateway.log.level} / {@code -Dgateway.log.target} wins.
      */
     static void quietLoggingUnlessRunning(String[] args) {
@@ -50,6 +54,8 @@ public final class Main implements Runnable {
         if (!run) {
             System.setProperty("gateway.log.level", System.getProperty("gateway.log.level", "WARN"));
             System.setProperty("gateway.log.target", System.getProperty("gateway.log.target", "System.err"));
+            // synchronous: a warning stays in order with the command's own output
+            System.setProperty("gateway.log.appender", System.getProperty("gateway.log.appender", "STDOUT"));
         }
     }
 

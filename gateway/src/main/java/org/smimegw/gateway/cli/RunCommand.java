@@ -15,6 +15,7 @@ import org.smimegw.gateway.app.StartupException;
 import org.smimegw.gateway.config.ConfigLoader;
 import org.smimegw.gateway.config.GatewayConfig;
 import org.smimegw.gateway.reload.SighupReloadTrigger;
+import org.smimegw.gateway.logging.LogFlush;
 
 /**
  * {@code run}: starts the gateway and runs until stopped (Ctrl-C / SIGTERM stop it gracefully); SIGHUP reloads
@@ -48,6 +49,7 @@ public final class RunCommand implements Callable<Integer> {
             sighup.close();
             application.stop();
             stopped.countDown();
+            LogFlush.flushAndStop(); // the last lines of the stop are still queued in the async appender
         }, "gateway-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
 

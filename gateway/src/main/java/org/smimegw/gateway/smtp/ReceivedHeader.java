@@ -1,11 +1,7 @@
 package org.smimegw.gateway.smtp;
 
 import java.net.InetAddress;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The trace header the gateway prepends (RFC 5321 §4.4), e.g.
@@ -15,17 +11,15 @@ import java.util.Locale;
  *         (using TLSv1.3 with cipher TLS_AES_256_GCM_SHA384)
  *         for &lt;bob@example.com&gt;; Sat, 28 Nov 2026 09:23:17 +0000
  * </pre>
- * "for" only names a single recipient; the HELO name is reduced to printable ASCII.
+ * "for" only names a single recipient; the HELO name is reduced to printable ASCII; the date comes from
+ * {@link HeaderDate}.
  */
 final class ReceivedHeader {
-    private static final DateTimeFormatter DATE =
-            DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ROOT).withZone(ZoneOffset.UTC);
-
     private ReceivedHeader() {
     }
 
     static String format(String helo, InetAddress client, String byHost, String protocol, String queueId,
-                         String tlsDetails, List<String> recipients, Instant when) {
+                         String tlsDetails, List<String> recipients, String date) {
         StringBuilder b = new StringBuilder(256);
         b.append("Received: from ").append(sanitize(helo.isEmpty() ? "unknown" : helo))
                 .append(" ([").append(addressLiteral(client)).append("])\r\n")
@@ -38,7 +32,7 @@ final class ReceivedHeader {
         if (recipients.size() == 1) {
             b.append("for <").append(sanitize(recipients.get(0))).append(">");
         }
-        b.append("; ").append(DATE.format(when)).append("\r\n");
+        b.append("; ").append(date).append("\r\n");
         return b.toString();
     }
 

@@ -9,14 +9,14 @@ import org.subethamail.smtp.server.Session;
 
 /**
  * RSET, NOOP, QUIT with enhanced status codes; AUTH refused before STARTTLS; DATA's early refusals with enhanced
- * codes (the transfer itself is SubEthaSMTP's, feeding {@link SpoolingMessageHandler}); HELP with {@code 214 2.0.0};
+ * codes (then {@code dataTransfer}: {@link DataCommand} behind the TLS/AUTH requirement wrappers); HELP with {@code 214 2.0.0};
  * VRFY, EXPN and BDAT (CHUNKING is not offered) not implemented.
  */
 final class SimpleCommands {
     private SimpleCommands() {
     }
 
-    static List<Command> create(SmtpReplies replies, Command libraryAuth, Command libraryData, boolean authAvailable) {
+    static List<Command> create(SmtpReplies replies, Command libraryAuth, Command dataTransfer, boolean authAvailable) {
         return List.of(
                 new BaseCommand("DATA", "Following text is collected as the message.") {
                     @Override
@@ -27,7 +27,7 @@ final class SimpleCommands {
                         } else if (session.getRecipientCount() == 0) {
                             session.sendResponse(replies.replyLine(SmtpReason.NEED_RCPT));
                         } else {
-                            libraryData.execute(commandString, session);
+                            dataTransfer.execute(commandString, session);
                         }
                     }
                 },

@@ -18,13 +18,15 @@ import org.smimegw.gateway.spool.Spool;
 import org.smimegw.gateway.spool.SpoolEntry;
 import org.subethamail.smtp.internal.server.Command;
 import org.subethamail.smtp.internal.server.CommandHandler;
+import org.subethamail.smtp.internal.server.RequireAuthCommandWrapper;
+import org.subethamail.smtp.internal.server.RequireTLSCommandWrapper;
 import org.subethamail.smtp.server.SMTPServer;
 import org.subethamail.smtp.server.Session;
 
 /**
  * The SMTP listener (SubEthaSMTP): ESMTP with PIPELINING, SIZE, 8BITMIME, ENHANCEDSTATUSCODES, STARTTLS and AUTH
- * PLAIN/LOGIN after TLS; relay control; limits; DATA streamed into the INCOMING spool area, {@code 250} only after
- * the spool returned; then {@code listener} is told about the new entry.
+ * PLAIN/LOGIN after TLS; relay control; limits; DATA read in blocks ({@link DataCommand}) and streamed into the INCOMING
+ * spool area, {@code 250} only after the spool returned; then {@code listener} is told about the new entry.
  */
 public final class SmtpFrontEnd {
     private static final Logger log = LoggerFactory.getLogger(SmtpFrontEnd.class);
@@ -77,7 +79,7 @@ public final class SmtpFrontEnd {
         SSLContext tls = new TlsContextFactory(clock).create(config.tls(), stateDir, hostname);
         boolean authAvailable = !config.auth().users().isEmpty();
         SpoolingMessageHandler.Shared shared = new SpoolingMessageHandler.Shared(config, hostname, spool, clock,
-                replies, relay, checks, sessions, listener);
+                replies, relay, checks, sessions, listener, new HeaderDate());
 
         SMTPServer.Builder b = SMTPServer.port(config.port())
                 .bindAddress(InetAddress.getByName(config.bind()))
@@ -95,13 +97,14 @@ public final class SmtpFrontEnd {
         SMTPServer s = b.build();
         CommandHandler commands = s.getCommandHandler();
         Command libraryAuth = commands.getCommand("AUTH");
-        Command libraryData = commands.getCommand("DATA");
+        // the library's DATA sat behind its TLS/AUTH requirement wrappers; ours keeps them
+        Command dataTransfer = new RequireTLSCommandWrapper(new RequireAuthCommandWrapper(new DataCommand()));
         commands.addCommand(new GreetingCommand(true, config.maxMessageSize(), authAvailable, sessions, replies));
         commands.addCommand(new GreetingCommand(false, config.maxMessageSize(), authAvailable, sessions, replies));
         commands.addCommand(new MailFromCommand(config.maxMessageSize(), replies));
         commands.addCommand(new RcptToCommand(replies));
         commands.addCommand(new StartTlsCommand(tls, replies));
-        SimpleCommands.create(replies, libraryAuth, libraryData, authAvailable).forEach(commands::addCommand);
+        SimpleCommands.create(replies, libraryAuth, dataTransfer, authAvailable).forEach(commands::addCommand);
         try {
             s.start();
         } catch (RuntimeException e) {

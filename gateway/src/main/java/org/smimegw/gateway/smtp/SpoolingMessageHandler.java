@@ -37,7 +37,7 @@ final class SpoolingMessageHandler implements MessageHandler {
     /** What every transaction of one front end shares. */
     record Shared(SmtpConfig config, String hostname, Spool spool, Clock clock, SmtpReplies replies,
                   RelayPolicy relay, List<RecipientPolicyCheck> checks, SessionTracker sessions,
-                  Consumer<SpoolEntry> listener) {
+                  Consumer<SpoolEntry> listener, HeaderDate dates) {
     }
 
     private final Session session;
@@ -109,13 +109,11 @@ final class SpoolingMessageHandler implements MessageHandler {
             return shared.replies().queued(entry.id());
         } catch (LimitExceededException e) {
             log.info("message refused: {} (client={})", e.getMessage(), envelope.clientAddress());
-            drain(data);
-            session.resetMailTransaction(); // the transaction ends with DATA's reply, whatever it is
+            drain(data); // under the data timeout; DataCommand ends the transaction with the reply
             throw shared.replies().reject(e.reason());
         } catch (SpoolException e) {
             log.error("spool failure, answering 451: {}", e.getMessage(), e);
             drain(data);
-            session.resetMailTransaction();
             throw shared.replies().reject(SmtpReason.SPOOL_FAILURE);
         } finally {
             MDC.remove("queueId");
@@ -137,7 +135,7 @@ final class SpoolingMessageHandler implements MessageHandler {
                 .map(tls -> "using " + tls.getProtocol() + " with cipher " + tls.getCipherSuite())
                 .orElse(null);
         String header = ReceivedHeader.format(info.helo(), info.clientAddress(), shared.hostname(), protocol, id,
-                tlsDetails, recipients, when);
+                tlsDetails, recipients, shared.dates().format(when));
         out.write(header.getBytes(StandardCharsets.US_ASCII));
     }
 

@@ -3,42 +3,225 @@ package org.smimegw.gateway.spool;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.DateTimeException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 
-/** Envelope ⇄ JSON ({@code <id>.env}); {@code receivedAt} as ISO-8601 text, a format version for later changes. */
+/**
+ * Envelope ⇄ JSON ({@code <id>.env}), one line of UTF-8, on Jackson's streaming API (one factory, no data binding).
+ *
+ * <p>Format version 2 (written): {@code version, sender, mailParameters, recipients, clientAddress, clientHelo,
+ * authenticatedUser, receivedAt, receivedAtEpochNanos, attributes}. {@code receivedAt} is ISO-8601 text, as in
+ * version 1 (for people reading the file and for the previous release, which reads version 2 files too);
+ * {@code receivedAtEpochNanos} is the same instant as nanoseconds since 1970-01-01T00:00:00Z, which the reader
+ * takes instead of parsing the text. It is left out for an instant outside its range (before 1677 or after 2262)
+ * and for none ({@code "receivedAt":null}).
+ *
+ * <p>Reading accepts version 1 (the previous release; {@code receivedAt} only) and 2, and any later version by the
+ * fields it knows: {@code receivedAtEpochNanos} when present, else {@code receivedAt}; unknown fields are skipped;
+ * missing ones read as empty ({@code sender} {@code ""}, maps and lists empty, the rest {@code null}). Anything
+ * else — truncated, not JSON, a list where a string belongs, a {@code null} inside a list or map, an unparsable
+ * time — is an {@link IOException} that says what and where (line, column).
+ */
 final class EnvelopeCodec {
-    private final ObjectMapper mapper = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
-            .configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false)
-            .setSerializationInclusion(JsonInclude.Include.ALWAYS);
+    static final int VERSION = 2;
+    private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
-    record EnvelopeJson(int version, String sender, Map<String, String> mailParameters, List<String> recipients,
-                        String clientAddress, String clientHelo, String authenticatedUser, String receivedAt,
-                        Map<String, String> attributes) {
-    }
+    private final JsonFactory factory = JsonFactory.builder()
+            .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
+            .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
+            .build();
 
     void write(Envelope e, OutputStream out) throws IOException {
-        mapper.writeValue(out, new EnvelopeJson(1, e.sender(), e.mailParameters(), e.recipients(), e.clientAddress(),
-                e.clientHelo(), e.authenticatedUser(), e.receivedAt() == null ? null : e.receivedAt().toString(),
-                e.attributes()));
+        try (JsonGenerator g = factory.createGenerator(out, JsonEncoding.UTF8)) {
+            g.writeStartObject();
+            g.writeNumberField("version", VERSION);
+            g.writeStringField("sender", e.sender());
+            writeMap(g, "mailParameters", e.mailParameters());
+            g.writeArrayFieldStart("recipients");
+            for (String r : e.recipients()) {
+                g.writeString(r);
+            }
+            g.writeEndArray();
+            g.writeStringField("clientAddress", e.clientAddress());
+            g.writeStringField("clientHelo", e.clientHelo());
+            g.writeStringField("authenticatedUser", e.authenticatedUser());
+            writeReceivedAt(g, e.receivedAt());
+            writeMap(g, "attributes", e.attributes());
+            g.writeEndObject();
+        }
+    }
+
+    private static void writeMap(JsonGenerator g, String name, Map<String, String> map) throws IOException {
+        g.writeObjectFieldStart(name);
+        for (Map.Entry<String, String> entry : map.entrySet()) {
+            g.writeStringField(entry.getKey(), entry.getValue());
+        }
+        g.writeEndObject();
+    }
+
+    private static void writeReceivedAt(JsonGenerator g, Instant t) throws IOException {
+        g.writeStringField("receivedAt", t == null ? null : t.toString());
+        if (t != null) {
+            long seconds = t.getEpochSecond();
+            // the range in which seconds * 1e9 + nano fits a long
+            if (seconds >= Long.MIN_VALUE / NANOS_PER_SECOND && seconds < Long.MAX_VALUE / NANOS_PER_SECOND) {
+                g.writeNumberField("receivedAtEpochNanos", seconds * NANOS_PER_SECOND + t.getNano());
+            }
+        }
     }
 
     Envelope read(InputStream in) throws IOException {
-        EnvelopeJson j = mapper.readValue(in, EnvelopeJson.class);
-        return new Envelope(j.sender() == null ? "" : j.sender(), orEmpty(j.mailParameters()),
-                j.recipients() == null ? List.of() : j.recipients(), j.clientAddress(), j.clientHelo(),
-                j.authenticatedUser(), j.receivedAt() == null ? null : Instant.parse(j.receivedAt()),
-                orEmpty(j.attributes()));
+        try (JsonParser p = factory.createParser(in)) {
+            return read(p);
+        }
     }
 
-    private static Map<String, String> orEmpty(Map<String, String> m) {
-        return m == null ? Map.of() : m;
+    Envelope read(byte[] json, int offset, int length) throws IOException {
+        try (JsonParser p = factory.createParser(json, offset, length)) {
+            return read(p);
+        }
+    }
+
+    private static Envelope read(JsonParser p) throws IOException {
+        JsonToken first = p.nextToken();
+        if (first == null) {
+            throw new JsonParseException(p, "empty envelope");
+        }
+        if (first != JsonToken.START_OBJECT) {
+            throw new JsonParseException(p, "envelope is not a JSON object (found " + first.asString() + ")");
+        }
+        String sender = null;
+        Map<String, String> mailParameters = Map.of();
+        List<String> recipients = List.of();
+        String clientAddress = null;
+        String clientHelo = null;
+        String authenticatedUser = null;
+        String receivedAtText = null;
+        Instant receivedAt = null;
+        boolean exactTime = false;
+        Map<String, String> attributes = Map.of();
+        JsonToken t;
+        while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            p.nextToken();
+            switch (name) {
+                case "sender" -> sender = text(p, name);
+                case "mailParameters" -> mailParameters = map(p, name);
+                case "recipients" -> recipients = list(p, name);
+                case "clientAddress" -> clientAddress = text(p, name);
+                case "clientHelo" -> clientHelo = text(p, name);
+                case "authenticatedUser" -> authenticatedUser = text(p, name);
+                case "receivedAt" -> receivedAtText = text(p, name);
+                case "receivedAtEpochNanos" -> {
+                    Instant exact = epochNanos(p);
+                    if (exact != null) {
+                        receivedAt = exact;
+                        exactTime = true;
+                    }
+                }
+                case "attributes" -> attributes = map(p, name);
+                default -> p.skipChildren(); // "version" and fields of later versions
+            }
+        }
+        if (t != JsonToken.END_OBJECT) {
+            throw new JsonParseException(p, "malformed envelope: expected a field name or '}'");
+        }
+        if (!exactTime) {
+            receivedAt = isoInstant(p, receivedAtText);
+        }
+        return new Envelope(sender == null ? "" : sender, mailParameters, recipients, clientAddress, clientHelo,
+                authenticatedUser, receivedAt, attributes);
+    }
+
+    /** A string field; other scalars as their text (as the previous, data-binding reader took them); null stays. */
+    private static String text(JsonParser p, String field) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_STRING) {
+            return p.getText();
+        }
+        if (t == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        if (t != null && t.isScalarValue()) {
+            return p.getText();
+        }
+        throw new JsonParseException(p, "malformed envelope: " + field + " must be a string, found "
+                + (t == null ? "end of input" : t.asString() == null ? t.name() : t.asString()));
+    }
+
+    private static String element(JsonParser p, String field) throws IOException {
+        String s = text(p, field);
+        if (s == null) {
+            throw new JsonParseException(p, "malformed envelope: null in " + field);
+        }
+        return s;
+    }
+
+    private static Map<String, String> map(JsonParser p, String field) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_NULL) {
+            return Map.of();
+        }
+        if (t != JsonToken.START_OBJECT) {
+            throw new JsonParseException(p, "malformed envelope: " + field + " must be an object");
+        }
+        Map<String, String> m = new HashMap<>();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String key = p.currentName();
+            p.nextToken();
+            m.put(key, element(p, field));
+        }
+        return m;
+    }
+
+    private static List<String> list(JsonParser p, String field) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_NULL) {
+            return List.of();
+        }
+        if (t != JsonToken.START_ARRAY) {
+            throw new JsonParseException(p, "malformed envelope: " + field + " must be a list");
+        }
+        List<String> l = new ArrayList<>();
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            l.add(element(p, field));
+        }
+        return l;
+    }
+
+    private static Instant isoInstant(JsonParser p, String text) throws IOException {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeException e) {
+            throw new JsonParseException(p, "malformed envelope: receivedAt is not an ISO-8601 instant: " + text, e);
+        }
+    }
+
+    private static Instant epochNanos(JsonParser p) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        if (t != JsonToken.VALUE_NUMBER_INT) {
+            throw new JsonParseException(p, "malformed envelope: receivedAtEpochNanos must be an integer");
+        }
+        long nanos = p.getLongValue(); // out of range: an InputCoercionException (an IOException) naming the value
+        return Instant.ofEpochSecond(Math.floorDiv(nanos, NANOS_PER_SECOND), Math.floorMod(nanos, NANOS_PER_SECOND));
     }
 }

@@ -73,6 +73,12 @@ final class RawSmtpClient implements AutoCloseable {
         out.flush();
     }
 
+    /** Half-closes the connection: the server reads end-of-stream. */
+    void shutdownOutput() throws IOException {
+        out.flush();
+        socket.shutdownOutput();
+    }
+
     OutputStream output() {
         return out;
     }

@@ -132,6 +132,61 @@ class SmtpFrontEndTest {
     }
 
     @Test
+    void nextTransactionPipelinedRightBehindTheDotIsServedAndBothMessagesArriveIntact() throws Exception {
+        SmtpFrontEnd fe = start(trusted());
+        // first line stuffed, a lone "." line and ".." inside, 8-bit bytes, a bare LF before a dot
+        String first = "..first line starts with a dot\r\nSubject: one\r\n\r\n.\r\n..\r\nbare\n.lf\r\n\u00e4\u00f6\u00fc\u00ff\r\n";
+        String firstOnWire = "...first line starts with a dot\r\nSubject: one\r\n\r\n..\r\n...\r\nbare\n.lf\r\n\u00e4\u00f6\u00fc\u00ff\r\n";
+        String second = "Subject: two\r\n\r\n" + ("0123456789".repeat(9) + "\r\n").repeat(500);
+        List<String> ids = new ArrayList<>();
+        try (RawSmtpClient c = new RawSmtpClient(fe.port())) {
+            c.greeting();
+            assertThat(c.command("EHLO client.example")).contains("250-PIPELINING");
+            c.send("MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.com>\r\nDATA");
+            assertThat(c.reply()).isEqualTo("250 2.1.0 Ok");
+            assertThat(c.reply()).isEqualTo("250 2.1.5 Ok");
+            assertThat(c.reply()).startsWith("354");
+            // the end of the first message and the whole next transaction up to DATA in one write
+            c.sendRaw((firstOnWire + ".\r\nMAIL FROM:<c@example.org>\r\nRCPT TO:<d@example.com>\r\nDATA\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            ids.add(idOf(c.reply()));
+            assertThat(c.reply()).isEqualTo("250 2.1.0 Ok");
+            assertThat(c.reply()).isEqualTo("250 2.1.5 Ok");
+            assertThat(c.reply()).startsWith("354");
+            c.sendRaw((second + ".\r\nQUIT\r\n").getBytes(StandardCharsets.US_ASCII));
+            ids.add(idOf(c.reply()));
+            assertThat(c.reply()).isEqualTo("221 2.0.0 Bye");
+        }
+        List<SpoolEntry> entries = spool.list(SpoolArea.INCOMING);
+        assertThat(entries).extracting(SpoolEntry::id).containsExactlyElementsOf(ids);
+        assertThat(entries.get(0).envelope().recipients()).containsExactly("b@example.com");
+        assertThat(entries.get(1).envelope().sender()).isEqualTo("c@example.org");
+        assertThat(entries.get(1).envelope().recipients()).containsExactly("d@example.com");
+        assertThat(withoutReceived(entries.get(0))).isEqualTo(first);
+        assertThat(withoutReceived(entries.get(1))).isEqualTo(second);
+    }
+
+    @Test
+    void connectionClosedBeforeTheTerminatorStoresNothingAndGetsNo250() throws Exception {
+        SmtpFrontEnd fe = start(trusted());
+        try (RawSmtpClient c = new RawSmtpClient(fe.port())) {
+            c.greeting();
+            c.command("EHLO client.example");
+            c.command("MAIL FROM:<a@example.org>");
+            c.command("RCPT TO:<b@example.com>");
+            assertThat(c.command("DATA")).startsWith("354");
+            c.sendRaw("Subject: cut\r\n\r\nhalf a message\r\n".getBytes(StandardCharsets.US_ASCII));
+            c.shutdownOutput();
+            assertThat(c.readUntilClosed()).doesNotContain("250");
+        }
+        assertThat(spool.list(SpoolArea.INCOMING)).isEmpty();
+        assertThat(notified).isEmpty();
+        try (Stream<Path> leftovers = Files.list(tmp.resolve("spool/tmp"))) {
+            assertThat(leftovers).isEmpty();
+        }
+    }
+
+    @Test
     void relayIsDeniedForAnOutsideClientToAnOutsideDomainButAcceptedForRelayDomains() throws Exception {
         SmtpFrontEnd fe = start(config(List.of("10.0.0.0/8"), List.of("example.com", ".sub.example.net"), null, null,
                 null, null, List.of()));
@@ -501,6 +556,17 @@ class SmtpFrontEndTest {
         // ...but neither the base64 credential nor the password, from any logger
         assertThat(lines).noneMatch(l -> l.contains(credential) || l.contains("s3cret-pw"));
         assertThat(lines).anyMatch(l -> l.contains("AUTH succeeded for user 'alice'"));
+    }
+
+    /** The stored content after the Received header the gateway put in front (it ends at the first CRLF + non-tab). */
+    private static String withoutReceived(SpoolEntry e) throws IOException {
+        String stored = Files.readString(e.contentFile(), StandardCharsets.ISO_8859_1);
+        assertThat(stored).startsWith("Received: ");
+        int i = stored.indexOf("\r\n");
+        while (stored.charAt(i + 2) == '\t') {
+            i = stored.indexOf("\r\n", i + 2);
+        }
+        return stored.substring(i + 2);
     }
 
     private static X509Certificate tlsCertificate(int port) throws IOException {

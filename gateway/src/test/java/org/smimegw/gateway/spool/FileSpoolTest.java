@@ -92,7 +92,7 @@ class FileSpoolTest {
                 "::1", "h", null, Instant.parse("2026-01-02T03:04:05.678901Z"), Map.of());
         SpoolEntry e = spool.store(SpoolArea.QUARANTINE, original, new ByteArrayInputStream(RAW.getBytes(StandardCharsets.US_ASCII)));
         assertThat(spool().find(SpoolArea.QUARANTINE, e.id()).orElseThrow().envelope()).isEqualTo(original);
-        assertThat(Files.readString(root.resolve("quarantine").resolve(e.id() + ".env"))).contains("\"receivedAt\":\"2026-01-02T03:04:05.678901Z\"");
+        assertThat(Files.readString(root.resolve("quarantine").resolve(e.id() + ".env"))).contains("\"receivedAtEpochNanos\":1767323045678901000");
     }
 
     @Test

@@ -76,7 +76,7 @@ public class EnforceOutboundPolicy extends GenericMailet {
 
     private static final Logger LOG = LoggerFactory.getLogger(EnforceOutboundPolicy.class);
     static final Set<String> PARAMETERS = Set.of("processor", "silentProcessor", "senderAddress", "rsaSignature",
-            "keyTransport", "encryptionKeyPreference", "temporaryDirectory");
+            "keyTransport", "encryptionKeyPreference", "temporaryDirectory", "inMemoryLimit");
 
     private final PolicyCheck check;
     private final CertificateStore store;

@@ -60,8 +60,10 @@ final class EnforceParameters {
         });
     }
 
-    MessageFiles files() {
+    MessageFiles files() throws MessagingException {
         String dir = string("temporaryDirectory", null);
-        return dir == null ? new MessageFiles() : new MessageFiles(Path.of(dir));
+        int limit = parse("inMemoryLimit", Integer.toString(MessageFiles.DEFAULT_MEMORY_THRESHOLD),
+                MessageFiles::parseMemoryThreshold);
+        return new MessageFiles(dir == null ? Path.of(System.getProperty("java.io.tmpdir")) : Path.of(dir), limit);
     }
 }
