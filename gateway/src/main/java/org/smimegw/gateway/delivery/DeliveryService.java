@@ -327,8 +327,8 @@ public final class DeliveryService implements AutoCloseable {
             }
         }
         Map<String, String> relayOf = new HashMap<>();
-        try (SharedFileInputStream content = new SharedFileInputStream(entry.contentFile().toFile());
-             Timer.Context ignored = attempt.time()) {
+        try (SharedFileInputStream content = new SharedFileInputStream(entry.contentFile().toFile())) {
+            Timer.Context timing = attempt.time();
             SMTPMessage message = new SMTPMessage(parseSession, content);
             message.setEnvelopeFrom(envelope.hasNullSender() ? "<>" : envelope.sender());
             boolean eightBit = "8BITMIME".equalsIgnoreCase(envelope.mailParameters().get("BODY"));
@@ -336,6 +336,7 @@ public final class DeliveryService implements AutoCloseable {
                 group.getValue().forEach(r -> relayOf.put(r, group.getKey().hostAndPort()));
                 results.addAll(send(group.getKey(), message, group.getValue(), eightBit, false));
             }
+            timing.stop(); // recorded before the entry is deleted, as for immediate attempts
             conclude(entry, results, relayOf, message);
         } catch (IOException | MessagingException e) {
             throw new SpoolException("cannot read spooled message " + entry.id() + ": " + e.getMessage(), e);
