@@ -6,7 +6,8 @@ import java.nio.file.Path;
  * Settings of the mailet pipeline.
  *
  * @param config            the mailetcontainer.xml to load (default {@code conf/mailetcontainer.xml})
- * @param workers           threads running mails through the container (default 4)
+ * @param workers           threads running mails through the container (default 16: with immediate delivery they
+ *                          also wait on next hops)
  * @param maxFailures       failed pipeline runs after which a mail is moved to the ERROR spool area (default 5)
  * @param retryDelaySeconds wait before a failed mail is tried again (default 30)
  * @param inFlowDelayMillis longest wait of an SMTP session before a new mail while the pipeline's backlog is at
@@ -44,7 +45,7 @@ public record PipelineConfig(Path config, int workers, int maxFailures, int retr
     }
 
     public static PipelineConfig defaults() {
-        return new PipelineConfig(DEFAULT_CONFIG, 4, 5, 30, DEFAULT_IN_FLOW_DELAY_MILLIS);
+        return new PipelineConfig(DEFAULT_CONFIG, 16, 5, 30, DEFAULT_IN_FLOW_DELAY_MILLIS);
     }
 
     /** Backlog (mails queued or running in the pipeline) at which new SMTP transactions wait: 8 per worker. */
