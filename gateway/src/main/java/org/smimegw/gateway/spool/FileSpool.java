@@ -329,8 +329,8 @@ public final class FileSpool implements Spool {
     public void delete(SpoolEntry entry) throws SpoolException {
         synchronized (lockFor(entry.id())) {
             try {
-                boolean existed = Files.deleteIfExists(contentFile(entry.area(), entry.id()));
-                Files.deleteIfExists(envelopeFile(entry.area(), entry.id()));
+                boolean existed = unlinkIfExists(contentFile(entry.area(), entry.id()));
+                unlinkIfExists(envelopeFile(entry.area(), entry.id()));
                 // no directory fsync: a deletion lost in a crash brings a finished entry back (processed or
                 // delivered once more: at least once), it never loses one; what replaces it is durable already
                 if (existed) {
@@ -496,6 +496,14 @@ public final class FileSpool implements Spool {
 
     private Path envelopeFile(SpoolArea area, String id) {
         return dir(area).resolve(id + ENVELOPE);
+    }
+
+    /**
+     * {@link Files#deleteIfExists} of a spool file in one system call where it works (that method looks the file up
+     * first to tell a directory from a file); the reason of a failure still comes from {@link Files#deleteIfExists}.
+     */
+    private static boolean unlinkIfExists(Path file) throws IOException {
+        return file.toFile().delete() || Files.deleteIfExists(file);
     }
 
     private static void deleteQuietly(Path p) {
