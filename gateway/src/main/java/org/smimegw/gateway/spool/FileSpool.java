@@ -72,6 +72,7 @@ public final class FileSpool implements Spool {
     private final EnvelopeCodec codec = new EnvelopeCodec();
     private final Session mailSession = Session.getInstance(new Properties());
     private final Map<SpoolArea, AtomicLong> sizes = new EnumMap<>(SpoolArea.class);
+    private final Map<SpoolArea, Path> dirs = new EnumMap<>(SpoolArea.class);
     private final Object[] locks = new Object[LOCK_STRIPES];
     private final DirectorySync directorySync = new DirectorySync();
     private final AtomicLong openMessages = new AtomicLong();
@@ -98,6 +99,9 @@ public final class FileSpool implements Spool {
         this.root = root;
         this.tmp = root.resolve("tmp");
         this.ids = new QueueIdGenerator(clock);
+        for (SpoolArea area : SpoolArea.values()) {
+            dirs.put(area, root.resolve(area.directoryName()));
+        }
         for (int i = 0; i < locks.length; i++) {
             locks[i] = new Object();
         }
@@ -487,7 +491,7 @@ public final class FileSpool implements Spool {
     }
 
     private Path dir(SpoolArea area) {
-        return root.resolve(area.directoryName());
+        return dirs.get(area);
     }
 
     private Path contentFile(SpoolArea area, String id) {
