@@ -44,6 +44,12 @@ final class EnvelopeCodec {
             .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
             .build();
 
+    /** The ISO-8601 text of the last second written: messages of one second share it (Instant.toString is slow). */
+    private record SecondText(long epochSecond, String text) {
+    }
+
+    private volatile SecondText lastSecond = new SecondText(0, "1970-01-01T00:00:00");
+
     void write(Envelope e, OutputStream out) throws IOException {
         try (JsonGenerator g = factory.createGenerator(out, JsonEncoding.UTF8)) {
             g.writeStartObject();
@@ -72,8 +78,8 @@ final class EnvelopeCodec {
         g.writeEndObject();
     }
 
-    private static void writeReceivedAt(JsonGenerator g, Instant t) throws IOException {
-        g.writeStringField("receivedAt", t == null ? null : t.toString());
+    private void writeReceivedAt(JsonGenerator g, Instant t) throws IOException {
+        g.writeStringField("receivedAt", t == null ? null : isoText(t));
         if (t != null) {
             long seconds = t.getEpochSecond();
             // the range in which seconds * 1e9 + nano fits a long
@@ -81,6 +87,44 @@ final class EnvelopeCodec {
                 g.writeNumberField("receivedAtEpochNanos", seconds * NANOS_PER_SECOND + t.getNano());
             }
         }
+    }
+
+    /**
+     * Exactly {@link Instant#toString()} (ISO-8601 in UTC, the fraction in groups of three digits, none for a whole
+     * second), with the date and time of day formatted once per second.
+     */
+    String isoText(Instant t) {
+        long second = t.getEpochSecond();
+        SecondText cached = lastSecond;
+        if (cached.epochSecond() != second) {
+            String whole = Instant.ofEpochSecond(second).toString();
+            if (whole.length() != 20) {
+                return t.toString(); // a year outside 0000-9999
+            }
+            cached = new SecondText(second, whole.substring(0, 19));
+            lastSecond = cached;
+        }
+        int nano = t.getNano();
+        StringBuilder sb = new StringBuilder(30).append(cached.text());
+        if (nano != 0) {
+            sb.append('.');
+            if (nano % 1_000_000 == 0) {
+                appendDigits(sb, nano / 1_000_000, 3);
+            } else if (nano % 1000 == 0) {
+                appendDigits(sb, nano / 1000, 6);
+            } else {
+                appendDigits(sb, nano, 9);
+            }
+        }
+        return sb.append('Z').toString();
+    }
+
+    private static void appendDigits(StringBuilder sb, int value, int digits) {
+        String s = Integer.toString(value);
+        for (int i = s.length(); i < digits; i++) {
+            sb.append('0');
+        }
+        sb.append(s);
     }
 
     Envelope read(InputStream in) throws IOException {

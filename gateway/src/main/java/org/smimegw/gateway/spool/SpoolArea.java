@@ -11,7 +11,9 @@ public enum SpoolArea {
     /** Mails held by policy until an admin releases or deletes them. */
     QUARANTINE;
 
+    private final String directoryName = name().toLowerCase(java.util.Locale.ROOT);
+
     public String directoryName() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return directoryName;
     }
 }

@@ -104,6 +104,32 @@ class EnvelopeCodecTest {
     }
 
     @Test
+    void theIsoTextIsExactlyInstantToString() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(20261128);
+        List<Instant> instants = new java.util.ArrayList<>(List.of(Instant.EPOCH, Instant.MIN, Instant.MAX,
+                Instant.parse("0000-01-01T00:00:00Z"), Instant.parse("9999-12-31T23:59:59.999999999Z"),
+                Instant.parse("-0001-12-31T23:59:59Z"), Instant.parse("+10000-01-01T00:00:00Z"),
+                Instant.parse("1969-12-31T23:59:59.1Z"), Instant.parse("2026-11-28T09:00:00.000001Z"),
+                Instant.parse("2026-11-28T09:00:00.000000001Z"), Instant.parse("2026-11-28T09:00:00.010Z")));
+        Instant base = Instant.parse("2026-11-28T09:00:00Z");
+        for (int i = 0; i < 20_000; i++) {
+            // runs within one second (the cached part), whole seconds, millis, micros, nanos, and far-off times
+            Instant t = switch (i % 5) {
+                case 0 -> base.plusSeconds(i / 50);
+                case 1 -> base.plusSeconds(i / 50).plusMillis(random.nextInt(1000));
+                case 2 -> base.plusSeconds(i / 50).plusNanos(random.nextInt(1_000_000) * 1000L);
+                case 3 -> base.plusSeconds(i / 50).plusNanos(random.nextInt(1_000_000_000));
+                default -> Instant.ofEpochSecond(random.nextLong(-400_000_000_000L, 400_000_000_000L),
+                        random.nextInt(1_000_000_000));
+            };
+            instants.add(t);
+        }
+        for (Instant t : instants) {
+            assertThat(codec.isoText(t)).as("%s", t).isEqualTo(t.toString());
+        }
+    }
+
+    @Test
     void theEpochNanosecondsAreTakenOverTheTextWhichIsThenNeitherParsedNorChecked() throws IOException {
         assertThat(read("{\"receivedAt\":\"not a time\",\"receivedAtEpochNanos\":1000000001}").receivedAt())
                 .isEqualTo(Instant.parse("1970-01-01T00:00:01.000000001Z"));
