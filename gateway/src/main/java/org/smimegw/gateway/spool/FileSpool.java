@@ -45,7 +45,9 @@ import org.slf4j.LoggerFactory;
  * rename is the commit point: a crash leaves at most an {@code .env} without {@code .eml}, which {@link #list} and
  * {@link #find} ignore and the next start removes. A move writes the envelope into the target area, renames the
  * content (commit), then removes the old envelope. Deletion removes the content first and does not fsync the
- * directory: a deletion lost in a crash makes a finished entry reappear (at least once), never loses one. A
+ * directory: a deletion lost in a crash makes a finished entry reappear (at least once), never loses one. The files
+ * of deleted INCOMING and OUTGOING entries are renamed into {@code tmp/} and reused for new files instead of being
+ * unlinked ({@link SpoolFileRecycler}: no inode allocation per message). A
  * {@link SpooledMimeMessage} that nothing changed is stored by hard-linking its content file (no second copy, no
  * second content fsync; the file was forced when it was first stored). Queue ids sort by time, so a
  * listing by id is oldest first.
@@ -61,6 +63,8 @@ public final class FileSpool implements Spool {
     private static final String CONTENT = ".eml";
     private static final String ENVELOPE = ".env";
     private static final int LOCK_STRIPES = 64;
+    /** Files of deleted entries kept for reuse (two per message in flight is plenty; beyond, they are unlinked). */
+    private static final int RECYCLED_FILES = 512;
     /** Write buffer of a content file: a 10 KB mail in one write; larger writes of the content writer bypass it. */
     private static final int CONTENT_BUFFER = 16 * 1024;
     /** Messages returned by {@link #open} and not closed yet: a growing value is a file-handle leak. */
@@ -76,6 +80,7 @@ public final class FileSpool implements Spool {
     private final Object[] locks = new Object[LOCK_STRIPES];
     private final DirectorySync directorySync = new DirectorySync();
     private final AtomicLong openMessages = new AtomicLong();
+    private final SpoolFileRecycler recycler;
 
     /**
      * Opens (creating when needed) the spool under {@code root}, cleans up what an interrupted run left behind and
@@ -98,6 +103,8 @@ public final class FileSpool implements Spool {
     private FileSpool(Path root, Clock clock, MetricRegistry metrics, boolean cleanUp) throws SpoolException {
         this.root = root;
         this.tmp = root.resolve("tmp");
+        // another process attached to a running gateway's spool (quarantine commands) never recycles
+        this.recycler = new SpoolFileRecycler(tmp, cleanUp ? RECYCLED_FILES : 0);
         this.ids = new QueueIdGenerator(clock);
         for (SpoolArea area : SpoolArea.values()) {
             dirs.put(area, root.resolve(area.directoryName()));
@@ -333,8 +340,8 @@ public final class FileSpool implements Spool {
     public void delete(SpoolEntry entry) throws SpoolException {
         synchronized (lockFor(entry.id())) {
             try {
-                boolean existed = unlinkIfExists(contentFile(entry.area(), entry.id()));
-                unlinkIfExists(envelopeFile(entry.area(), entry.id()));
+                boolean existed = recycleOrUnlink(entry.area(), contentFile(entry.area(), entry.id()));
+                recycleOrUnlink(entry.area(), envelopeFile(entry.area(), entry.id()));
                 // no directory fsync: a deletion lost in a crash brings a finished entry back (processed or
                 // delivered once more: at least once), it never loses one; what replaces it is durable already
                 if (existed) {
@@ -378,8 +385,11 @@ public final class FileSpool implements Spool {
     /** Streams the writer's output into {@code file} and forces it; only the writer's own failures stay plain. */
     private void writeContent(Path file, String id, SpoolContentWriter writer) throws IOException {
         FileChannel ch;
+        boolean reused;
         try {
-            ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            reused = recycler.takeAs(file);
+            ch = reused ? FileChannel.open(file, StandardOpenOption.WRITE)
+                    : FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         } catch (IOException e) {
             throw new SpoolException("cannot create " + file + ": " + e.getMessage(), e);
         }
@@ -393,6 +403,9 @@ public final class FileSpool implements Spool {
                 throw new SpoolException("cannot write " + file + ": " + e.getMessage(), e.getCause());
             }
             try {
+                if (reused) {
+                    ch.truncate(ch.position()); // a recycled file held an older, maybe longer, message
+                }
                 force(ch);
                 ch.close();
             } catch (IOException e) {
@@ -410,11 +423,27 @@ public final class FileSpool implements Spool {
     }
 
     private void writeEnvelope(Path file, Envelope envelope) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+        boolean reused = recycler.takeAs(file);
+        try (FileChannel ch = reused ? FileChannel.open(file, StandardOpenOption.WRITE)
+                : FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.WRITE)) {
             codec.write(envelope, Channels.newOutputStream(ch)); // buffered by the generator: one write for most
+            if (reused) {
+                ch.truncate(ch.position());
+            }
             force(ch);
         }
+    }
+
+    /**
+     * Removes a file of an entry being deleted: into the recycler's pool when the area is one only this process
+     * reads while it deletes (see {@link SpoolFileRecycler}), else unlinked. True when the file existed.
+     */
+    private boolean recycleOrUnlink(SpoolArea area, Path file) throws IOException {
+        if ((area == SpoolArea.INCOMING || area == SpoolArea.OUTGOING) && recycler.recycle(file)) {
+            return true;
+        }
+        return unlinkIfExists(file);
     }
 
     private static void force(FileChannel ch) throws IOException {

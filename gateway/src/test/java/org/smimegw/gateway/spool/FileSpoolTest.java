@@ -80,9 +80,52 @@ class FileSpoolTest {
         assertThat(spool.list(SpoolArea.OUTGOING)).isEmpty();
         assertThat(gauge("outgoing")).isZero();
         try (Stream<Path> files = Files.walk(root)) {
-            assertThat(files.filter(Files::isRegularFile)).isEmpty();
+            // only files kept for reuse are left, in tmp/
+            assertThat(files.filter(Files::isRegularFile))
+                    .allSatisfy(f -> assertThat(f.getParent()).isEqualTo(root.resolve("tmp")))
+                    .allSatisfy(f -> assertThat(f.getFileName().toString()).startsWith("recycled-"));
         }
         assertThatThrownBy(() -> spool.move(moved, SpoolArea.ERROR)).isInstanceOf(SpoolException.class);
+    }
+
+    @Test
+    void filesOfDeletedEntriesAreReusedAndHoldExactlyTheNewMessage() throws Exception {
+        FileSpool spool = spool();
+        String longMessage = "Subject: long\r\n\r\n" + "x".repeat(20_000) + "\r\n";
+        SpoolEntry first = spool.store(SpoolArea.INCOMING, envelope("b@example.com"),
+                new ByteArrayInputStream(longMessage.getBytes(StandardCharsets.US_ASCII)));
+        Object firstInode = Files.readAttributes(first.contentFile(),
+                java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+        spool.delete(first);
+
+        SpoolEntry second = spool.store(SpoolArea.INCOMING, envelope("b@example.com"),
+                new ByteArrayInputStream(RAW.getBytes(StandardCharsets.US_ASCII)));
+
+        assertThat(Files.readString(second.contentFile())).isEqualTo(RAW);
+        assertThat(spool.find(SpoolArea.INCOMING, second.id()).orElseThrow().envelope()).isEqualTo(envelope("b@example.com"));
+        java.util.Set<Object> inodes = new java.util.HashSet<>();
+        for (Path p : List.of(second.contentFile(), root.resolve("incoming").resolve(second.id() + ".env"))) {
+            inodes.add(Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class).fileKey());
+        }
+        assertThat(inodes).contains(firstInode);
+    }
+
+    @Test
+    void contentHardLinkedIntoAnotherAreaIsNotReusedWhenOneEntryIsDeleted() throws Exception {
+        FileSpool spool = spool();
+        SpoolEntry incoming = spool.store(SpoolArea.INCOMING, envelope("b@example.com"),
+                new ByteArrayInputStream(RAW.getBytes(StandardCharsets.US_ASCII)));
+        SpoolEntry outgoing;
+        try (SpooledMimeMessage unchanged = (SpooledMimeMessage) spool.open(incoming)) {
+            outgoing = spool.store(SpoolArea.OUTGOING, envelope("b@example.com"), unchanged);
+        }
+        spool.delete(incoming);
+        for (int i = 0; i < 5; i++) { // new entries take whatever the deletion gave back
+            spool.store(SpoolArea.INCOMING, envelope("b@example.com"), new ByteArrayInputStream(
+                    ("Subject: other " + i + "\r\n\r\nother body\r\n").getBytes(StandardCharsets.US_ASCII)));
+        }
+
+        assertThat(Files.readString(outgoing.contentFile())).isEqualTo(RAW);
     }
 
     @Test
