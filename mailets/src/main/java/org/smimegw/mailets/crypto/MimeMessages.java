@@ -30,6 +30,19 @@ final class MimeMessages {
         return n.startsWith("content-") || n.equals("mime-version");
     }
 
+    /**
+     * Whether a content part already has the headers Bouncy Castle's generators make sure of before signing or
+     * encrypting ({@code SMIMEGenerator.makeContentBodyPart}): a Content-Type and, unless it is a multipart, a
+     * Content-Transfer-Encoding. That method finds them out by saving a scratch message around the part, which
+     * parses a multipart part by part (twice over for multipart/signed content) only to copy back the same headers.
+     */
+    static boolean hasContentHeaders(MimeBodyPart part) throws MessagingException {
+        if (part.getHeader("Content-Type", null) == null) {
+            return false;
+        }
+        return part.isMimeType("multipart/*") || part.getHeader("Content-Transfer-Encoding", null) != null;
+    }
+
     /** The message's content (Content-* headers, blank line, raw body) as a file-backed body part. */
     static MimeBodyPart contentPart(MimeMessage message, MessageFiles files) throws IOException, MessagingException {
         return files.part(out -> writeContentEntity(message, out));

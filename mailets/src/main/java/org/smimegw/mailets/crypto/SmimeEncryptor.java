@@ -87,8 +87,8 @@ public final class SmimeEncryptor {
         try {
             MimeBodyPart content = MimeMessages.contentPart(message, files);
             SMIMEEnvelopedGenerator generator = algorithm.authenticated()
-                    ? new SMIMEAuthEnvelopedGenerator()
-                    : new SMIMEEnvelopedGenerator();
+                    ? new AuthEnvelopedGenerator()
+                    : new EnvelopedGenerator();
             for (RecipientInfoGenerator r : recipientInfos(recipients, algorithm)) {
                 generator.addRecipientInfoGenerator(r);
             }
@@ -96,6 +96,41 @@ public final class SmimeEncryptor {
             return MimeMessages.withContent(message, encrypted, files);
         } catch (IOException | MessagingException | SMIMEException | CMSException | GeneralSecurityException e) {
             throw new SmimeException("encryption failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Bouncy Castle's generators, without re-deriving Content-* headers the content part already has. */
+    private static final class EnvelopedGenerator extends SMIMEEnvelopedGenerator {
+        @Override
+        protected MimeBodyPart makeContentBodyPart(MimeBodyPart content) throws SMIMEException {
+            return prepared(content, this::prepareWithScratchMessage);
+        }
+
+        private MimeBodyPart prepareWithScratchMessage(MimeBodyPart content) throws SMIMEException {
+            return super.makeContentBodyPart(content);
+        }
+    }
+
+    private static final class AuthEnvelopedGenerator extends SMIMEAuthEnvelopedGenerator {
+        @Override
+        protected MimeBodyPart makeContentBodyPart(MimeBodyPart content) throws SMIMEException {
+            return prepared(content, this::prepareWithScratchMessage);
+        }
+
+        private MimeBodyPart prepareWithScratchMessage(MimeBodyPart content) throws SMIMEException {
+            return super.makeContentBodyPart(content);
+        }
+    }
+
+    private interface ContentPreparation {
+        MimeBodyPart prepare(MimeBodyPart content) throws SMIMEException;
+    }
+
+    private static MimeBodyPart prepared(MimeBodyPart content, ContentPreparation fallback) throws SMIMEException {
+        try {
+            return MimeMessages.hasContentHeaders(content) ? content : fallback.prepare(content);
+        } catch (MessagingException e) {
+            throw new SMIMEException("cannot read the content's headers", e);
         }
     }
 

@@ -153,7 +153,7 @@ public final class SmimeSigner {
             if (pieces.encryptionKeyPreference() != null) {
                 attributes.add(pieces.encryptionKeyPreference());
             }
-            SMIMESignedGenerator generator = new SMIMESignedGenerator();
+            SMIMESignedGenerator generator = new SignedGenerator();
             String algorithm = signatureAlgorithm(key.privateKey());
             JcaContentSignerBuilder signerBuilder = new JcaContentSignerBuilder(algorithm);
             // a token key signs in its token; software keys get the provider chosen per primitive
@@ -167,6 +167,18 @@ public final class SmimeSigner {
             return generator;
         } catch (OperatorCreationException e) {
             throw new SmimeException("cannot use the key of " + pieces.description(), e);
+        }
+    }
+
+    /** Bouncy Castle's generator, without re-deriving Content-* headers the content part already has. */
+    private static final class SignedGenerator extends SMIMESignedGenerator {
+        @Override
+        protected MimeBodyPart makeContentBodyPart(MimeBodyPart content) throws SMIMEException {
+            try {
+                return MimeMessages.hasContentHeaders(content) ? content : super.makeContentBodyPart(content);
+            } catch (MessagingException e) {
+                throw new SMIMEException("cannot read the content's headers", e);
+            }
         }
     }
 

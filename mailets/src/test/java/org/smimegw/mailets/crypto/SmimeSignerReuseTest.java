@@ -96,6 +96,31 @@ class SmimeSignerReuseTest {
     }
 
     @Test
+    void contentWithoutContentHeadersStillGetsThemBeforeSigningAndEncrypting(@TempDir Path dir) throws Exception {
+        MessageFiles files = new MessageFiles(dir);
+        TestPki.Issued alice = PKI.issue("alice@example.com");
+        TestPki.Issued bob = PKI.issue("bob@partner.example");
+        // a bare RFC 5322 message: no MIME-Version, no Content-Type, no Content-Transfer-Encoding
+        MimeMessage bare = TestMessages.parse("From: alice@example.com\r\nTo: bob@partner.example\r\n"
+                + "Subject: bare\r\n\r\nplain words\r\n");
+        UserKey aliceKey = new UserKey(alice.privateKey(), alice.certificate(), alice.chain(), KeyStorage.SOFTWARE);
+        MimeMessage signed = new SmimeSigner(SignerSettings.defaults(), files).sign(bare, aliceKey, Instant.now());
+        MimeMultipart parts = (MimeMultipart) signed.getContent();
+        // Bouncy Castle's generator added the headers the bare content lacked
+        assertThat(parts.getBodyPart(0).getHeader("Content-Type")).singleElement().asString().startsWith("text/plain");
+        assertThat(parts.getBodyPart(0).getHeader("Content-Transfer-Encoding")).containsExactly("7bit");
+        MimeMessage encrypted = new SmimeEncryptor(EncryptorSettings.defaults(), files).encrypt(bare,
+                List.of(bob.certificate()), ContentEncryption.AES_256_CBC);
+        DecryptionResult d = new SmimeDecryptor(files).decrypt(encrypted, List.of(
+                new UserKey(bob.privateKey(), bob.certificate(), bob.chain(), KeyStorage.SOFTWARE)));
+        MimeMessage clear = d.message().orElseThrow();
+        assertThat(clear.getContentType()).startsWith("text/plain");
+        assertThat(clear.getContent().toString()).isEqualTo("plain words\r\n");
+        assertThat(new SmimeVerifier(org.smimegw.mailets.testing.TestValidators.pkix(
+                org.smimegw.mailets.testing.TestKeys.trust(PKI)), files).verify(signed, Instant.now()).isValid()).isTrue();
+    }
+
+    @Test
     void utcTimeHasSecondPrecision() {
         // the reason one attribute may serve a whole second
         assertThat(new ASN1UTCTime(java.util.Date.from(Instant.parse("2026-11-28T10:00:00.999Z"))).getTime())
