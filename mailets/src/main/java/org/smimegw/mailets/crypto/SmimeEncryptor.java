@@ -41,7 +41,7 @@ import org.bouncycastle.operator.jcajce.JcaAlgorithmParametersConverter;
 /**
  * Encrypts messages to recipients' certificates: EnvelopedData (AES-CBC) or AuthEnvelopedData (AES-GCM), RSA key
  * transport (PKCS#1 v1.5 or OAEP-SHA-256) or ECDH key agreement (ephemeral-static, X9.63 KDF with SHA-256 for P-256
- * and SHA-384 for P-384, AES key wrap) for EC certificates. Streams through temporary files. Immutable and
+ * and SHA-384 for P-384, AES key wrap) for EC certificates. Streams through {@link MessageFiles} (memory up to its limit, then temporary files). Immutable and
  * thread-safe.
  */
 public final class SmimeEncryptor {
@@ -78,7 +78,7 @@ public final class SmimeEncryptor {
         return settings;
     }
 
-    /** A new file-backed message with {@code message}'s headers and its content encrypted to {@code recipients}. */
+    /** A new message (held by {@link MessageFiles}) with {@code message}'s headers and its content encrypted to {@code recipients}. */
     public MimeMessage encrypt(MimeMessage message, List<X509Certificate> recipients, ContentEncryption algorithm)
             throws SmimeException {
         if (recipients.isEmpty()) {

@@ -104,7 +104,7 @@ public final class SmimeSigner {
         return settings;
     }
 
-    /** A new file-backed message: {@code message}'s headers around its signed content. */
+    /** A new message (held by {@link MessageFiles}): {@code message}'s headers around its signed content. */
     public MimeMessage sign(MimeMessage message, UserKey key, Instant signingTime) throws SmimeException {
         try {
             MimeBodyPart content = settings.mode() == SignMode.CLEAR
