@@ -38,9 +38,11 @@ public final class KeySelection {
      * valid first, then newest notBefore, then most recently seen.
      */
     public static List<PublishedCertificate> newestFirst(List<PublishedCertificate> certificates, Instant now) {
-        Map<String, PublishedCertificate> distinct = new LinkedHashMap<>();
+        // X509Certificate equality is equality of the DER encoding: the same as the same SHA-256 fingerprint, without
+        // hashing every certificate on every lookup
+        Map<X509Certificate, PublishedCertificate> distinct = new LinkedHashMap<>();
         for (PublishedCertificate p : certificates) {
-            distinct.putIfAbsent(Certificates.sha256(p.certificate()), p);
+            distinct.putIfAbsent(p.certificate(), p);
         }
         List<PublishedCertificate> result = new ArrayList<>(distinct.values());
         result.sort(Comparator.<PublishedCertificate, Boolean>comparing(p -> !Certificates.isValidAt(p.certificate(), now))

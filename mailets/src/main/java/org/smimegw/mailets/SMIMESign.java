@@ -118,7 +118,7 @@ public class SMIMESign extends GenericMailet {
         try (Timer.Context ignored = timer.time()) {
             mail.setMessage(signer.sign(message, key.get(), now));
             SmimeAttributes.set(mail, SmimeAttributes.SIGNED_BY, address);
-            LOG.info("signed for {} with {}", address, Certificates.describe(key.get().certificate()));
+            LOG.info("signed for {} with {}", address, signer.describe(key.get()));
         } catch (SmimeException e) {
             metrics.counter("smime.sign.failed").inc();
             throw new MessagingException("S/MIME signing failed for " + address + ": " + e.getMessage(), e);

@@ -13,7 +13,10 @@ import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 
-/** Moves a message's content in and out of S/MIME wrappers without loading it into memory. */
+/**
+ * Moves a message's content in and out of S/MIME wrappers without loading a large one into memory
+ * ({@link MessageFiles}).
+ */
 final class MimeMessages {
 
     private static final byte[] CRLF = {'\r', '\n'};
@@ -30,7 +33,20 @@ final class MimeMessages {
         return n.startsWith("content-") || n.equals("mime-version");
     }
 
-    /** The message's content (Content-* headers, blank line, raw body) as a file-backed body part. */
+    /**
+     * Whether a content part already has the headers Bouncy Castle's generators make sure of before signing or
+     * encrypting ({@code SMIMEGenerator.makeContentBodyPart}): a Content-Type and, unless it is a multipart, a
+     * Content-Transfer-Encoding. That method finds them out by saving a scratch message around the part, which
+     * parses a multipart part by part (twice over for multipart/signed content) only to copy back the same headers.
+     */
+    static boolean hasContentHeaders(MimeBodyPart part) throws MessagingException {
+        if (part.getHeader("Content-Type", null) == null) {
+            return false;
+        }
+        return part.isMimeType("multipart/*") || part.getHeader("Content-Transfer-Encoding", null) != null;
+    }
+
+    /** The message's content (Content-* headers, blank line, raw body) as a body part held by {@link MessageFiles}. */
     static MimeBodyPart contentPart(MimeMessage message, MessageFiles files) throws IOException, MessagingException {
         return files.part(out -> writeContentEntity(message, out));
     }
@@ -186,7 +202,7 @@ final class MimeMessages {
     }
 
     /**
-     * A file-backed message with {@code original}'s non-content headers (From, To, Subject, Message-ID...) and
+     * A message held by {@link MessageFiles} with {@code original}'s non-content headers (From, To, Subject, Message-ID...) and
      * {@code content} as its body.
      */
     static MimeMessage withContent(MimeMessage original, Object content, MessageFiles files)
@@ -210,7 +226,7 @@ final class MimeMessages {
     }
 
     /**
-     * A file-backed message whose headers are {@code outer}'s non-content headers followed by the content headers
+     * A message held by {@link MessageFiles} whose headers are {@code outer}'s non-content headers followed by the content headers
      * and body of {@code entity} (e.g. decrypted or unwrapped content).
      */
     static MimeMessage withEntity(MimeMessage outer, MimeBodyPart entity, MessageFiles files)

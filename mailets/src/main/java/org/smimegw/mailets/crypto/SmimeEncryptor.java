@@ -41,7 +41,7 @@ import org.bouncycastle.operator.jcajce.JcaAlgorithmParametersConverter;
 /**
  * Encrypts messages to recipients' certificates: EnvelopedData (AES-CBC) or AuthEnvelopedData (AES-GCM), RSA key
  * transport (PKCS#1 v1.5 or OAEP-SHA-256) or ECDH key agreement (ephemeral-static, X9.63 KDF with SHA-256 for P-256
- * and SHA-384 for P-384, AES key wrap) for EC certificates. Streams through temporary files. Immutable and
+ * and SHA-384 for P-384, AES key wrap) for EC certificates. Streams through {@link MessageFiles} (memory up to its limit, then temporary files). Immutable and
  * thread-safe.
  */
 public final class SmimeEncryptor {
@@ -78,7 +78,7 @@ public final class SmimeEncryptor {
         return settings;
     }
 
-    /** A new file-backed message with {@code message}'s headers and its content encrypted to {@code recipients}. */
+    /** A new message (held by {@link MessageFiles}) with {@code message}'s headers and its content encrypted to {@code recipients}. */
     public MimeMessage encrypt(MimeMessage message, List<X509Certificate> recipients, ContentEncryption algorithm)
             throws SmimeException {
         if (recipients.isEmpty()) {
@@ -87,8 +87,8 @@ public final class SmimeEncryptor {
         try {
             MimeBodyPart content = MimeMessages.contentPart(message, files);
             SMIMEEnvelopedGenerator generator = algorithm.authenticated()
-                    ? new SMIMEAuthEnvelopedGenerator()
-                    : new SMIMEEnvelopedGenerator();
+                    ? new AuthEnvelopedGenerator()
+                    : new EnvelopedGenerator();
             for (RecipientInfoGenerator r : recipientInfos(recipients, algorithm)) {
                 generator.addRecipientInfoGenerator(r);
             }
@@ -96,6 +96,41 @@ public final class SmimeEncryptor {
             return MimeMessages.withContent(message, encrypted, files);
         } catch (IOException | MessagingException | SMIMEException | CMSException | GeneralSecurityException e) {
             throw new SmimeException("encryption failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Bouncy Castle's generators, without re-deriving Content-* headers the content part already has. */
+    private static final class EnvelopedGenerator extends SMIMEEnvelopedGenerator {
+        @Override
+        protected MimeBodyPart makeContentBodyPart(MimeBodyPart content) throws SMIMEException {
+            return prepared(content, this::prepareWithScratchMessage);
+        }
+
+        private MimeBodyPart prepareWithScratchMessage(MimeBodyPart content) throws SMIMEException {
+            return super.makeContentBodyPart(content);
+        }
+    }
+
+    private static final class AuthEnvelopedGenerator extends SMIMEAuthEnvelopedGenerator {
+        @Override
+        protected MimeBodyPart makeContentBodyPart(MimeBodyPart content) throws SMIMEException {
+            return prepared(content, this::prepareWithScratchMessage);
+        }
+
+        private MimeBodyPart prepareWithScratchMessage(MimeBodyPart content) throws SMIMEException {
+            return super.makeContentBodyPart(content);
+        }
+    }
+
+    private interface ContentPreparation {
+        MimeBodyPart prepare(MimeBodyPart content) throws SMIMEException;
+    }
+
+    private static MimeBodyPart prepared(MimeBodyPart content, ContentPreparation fallback) throws SMIMEException {
+        try {
+            return MimeMessages.hasContentHeaders(content) ? content : fallback.prepare(content);
+        } catch (MessagingException e) {
+            throw new SMIMEException("cannot read the content's headers", e);
         }
     }
 

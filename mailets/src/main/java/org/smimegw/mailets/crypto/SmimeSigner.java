@@ -10,7 +10,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeBodyPart;
@@ -26,9 +29,11 @@ import org.bouncycastle.asn1.cms.Time;
 import org.bouncycastle.asn1.smime.SMIMECapabilitiesAttribute;
 import org.bouncycastle.asn1.smime.SMIMECapabilityVector;
 import org.bouncycastle.asn1.smime.SMIMEEncryptionKeyPreferenceAttribute;
+import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaCertStore;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
 import org.bouncycastle.cms.DefaultSignedAttributeTableGenerator;
-import org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder;
+import org.bouncycastle.cms.SignerInfoGeneratorBuilder;
 import org.bouncycastle.mail.smime.SMIMEException;
 import org.bouncycastle.mail.smime.SMIMESignedGenerator;
 import org.bouncycastle.mail.smime.SMIMEUtil;
@@ -37,20 +42,42 @@ import org.bouncycastle.operator.DigestCalculatorProvider;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
+import org.bouncycastle.util.Store;
 import org.smimegw.certstore.UserKey;
 
 /**
  * Signs messages with a user's key (RFC 8551): clear-signed multipart/signed or opaque signed-data, with signing
  * time, SMIMECapabilities and SMIMEEncryptionKeyPreference as signed attributes. Streams: the content is read from
- * and the result written to temporary files. Immutable and thread-safe.
+ * and the result written to {@link MessageFiles} (memory for small messages, temporary files for large ones).
+ * <p>
+ * What depends only on the signer's certificate and chain (the certificate in Bouncy Castle's form, the certificates
+ * carried in the signature, the SMIMEEncryptionKeyPreference attribute, the description for logs) is computed once
+ * per certificate and kept (at most {@value #MAX_SIGNERS} signers; the cache starts over when full), as is the
+ * signing-time attribute within one second. A new {@link ContentSigner} is made for every message. Thread-safe.
  */
 public final class SmimeSigner {
+
+    static final int MAX_SIGNERS = 1024;
+
+    /** The parts of a signer info that depend only on the signer's certificate and chain. */
+    private record SignerIdentity(X509Certificate certificate, List<X509Certificate> chain) {
+    }
+
+    private record SignerPieces(X509CertificateHolder certificate, Store<X509CertificateHolder> certificates,
+                                Attribute encryptionKeyPreference, String description) {
+    }
+
+    /** The signing-time attribute for one second (UTCTime has second precision). */
+    private record SigningTime(long epochSecond, Attribute attribute) {
+    }
 
     private final SignerSettings settings;
     private final MessageFiles files;
     private final PrimitiveProviders providers;
     private final DigestCalculatorProvider digests;
-    private final SMIMECapabilityVector capabilityVector;
+    private final Attribute capabilities;
+    private final Map<SignerIdentity, SignerPieces> signers = new ConcurrentHashMap<>();
+    private final AtomicReference<SigningTime> signingTime = new AtomicReference<>(new SigningTime(Long.MIN_VALUE, null));
 
     public SmimeSigner(SignerSettings settings, MessageFiles files) {
         this(settings, files, new PrimitiveProviders());
@@ -66,17 +93,18 @@ public final class SmimeSigner {
         } catch (OperatorCreationException e) {
             throw new IllegalStateException("no digest provider", e);
         }
-        this.capabilityVector = new SMIMECapabilityVector();
+        SMIMECapabilityVector capabilityVector = new SMIMECapabilityVector();
         for (ContentEncryption c : settings.capabilities()) {
             capabilityVector.addCapability(c.oid());
         }
+        this.capabilities = settings.capabilities().isEmpty() ? null : new SMIMECapabilitiesAttribute(capabilityVector);
     }
 
     public SignerSettings settings() {
         return settings;
     }
 
-    /** A new file-backed message: {@code message}'s headers around its signed content. */
+    /** A new message (held by {@link MessageFiles}): {@code message}'s headers around its signed content. */
     public MimeMessage sign(MimeMessage message, UserKey key, Instant signingTime) throws SmimeException {
         try {
             MimeBodyPart content = settings.mode() == SignMode.CLEAR
@@ -88,7 +116,16 @@ public final class SmimeSigner {
                     : generator.generateEncapsulated(content);
             return MimeMessages.withContent(message, signed, files);
         } catch (IOException | MessagingException | SMIMEException e) {
-            throw new SmimeException("signing failed for " + Certificates.describe(key.certificate()) + ": " + e.getMessage(), e);
+            throw new SmimeException("signing failed for " + describe(key) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** "subject serial=... sha256=..." of the key's certificate, for logs (computed once per certificate). */
+    public String describe(UserKey key) {
+        try {
+            return pieces(key).description();
+        } catch (SmimeException e) {
+            return Certificates.describe(key.certificate());
         }
     }
 
@@ -106,29 +143,78 @@ public final class SmimeSigner {
     }
 
     private SMIMESignedGenerator generator(UserKey key, Instant signingTime) throws SmimeException {
+        SignerPieces pieces = pieces(key);
         try {
             ASN1EncodableVector attributes = new ASN1EncodableVector();
-            attributes.add(new Attribute(CMSAttributes.signingTime, new DERSet(new Time(Date.from(signingTime)))));
-            if (!settings.capabilities().isEmpty()) {
-                attributes.add(new SMIMECapabilitiesAttribute(capabilityVector));
+            attributes.add(signingTimeAttribute(signingTime));
+            if (capabilities != null) {
+                attributes.add(capabilities);
             }
-            if (settings.encryptionKeyPreference()) {
-                attributes.add(new SMIMEEncryptionKeyPreferenceAttribute(
-                        SMIMEUtil.createIssuerAndSerialNumberFor(key.certificate())));
+            if (pieces.encryptionKeyPreference() != null) {
+                attributes.add(pieces.encryptionKeyPreference());
             }
-            SMIMESignedGenerator generator = new SMIMESignedGenerator();
+            SMIMESignedGenerator generator = new SignedGenerator();
             String algorithm = signatureAlgorithm(key.privateKey());
             JcaContentSignerBuilder signerBuilder = new JcaContentSignerBuilder(algorithm);
             // a token key signs in its token; software keys get the provider chosen per primitive
             Optional<Provider> provider = key.keyProvider().or(() -> providers.signature(algorithm));
             provider.ifPresent(signerBuilder::setProvider);
             ContentSigner contentSigner = signerBuilder.build(key.privateKey());
-            generator.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(digests)
+            generator.addSignerInfoGenerator(new SignerInfoGeneratorBuilder(digests)
                     .setSignedAttributeGenerator(new DefaultSignedAttributeTableGenerator(new AttributeTable(attributes)))
-                    .build(contentSigner, key.certificate()));
-            generator.addCertificates(new JcaCertStore(certificates(key)));
+                    .build(contentSigner, pieces.certificate()));
+            generator.addCertificates(pieces.certificates());
             return generator;
-        } catch (OperatorCreationException | CertificateEncodingException | CertificateParsingException e) {
+        } catch (OperatorCreationException e) {
+            throw new SmimeException("cannot use the key of " + pieces.description(), e);
+        }
+    }
+
+    /** Bouncy Castle's generator, without re-deriving Content-* headers the content part already has. */
+    private static final class SignedGenerator extends SMIMESignedGenerator {
+        @Override
+        protected MimeBodyPart makeContentBodyPart(MimeBodyPart content) throws SMIMEException {
+            try {
+                return MimeMessages.hasContentHeaders(content) ? content : super.makeContentBodyPart(content);
+            } catch (MessagingException e) {
+                throw new SMIMEException("cannot read the content's headers", e);
+            }
+        }
+    }
+
+    private Attribute signingTimeAttribute(Instant time) {
+        long second = time.getEpochSecond();
+        SigningTime cached = signingTime.get();
+        if (cached.epochSecond() == second) {
+            return cached.attribute();
+        }
+        Attribute attribute = new Attribute(CMSAttributes.signingTime,
+                new DERSet(new Time(Date.from(Instant.ofEpochSecond(second)))));
+        signingTime.set(new SigningTime(second, attribute));
+        return attribute;
+    }
+
+    private SignerPieces pieces(UserKey key) throws SmimeException {
+        SignerIdentity identity = new SignerIdentity(key.certificate(), key.chain());
+        SignerPieces pieces = signers.get(identity);
+        if (pieces == null) {
+            pieces = newPieces(key);
+            if (signers.size() >= MAX_SIGNERS) {
+                signers.clear();
+            }
+            signers.put(identity, pieces);
+        }
+        return pieces;
+    }
+
+    private SignerPieces newPieces(UserKey key) throws SmimeException {
+        try {
+            Attribute preference = settings.encryptionKeyPreference()
+                    ? new SMIMEEncryptionKeyPreferenceAttribute(SMIMEUtil.createIssuerAndSerialNumberFor(key.certificate()))
+                    : null;
+            return new SignerPieces(new JcaX509CertificateHolder(key.certificate()),
+                    new JcaCertStore(certificates(key)), preference, Certificates.describe(key.certificate()));
+        } catch (CertificateEncodingException | CertificateParsingException e) {
             throw new SmimeException("cannot use the key of " + Certificates.describe(key.certificate()), e);
         }
     }
