@@ -42,7 +42,7 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "3", description = "measured seconds per measurement (default ${DEFAULT-VALUE})")
     double seconds;
 
-    @Option(names = "--warmup", defaultValue = "4", description = "warm-up seconds per measurement (default ${DEFAULT-VALUE})")
+    @Option(names = "--warmup", defaultValue = "8", description = "warm-up seconds per measurement (default ${DEFAULT-VALUE})")
     double warmup;
 
     @Option(names = "--sessions", defaultValue = "20", description = "concurrent SMTP sessions (default ${DEFAULT-VALUE})")

@@ -20,7 +20,7 @@ public final class LoadDriver {
 
     private static final Logger LOG = LoggerFactory.getLogger(LoadDriver.class);
     /** At most this many messages in a warm-up phase. */
-    static final long WARMUP_MESSAGES = 1500;
+    static final long WARMUP_MESSAGES = 4000;
 
     private final SmtpSink sink;
     private final Duration drainTimeout;
