@@ -172,6 +172,20 @@ public final class DeliveryService implements AutoCloseable {
         }
     }
 
+    /** Recipients grouped by their route, in order; those without a route are added to {@code results} as failed. */
+    private Map<DeliveryConfig.Route, List<String>> byRoute(List<String> recipients, List<RecipientResult> results) {
+        Map<DeliveryConfig.Route, List<String>> byRoute = new LinkedHashMap<>();
+        for (String recipient : recipients) {
+            Optional<DeliveryConfig.Route> route = routes.routeFor(recipient);
+            if (route.isPresent()) {
+                byRoute.computeIfAbsent(route.get(), r -> new ArrayList<>()).add(recipient);
+            } else {
+                results.add(unroutable(recipient));
+            }
+        }
+        return byRoute;
+    }
+
     /**
      * Fast path for the pipeline: one delivery attempt on the caller's thread for the recipients whose route has a
      * pooled connection idle right now (never opens a connection, never waits for one). Recipients answered 2xx
@@ -191,16 +205,8 @@ public final class DeliveryService implements AutoCloseable {
         if (!running || envelope.recipients().isEmpty()) {
             return Leftover.untried(envelope);
         }
-        Map<DeliveryConfig.Route, List<String>> byRoute = new LinkedHashMap<>();
         List<RecipientResult> results = new ArrayList<>(envelope.recipients().size());
-        for (String recipient : envelope.recipients()) {
-            Optional<DeliveryConfig.Route> route = routes.routeFor(recipient);
-            if (route.isPresent()) {
-                byRoute.computeIfAbsent(route.get(), r -> new ArrayList<>()).add(recipient);
-            } else {
-                results.add(unroutable(recipient));
-            }
-        }
+        Map<DeliveryConfig.Route, List<String>> byRoute = byRoute(envelope.recipients(), results);
         List<String> untried = new ArrayList<>();
         Map<String, String> relayOf = new HashMap<>();
         Timer.Context timing = attempt.time(); // recorded only if something was attempted
@@ -317,15 +323,7 @@ public final class DeliveryService implements AutoCloseable {
             return;
         }
         List<RecipientResult> results = new ArrayList<>(envelope.recipients().size());
-        Map<DeliveryConfig.Route, List<String>> byRoute = new LinkedHashMap<>();
-        for (String recipient : envelope.recipients()) {
-            Optional<DeliveryConfig.Route> route = routes.routeFor(recipient);
-            if (route.isPresent()) {
-                byRoute.computeIfAbsent(route.get(), r -> new ArrayList<>()).add(recipient);
-            } else {
-                results.add(unroutable(recipient));
-            }
-        }
+        Map<DeliveryConfig.Route, List<String>> byRoute = byRoute(envelope.recipients(), results);
         Map<String, String> relayOf = new HashMap<>();
         try (SharedFileInputStream content = new SharedFileInputStream(entry.contentFile().toFile())) {
             Timer.Context timing = attempt.time();
