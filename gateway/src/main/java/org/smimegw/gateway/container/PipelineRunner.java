@@ -111,10 +111,13 @@ public final class PipelineRunner implements Consumer<SpoolEntry>, AutoCloseable
         rescanner.scheduleWithFixedDelay(this::rescan, 0, period, TimeUnit.SECONDS);
     }
 
-    /** Takes a newly stored INCOMING entry; never blocks (a full queue leaves it to the next rescan). */
+    /**
+     * Takes a newly stored INCOMING entry; never blocks (a full queue leaves it to the next rescan). The entry as
+     * given (with its envelope) is used for the run instead of reading it back from the spool.
+     */
     @Override
     public void accept(SpoolEntry entry) {
-        submit(entry.id());
+        submit(entry.id(), entry);
     }
 
     /** Entries handed to a worker and not finished yet. */
@@ -129,7 +132,7 @@ public final class PipelineRunner implements Consumer<SpoolEntry>, AutoCloseable
             long now = clock.millis();
             for (SpoolEntry entry : entries) {
                 if (notBefore(entry.envelope()) <= now) {
-                    submit(entry.id());
+                    submit(entry.id(), null);
                 }
             }
         } catch (SpoolException e) {
@@ -139,22 +142,24 @@ public final class PipelineRunner implements Consumer<SpoolEntry>, AutoCloseable
         }
     }
 
-    private void submit(String id) {
+    /** @param handed the entry as just stored, or null: read it from the spool when its turn comes */
+    private void submit(String id, SpoolEntry handed) {
         if (!pending.add(id)) {
             return;
         }
         try {
-            workers.execute(() -> run(id));
+            workers.execute(() -> run(id, handed));
         } catch (RejectedExecutionException e) {
             pending.remove(id);
             LOG.debug("pipeline queue full or stopped, {} waits for the next rescan", id);
         }
     }
 
-    private void run(String id) {
+    private void run(String id, SpoolEntry handed) {
         MDC.put("queueId", id);
         try {
-            Optional<SpoolEntry> found = spool.find(SpoolArea.INCOMING, id);
+            Optional<SpoolEntry> found = handed != null && handed.area() == SpoolArea.INCOMING ? Optional.of(handed)
+                    : spool.find(SpoolArea.INCOMING, id);
             if (found.isEmpty()) {
                 return;
             }

@@ -38,6 +38,7 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 import org.smimegw.gateway.spool.Envelope;
+import org.smimegw.gateway.spool.FileSpool;
 import org.smimegw.gateway.spool.Spool;
 import org.smimegw.gateway.spool.SpoolArea;
 import org.smimegw.gateway.spool.SpoolEntry;
@@ -325,7 +326,8 @@ public final class DeliveryService implements AutoCloseable {
         List<RecipientResult> results = new ArrayList<>(envelope.recipients().size());
         Map<DeliveryConfig.Route, List<String>> byRoute = byRoute(envelope.recipients(), results);
         Map<String, String> relayOf = new HashMap<>();
-        try (SharedFileInputStream content = new SharedFileInputStream(entry.contentFile().toFile())) {
+        try (SharedFileInputStream content = new SharedFileInputStream(entry.contentFile().toFile(),
+                FileSpool.READ_BUFFER)) {
             Timer.Context timing = attempt.time();
             SMTPMessage message = new SMTPMessage(parseSession, content);
             message.setEnvelopeFrom(envelope.hasNullSender() ? "<>" : envelope.sender());

@@ -63,6 +63,11 @@ public final class FileSpool implements Spool {
     private static final String CONTENT = ".eml";
     private static final String ENVELOPE = ".env";
     private static final int LOCK_STRIPES = 64;
+    /**
+     * Read buffer of an opened message: {@link SharedFileInputStream}'s default of 2 KiB made every 10 KB message
+     * cost five seek+read pairs each time it was read (strace of the plain-relay bench: 14 lseek per message).
+     */
+    public static final int READ_BUFFER = 16 * 1024;
     /** Files of deleted entries kept for reuse (two per message in flight is plenty; beyond, they are unlinked). */
     private static final int RECYCLED_FILES = 512;
     /** Write buffer of a content file: a 10 KB mail in one write; larger writes of the content writer bypass it. */
@@ -357,7 +362,7 @@ public final class FileSpool implements Spool {
     public MimeMessage open(SpoolEntry entry) throws SpoolException {
         Path content = contentFile(entry.area(), entry.id());
         try {
-            return new SpooledMimeMessage(mailSession, content, new SharedFileInputStream(content.toFile()),
+            return new SpooledMimeMessage(mailSession, content, new SharedFileInputStream(content.toFile(), READ_BUFFER),
                     openMessages);
         } catch (IOException e) {
             throw new SpoolException("cannot open " + content + ": " + e.getMessage(), e);
