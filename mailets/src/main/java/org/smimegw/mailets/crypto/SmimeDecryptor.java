@@ -157,7 +157,9 @@ public final class SmimeDecryptor {
                     entity = files.part(in::transferTo);
                 }
                 MimeMessage decrypted = MimeMessages.withEntity(message, entity, files);
-                LOG.debug("decrypted with {} ({})", Certificates.describe(key.certificate()), algorithm);
+                if (LOG.isDebugEnabled()) {
+                    LOG.debug("decrypted with {} ({})", Certificates.describe(key.certificate()), algorithm);
+                }
                 return new DecryptionResult(DecryptionResult.Status.DECRYPTED, Optional.of(decrypted), algorithm,
                         algorithmName(info.getKeyEncryptionAlgorithm()), key.certificate(), "decrypted");
             }

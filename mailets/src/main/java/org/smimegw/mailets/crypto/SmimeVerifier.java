@@ -19,6 +19,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import jakarta.mail.Address;
 import jakarta.mail.BodyPart;
@@ -30,6 +31,7 @@ import jakarta.mail.internet.MimeMultipart;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.ASN1UTCTime;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.cms.Attribute;
 import org.bouncycastle.asn1.cms.CMSAttributes;
@@ -63,6 +65,8 @@ import org.smimegw.certstore.ValidationResult;
  * malformed structure is a result, never an exception. Immutable and thread-safe.
  */
 public final class SmimeVerifier {
+
+    private static final Pattern SHA_NAME = Pattern.compile("^SHA(\\d{3})$");
 
     private final CertificateValidator validator;
     private final MessageFiles files;
@@ -230,7 +234,7 @@ public final class SmimeVerifier {
     private SignerResult verifySigner(SignerInformation signer, Store<X509CertificateHolder> store,
                                       List<X509Certificate> supplied, Set<String> from, Instant now) {
         List<String> reasons = new ArrayList<>();
-        String digest = name(signer.getDigestAlgOID()).replaceFirst("^SHA(\\d{3})$", "SHA-$1");
+        String digest = SHA_NAME.matcher(name(signer.getDigestAlgOID())).replaceFirst("SHA-$1");
         String signature = name(signer.getEncryptionAlgOID());
         Instant signingTime = signingTime(signer);
         SmimeCapabilities capabilities = Capabilities.fromSignedAttributes(signer.getSignedAttributes());
@@ -332,8 +336,39 @@ public final class SmimeVerifier {
             return null;
         }
         try {
-            return Time.getInstance(attribute.getAttrValues().getObjectAt(0)).getDate().toInstant();
+            Time time = Time.getInstance(attribute.getAttrValues().getObjectAt(0));
+            if (time.toASN1Primitive() instanceof ASN1UTCTime utc) {
+                Instant fast = utcTime(utc.getTime());
+                if (fast != null) {
+                    return fast;
+                }
+            }
+            return time.getDate().toInstant();  // builds a SimpleDateFormat: only for the unusual forms
         } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The instant of a UTCTime as Bouncy Castle normalises it, {@code YYMMDDhhmmssGMT+00:00} (the DER form
+     * {@code YYMMDDhhmmssZ} that CMS requires); years 50-99 are 19xx (RFC 5280). Null for any other form.
+     */
+    static Instant utcTime(String text) {
+        if (text == null || text.length() != 21 || !text.endsWith("GMT+00:00")) {
+            return null;
+        }
+        for (int i = 0; i < 12; i++) {
+            if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+                return null;
+            }
+        }
+        int yy = Integer.parseInt(text, 0, 2, 10);
+        try {
+            return java.time.LocalDateTime.of(yy < 50 ? 2000 + yy : 1900 + yy, Integer.parseInt(text, 2, 4, 10),
+                    Integer.parseInt(text, 4, 6, 10), Integer.parseInt(text, 6, 8, 10),
+                    Integer.parseInt(text, 8, 10, 10), Integer.parseInt(text, 10, 12, 10))
+                    .toInstant(java.time.ZoneOffset.UTC);
+        } catch (java.time.DateTimeException e) {
             return null;
         }
     }

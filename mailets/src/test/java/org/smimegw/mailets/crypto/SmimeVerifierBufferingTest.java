@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.stream.Stream;
 
 import jakarta.mail.internet.MimeMessage;
@@ -40,14 +41,16 @@ class SmimeVerifierBufferingTest {
         Path tmp = dir.resolve("tmp");
         MessageFiles files = new MessageFiles(tmp, threshold);
         MimeMessage original = TestMessages.withAttachment("alice@example.com", "bob@partner.example", size);
+        Instant signingTime = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(30);
         MimeMessage signed = new SmimeSigner(SignerSettings.defaults().withMode(mode), files)
-                .sign(original, TestKeys.userKey(ALICE), Instant.now());
+                .sign(original, TestKeys.userKey(ALICE), signingTime);
         byte[] bytes = TestMessages.bytes(signed);
         SmimeVerifier verifier = new SmimeVerifier(TestValidators.pkix(TestKeys.trust(PKI)), files);
 
         VerificationResult good = verifier.verify(TestMessages.parse(new String(bytes, StandardCharsets.ISO_8859_1)),
                 Instant.now());
         assertThat(good.status()).as(good.toString()).isEqualTo(VerificationStatus.VALID);
+        assertThat(good.signers()).singleElement().satisfies(s -> assertThat(s.signingTime()).isEqualTo(signingTime));
 
         if (mode == SignMode.CLEAR) {
             // one character of the clear-signed text changed: the digest no longer matches
@@ -58,6 +61,18 @@ class SmimeVerifierBufferingTest {
             assertThat(bad.status()).as(bad.toString()).isEqualTo(VerificationStatus.INVALID_SIGNATURE);
         }
         assertThat(filesIn(tmp)).as("temporary files left in " + tmp).isZero();
+    }
+
+    @org.junit.jupiter.api.Test
+    void utcTimeIsReadLikeBouncyCastleReadsIt() throws Exception {
+        for (String t : new String[] {"261128131415Z", "491231235959Z", "500101000000Z", "991231235959Z",
+                "000229120000Z"}) {
+            org.bouncycastle.asn1.ASN1UTCTime utc = new org.bouncycastle.asn1.ASN1UTCTime(t);
+            assertThat(SmimeVerifier.utcTime(utc.getTime())).as(t).isEqualTo(utc.getAdjustedDate().toInstant());
+        }
+        assertThat(SmimeVerifier.utcTime("2611281314GMT+00:00")).isNull();
+        assertThat(SmimeVerifier.utcTime("261128131415GMT+01:00")).isNull();
+        assertThat(SmimeVerifier.utcTime("261328131415GMT+00:00")).isNull();
     }
 
     private static long filesIn(Path dir) throws IOException {
