@@ -84,6 +84,12 @@ public final class FileCertificateStore implements CertificateStore, Certificate
     public static final String SOURCE_NAME = "file";
     private static final Logger LOG = LoggerFactory.getLogger(FileCertificateStore.class);
     private static final String GENERATION = "generation";
+    /**
+     * A harvested certificate the store already records for the same address, with the same chain and capabilities,
+     * is written again only when the time seen it records is older than this: verifying mail from a known sender
+     * then writes nothing (each write is two fsynced files and makes every reader reload the store).
+     */
+    public static final Duration HARVEST_SEEN_GRANULARITY = Duration.ofHours(1);
     private static final List<String> DIRS = List.of("trust/roots", "trust/intermediates", "crls", "users", "keys",
             "harvested");
 
@@ -256,6 +262,7 @@ public final class FileCertificateStore implements CertificateStore, Certificate
         Set<String> crlFps = ConcurrentHashMap.newKeySet();
         Map<String, List<PublishedCertificate>> published = new HashMap<>();
         Map<String, List<StoredCertificate>> keys = new HashMap<>();
+        Map<String, StoredCertificate> harvested = new HashMap<>();
         for (Path f : files("trust/roots", ".pem")) {
             readPem(f).ifPresent(e -> {
                 roots.add(e.certificate());
@@ -304,6 +311,9 @@ public final class FileCertificateStore implements CertificateStore, Certificate
                 StoredCertificate sc = readHarvested(f);
                 all.add(sc);
                 for (String a : sc.addresses()) {
+                    harvested.put(harvestKey(sc.fingerprint(), a), sc);
+                }
+                for (String a : sc.addresses()) {
                     published.computeIfAbsent(a, k -> new ArrayList<>()).add(new PublishedCertificate(
                             sc.certificate(), sc.chain(), sc.capabilities(), SOURCE_NAME + " (harvested)",
                             sc.added()));
@@ -315,7 +325,13 @@ public final class FileCertificateStore implements CertificateStore, Certificate
         Instant now = clock.instant();
         published.replaceAll((a, list) -> KeySelection.newestFirst(list, now));
         Snapshot s = new Snapshot(signature, new TrustCollection(roots, intermediates, crls), published, keys,
-                List.copyOf(all), crlFps);
+                harvested, List.copyOf(all), crlFps);
+        Snapshot previous = snapshot;
+        if (previous != null) {
+            // a key file is named by its certificate's fingerprint and only ever holds that certificate's key:
+            // keys already unlocked stay usable (a PKCS#12 unlock costs milliseconds of key derivation)
+            s.loadedKeys.putAll(previous.loadedKeys);
+        }
         LOG.debug("loaded certificate store {}: {} certificates, {} CRLs in {} ms", directory, all.size(), crls.size(),
                 (System.nanoTime() - start) / 1_000_000);
         return s;
@@ -403,18 +419,21 @@ public final class FileCertificateStore implements CertificateStore, Certificate
         final TrustCollection trust;
         final Map<String, List<PublishedCertificate>> published;
         final Map<String, List<StoredCertificate>> keys;
+        final Map<String, StoredCertificate> harvested;
         final List<StoredCertificate> all;
         final Set<String> crlFingerprints;
         final Map<String, UserKey> loadedKeys = new ConcurrentHashMap<>();
 
         Snapshot(String signature, TrustCollection trust, Map<String, List<PublishedCertificate>> published,
-                 Map<String, List<StoredCertificate>> keys, List<StoredCertificate> all, Set<String> crlFingerprints) {
+                 Map<String, List<StoredCertificate>> keys, Map<String, StoredCertificate> harvested,
+                 List<StoredCertificate> all, Set<String> crlFingerprints) {
             this.signature = signature;
             this.trust = trust;
             this.published = Map.copyOf(published);
             Map<String, List<StoredCertificate>> k = new HashMap<>();
             keys.forEach((a, l) -> k.put(a, List.copyOf(l)));
             this.keys = Map.copyOf(k);
+            this.harvested = Map.copyOf(harvested);
             this.all = all;
             this.crlFingerprints = Set.copyOf(crlFingerprints);
         }
@@ -518,6 +537,9 @@ public final class FileCertificateStore implements CertificateStore, Certificate
     /** Records a harvested certificate with the sender's capabilities and the time it was seen. */
     @Override
     public void store(HarvestedCertificate h) {
+        if (alreadyRecorded(h)) {
+            return;
+        }
         try {
             Properties p = new Properties();
             p.setProperty("address", normalize(h.address()));
@@ -537,6 +559,25 @@ public final class FileCertificateStore implements CertificateStore, Certificate
         } catch (java.security.cert.CertificateEncodingException e) {
             throw new IllegalArgumentException("cannot encode harvested certificate", e);
         }
+    }
+
+    /**
+     * Whether the store already records {@code h}: the same certificate for the same address, with the same chain and
+     * capabilities, seen at most {@link #HARVEST_SEEN_GRANULARITY} before {@code h} was.
+     */
+    private boolean alreadyRecorded(HarvestedCertificate h) {
+        StoredCertificate known = current().harvested.get(
+                harvestKey(Certificates.sha256(h.certificate()), normalize(h.address())));
+        if (known == null || !known.certificate().equals(h.certificate()) || !known.chain().equals(h.chain())
+                || !known.capabilities().equals(h.capabilities())) {
+            return false;
+        }
+        Instant seen = h.seen() == null ? clock.instant() : h.seen();
+        return !seen.isAfter(known.added().plus(HARVEST_SEEN_GRANULARITY));
+    }
+
+    private static String harvestKey(String fingerprint, String address) {
+        return fingerprint + ' ' + address;
     }
 
     /**

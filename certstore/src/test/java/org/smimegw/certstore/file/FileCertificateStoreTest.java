@@ -207,6 +207,58 @@ class FileCertificateStoreTest {
     }
 
     @Test
+    void harvestingAKnownCertificateAgainWritesNothingUntilTheTimeSeenIsStale() throws Exception {
+        TestPki.Issued dave = PKI.issue("dave@example.org");
+        SmimeCapabilities caps = new SmimeCapabilities(List.of("2.16.840.1.101.3.4.1.42"));
+        List<X509Certificate> chain = List.of(PKI.intermediate().certificate());
+        Instant first = Instant.parse("2026-11-01T10:00:00Z");
+        Path generation = dir.resolve("store/generation");
+        store.store(new HarvestedCertificate("dave@example.org", dave.certificate(), chain, caps, first));
+        String afterFirst = Files.readString(generation);
+
+        // the same certificate, chain and capabilities seen again soon after: nothing written, nothing reloaded
+        store.store(new HarvestedCertificate("Dave@Example.org", dave.certificate(), chain, caps,
+                first.plus(Duration.ofMinutes(30))));
+        assertThat(Files.readString(generation)).isEqualTo(afterFirst);
+        assertThat(store.lookup("dave@example.org")).singleElement()
+                .satisfies(p -> assertThat(p.seen()).isEqualTo(first));
+
+        // new capabilities are recorded at once
+        SmimeCapabilities more = new SmimeCapabilities(List.of("2.16.840.1.101.3.4.1.46", "2.16.840.1.101.3.4.1.42"));
+        Instant second = first.plus(Duration.ofMinutes(40));
+        store.store(new HarvestedCertificate("dave@example.org", dave.certificate(), chain, more, second));
+        String afterCapabilities = Files.readString(generation);
+        assertThat(afterCapabilities).isNotEqualTo(afterFirst);
+        assertThat(store.lookup("dave@example.org")).singleElement()
+                .satisfies(p -> assertThat(p.capabilities()).isEqualTo(more));
+
+        // and the time seen is refreshed once the recorded one is older than the granularity
+        Instant later = second.plus(FileCertificateStore.HARVEST_SEEN_GRANULARITY).plusSeconds(1);
+        store.store(new HarvestedCertificate("dave@example.org", dave.certificate(), chain, more, later));
+        assertThat(Files.readString(generation)).isNotEqualTo(afterCapabilities);
+        assertThat(store.lookup("dave@example.org")).singleElement()
+                .satisfies(p -> assertThat(p.seen()).isEqualTo(later));
+
+        // another address with the same certificate is its own record
+        store.store(new HarvestedCertificate("dave.alias@example.org", dave.certificate(), chain, more, later));
+        assertThat(store.lookup("dave.alias@example.org")).singleElement()
+                .satisfies(p -> assertThat(p.certificate()).isEqualTo(dave.certificate()));
+    }
+
+    @Test
+    void keysAlreadyUnlockedSurviveAReloadOfTheStore() throws Exception {
+        TestPki.Issued erin = PKI.issue("erin@example.org");
+        store.addUserKey(erin.privateKey(), erin.certificate(), erin.chain());
+        UserKey before = store.keys("erin@example.org").get(0);
+        store.store(new HarvestedCertificate("frank@example.org", PKI.issue("frank@example.org").certificate(),
+                List.of(), SmimeCapabilities.UNKNOWN, Instant.now()));
+        assertThat(store.lookup("frank@example.org")).hasSize(1);  // reloaded
+        assertThat(store.keys("erin@example.org")).singleElement().isSameAs(before);
+        store.remove(Certificates.sha256(erin.certificate()));
+        assertThat(store.keys("erin@example.org")).isEmpty();
+    }
+
+    @Test
     void changesByAnotherProcessAreSeenAfterTheRecheckIntervalWithoutRestart() throws Exception {
         MutableClock clock = new MutableClock(Instant.now());
         FileCertificateStore gateway = newStore(clock, Duration.ofSeconds(1));

@@ -134,9 +134,9 @@ public final class MessageFiles {
     /**
      * Writes into memory, spilling into a temporary file past the threshold, and opens the result. Closing the
      * returned stream does not invalidate sub-streams already taken from it (SharedFileInputStream reference-counts
-     * the file).
+     * the file). Also used for content that is only read once (e.g. the canonical form of signed content).
      */
-    private InputStream write(Writer writer) throws IOException, MessagingException {
+    InputStream write(Writer writer) throws IOException, MessagingException {
         SpillingOutputStream out = new SpillingOutputStream();
         try {
             writer.writeTo(out);

@@ -1,7 +1,12 @@
 package org.smimegw.mailets.crypto;
 
-import java.io.File;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.reflect.Method;
 import java.security.MessageDigest;
 import java.security.Provider;
 import java.security.Signature;
@@ -14,8 +19,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import jakarta.mail.Address;
+import jakarta.mail.BodyPart;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
@@ -24,6 +31,7 @@ import jakarta.mail.internet.MimeMultipart;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.ASN1UTCTime;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.cms.Attribute;
 import org.bouncycastle.asn1.cms.CMSAttributes;
@@ -31,11 +39,12 @@ import org.bouncycastle.asn1.cms.Time;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cms.CMSException;
+import org.bouncycastle.cms.CMSSignedDataParser;
 import org.bouncycastle.cms.CMSSignerDigestMismatchException;
+import org.bouncycastle.cms.CMSTypedStream;
 import org.bouncycastle.cms.SignerInformation;
 import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
-import org.bouncycastle.mail.smime.SMIMEException;
 import org.bouncycastle.mail.smime.SMIMESignedParser;
 import org.bouncycastle.operator.DefaultAlgorithmNameFinder;
 import org.bouncycastle.operator.DigestCalculatorProvider;
@@ -57,11 +66,14 @@ import org.smimegw.certstore.ValidationResult;
  */
 public final class SmimeVerifier {
 
+    private static final Pattern SHA_NAME = Pattern.compile("^SHA(\\d{3})$");
+
     private final CertificateValidator validator;
     private final MessageFiles files;
     private final Provider provider;
     private final DigestCalculatorProvider digests;
     private final DefaultAlgorithmNameFinder names = new DefaultAlgorithmNameFinder();
+    private final MethodHandle outputBodyPart = canonicalWriter();
 
     public SmimeVerifier(CertificateValidator validator, MessageFiles files) {
         this.validator = validator;
@@ -81,48 +93,115 @@ public final class SmimeVerifier {
         } catch (MessagingException e) {
             return VerificationResult.of(VerificationStatus.MALFORMED, "unreadable Content-Type: " + e.getMessage());
         }
-        File backing = null;
+        InputStream signedData = null;
         try {
-            SMIMESignedParser parser;
+            CMSSignedDataParser parser;
             switch (kind) {
                 case CLEAR_SIGNED -> {
                     Object content = message.getContent();
                     if (!(content instanceof MimeMultipart multipart) || multipart.getCount() != 2) {
                         return VerificationResult.of(VerificationStatus.MALFORMED, "multipart/signed without two parts");
                     }
-                    parser = new SMIMESignedParser(digests, multipart, "7bit");
+                    parser = clearSigned(multipart);
                 }
                 case OPAQUE_SIGNED, PKCS7_UNTYPED -> {
-                    backing = files.newTemporaryFile();
+                    signedData = message.getInputStream();
                     try {
-                        parser = new SMIMESignedParser(digests, message, backing);
+                        parser = new CMSSignedDataParser(digests, signedData);
                     } catch (CMSException e) {
                         if (kind == SmimeContentTypes.Kind.PKCS7_UNTYPED) {
                             return VerificationResult.of(VerificationStatus.NOT_SIGNED, "not signed-data");
                         }
                         throw e;
                     }
+                    // digested as it is read; only the verdict is wanted, so the content is not kept
+                    drain(parser.getSignedContent());
                 }
                 default -> {
                     return VerificationResult.of(VerificationStatus.NOT_SIGNED, "not S/MIME signed");
                 }
             }
             try {
-                // SMIMESignedParser has already read (and digested) the signed content in its constructor
+                // the signed content has been read (and digested) above
                 return verifySigners(parser, fromAddresses(message), now);
             } finally {
                 parser.close();
             }
-        } catch (CMSException | SMIMEException | MessagingException | IOException | RuntimeException e) {
+        } catch (CMSException | MessagingException | IOException | RuntimeException e) {
             return VerificationResult.of(VerificationStatus.MALFORMED, "cannot parse the signature: " + e.getMessage());
         } finally {
-            if (backing != null) {
-                backing.delete();
+            if (signedData != null) {
+                try {
+                    signedData.close();
+                } catch (IOException e) {
+                    // nothing more to read from it
+                }
             }
         }
     }
 
-    private VerificationResult verifySigners(SMIMESignedParser parser, Set<String> from, Instant now)
+    /**
+     * Parses a clear-signed message and digests its first part in the canonical form Bouncy Castle's
+     * {@link SMIMESignedParser} digests (its package-private {@code SMIMEUtil.outputBodyPart}: the part as received,
+     * line ends canonicalised), but buffered through {@link MessageFiles} (in memory when small) instead of a new
+     * temporary file per message as SMIMESignedParser does. Falls back to SMIMESignedParser when that method is not
+     * accessible.
+     */
+    private CMSSignedDataParser clearSigned(MimeMultipart multipart) throws CMSException, MessagingException, IOException {
+        if (outputBodyPart == null) {
+            return new SMIMESignedParser(digests, multipart, "7bit");
+        }
+        BodyPart content = multipart.getBodyPart(0);
+        BodyPart signature = multipart.getBodyPart(1);
+        if (signature.isMimeType("multipart/signed")) {
+            throw new MessagingException("the signature part of multipart/signed is itself multipart/signed");
+        }
+        try (InputStream canonical = files.write(out -> writeCanonical(out, content))) {
+            // the signature part is read lazily by the parser and closed with it
+            CMSSignedDataParser parser = new CMSSignedDataParser(digests, new CMSTypedStream(canonical),
+                    signature.getInputStream());
+            drain(parser.getSignedContent());
+            return parser;
+        }
+    }
+
+    private void writeCanonical(OutputStream out, BodyPart part) throws IOException, MessagingException {
+        OutputStream buffered = new BufferedOutputStream(out, 8 * 1024);
+        try {
+            outputBodyPart.invoke(buffered, true, part, "7bit");
+        } catch (IOException | MessagingException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IOException("cannot write the signed part: " + e, e);
+        }
+        buffered.flush();
+    }
+
+    private static void drain(CMSTypedStream content) throws CMSException {
+        if (content == null) {
+            return;
+        }
+        try {
+            content.drain();
+        } catch (IOException e) {
+            throw new CMSException("unable to read content for verification: " + e, e);
+        }
+    }
+
+    /** Bouncy Castle's writer of a received body part in canonical form, or null when it cannot be reached. */
+    private static MethodHandle canonicalWriter() {
+        try {
+            Class<?> util = Class.forName("org.bouncycastle.mail.smime.SMIMEUtil");
+            Method m = util.getDeclaredMethod("outputBodyPart", OutputStream.class, boolean.class, BodyPart.class,
+                    String.class);
+            m.setAccessible(true);
+            return MethodHandles.lookup().unreflect(m);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private VerificationResult verifySigners(CMSSignedDataParser parser, Set<String> from, Instant now)
             throws CMSException {
         @SuppressWarnings("unchecked")
         Store<X509CertificateHolder> store = parser.getCertificates();
@@ -155,7 +234,7 @@ public final class SmimeVerifier {
     private SignerResult verifySigner(SignerInformation signer, Store<X509CertificateHolder> store,
                                       List<X509Certificate> supplied, Set<String> from, Instant now) {
         List<String> reasons = new ArrayList<>();
-        String digest = name(signer.getDigestAlgOID()).replaceFirst("^SHA(\\d{3})$", "SHA-$1");
+        String digest = SHA_NAME.matcher(name(signer.getDigestAlgOID())).replaceFirst("SHA-$1");
         String signature = name(signer.getEncryptionAlgOID());
         Instant signingTime = signingTime(signer);
         SmimeCapabilities capabilities = Capabilities.fromSignedAttributes(signer.getSignedAttributes());
@@ -257,8 +336,39 @@ public final class SmimeVerifier {
             return null;
         }
         try {
-            return Time.getInstance(attribute.getAttrValues().getObjectAt(0)).getDate().toInstant();
+            Time time = Time.getInstance(attribute.getAttrValues().getObjectAt(0));
+            if (time.toASN1Primitive() instanceof ASN1UTCTime utc) {
+                Instant fast = utcTime(utc.getTime());
+                if (fast != null) {
+                    return fast;
+                }
+            }
+            return time.getDate().toInstant();  // builds a SimpleDateFormat: only for the unusual forms
         } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The instant of a UTCTime as Bouncy Castle normalises it, {@code YYMMDDhhmmssGMT+00:00} (the DER form
+     * {@code YYMMDDhhmmssZ} that CMS requires); years 50-99 are 19xx (RFC 5280). Null for any other form.
+     */
+    static Instant utcTime(String text) {
+        if (text == null || text.length() != 21 || !text.endsWith("GMT+00:00")) {
+            return null;
+        }
+        for (int i = 0; i < 12; i++) {
+            if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+                return null;
+            }
+        }
+        int yy = Integer.parseInt(text, 0, 2, 10);
+        try {
+            return java.time.LocalDateTime.of(yy < 50 ? 2000 + yy : 1900 + yy, Integer.parseInt(text, 2, 4, 10),
+                    Integer.parseInt(text, 4, 6, 10), Integer.parseInt(text, 6, 8, 10),
+                    Integer.parseInt(text, 8, 10, 10), Integer.parseInt(text, 10, 12, 10))
+                    .toInstant(java.time.ZoneOffset.UTC);
+        } catch (java.time.DateTimeException e) {
             return null;
         }
     }
