@@ -81,8 +81,8 @@ class DeliveryServiceTest {
         assertThat(spool.list(SpoolArea.OUTGOING)).hasSize(1); // durable before the mailet returned
 
         service.start();
-        await(() -> greenMail.getReceivedMessages().length == 2);
-        await(() -> spool.list(SpoolArea.OUTGOING).isEmpty());
+        DeliveryTests.await(WAIT, () -> greenMail.getReceivedMessages().length == 2);
+        DeliveryTests.await(WAIT, () -> spool.list(SpoolArea.OUTGOING).isEmpty());
 
         MimeMessage got = greenMail.getReceivedMessagesForDomain("remote.test")[0];
         assertThat(got.getSubject()).isEqualTo("intact");
@@ -106,7 +106,7 @@ class DeliveryServiceTest {
                 "192.0.2.1", "client.test", null, Instant.now(), Map.of());
         service.submit(spool.store(SpoolArea.OUTGOING, envelope, new ByteArrayInputStream(raw)));
 
-        await(() -> hop.received().size() == 1);
+        DeliveryTests.await(WAIT, () -> hop.received().size() == 1);
         byte[] got = hop.received().get(0).content();
         // SubEthaSMTP adds its Received header on top; after it, the message is byte for byte what was spooled
         // (plus the CRLF the SMTP client must add before the end-of-data dot)
@@ -123,8 +123,8 @@ class DeliveryServiceTest {
         service.start();
         queue("alice@example.com", List.of("bob@remote.test"), service);
 
-        await(() -> hop.received().size() == 1);
-        await(() -> spool.list(SpoolArea.OUTGOING).isEmpty());
+        DeliveryTests.await(WAIT, () -> hop.received().size() == 1);
+        DeliveryTests.await(WAIT, () -> spool.list(SpoolArea.OUTGOING).isEmpty());
         assertThat(hop.transactions()).isGreaterThanOrEqualTo(3);
         assertThat(hop.received().get(0).recipients()).containsExactly("bob@remote.test");
         assertThat(hop.received().get(0).from()).isEqualTo("alice@example.com");
@@ -142,7 +142,7 @@ class DeliveryServiceTest {
         Instant before = Instant.now();
         queue("alice@example.com", List.of("bob@remote.test"), service);
 
-        await(() -> "1".equals(outgoingAttribute(DeliveryService.ATTR_ATTEMPTS)));
+        DeliveryTests.await(WAIT, () -> "1".equals(outgoingAttribute(DeliveryService.ATTR_ATTEMPTS)));
         Instant next = Instant.parse(outgoingAttribute(DeliveryService.ATTR_NEXT_ATTEMPT));
         assertThat(next).isAfter(before.plusSeconds(3500));
         assertThat(outgoingAttribute(DeliveryService.ATTR_LAST_ERROR)).contains("451").contains("4.3.0");
@@ -159,13 +159,13 @@ class DeliveryServiceTest {
         service.start();
         queue("alice@example.com", List.of("first@remote.test"), service);
         queue("alice@example.com", List.of("second@remote.test"), service);
-        await(() -> spool.list(SpoolArea.OUTGOING).stream()
+        DeliveryTests.await(WAIT, () -> spool.list(SpoolArea.OUTGOING).stream()
                 .allMatch(e -> e.envelope().attributes().containsKey(DeliveryService.ATTR_ATTEMPTS)));
         spool.delete(spool.list(SpoolArea.OUTGOING).get(0)); // as an admin deleting a queued message
 
         service.flush();
-        await(() -> hop.received().size() == 1);
-        await(() -> service.queueSize() == 0);
+        DeliveryTests.await(WAIT, () -> hop.received().size() == 1);
+        DeliveryTests.await(WAIT, () -> service.queueSize() == 0);
         assertThat(spool.list(SpoolArea.OUTGOING)).isEmpty();
         assertThat(hop.received().get(0).recipients()).containsExactly("second@remote.test");
     }
@@ -177,7 +177,7 @@ class DeliveryServiceTest {
         service.start();
         queue("alice@example.com", List.of("bob@remote.test", "nobody@remote.test"), service);
 
-        await(() -> spool.list(SpoolArea.OUTGOING).isEmpty());
+        DeliveryTests.await(WAIT, () -> spool.list(SpoolArea.OUTGOING).isEmpty());
         assertThat(hop.received()).hasSize(1);
         assertThat(hop.received().get(0).recipients()).containsExactly("bob@remote.test");
         assertThat(metrics.counter("delivery.delivered").getCount()).isEqualTo(1);
@@ -196,7 +196,7 @@ class DeliveryServiceTest {
                 .contains("Action: failed").contains("Status: 5.1.1")
                 .contains("Diagnostic-Code: smtp; 550 5.1.1 <nobody@remote.test>: user unknown")
                 .doesNotContain("bob@remote.test");
-        String headers = partText(dsn, 2);
+        String headers = DeliveryTests.partText(dsn, 2);
         assertThat(headers).contains("Subject: test message");
     }
 
@@ -209,7 +209,7 @@ class DeliveryServiceTest {
         service.start();
         queue("alice@example.com", List.of("bob@remote.test", "nobody@remote.test", "busy@remote.test"), service);
 
-        await(() -> "1".equals(outgoingAttribute(DeliveryService.ATTR_ATTEMPTS)));
+        DeliveryTests.await(WAIT, () -> "1".equals(outgoingAttribute(DeliveryService.ATTR_ATTEMPTS)));
         assertThat(hop.received()).hasSize(1);
         assertThat(hop.received().get(0).recipients()).containsExactly("bob@remote.test");
         List<SpoolEntry> outgoing = spool.list(SpoolArea.OUTGOING);
@@ -219,15 +219,15 @@ class DeliveryServiceTest {
         assertThat(metrics.counter("delivery.delivered").getCount()).isEqualTo(1);
         assertThat(metrics.counter("delivery.bounced").getCount()).isEqualTo(1);
         assertThat(metrics.counter("delivery.deferred").getCount()).isEqualTo(1);
-        await(() -> bouncesQueued.size() == 1);
+        DeliveryTests.await(WAIT, () -> bouncesQueued.size() == 1);
         String status = deliveryStatus(spool.open(spool.list(SpoolArea.INCOMING).get(0)));
         assertThat(status).contains("Final-Recipient: rfc822; nobody@remote.test").contains("Status: 5.1.1")
                 .doesNotContain("busy@remote.test").doesNotContain("bob@remote.test");
 
         hop.accept("busy@remote.test");
         service.flush();
-        await(() -> hop.received().size() == 2);
-        await(() -> spool.list(SpoolArea.OUTGOING).isEmpty());
+        DeliveryTests.await(WAIT, () -> hop.received().size() == 2);
+        DeliveryTests.await(WAIT, () -> spool.list(SpoolArea.OUTGOING).isEmpty());
         assertThat(hop.received().get(1).recipients()).containsExactly("busy@remote.test");
         assertThat(metrics.counter("delivery.delivered").getCount()).isEqualTo(2);
         assertThat(bouncesQueued).hasSize(1);
@@ -241,13 +241,13 @@ class DeliveryServiceTest {
         DeliveryService service = service(config(route(hop.port(), DeliveryConfig.StartTls.OFF), slow, 1));
         service.start();
         queue("alice@example.com", List.of("nobody@remote.test", "busy@remote.test"), service);
-        await(() -> "1".equals(outgoingAttribute(DeliveryService.ATTR_ATTEMPTS)));
+        DeliveryTests.await(WAIT, () -> "1".equals(outgoingAttribute(DeliveryService.ATTR_ATTEMPTS)));
         assertThat(spool.list(SpoolArea.OUTGOING).get(0).envelope().recipients()).containsExactly("busy@remote.test");
         assertThat(metrics.counter("delivery.bounced").getCount()).isEqualTo(1);
         assertThat(metrics.counter("delivery.deferred").getCount()).isEqualTo(1);
 
         queue("alice@example.com", List.of("bob@remote.test"), service);
-        await(() -> hop.received().size() == 1);
+        DeliveryTests.await(WAIT, () -> hop.received().size() == 1);
         assertThat(hop.received().get(0).recipients()).containsExactly("bob@remote.test");
         assertThat(hop.connections()).isEqualTo(1); // the refused transaction was reset, the connection reused
         assertThat(metrics.counter("delivery.delivered").getCount()).isEqualTo(1);
@@ -261,7 +261,7 @@ class DeliveryServiceTest {
         service.start();
         queue("alice@example.com", List.of("bob@remote.test"), service);
 
-        await(() -> spool.list(SpoolArea.OUTGOING).isEmpty());
+        DeliveryTests.await(WAIT, () -> spool.list(SpoolArea.OUTGOING).isEmpty());
         assertThat(hop.received()).isEmpty();
         List<SpoolEntry> incoming = spool.list(SpoolArea.INCOMING);
         assertThat(incoming).hasSize(1);
@@ -277,7 +277,7 @@ class DeliveryServiceTest {
         service.start();
         queue("", List.of("nobody@remote.test", "postmaster@remote.test"), service);
 
-        await(() -> spool.list(SpoolArea.OUTGOING).isEmpty());
+        DeliveryTests.await(WAIT, () -> spool.list(SpoolArea.OUTGOING).isEmpty());
         assertThat(hop.received()).hasSize(1);
         assertThat(hop.received().get(0).from()).isEmpty(); // MAIL FROM:<>
         assertThat(hop.received().get(0).recipients()).containsExactly("postmaster@remote.test");
@@ -297,7 +297,7 @@ class DeliveryServiceTest {
         for (int i = 0; i < 3; i++) {
             queue("alice@example.com", List.of("r" + i + "@remote.test"), first);
         }
-        await(() -> spool.list(SpoolArea.OUTGOING).stream()
+        DeliveryTests.await(WAIT, () -> spool.list(SpoolArea.OUTGOING).stream()
                 .allMatch(e -> e.envelope().attributes().containsKey(DeliveryService.ATTR_ATTEMPTS)));
         first.close();
         assertThat(spool.list(SpoolArea.OUTGOING)).hasSize(3);
@@ -310,9 +310,9 @@ class DeliveryServiceTest {
         DeliveryService second = service(config(route(greenMail.getSmtp().getPort(), DeliveryConfig.StartTls.OFF),
                 FAST_RETRY, 2));
         second.start();
-        await(() -> greenMail.getReceivedMessages().length == 3);
+        DeliveryTests.await(WAIT, () -> greenMail.getReceivedMessages().length == 3);
         // a worker deletes the spool entry first and then forgets it (queue size): wait for the bookkeeping too
-        await(() -> spool.list(SpoolArea.OUTGOING).isEmpty() && second.queueSize() == 0);
+        DeliveryTests.await(WAIT, () -> spool.list(SpoolArea.OUTGOING).isEmpty() && second.queueSize() == 0);
         assertThat(spool.list(SpoolArea.INCOMING)).isEmpty();
         assertThat(metrics.getGauges().get("delivery.queue.size").getValue()).isEqualTo(0);
     }
@@ -325,7 +325,7 @@ class DeliveryServiceTest {
         service.start();
         queue("alice@example.com", List.of("bob@remote.test"), service);
 
-        await(() -> outgoingAttribute(DeliveryService.ATTR_LAST_ERROR) != null);
+        DeliveryTests.await(WAIT, () -> outgoingAttribute(DeliveryService.ATTR_LAST_ERROR) != null);
         assertThat(outgoingAttribute(DeliveryService.ATTR_LAST_ERROR)).contains("STARTTLS");
         assertThat(hop.transactions()).isZero();
         assertThat(metrics.counter("delivery.deferred").getCount()).isEqualTo(1);
@@ -341,8 +341,8 @@ class DeliveryServiceTest {
         for (int i = 0; i < 20; i++) {
             queue("alice@example.com", List.of("r" + i + "@remote.test"), service);
         }
-        await(() -> hop.received().size() == 20);
-        await(() -> spool.list(SpoolArea.OUTGOING).isEmpty());
+        DeliveryTests.await(WAIT, () -> hop.received().size() == 20);
+        DeliveryTests.await(WAIT, () -> spool.list(SpoolArea.OUTGOING).isEmpty());
         assertThat(hop.connections()).isBetween(1, 2);
     }
 
@@ -352,10 +352,10 @@ class DeliveryServiceTest {
         DeliveryService service = service(config(route(hop.port(), DeliveryConfig.StartTls.OFF), FAST_RETRY, 1));
         service.start();
         queue("alice@example.com", List.of("first@remote.test"), service);
-        await(() -> hop.received().size() == 1);
+        DeliveryTests.await(WAIT, () -> hop.received().size() == 1);
         Thread.sleep(1000); // the server drops the idle pooled connection meanwhile
         queue("alice@example.com", List.of("second@remote.test"), service);
-        await(() -> hop.received().size() == 2);
+        DeliveryTests.await(WAIT, () -> hop.received().size() == 2);
         assertThat(metrics.counter("delivery.deferred").getCount()).isZero();
         assertThat(hop.connections()).isEqualTo(2);
     }
@@ -370,7 +370,7 @@ class DeliveryServiceTest {
         service.start();
         queue("alice@example.com", List.of("x@mx.partner.test", "y@elsewhere.test"), service);
 
-        await(() -> spool.list(SpoolArea.OUTGOING).isEmpty());
+        DeliveryTests.await(WAIT, () -> spool.list(SpoolArea.OUTGOING).isEmpty());
         assertThat(routed.received()).hasSize(1);
         assertThat(routed.received().get(0).recipients()).containsExactly("x@mx.partner.test");
         String status = deliveryStatus(spool.open(spool.list(SpoolArea.INCOMING).get(0)));
@@ -440,29 +440,9 @@ class DeliveryServiceTest {
         assertThat(parts.getBodyPart(0).isMimeType("text/plain")).isTrue();
         assertThat(parts.getBodyPart(1).isMimeType("message/delivery-status")).isTrue();
         assertThat(parts.getBodyPart(2).isMimeType("text/rfc822-headers")).isTrue();
-        return partText(dsn, 1);
+        return DeliveryTests.partText(dsn, 1);
     }
 
-    private static String partText(MimeMessage dsn, int index) throws Exception {
-        Multipart parts = (Multipart) dsn.getContent();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        parts.getBodyPart(index).getInputStream().transferTo(out);
-        return out.toString(StandardCharsets.UTF_8);
-    }
 
-    private static void await(Condition condition) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.test()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within " + WAIT);
-            }
-            Thread.sleep(50);
-        }
-    }
 
-    /** A condition polled by {@link #await}; may read the spool. */
-    @FunctionalInterface
-    private interface Condition {
-        boolean test() throws Exception;
-    }
 }

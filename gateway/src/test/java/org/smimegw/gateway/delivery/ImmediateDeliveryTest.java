@@ -3,7 +3,6 @@ package org.smimegw.gateway.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +19,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 import jakarta.mail.MessagingException;
-import jakarta.mail.Multipart;
 import jakarta.mail.internet.MimeMessage;
 
 import com.codahale.metrics.MetricRegistry;
@@ -134,8 +132,8 @@ class ImmediateDeliveryTest {
 
         hop.accept("busy@remote.test");
         service.flush();
-        await(() -> hop.received().size() == 3);
-        await(() -> spool.list(SpoolArea.OUTGOING).isEmpty() && service.queueSize() == 0);
+        DeliveryTests.await(WAIT, () -> hop.received().size() == 3);
+        DeliveryTests.await(WAIT, () -> spool.list(SpoolArea.OUTGOING).isEmpty() && service.queueSize() == 0);
         assertThat(hop.received().get(2).recipients()).containsExactly("busy@remote.test");
         assertThat(bouncesQueued).isEmpty();
     }
@@ -158,7 +156,7 @@ class ImmediateDeliveryTest {
         SpoolEntry dsnEntry = bouncesQueued.get(0);
         assertThat(dsnEntry.envelope().hasNullSender()).isTrue();
         assertThat(dsnEntry.envelope().recipients()).containsExactly("alice@example.com");
-        String status = partText(spool.open(dsnEntry), 1);
+        String status = DeliveryTests.partText(spool.open(dsnEntry), 1);
         assertThat(status).contains("Final-Recipient: rfc822; nobody@remote.test")
                 .contains("Final-Recipient: rfc822; gone@remote.test").contains("Status: 5.1.1")
                 .doesNotContain("bob@remote.test");
@@ -192,8 +190,8 @@ class ImmediateDeliveryTest {
         assertThat(spool.outgoingStores.get(0).envelope().recipients()).containsExactly("bob@remote.test");
         assertThat(spool.outgoingStores.get(0).envelope().attributes())
                 .doesNotContainKey(DeliveryService.ATTR_ATTEMPTS); // not attempted: due at once, no deferral
-        await(() -> hop.received().size() == 1);
-        await(() -> spool.list(SpoolArea.OUTGOING).isEmpty() && service.queueSize() == 0);
+        DeliveryTests.await(WAIT, () -> hop.received().size() == 1);
+        DeliveryTests.await(WAIT, () -> spool.list(SpoolArea.OUTGOING).isEmpty() && service.queueSize() == 0);
         assertThat(metrics.counter("delivery.immediate").getCount()).isZero();
         assertThat(metrics.counter("delivery.deferred").getCount()).isZero();
     }
@@ -209,8 +207,8 @@ class ImmediateDeliveryTest {
                 "bob@remote.test"), new ByteArrayInputStream(message("alice@example.com", "late", "Hello\r\n")))));
 
         assertThat(spool.outgoingStores).hasSize(1);
-        await(() -> hop.received().size() == 2);
-        await(() -> spool.list(SpoolArea.OUTGOING).isEmpty() && service.queueSize() == 0);
+        DeliveryTests.await(WAIT, () -> hop.received().size() == 2);
+        DeliveryTests.await(WAIT, () -> spool.list(SpoolArea.OUTGOING).isEmpty() && service.queueSize() == 0);
         assertThat(metrics.counter("delivery.deferred").getCount()).isZero();
     }
 
@@ -225,7 +223,7 @@ class ImmediateDeliveryTest {
                 new ByteArrayInputStream(message("alice@example.com", "off", "Hello\r\n")))));
 
         assertThat(spool.outgoingStores).hasSize(1);
-        await(() -> hop.received().size() == 2);
+        DeliveryTests.await(WAIT, () -> hop.received().size() == 2);
         assertThat(metrics.counter("delivery.immediate").getCount()).isZero();
     }
 
@@ -251,8 +249,8 @@ class ImmediateDeliveryTest {
         int before = hop.received().size();
         service.submit(spool.store(SpoolArea.OUTGOING, envelope("alice@example.com", "warm@remote.test"),
                 new ByteArrayInputStream(message("alice@example.com", "warm-up", "Hello\r\n"))));
-        await(() -> hop.received().size() == before + 1);
-        await(() -> spool.list(SpoolArea.OUTGOING).isEmpty() && service.queueSize() == 0);
+        DeliveryTests.await(WAIT, () -> hop.received().size() == before + 1);
+        DeliveryTests.await(WAIT, () -> spool.list(SpoolArea.OUTGOING).isEmpty() && service.queueSize() == 0);
         spool.outgoingStores.clear();
     }
 
@@ -291,27 +289,8 @@ class ImmediateDeliveryTest {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static String partText(MimeMessage dsn, int index) throws Exception {
-        Multipart parts = (Multipart) dsn.getContent();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        parts.getBodyPart(index).getInputStream().transferTo(out);
-        return out.toString(StandardCharsets.UTF_8);
-    }
 
-    private static void await(Condition condition) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.test()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within " + WAIT);
-            }
-            Thread.sleep(50);
-        }
-    }
 
-    @FunctionalInterface
-    private interface Condition {
-        boolean test() throws Exception;
-    }
 
     /** The real file spool, remembering every entry stored in OUTGOING. */
     private static final class RecordingSpool implements Spool {
