@@ -163,8 +163,12 @@ class DeliveryServiceTest {
                 .allMatch(e -> e.envelope().attributes().containsKey(DeliveryService.ATTR_ATTEMPTS)));
         spool.delete(spool.list(SpoolArea.OUTGOING).get(0)); // as an admin deleting a queued message
 
-        service.flush();
-        DeliveryTests.await(WAIT, () -> hop.received().size() == 1);
+        // flush() leaves an entry alone that a worker is still concluding (its attempts are on disk a moment
+        // before it is back in the schedule): flush until the remaining one went out
+        DeliveryTests.await(WAIT, () -> {
+            service.flush();
+            return hop.received().size() == 1;
+        });
         DeliveryTests.await(WAIT, () -> service.queueSize() == 0);
         assertThat(spool.list(SpoolArea.OUTGOING)).isEmpty();
         assertThat(hop.received().get(0).recipients()).containsExactly("second@remote.test");
@@ -225,8 +229,10 @@ class DeliveryServiceTest {
                 .doesNotContain("busy@remote.test").doesNotContain("bob@remote.test");
 
         hop.accept("busy@remote.test");
-        service.flush();
-        DeliveryTests.await(WAIT, () -> hop.received().size() == 2);
+        DeliveryTests.await(WAIT, () -> {
+            service.flush(); // until the deferred entry is back in the schedule (flush skips entries in flight)
+            return hop.received().size() == 2;
+        });
         DeliveryTests.await(WAIT, () -> spool.list(SpoolArea.OUTGOING).isEmpty());
         assertThat(hop.received().get(1).recipients()).containsExactly("busy@remote.test");
         assertThat(metrics.counter("delivery.delivered").getCount()).isEqualTo(2);
