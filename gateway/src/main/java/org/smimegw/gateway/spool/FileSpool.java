@@ -390,11 +390,8 @@ public final class FileSpool implements Spool {
     /** Streams the writer's output into {@code file} and forces it; only the writer's own failures stay plain. */
     private void writeContent(Path file, String id, SpoolContentWriter writer) throws IOException {
         FileChannel ch;
-        boolean reused;
         try {
-            reused = recycler.takeAs(file);
-            ch = reused ? FileChannel.open(file, StandardOpenOption.WRITE)
-                    : FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            ch = openForWriting(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         } catch (IOException e) {
             throw new SpoolException("cannot create " + file + ": " + e.getMessage(), e);
         }
@@ -408,10 +405,7 @@ public final class FileSpool implements Spool {
                 throw new SpoolException("cannot write " + file + ": " + e.getMessage(), e.getCause());
             }
             try {
-                if (reused) {
-                    ch.truncate(ch.position()); // a recycled file held an older, maybe longer, message
-                }
-                force(ch);
+                endAndForce(ch);
                 ch.close();
             } catch (IOException e) {
                 throw new SpoolException("cannot sync " + file + ": " + e.getMessage(), e);
@@ -428,16 +422,27 @@ public final class FileSpool implements Spool {
     }
 
     private void writeEnvelope(Path file, Envelope envelope) throws IOException {
-        boolean reused = recycler.takeAs(file);
-        try (FileChannel ch = reused ? FileChannel.open(file, StandardOpenOption.WRITE)
-                : FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+        try (FileChannel ch = openForWriting(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.WRITE)) {
             codec.write(envelope, Channels.newOutputStream(ch)); // buffered by the generator: one write for most
-            if (reused) {
-                ch.truncate(ch.position());
-            }
-            force(ch);
+            endAndForce(ch);
         }
+    }
+
+    /**
+     * A channel that writes {@code file} from its start: a file of a deleted entry renamed to that name when the
+     * recycler holds one (it still has the old bytes: finish with {@link #endAndForce}), else opened with
+     * {@code newFileOptions}.
+     */
+    private FileChannel openForWriting(Path file, StandardOpenOption... newFileOptions) throws IOException {
+        return recycler.takeAs(file) ? FileChannel.open(file, StandardOpenOption.WRITE)
+                : FileChannel.open(file, newFileOptions);
+    }
+
+    /** Cuts off what a reused file's older, maybe longer, content left behind the new end, and forces the file. */
+    private static void endAndForce(FileChannel ch) throws IOException {
+        ch.truncate(ch.position()); // nothing to cut for a new file
+        force(ch);
     }
 
     /**
