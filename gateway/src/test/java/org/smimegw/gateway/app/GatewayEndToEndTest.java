@@ -10,7 +10,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,7 +27,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import org.smimegw.gateway.config.ConfigLoader;
 import org.smimegw.gateway.config.GatewayConfig;
 import org.smimegw.gateway.spool.Envelope;
 import org.smimegw.gateway.spool.FileSpool;
@@ -80,24 +78,7 @@ class GatewayEndToEndTest {
 
 
     private GatewayConfig config(String pipelineXml, String extraYaml) throws Exception {
-        Path xml = dir.resolve("mailetcontainer.xml");
-        Files.writeString(xml, pipelineXml);
-        Path yaml = dir.resolve("gateway.yaml");
-        Files.writeString(yaml, """
-                hostname: gw.test
-                internalDomains: [example.com]
-                stateDir: var
-                smtp:
-                  port: 0
-                  mynetworks: [127.0.0.0/8]
-                pipeline:
-                  config: mailetcontainer.xml
-                  retryDelaySeconds: 1
-                admin:
-                  port: 0
-                  jmx: false
-                """ + extraYaml);
-        return new ConfigLoader(dir).load(yaml);
+        return TestGatewayConfig.load(dir, pipelineXml, extraYaml);
     }
 
     private static final String EMBEDDED = """

@@ -2,7 +2,6 @@ package org.smimegw.gateway.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,7 +17,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import org.smimegw.gateway.config.ConfigLoader;
 import org.smimegw.gateway.spool.FileSpool;
 
 /** Every spool message the pipeline opens is closed again: spool.open.messages returns to 0 after a few hundred mails. */
@@ -40,28 +38,18 @@ class OpenMessagesGaugeTest {
     @Test
     void openSpoolMessagesReturnToZeroAfterAFewHundredMails() throws Exception {
         // the matcher splits each mail: alice's copy gets a header (a changed scratch copy), carol's goes on as is
-        Files.writeString(dir.resolve("mailetcontainer.xml"), GatewayEndToEndTest.pipeline("""
+        String pipeline = GatewayEndToEndTest.pipeline("""
                       <mailet match="RecipientIs=alice@example.com" class="org.apache.james.transport.mailets.SetMimeHeader">
                         <name>X-For-Alice</name>
                         <value>yes</value>
                       </mailet>
-                """));
-        Path yaml = Files.writeString(dir.resolve("gateway.yaml"), """
-                hostname: gw.test
-                internalDomains: [example.com]
-                stateDir: var
-                smtp:
-                  port: 0
-                  mynetworks: [127.0.0.0/8]
-                pipeline:
-                  config: mailetcontainer.xml
-                  retryDelaySeconds: 1
+                """);
+        app = new GatewayApplication(TestGatewayConfig.load(dir, pipeline, """
                 embeddedMailbox:
                   enabled: true
                   smtpPort: 0
                   imapPort: 0
-                """);
-        app = new GatewayApplication(new ConfigLoader(dir).load(yaml));
+                """));
         app.start();
         var greenMail = app.embeddedMailbox().orElseThrow().greenMail();
         Properties props = new Properties();

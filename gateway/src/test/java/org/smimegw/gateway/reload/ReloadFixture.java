@@ -17,7 +17,7 @@ import jakarta.mail.Session;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.MimeMessage;
 
-import org.smimegw.gateway.config.ConfigLoader;
+import org.smimegw.gateway.app.TestGatewayConfig;
 import org.smimegw.gateway.config.GatewayConfig;
 
 /** Files, config and SMTP/HTTP helpers for the reload and quarantine tests. */
@@ -77,22 +77,8 @@ final class ReloadFixture {
             """;
 
     static GatewayConfig config(Path dir, String pipelineXml, String policyYaml) throws Exception {
-        Files.writeString(dir.resolve("mailetcontainer.xml"), pipelineXml);
         Files.writeString(dir.resolve("policy.yaml"), policyYaml);
-        Path yaml = dir.resolve("gateway.yaml");
-        Files.writeString(yaml, """
-                hostname: gw.test
-                internalDomains: [example.com]
-                stateDir: var
-                smtp:
-                  port: 0
-                  mynetworks: [127.0.0.0/8]
-                pipeline:
-                  config: mailetcontainer.xml
-                  retryDelaySeconds: 1
-                admin:
-                  port: 0
-                  jmx: false
+        return TestGatewayConfig.load(dir, pipelineXml, """
                 embeddedMailbox:
                   enabled: true
                   smtpPort: 0
@@ -100,7 +86,6 @@ final class ReloadFixture {
                 policy:
                   file: policy.yaml
                 """);
-        return new ConfigLoader(dir).load(yaml);
     }
 
     static HttpResponse<String> postReload(InetSocketAddress admin) throws Exception {
