@@ -20,17 +20,18 @@ import org.smimegw.certstore.ValidationResult;
 import org.smimegw.certstore.importer.CertificateFileParser;
 import org.smimegw.certstore.importer.CertificateFormat;
 import org.smimegw.certstore.importer.ParsedFile;
+import org.smimegw.certstore.testing.TestCorpus;
 import org.smimegw.certstore.validation.PkixCertificateValidator;
 
 /**
- * Third-party certificates from ../shared/corpus give the expected verdicts. Several corpus certificates have
+ * Third-party certificates from the repository's testdata/corpus give the expected verdicts. Several corpus certificates have
  * expired by now (2026): where a test is about another property it validates at a time inside their validity (the
  * mail's signing time, or a fixed date for RFC 4134), and says so. RFC 4134 and the Bouncy Castle validator set use
  * RSA-1024 keys, so WEAK_KEY is part of every verdict for them (our minimum is RSA 2048).
  */
 class CorpusVerdictsTest {
 
-    private static final Path CORPUS = Path.of(System.getProperty("corpus.dir"));
+    private static final Path CORPUS = TestCorpus.dir();
     private static final Instant NOW = Instant.now();
     private final CertificateFileParser parser = new CertificateFileParser();
 

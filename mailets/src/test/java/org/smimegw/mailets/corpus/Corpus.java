@@ -23,11 +23,12 @@ import jakarta.mail.internet.MimeMessage;
 import org.smimegw.certstore.KeyStorage;
 import org.smimegw.certstore.TrustCollection;
 import org.smimegw.certstore.UserKey;
+import org.smimegw.certstore.testing.TestCorpus;
 
-/** Reads the third-party samples in {@code corpus.dir}. */
+/** Reads the third-party samples in the repository's {@code testdata/corpus} ({@link TestCorpus}). */
 final class Corpus {
 
-    static final Path DIR = Path.of(System.getProperty("corpus.dir", "../../shared/corpus"));
+    static final Path DIR = TestCorpus.dir();
     private static final Session SESSION = Session.getInstance(new Properties());
 
     private Corpus() {

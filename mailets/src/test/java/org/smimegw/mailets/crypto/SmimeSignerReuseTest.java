@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.List;
 
@@ -70,8 +71,10 @@ class SmimeSignerReuseTest {
         UserKey aliceKey = new UserKey(alice.privateKey(), alice.certificate(), alice.chain(), KeyStorage.SOFTWARE);
         UserKey carolOnly = new UserKey(carol.privateKey(), carol.certificate(), List.of(), KeyStorage.SOFTWARE);
         MimeMessage plain = TestMessages.simple("alice@example.com", "bob@partner.example", "hi", "text\n");
-        Instant t1 = Instant.parse("2026-11-28T10:00:00.250Z");
-        Instant t2 = Instant.parse("2026-11-28T10:00:07.900Z");
+        // inside the certificates' validity (issued relative to now); the signing time has second precision
+        Instant second = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        Instant t1 = second.plusMillis(250);
+        Instant t2 = second.plusMillis(7_900);
 
         Signed a1 = parse(signer.sign(plain, aliceKey, t1));
         Signed c1 = parse(signer.sign(plain, carolOnly, t1));
@@ -81,10 +84,10 @@ class SmimeSignerReuseTest {
         assertThat(a1.signer().getSubject().toString()).contains("alice@example.com");
         assertThat(c1.signer().getSubject().toString()).contains("carol@example.com");
         assertThat(a2.signer()).isEqualTo(a1.signer());
-        assertThat(a1.signingTime()).isEqualTo(Instant.parse("2026-11-28T10:00:00Z"));
-        assertThat(c1.signingTime()).isEqualTo(Instant.parse("2026-11-28T10:00:00Z"));
-        assertThat(a2.signingTime()).isEqualTo(Instant.parse("2026-11-28T10:00:07Z"));
-        assertThat(a3.signingTime()).isEqualTo(Instant.parse("2026-11-28T10:00:00Z"));
+        assertThat(a1.signingTime()).isEqualTo(second);
+        assertThat(c1.signingTime()).isEqualTo(second);
+        assertThat(a2.signingTime()).isEqualTo(second.plusSeconds(7));
+        assertThat(a3.signingTime()).isEqualTo(second);
         assertThat(a1.preference()).isEqualTo(preferenceFor(alice)).isEqualTo(a2.preference());
         assertThat(c1.preference()).isEqualTo(preferenceFor(carol));
         // alice's chain (intermediate, no root) is carried; carol's key came without a chain
