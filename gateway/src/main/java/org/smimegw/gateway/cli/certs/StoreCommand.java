@@ -90,13 +90,9 @@ abstract class StoreCommand implements Callable<Integer> {
         return spec.commandLine().getErr();
     }
 
-    /** The gateway configuration; a missing default file means all defaults, a missing named file is an error. */
+    /** The gateway configuration; {@link ConfigFileOption}: a missing named file is an error, a missing default not. */
     GatewayConfig gatewayConfig() throws ConfigFileException {
         if (gatewayConfig == null) {
-            java.util.Optional<Path> file = config.file();
-            if (file.isPresent() && !java.nio.file.Files.exists(file.get())) {
-                throw new CliError("configuration file " + file.get() + " does not exist");
-            }
             gatewayConfig = config.load(new ConfigLoader(Path.of("").toAbsolutePath(), new CertstoreOnly()));
         }
         return gatewayConfig;
