@@ -30,7 +30,6 @@ import org.smimegw.gateway.admin.AdminServer;
 import org.smimegw.gateway.admin.HealthReport;
 import org.smimegw.gateway.admin.PrometheusMetrics;
 import org.smimegw.gateway.config.GatewayConfig;
-import org.smimegw.gateway.container.ContainerConfigException;
 import org.smimegw.gateway.container.GatewayMailetContext;
 import org.smimegw.gateway.container.MailetContainerLoader;
 import org.smimegw.gateway.container.PipelineRunner;
@@ -54,8 +53,8 @@ import org.smimegw.gateway.spool.FileSpool;
 import org.smimegw.gateway.spool.Spool;
 import org.smimegw.gateway.spool.SpoolArea;
 import org.smimegw.gateway.spool.SpoolEntry;
+import org.smimegw.mailets.config.ConfigFileException;
 import org.smimegw.mailets.policy.PolicyCheck;
-import org.smimegw.mailets.policy.PolicyException;
 import org.smimegw.mailets.policy.PolicyLoader;
 import org.smimegw.mailets.policy.PolicyProvider;
 import org.smimegw.mailets.policy.enforce.PolicyActions;
@@ -203,7 +202,7 @@ public final class GatewayApplication implements AutoCloseable {
         }
         try {
             policy.swap(policy.read());
-        } catch (PolicyException e) {
+        } catch (ConfigFileException e) {
             throw new StartupException("policy: " + e.getMessage(), e);
         }
         ServiceRegistry services = ServiceRegistry.empty()
@@ -222,7 +221,7 @@ public final class GatewayApplication implements AutoCloseable {
         MailetContainerLoader containerLoader = new MailetContainerLoader(context, services, metrics);
         try {
             containers.swap(containerLoader.load(config.pipeline().config()));
-        } catch (ContainerConfigException e) {
+        } catch (ConfigFileException e) {
             throw new StartupException(e.getMessage(), e);
         }
         reloader = new GatewayReloader(policy, containers, containerLoader::load, config.pipeline().config(),

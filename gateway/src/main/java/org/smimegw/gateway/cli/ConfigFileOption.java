@@ -6,9 +6,9 @@ import java.util.Optional;
 
 import picocli.CommandLine.Option;
 
-import org.smimegw.gateway.config.ConfigException;
 import org.smimegw.gateway.config.ConfigLoader;
 import org.smimegw.gateway.config.GatewayConfig;
+import org.smimegw.mailets.config.ConfigFileException;
 
 /**
  * {@code -c/--config FILE} for the commands that read the gateway configuration ({@code certs}, {@code policy},
@@ -37,12 +37,12 @@ public final class ConfigFileOption {
     }
 
     /** The configuration, every section checked. */
-    public GatewayConfig load() throws ConfigException {
+    public GatewayConfig load() throws ConfigFileException {
         return load(new ConfigLoader());
     }
 
     /** The configuration read by {@code loader} (which decides what is checked), or the defaults. */
-    public GatewayConfig load(ConfigLoader loader) throws ConfigException {
+    public GatewayConfig load(ConfigLoader loader) throws ConfigFileException {
         Optional<Path> named = file();
         return named.isPresent() ? loader.load(named.get())
                 : GatewayConfig.defaults().resolvedAgainst(Path.of("").toAbsolutePath());

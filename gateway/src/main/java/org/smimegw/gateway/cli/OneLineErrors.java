@@ -5,7 +5,7 @@ import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.ParseResult;
 
-import org.smimegw.gateway.config.ConfigException;
+import org.smimegw.mailets.config.ConfigFileException;
 
 /**
  * Reports a failed command as one line on stderr — {@code config error: FILE:LINE: reason},
@@ -17,7 +17,7 @@ final class OneLineErrors implements CommandLine.IExecutionExceptionHandler, Com
     public int handleExecutionException(Exception e, CommandLine cmd, ParseResult parseResult) {
         PrintWriter err = cmd.getErr();
         int code;
-        if (e instanceof ConfigException ce) {
+        if (e instanceof ConfigFileException ce) {
             err.println("config error: " + ce.getMessage());
             code = ExitCodes.CONFIG;
         } else if (e instanceof CliException ce) {

@@ -20,6 +20,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import org.smimegw.gateway.config.AdminConfig;
 import org.smimegw.gateway.config.ConfigLoader;
+import org.smimegw.mailets.config.ConfigFileException;
 
 /** {@code reload}: asks the running gateway (admin endpoint {@code POST /reload}) to re-read its configuration. */
 @Command(name = "reload", mixinStandardHelpOptions = true,
@@ -77,15 +78,14 @@ public final class ReloadCommand implements Callable<Integer> {
     /** Only the {@code admin:} section matters here; the rest of the file is the running gateway's business. */
     private static AdminConfig adminSection(Path file) throws Exception {
         if (!Files.isReadable(file)) {
-            throw new org.smimegw.gateway.config.ConfigException(file.toString(), 0, "file not found");
+            throw new ConfigFileException(file.toString(), "file not found");
         }
         ObjectMapper yaml = new ConfigLoader().mapper();
         JsonNode root;
         try {
             root = yaml.readTree(file.toFile());
         } catch (IOException e) {
-            throw new org.smimegw.gateway.config.ConfigException(file.toString(), 0,
-                    "cannot read: " + OneLineErrors.describe(e), e);
+            throw new ConfigFileException(file.toString(), "cannot read: " + OneLineErrors.describe(e), e);
         }
         JsonNode admin = root == null ? null : root.get("admin");
         if (admin == null || admin.isNull()) {
@@ -94,8 +94,7 @@ public final class ReloadCommand implements Callable<Integer> {
         try {
             return yaml.treeToValue(admin, AdminConfig.class);
         } catch (IOException e) {
-            throw new org.smimegw.gateway.config.ConfigException(file.toString(), 0,
-                    "admin: " + OneLineErrors.describe(e), e);
+            throw new ConfigFileException(file.toString(), "admin: " + OneLineErrors.describe(e), e);
         }
     }
 

@@ -18,9 +18,11 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
+import org.smimegw.mailets.config.ConfigFileException;
+
 /**
  * Reads {@code gateway.yaml} into a {@link GatewayConfig}. Every problem — YAML syntax, an unknown key, a value of
- * the wrong type, a value out of range, a file that cannot be read — becomes a {@link ConfigException} naming the
+ * the wrong type, a value out of range, a file that cannot be read — becomes a {@link ConfigFileException} naming the
  * file, the line and the reason. Relative paths in the file are resolved against the base directory (the working
  * directory unless given).
  */
@@ -43,25 +45,26 @@ public final class ConfigLoader {
     }
 
     /** Loads and validates the file. */
-    public GatewayConfig load(Path file) throws ConfigException {
+    public GatewayConfig load(Path file) throws ConfigFileException {
         String name = file.toString();
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
-            throw new ConfigException(name, 0, "file not found");
+            throw new ConfigFileException(name, "file not found");
         } catch (IOException e) {
-            throw new ConfigException(name, 0, "cannot read: " + e.getMessage(), e);
+            throw new ConfigFileException(name, "cannot read: " + e.getMessage(), e);
         }
         return parse(name, text);
     }
 
     /** Loads and validates YAML text; {@code name} is used in error messages. */
-    public GatewayConfig parse(String name, String yaml) throws ConfigException {
+    public GatewayConfig parse(String name, String yaml) throws ConfigFileException {
         ObjectMapper mapper = mapper();
         YamlLocations locations = YamlLocations.of(mapper.getFactory(), name, yaml);
         if (locations.duplicateKey().isPresent()) {
-            throw new ConfigException(name, locations.duplicateKeyLine(), locations.duplicateKey().get().describe());
+            throw new ConfigFileException(name, locations.duplicateKeyLine(),
+                    locations.duplicateKey().get().describe());
         }
         GatewayConfig config = null;
         try (Reader reader = new StringReader(yaml)) {
@@ -72,11 +75,11 @@ public final class ConfigLoader {
             String reason = ConfigErrors.reason(e);
             int line = ConfigErrors.namedKey(reason).map(locations::lineIfKnown).filter(l -> l > 0)
                     .orElseGet(() -> lineOf(e.getLocation(), locations, e.getPath()));
-            throw new ConfigException(name, line, reason, e);
+            throw new ConfigFileException(name, line, reason, e);
         } catch (IOException e) {
             int line = e instanceof JsonParseException pe && pe.getLocation() != null
                     ? pe.getLocation().getLineNr() : 0;
-            throw new ConfigException(name, line, ConfigErrors.syntaxReason(e), e);
+            throw new ConfigFileException(name, line, ConfigErrors.syntaxReason(e), e);
         }
         if (config == null) { // an empty file: all defaults
             config = GatewayConfig.defaults();
@@ -92,7 +95,7 @@ public final class ConfigLoader {
                     }))
                     .orElseThrow();
             boolean inFile = locations.lineIfKnown(first.pointer()) > 0;
-            throw new ConfigException(name, locations.lineOf(first.pointer()),
+            throw new ConfigFileException(name, locations.lineOf(first.pointer()),
                     first.describe() + (inFile ? "" : " (default value; set " + first.keyPath() + ")"));
         }
         return config;

@@ -34,11 +34,13 @@ import org.w3c.dom.Element;
 import org.w3c.dom.NamedNodeMap;
 import org.w3c.dom.Node;
 
+import org.smimegw.mailets.config.ConfigFileException;
+
 /**
  * Reads a {@code mailetcontainer.xml} in the James format and builds a {@link MailetContainer}: resolves and
  * instantiates mailets and matchers (short names against the project's and James's packages, {@code @Inject}
  * constructors from the {@link ServiceRegistry}), initialises them and checks routing. Anything wrong is a
- * {@link ContainerConfigException} naming file, line and reason; mailets already initialised are destroyed.
+ * {@link ConfigFileException} naming file, line and reason; mailets already initialised are destroyed.
  */
 public final class MailetContainerLoader {
     private static final Logger LOG = LoggerFactory.getLogger(MailetContainerLoader.class);
@@ -90,29 +92,29 @@ public final class MailetContainerLoader {
     }
 
     /** Loads and initialises the container described by {@code file}. */
-    public MailetContainer load(Path file) throws ContainerConfigException {
+    public MailetContainer load(Path file) throws ConfigFileException {
         String fileName = file.toString();
         Document document;
         try (InputStream in = Files.newInputStream(file)) {
             document = LocatedXml.parse(in, file.toUri().toString());
         } catch (NoSuchFileException e) {
-            throw new ContainerConfigException(fileName, 0, "file not found");
+            throw new ConfigFileException(fileName, "file not found");
         } catch (IOException e) {
-            throw new ContainerConfigException(fileName, 0, "cannot read: " + e.getMessage(), e);
+            throw new ConfigFileException(fileName, "cannot read: " + e.getMessage(), e);
         } catch (LocatedXml.ParseError e) {
-            throw new ContainerConfigException(fileName, e.line, "not well-formed XML: " + e.getMessage(), e);
+            throw new ConfigFileException(fileName, e.line, "not well-formed XML: " + e.getMessage(), e);
         }
         Build build = new Build(file);
         try {
             MailetContainer container = build.container(document.getDocumentElement());
             LOG.info("loaded mailet container {}: processors {}", file, container.processorNames());
             return container;
-        } catch (ContainerConfigException e) {
+        } catch (ConfigFileException e) {
             build.destroyAll();
             throw e;
         } catch (RuntimeException | LinkageError e) {
             build.destroyAll();
-            throw new ContainerConfigException(fileName, 0, "cannot load: " + e, e);
+            throw new ConfigFileException(fileName, "cannot load: " + e, e);
         }
     }
 
@@ -127,12 +129,12 @@ public final class MailetContainerLoader {
             this.file = file;
         }
 
-        private ContainerConfigException error(Node node, String reason) {
-            return new ContainerConfigException(file.toString(), node == null ? 0 : LocatedXml.line(node), reason);
+        private ConfigFileException error(Node node, String reason) {
+            return new ConfigFileException(file.toString(), node == null ? 0 : LocatedXml.line(node), reason);
         }
 
-        private ContainerConfigException error(Node node, String reason, Throwable cause) {
-            return new ContainerConfigException(file.toString(), node == null ? 0 : LocatedXml.line(node), reason,
+        private ConfigFileException error(Node node, String reason, Throwable cause) {
+            return new ConfigFileException(file.toString(), node == null ? 0 : LocatedXml.line(node), reason,
                     cause);
         }
 
@@ -140,7 +142,7 @@ public final class MailetContainerLoader {
             new MailetContainer(file, Map.of(), mailets, matchers).destroy();
         }
 
-        MailetContainer container(Element root) throws ContainerConfigException {
+        MailetContainer container(Element root) throws ConfigFileException {
             if (!"mailetcontainer".equals(root.getTagName())) {
                 throw error(root, "root element must be <mailetcontainer>, found <" + root.getTagName() + ">");
             }
@@ -210,7 +212,7 @@ public final class MailetContainerLoader {
         }
 
         private MailetProcessor processor(String state, Element element, List<RouteCheck> routes)
-                throws ContainerConfigException {
+                throws ConfigFileException {
             Map<String, Matcher> localComposites = new HashMap<>();
             List<MailetStep> steps = new ArrayList<>();
             for (Element child : children(element)) {
@@ -225,7 +227,7 @@ public final class MailetContainerLoader {
         }
 
         private MailetStep step(String processor, int index, Element element, Map<String, Matcher> localComposites,
-                                List<RouteCheck> routes) throws ContainerConfigException {
+                                List<RouteCheck> routes) throws ConfigFileException {
             checkAttributes(element, MAILET_ATTRIBUTES);
             String className = element.getAttribute("class").trim();
             if (className.isEmpty()) {
@@ -294,7 +296,7 @@ public final class MailetContainerLoader {
 
         /** A {@code <matcher name="x" match="Or">children</matcher>} definition, registered under its name. */
         private void defineComposite(Element element, Map<String, Matcher> into, Map<String, Matcher> outer)
-                throws ContainerConfigException {
+                throws ConfigFileException {
             if (!"matcher".equals(element.getTagName())) {
                 throw error(element, "unknown element <" + element.getTagName() + ">; expected <matcher name=...>");
             }
@@ -310,7 +312,7 @@ public final class MailetContainerLoader {
             into.put(name, composite(element, scope));
         }
 
-        private Matcher composite(Element element, Map<String, Matcher> scope) throws ContainerConfigException {
+        private Matcher composite(Element element, Map<String, Matcher> scope) throws ConfigFileException {
             for (String attribute : attributeNames(element)) {
                 if (!attribute.equals("name") && !attribute.equals("match")) {
                     throw error(element, "unknown attribute '" + attribute + "' on <matcher>");
@@ -342,7 +344,7 @@ public final class MailetContainerLoader {
         }
 
         private Matcher matcherFor(Element element, String spec, Map<String, Matcher> localComposites)
-                throws ContainerConfigException {
+                throws ConfigFileException {
             Map<String, Matcher> scope = new HashMap<>(globalComposites);
             scope.putAll(localComposites);
             return matcher(element, spec, scope);
@@ -350,7 +352,7 @@ public final class MailetContainerLoader {
 
         /** A matcher from "Name=condition": a named composite in scope, else a matcher class. */
         private Matcher matcher(Element element, String spec, Map<String, Matcher> scope)
-                throws ContainerConfigException {
+                throws ConfigFileException {
             int eq = spec.indexOf('=');
             String name = (eq < 0 ? spec : spec.substring(0, eq)).trim();
             String condition = eq < 0 ? null : spec.substring(eq + 1);
@@ -380,7 +382,7 @@ public final class MailetContainerLoader {
         }
 
         private <T> Class<? extends T> resolve(Element element, String name, Class<T> kind, String what)
-                throws ContainerConfigException {
+                throws ConfigFileException {
             List<String> candidates = name.contains(".") ? List.of(name)
                     : SHORT_NAME_PACKAGES.stream().map(p -> p + "." + name).toList();
             Class<?> wrongKind = null;
@@ -408,7 +410,7 @@ public final class MailetContainerLoader {
         }
 
         private <T> T instantiate(Element element, Class<? extends T> type, String what)
-                throws ContainerConfigException {
+                throws ConfigFileException {
             if (Modifier.isAbstract(type.getModifiers()) || type.isInterface()) {
                 throw error(element, what + " class " + type.getName() + " is abstract");
             }
@@ -466,7 +468,7 @@ public final class MailetContainerLoader {
          * {@code getAllowedInitParameters()} method (James's redirect/notify mailets and the project's own).
          */
         private void checkDeclaredParameters(Element element, Mailet mailet, Set<String> given)
-                throws ContainerConfigException {
+                throws ConfigFileException {
             Optional<Set<String>> allowed = declaredParameters(mailet);
             if (allowed.isEmpty()) {
                 return;
@@ -479,7 +481,7 @@ public final class MailetContainerLoader {
             }
         }
 
-        private Optional<Set<String>> declaredParameters(Mailet mailet) throws ContainerConfigException {
+        private Optional<Set<String>> declaredParameters(Mailet mailet) throws ConfigFileException {
             for (Class<?> c = mailet.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
                 Method method;
                 try {
@@ -510,7 +512,7 @@ public final class MailetContainerLoader {
             return Optional.empty();
         }
 
-        private void checkAttributes(Element element, Set<String> allowed) throws ContainerConfigException {
+        private void checkAttributes(Element element, Set<String> allowed) throws ConfigFileException {
             for (String attribute : attributeNames(element)) {
                 if (!allowed.contains(attribute)) {
                     throw error(element, "unknown attribute '" + attribute + "' on <" + element.getTagName()

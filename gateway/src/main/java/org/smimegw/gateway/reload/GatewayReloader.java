@@ -11,9 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.smimegw.gateway.app.Reloadable;
-import org.smimegw.gateway.container.ContainerConfigException;
 import org.smimegw.gateway.container.MailetContainer;
-import org.smimegw.mailets.policy.PolicyException;
+import org.smimegw.mailets.config.ConfigFileException;
 import org.smimegw.mailets.policy.PolicySet;
 
 /**
@@ -29,7 +28,7 @@ public final class GatewayReloader implements Reloadable {
     /** Builds a container from a file (the application's {@code MailetContainerLoader}). */
     @FunctionalInterface
     public interface ContainerFactory {
-        MailetContainer load(Path file) throws ContainerConfigException;
+        MailetContainer load(Path file) throws ConfigFileException;
     }
 
     private final PolicyHolder policy;
@@ -79,15 +78,11 @@ public final class GatewayReloader implements Reloadable {
 
     private String reloadAll() throws ReloadException {
         PolicySet newPolicy;
-        try {
-            newPolicy = policy.read();
-        } catch (PolicyException e) {
-            throw new ReloadException(e.getMessage(), e);
-        }
         MailetContainer newContainer;
         try {
+            newPolicy = policy.read();
             newContainer = factory.load(containerFile);
-        } catch (ContainerConfigException e) {
+        } catch (ConfigFileException e) {
             throw new ReloadException(e.getMessage(), e);
         }
         List<String> parts = new ArrayList<>();

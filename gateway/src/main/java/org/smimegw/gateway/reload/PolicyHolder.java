@@ -8,7 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.smimegw.gateway.config.PolicySettings;
-import org.smimegw.mailets.policy.PolicyException;
+import org.smimegw.mailets.config.ConfigFileException;
 import org.smimegw.mailets.policy.PolicyLoader;
 import org.smimegw.mailets.policy.PolicyProvider;
 import org.smimegw.mailets.policy.PolicySet;
@@ -46,9 +46,9 @@ public final class PolicyHolder implements PolicyProvider {
      * Reads and checks the policy file without applying it. A missing file that was not named explicitly gives the
      * built-in defaults.
      *
-     * @throws PolicyException FILE:LINE: REASON when the file cannot be used
+     * @throws ConfigFileException FILE:LINE: REASON when the file cannot be used
      */
-    public PolicySet read() throws PolicyException {
+    public PolicySet read() throws ConfigFileException {
         Path file = settings.file();
         if (settings.optional() && !Files.exists(file)) {
             LOG.debug("no policy file {}: built-in defaults", file);

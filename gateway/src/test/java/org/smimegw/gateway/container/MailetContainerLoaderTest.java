@@ -9,6 +9,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.smimegw.mailets.config.ConfigFileException;
+
 class MailetContainerLoaderTest {
     private static final String T = "org.smimegw.gateway.container.";
 
@@ -21,9 +23,9 @@ class MailetContainerLoaderTest {
         fx = new ContainerFixture(dir);
     }
 
-    private ContainerConfigException refused(String xml) throws Exception {
+    private ConfigFileException refused(String xml) throws Exception {
         Path file = fx.write(xml);
-        ContainerConfigException e = catchThrowableOfType(ContainerConfigException.class, () -> fx.loader.load(file));
+        ConfigFileException e = catchThrowableOfType(ConfigFileException.class, () -> fx.loader.load(file));
         assertThat(e).as("load must be refused").isNotNull();
         assertThat(e.file()).isEqualTo(file.toString());
         assertThat(e.getMessage()).startsWith(file + ":");
@@ -87,16 +89,16 @@ class MailetContainerLoaderTest {
                   </processors>
                 </mailetcontainer>
                 """;
-        ContainerConfigException e = refused(xml);
-        assertThat(e.line()).isEqualTo(ContainerFixture.lineOf(xml, "</processor>"));
+        ConfigFileException e = refused(xml);
+        assertThat(e.line()).hasValue(ContainerFixture.lineOf(xml, "</processor>"));
         assertThat(e.reason()).startsWith("not well-formed XML");
     }
 
     @Test
     void unknownClassIsRefused() throws Exception {
         String xml = base("<mailet match=\"All\" class=\"NoSuchMailet\"/> <!-- here -->");
-        ContainerConfigException e = refused(xml);
-        assertThat(e.line()).isEqualTo(ContainerFixture.lineOf(xml, "here"));
+        ConfigFileException e = refused(xml);
+        assertThat(e.line()).hasValue(ContainerFixture.lineOf(xml, "here"));
         assertThat(e.reason()).contains("unknown mailet class 'NoSuchMailet'")
                 .contains("org.apache.james.transport.mailets");
     }
@@ -104,39 +106,39 @@ class MailetContainerLoaderTest {
     @Test
     void unknownMatcherIsRefused() throws Exception {
         String xml = base("<mailet match=\"NoSuchMatcher=x\" class=\"Null\"/> <!-- here -->");
-        ContainerConfigException e = refused(xml);
-        assertThat(e.line()).isEqualTo(ContainerFixture.lineOf(xml, "here"));
+        ConfigFileException e = refused(xml);
+        assertThat(e.line()).hasValue(ContainerFixture.lineOf(xml, "here"));
         assertThat(e.reason()).contains("unknown matcher class 'NoSuchMatcher'");
     }
 
     @Test
     void classThatIsNotAMailetIsRefused() throws Exception {
         String xml = base("<mailet match=\"All\" class=\"" + T + "NotAMailet\"/> <!-- here -->");
-        ContainerConfigException e = refused(xml);
-        assertThat(e.line()).isEqualTo(ContainerFixture.lineOf(xml, "here"));
+        ConfigFileException e = refused(xml);
+        assertThat(e.line()).hasValue(ContainerFixture.lineOf(xml, "here"));
         assertThat(e.reason()).contains(T + "NotAMailet is not a org.apache.mailet.Mailet");
     }
 
     @Test
     void matcherClassUsedAsMailetIsRefused() throws Exception {
         String xml = base("<mailet match=\"All\" class=\"HasHeader\"/> <!-- here -->");
-        ContainerConfigException e = refused(xml);
+        ConfigFileException e = refused(xml);
         assertThat(e.reason()).contains("HasHeader is not a org.apache.mailet.Mailet");
     }
 
     @Test
     void mailetClassUsedAsMatcherIsRefused() throws Exception {
         String xml = base("<mailet match=\"org.apache.james.transport.mailets.Null\" class=\"Null\"/> <!-- here -->");
-        ContainerConfigException e = refused(xml);
-        assertThat(e.line()).isEqualTo(ContainerFixture.lineOf(xml, "here"));
+        ConfigFileException e = refused(xml);
+        assertThat(e.line()).hasValue(ContainerFixture.lineOf(xml, "here"));
         assertThat(e.reason()).contains("org.apache.james.transport.mailets.Null is not a org.apache.mailet.Matcher");
     }
 
     @Test
     void initThatThrowsIsRefusedWithItsMessage() throws Exception {
         String xml = base("<mailet match=\"All\" class=\"" + T + "InitFailingMailet\"/> <!-- here -->");
-        ContainerConfigException e = refused(xml);
-        assertThat(e.line()).isEqualTo(ContainerFixture.lineOf(xml, "here"));
+        ConfigFileException e = refused(xml);
+        assertThat(e.line()).hasValue(ContainerFixture.lineOf(xml, "here"));
         assertThat(e.reason()).contains("init of mailet " + T + "InitFailingMailet failed")
                 .contains("key file /nonexistent/key.pem not found");
     }
@@ -145,8 +147,8 @@ class MailetContainerLoaderTest {
     void matcherInitThatThrowsIsRefused() throws Exception {
         // HasHeader without a condition fails its init
         String xml = base("<mailet match=\"HasHeader\" class=\"Null\"/> <!-- here -->");
-        ContainerConfigException e = refused(xml);
-        assertThat(e.line()).isEqualTo(ContainerFixture.lineOf(xml, "here"));
+        ConfigFileException e = refused(xml);
+        assertThat(e.line()).hasValue(ContainerFixture.lineOf(xml, "here"));
         assertThat(e.reason()).contains("init of matcher org.apache.james.transport.matchers.HasHeader");
     }
 
@@ -154,8 +156,8 @@ class MailetContainerLoaderTest {
     void unknownInitParameterIsRefusedWhereTheMailetDeclaresItsParameters() throws Exception {
         String xml = base("<mailet match=\"All\" class=\"" + T + "RecordMailet\"> <!-- here -->\n"
                 + "<tag>x</tag><colour>red</colour></mailet>");
-        ContainerConfigException e = refused(xml);
-        assertThat(e.line()).isEqualTo(ContainerFixture.lineOf(xml, "here"));
+        ConfigFileException e = refused(xml);
+        assertThat(e.line()).hasValue(ContainerFixture.lineOf(xml, "here"));
         assertThat(e.reason()).contains("unknown parameter(s) [colour]").contains("allowed: [tag]");
     }
 
@@ -163,16 +165,16 @@ class MailetContainerLoaderTest {
     void toProcessorToAMissingProcessorIsRefused() throws Exception {
         String xml = base("<mailet match=\"All\" class=\"ToProcessor\"> <!-- here -->\n"
                 + "<processor>nowhere</processor></mailet>");
-        ContainerConfigException e = refused(xml);
-        assertThat(e.line()).isEqualTo(ContainerFixture.lineOf(xml, "here"));
+        ConfigFileException e = refused(xml);
+        assertThat(e.line()).hasValue(ContainerFixture.lineOf(xml, "here"));
         assertThat(e.reason()).contains("routes to processor 'nowhere', which is not defined");
     }
 
     @Test
     void onMailetExceptionToAMissingProcessorIsRefused() throws Exception {
         String xml = base("<mailet match=\"All\" class=\"Null\" onMailetException=\"quarantine\"/> <!-- here -->");
-        ContainerConfigException e = refused(xml);
-        assertThat(e.line()).isEqualTo(ContainerFixture.lineOf(xml, "here"));
+        ConfigFileException e = refused(xml);
+        assertThat(e.line()).hasValue(ContainerFixture.lineOf(xml, "here"));
         assertThat(e.reason()).contains("onMailetException").contains("'quarantine'");
     }
 
@@ -187,8 +189,8 @@ class MailetContainerLoaderTest {
                   </processors>
                 </mailetcontainer>
                 """;
-        ContainerConfigException e = refused(xml);
-        assertThat(e.line()).isEqualTo(ContainerFixture.lineOf(xml, "class=\"Null\""));
+        ConfigFileException e = refused(xml);
+        assertThat(e.line()).hasValue(ContainerFixture.lineOf(xml, "class=\"Null\""));
         assertThat(e.reason()).contains("routes to processor 'error'");
     }
 
@@ -203,8 +205,8 @@ class MailetContainerLoaderTest {
                   </processors>
                 </mailetcontainer>
                 """;
-        ContainerConfigException e = refused(xml);
-        assertThat(e.line()).isEqualTo(ContainerFixture.lineOf(xml, "<processors>"));
+        ConfigFileException e = refused(xml);
+        assertThat(e.line()).hasValue(ContainerFixture.lineOf(xml, "<processors>"));
         assertThat(e.reason()).contains("no processor with state=\"root\"");
     }
 
@@ -214,15 +216,15 @@ class MailetContainerLoaderTest {
                 fx.metrics);
         String xml = base("<mailet match=\"All\" class=\"" + T + "RecordMailet\"/> <!-- here -->");
         Path file = fx.write(xml);
-        ContainerConfigException e = catchThrowableOfType(ContainerConfigException.class,
+        ConfigFileException e = catchThrowableOfType(ConfigFileException.class,
                 () -> withoutRecorder.load(file));
-        assertThat(e.line()).isEqualTo(ContainerFixture.lineOf(xml, "here"));
+        assertThat(e.line()).hasValue(ContainerFixture.lineOf(xml, "here"));
         assertThat(e.reason()).contains("needs a " + T + "Recorder");
     }
 
     @Test
     void unknownAttributeAndBothMatchAndNotmatchAreRefused() throws Exception {
-        ContainerConfigException e = refused(base("<mailet match=\"All\" clas=\"Null\"/>"));
+        ConfigFileException e = refused(base("<mailet match=\"All\" clas=\"Null\"/>"));
         assertThat(e.reason()).contains("unknown attribute 'clas'");
         e = refused(base("<mailet match=\"All\" notmatch=\"All\" class=\"Null\"/>"));
         assertThat(e.reason()).contains("both match and notmatch");
@@ -231,17 +233,19 @@ class MailetContainerLoaderTest {
     @Test
     void unknownCompositeReferenceAndBadCompositeOperatorAreRefused() throws Exception {
         String xml = base("<matcher name=\"x\" match=\"Maybe\"><matcher match=\"All\"/></matcher> <!-- here -->");
-        ContainerConfigException e = refused(xml);
-        assertThat(e.line()).isEqualTo(ContainerFixture.lineOf(xml, "here"));
+        ConfigFileException e = refused(xml);
+        assertThat(e.line()).hasValue(ContainerFixture.lineOf(xml, "here"));
         assertThat(e.reason()).contains("must be one of And, Or, Not, Xor");
     }
 
     @Test
     void missingFileIsRefused() {
         Path file = dir.resolve("absent.xml");
-        ContainerConfigException e = catchThrowableOfType(ContainerConfigException.class, () -> fx.loader.load(file));
+        ConfigFileException e = catchThrowableOfType(ConfigFileException.class, () -> fx.loader.load(file));
         assertThat(e.file()).isEqualTo(file.toString());
         assertThat(e.reason()).isEqualTo("file not found");
+        assertThat(e.line()).isEmpty();
+        assertThat(e.getMessage()).isEqualTo(file + ": file not found");
     }
 
     @Test
@@ -252,7 +256,7 @@ class MailetContainerLoaderTest {
         MailetContainerLoader loader = new MailetContainerLoader(fx.context,
                 ServiceRegistry.empty().with(DestroyCountingMailet.Counter.class, counter), fx.metrics);
         Path file = fx.write(xml);
-        catchThrowableOfType(ContainerConfigException.class, () -> loader.load(file));
+        catchThrowableOfType(ConfigFileException.class, () -> loader.load(file));
         assertThat(counter.destroyed.get()).isEqualTo(1);
     }
 

@@ -1,6 +1,7 @@
 package org.smimegw.gateway.reload;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.smimegw.gateway.reload.ReloadFixture.POLICY_INVALID;
 import static org.smimegw.gateway.reload.ReloadFixture.POLICY_ONE_USER;
 import static org.smimegw.gateway.reload.ReloadFixture.POLICY_TWO_USERS;
@@ -18,16 +19,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.icegreen.greenmail.util.GreenMail;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 import org.smimegw.gateway.app.GatewayApplication;
 import org.smimegw.gateway.app.StartupException;
 import org.smimegw.gateway.cli.Main;
+import org.smimegw.gateway.config.GatewayConfig;
 import org.smimegw.mailets.policy.PolicySet;
 
 /** Live reload of policy.yaml and mailetcontainer.xml through the admin endpoint and the reload command. */
@@ -110,6 +116,43 @@ class GatewayReloadTest {
         assertThat(header(received(greenMail, "still v1"), "X-Pipeline-Version")).isEqualTo("1");
         assertThat(app.metrics().counter("reload.failure").getCount()).isEqualTo(1);
         assertThat(app.metrics().counter("reload.success").getCount()).isZero();
+    }
+
+    @Test
+    void aPolicyFileThatIsGoneIsRefusedWithTheFileAndNoLineInTheReplyAndTheLog() throws Exception {
+        start(pipeline("1", ""), POLICY_ONE_USER);
+        Path policyFile = dir.resolve("policy.yaml");
+        Files.delete(policyFile);
+        String expected = policyFile + ": cannot read policy file: java.nio.file.NoSuchFileException: " + policyFile;
+
+        ch.qos.logback.classic.Logger reloader = (ch.qos.logback.classic.Logger) LoggerFactory
+                .getLogger(GatewayReloader.class);
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        reloader.addAppender(log);
+        HttpResponse<String> response;
+        try {
+            response = postReload(app.adminAddress().orElseThrow());
+        } finally {
+            reloader.detachAppender(log);
+        }
+
+        assertThat(response.statusCode()).isEqualTo(500);
+        assertThat(new ObjectMapper().readTree(response.body()).get("message").asText()).isEqualTo(expected);
+        assertThat(log.list).extracting(ILoggingEvent::getFormattedMessage)
+                .containsExactly("reload refused, the running configuration stays: " + expected);
+    }
+
+    @Test
+    void aMissingPolicyFileStopsTheStartWithTheFileAndNoLine() throws Exception {
+        GatewayConfig config = config(dir, pipeline("1", ""), POLICY_ONE_USER);
+        Path policyFile = dir.resolve("policy.yaml");
+        Files.delete(policyFile);
+        app = new GatewayApplication(config);
+
+        assertThatThrownBy(app::start).isInstanceOf(StartupException.class)
+                .hasMessage("policy: " + policyFile + ": cannot read policy file: java.nio.file.NoSuchFileException: "
+                        + policyFile);
     }
 
     @Test

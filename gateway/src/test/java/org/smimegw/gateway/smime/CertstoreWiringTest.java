@@ -20,9 +20,9 @@ import org.smimegw.certstore.SmimeCapabilities;
 import org.smimegw.certstore.testing.TestPki;
 import org.smimegw.gateway.app.GatewayApplication;
 import org.smimegw.gateway.app.StartupException;
-import org.smimegw.gateway.config.ConfigException;
 import org.smimegw.gateway.config.ConfigLoader;
 import org.smimegw.gateway.config.GatewayConfig;
+import org.smimegw.mailets.config.ConfigFileException;
 
 /**
  * {@code certstore.ldap} and {@code certstore.pkcs11} in {@code gateway.yaml}: read into {@link CertStoreConfig},
@@ -38,15 +38,15 @@ class CertstoreWiringTest {
         return new ConfigLoader(dir).load(SmimeGatewayFixture.writeConfig(dir, certstore));
     }
 
-    private ConfigException failure(String certstore) {
+    private ConfigFileException failure(String certstore) {
         try {
             load(certstore);
-        } catch (ConfigException e) {
+        } catch (ConfigFileException e) {
             return e;
         } catch (Exception e) {
             throw new AssertionError(e);
         }
-        throw new AssertionError("expected a ConfigException for:\n" + certstore);
+        throw new AssertionError("expected a ConfigFileException for:\n" + certstore);
     }
 
     /** Line numbers: the fixture's YAML has 16 lines before what a test appends. */
@@ -80,31 +80,33 @@ class CertstoreWiringTest {
     @Test
     void mistakesInTheSectionsNameFileLineAndKey() {
         Path file = dir.resolve("conf/gateway.yaml");
-        ConfigException pool = failure("  ldap:\n    urls: [ldap://127.0.0.1:1]\n    baseDn: dc=x\n    poolSize: 0\n");
+        ConfigFileException pool =
+                failure("  ldap:\n    urls: [ldap://127.0.0.1:1]\n    baseDn: dc=x\n    poolSize: 0\n");
         assertThat(pool.getMessage()).isEqualTo(file + ":" + (FIRST + 3)
                 + ": certstore.ldap.poolSize must be positive, was 0");
 
-        ConfigException noBase = failure("  ldap:\n    urls: [ldap://127.0.0.1:1]\n");
+        ConfigFileException noBase = failure("  ldap:\n    urls: [ldap://127.0.0.1:1]\n");
         assertThat(noBase.getMessage()).isEqualTo(file + ":" + FIRST + ": certstore.ldap: baseDn is required");
 
-        ConfigException badUrl = failure("  ldap:\n    urls: [ldap://ok:389, http://dc1]\n    baseDn: dc=x\n");
-        assertThat(badUrl.line()).isEqualTo(FIRST + 1);
+        ConfigFileException badUrl = failure("  ldap:\n    urls: [ldap://ok:389, http://dc1]\n    baseDn: dc=x\n");
+        assertThat(badUrl.line()).hasValue(FIRST + 1);
         assertThat(badUrl.reason()).isEqualTo(
                 "certstore.ldap.urls[1]: 'http://dc1' is not an LDAP URL like ldap://host:389 or ldaps://host:636");
 
-        ConfigException typo = failure("  ldap:\n    url: [ldap://127.0.0.1:1]\n");
-        assertThat(typo.line()).isEqualTo(FIRST + 1);
+        ConfigFileException typo = failure("  ldap:\n    url: [ldap://127.0.0.1:1]\n");
+        assertThat(typo.line()).hasValue(FIRST + 1);
         assertThat(typo.reason()).startsWith("unknown key 'url' in certstore.ldap (known keys: baseDn, bindDn,");
 
-        ConfigException pin = failure("  pkcs11:\n    library: /x.so\n    pin: \"1234\"\n");
+        ConfigFileException pin = failure("  pkcs11:\n    library: /x.so\n    pin: \"1234\"\n");
         assertThat(pin.getMessage()).isEqualTo(file + ":" + (FIRST + 2)
                 + ": certstore.pkcs11.pin: must be a reference env:NAME or file:PATH, not a password");
 
-        ConfigException twoSlots = failure("  pkcs11:\n    library: /x.so\n    slot: 1\n    tokenLabel: gw\n    pin: env:P\n");
+        ConfigFileException twoSlots =
+                failure("  pkcs11:\n    library: /x.so\n    slot: 1\n    tokenLabel: gw\n    pin: env:P\n");
         assertThat(twoSlots.reason()).isEqualTo("certstore.pkcs11: set only one of slot, slotListIndex and tokenLabel");
-        assertThat(twoSlots.line()).isBetween(FIRST, FIRST + 4);
+        assertThat(twoSlots.line().getAsInt()).isBetween(FIRST, FIRST + 4);
 
-        ConfigException noLibrary = failure("  pkcs11:\n    pin: env:P\n");
+        ConfigFileException noLibrary = failure("  pkcs11:\n    pin: env:P\n");
         assertThat(noLibrary.getMessage()).startsWith(file + ":" + FIRST + ": certstore.pkcs11: library is required");
     }
 

@@ -85,8 +85,7 @@ class DemoSetupEndToEndTest {
         Path yaml = dir.resolve("none.yaml");
         Run r = run("certs", "demo-setup", "--config", yaml.toString(), "--out", dir.resolve("d").toString());
         assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.err().strip()).isEqualTo("certs demo-setup: error: configuration file " + yaml
-                + " does not exist");
+        assertThat(r.err().strip()).isEqualTo("certs demo-setup: error: " + yaml + ": file not found");
         Run bad = run("certs", "demo-setup", "--external", "not-an-address", "--out", dir.resolve("d").toString(),
                 "--config", writeEmptyConfig().toString());
         assertThat(bad.exit()).isEqualTo(1);

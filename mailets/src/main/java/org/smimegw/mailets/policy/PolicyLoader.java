@@ -25,8 +25,10 @@ import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 
+import org.smimegw.mailets.config.ConfigFileException;
+
 /**
- * Reads policy.yaml into a {@link PolicySet}, or refuses it with a {@link PolicyException} naming file, line and
+ * Reads policy.yaml into a {@link PolicySet}, or refuses it with a {@link ConfigFileException} naming file, line and
  * reason: YAML that does not parse, an unknown section, setting or value, a setting at a level where it is not
  * allowed, a legacy algorithm without {@code AllowWeakAlgorithms: true}, or an entry whose effective settings
  * contradict each other (checked for every entry in both roles, after inheritance).
@@ -44,13 +46,13 @@ public final class PolicyLoader {
 
     private final PolicyValidator validator = new PolicyValidator();
 
-    public PolicySet load(Path file) throws PolicyException {
+    public PolicySet load(Path file) throws ConfigFileException {
         String name = file.toString();
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new PolicyException(name, 0, "cannot read policy file: " + e, e);
+            throw new ConfigFileException(name, "cannot read policy file: " + e, e);
         }
         PolicySet set = parse(name, new StringReader(text));
         LOG.info("policy {} loaded: {} domain entries, {} user entries", name, set.domainEntries(), set.userEntries());
@@ -58,7 +60,7 @@ public final class PolicyLoader {
     }
 
     /** Parses policy text; {@code fileName} is what errors and origins call the file. */
-    public PolicySet parse(String fileName, Reader reader) throws PolicyException {
+    public PolicySet parse(String fileName, Reader reader) throws ConfigFileException {
         Node root = compose(fileName, reader);
         Context ctx = new Context(fileName);
         PolicyEntry global = new PolicyEntry(PolicyLevel.GLOBAL, null, 0, Map.of(), Map.of(), Map.of());
@@ -85,7 +87,7 @@ public final class PolicyLoader {
         return set;
     }
 
-    private static Node compose(String fileName, Reader reader) throws PolicyException {
+    private static Node compose(String fileName, Reader reader) throws ConfigFileException {
         LoaderOptions options = new LoaderOptions();
         options.setMaxAliasesForCollections(20);
         options.setCodePointLimit(MAX_FILE_CHARS);
@@ -96,15 +98,15 @@ public final class PolicyLoader {
             Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
             String problem = e.getProblem() != null ? e.getProblem() : e.getMessage();
             String context = e.getContext() != null ? e.getContext() + ": " : "";
-            throw new PolicyException(fileName, mark == null ? 0 : mark.getLine() + 1,
+            throw new ConfigFileException(fileName, mark == null ? 0 : mark.getLine() + 1,
                     "not valid YAML: " + context + problem, e);
         } catch (YAMLException e) {
-            throw new PolicyException(fileName, 0, "not valid YAML: " + e.getMessage(), e);
+            throw new ConfigFileException(fileName, "not valid YAML: " + e.getMessage(), e);
         }
     }
 
     private static void readDomains(Context ctx, Node node, Map<String, PolicyEntry> domains,
-                                    List<PolicyEntry> wildcards) throws PolicyException {
+                                    List<PolicyEntry> wildcards) throws ConfigFileException {
         if (isEmpty(node)) {
             return;
         }
@@ -129,7 +131,7 @@ public final class PolicyLoader {
         }
     }
 
-    private static void readUsers(Context ctx, Node node, Map<String, PolicyEntry> users) throws PolicyException {
+    private static void readUsers(Context ctx, Node node, Map<String, PolicyEntry> users) throws ConfigFileException {
         if (isEmpty(node)) {
             return;
         }
@@ -148,7 +150,7 @@ public final class PolicyLoader {
     }
 
     private static PolicyEntry entry(Context ctx, PolicyLevel level, String name, Node keyNode, Node node)
-            throws PolicyException {
+            throws ConfigFileException {
         int line = keyNode.getStartMark().getLine() + 1;
         Map<Setting<?>, EffectiveSetting<?>> direct = new HashMap<>();
         Map<Setting<?>, EffectiveSetting<?>> sending = new HashMap<>();
@@ -163,7 +165,7 @@ public final class PolicyLoader {
     private static void readSettings(Context ctx, PolicyLevel level, String name, Role block, MappingNode map,
                                      Map<Setting<?>, EffectiveSetting<?>> into,
                                      Map<Setting<?>, EffectiveSetting<?>> sending,
-                                     Map<Setting<?>, EffectiveSetting<?>> receiving) throws PolicyException {
+                                     Map<Setting<?>, EffectiveSetting<?>> receiving) throws ConfigFileException {
         Map<String, Integer> seen = new HashMap<>();
         for (NodeTuple t : map.getValue()) {
             String key = key(ctx, t, seen, "setting");
@@ -205,7 +207,7 @@ public final class PolicyLoader {
     }
 
     private static String key(Context ctx, NodeTuple t, Map<String, Integer> seen, String what)
-            throws PolicyException {
+            throws ConfigFileException {
         if (!(t.getKeyNode() instanceof ScalarNode s)) {
             throw ctx.error(t.getKeyNode(), "a " + what + " name must be a plain value, not a "
                     + Settings.kind(t.getKeyNode()));
@@ -219,7 +221,7 @@ public final class PolicyLoader {
         return key;
     }
 
-    private static MappingNode mapping(Context ctx, Node node, String what) throws PolicyException {
+    private static MappingNode mapping(Context ctx, Node node, String what) throws ConfigFileException {
         if (node instanceof MappingNode m) {
             return m;
         }
@@ -232,8 +234,8 @@ public final class PolicyLoader {
     }
 
     private record Context(String file) {
-        PolicyException error(Node node, String reason) {
-            return new PolicyException(file, node.getStartMark().getLine() + 1, reason);
+        ConfigFileException error(Node node, String reason) {
+            return new ConfigFileException(file, node.getStartMark().getLine() + 1, reason);
         }
     }
 }

@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
+import org.smimegw.mailets.config.ConfigFileException;
+
 /**
  * Checks a parsed policy: legacy algorithms only with {@code AllowWeakAlgorithms: true}, and for every entry, in
  * both roles and after inheritance, that its effective settings do not contradict each other. Entries are checked
@@ -25,7 +27,7 @@ final class PolicyValidator {
         }
     }
 
-    void validate(PolicySet set) throws PolicyException {
+    void validate(PolicySet set) throws ConfigFileException {
         List<PolicyEntry> entries = set.entriesInInheritanceOrder();
         checkWeakAlgorithms(set, entries);
         for (PolicyEntry entry : entries) {
@@ -45,11 +47,11 @@ final class PolicyValidator {
             }
             SettingOrigin blame = p.blame();
             int line = blame.line() > 0 ? blame.line() : entry.line();
-            throw new PolicyException(set.file(), line, entry.where() + ": " + p.reason() + role);
+            throw new ConfigFileException(set.file(), line, entry.where() + ": " + p.reason() + role);
         }
     }
 
-    private static void checkWeakAlgorithms(PolicySet set, List<PolicyEntry> entries) throws PolicyException {
+    private static void checkWeakAlgorithms(PolicySet set, List<PolicyEntry> entries) throws ConfigFileException {
         boolean allowed = set.partyPolicy("", Role.SENDING).value(Settings.ALLOW_WEAK_ALGORITHMS);
         if (allowed) {
             return;
@@ -62,7 +64,7 @@ final class PolicyValidator {
         if (weak.isPresent()) {
             EffectiveSetting<?> v = weak.get();
             List<String> names = weakNames(v.value());
-            throw new PolicyException(set.file(), v.origin().line(), v.origin().where() + ": "
+            throw new ConfigFileException(set.file(), v.origin().line(), v.origin().where() + ": "
                     + v.setting().name() + " names " + String.join(", ", names) + ", legacy "
                     + (names.size() == 1 ? "algorithm" : "algorithms")
                     + " refused unless AllowWeakAlgorithms: true is set under global:");

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.smimegw.certstore.KeyStorage;
+import org.smimegw.mailets.config.ConfigFileException;
 import org.smimegw.mailets.policy.InboundMessageFacts.Encryption;
 import org.smimegw.mailets.policy.InboundMessageFacts.Signature;
 
@@ -38,7 +39,7 @@ class InboundDecisionTest {
     private final PolicyDecisions decisions = new PolicyDecisions();
 
     @BeforeAll
-    static void load() throws PolicyException {
+    static void load() throws ConfigFileException {
         policy = PolicyFixtures.parse(POLICY);
     }
 

@@ -10,6 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.smimegw.certstore.KeyStorage;
 import org.smimegw.certstore.SmimeCapabilities;
+import org.smimegw.mailets.config.ConfigFileException;
 
 /** Sender / recipient / policy / key / certificate situations -> what outbound policy decides. */
 class OutboundDecisionTableTest {
@@ -77,7 +78,7 @@ class OutboundDecisionTableTest {
     private final PolicyDecisions decisions = new PolicyDecisions();
 
     @BeforeAll
-    static void load() throws PolicyException {
+    static void load() throws ConfigFileException {
         policy = PolicyFixtures.parse(POLICY);
         weakPolicy = PolicyFixtures.parse(WEAK_POLICY);
     }
@@ -155,7 +156,7 @@ class OutboundDecisionTableTest {
     }
 
     @Test
-    void signingPlanCarriesTheFormatSettings() throws PolicyException {
+    void signingPlanCarriesTheFormatSettings() throws ConfigFileException {
         PolicySet set = PolicyFixtures.parse("""
                 global:
                   RequireSignedSMIMEMessages: true
@@ -182,7 +183,7 @@ class OutboundDecisionTableTest {
     }
 
     @Test
-    void pairConflictRefusesRequiredEncryption() throws PolicyException {
+    void pairConflictRefusesRequiredEncryption() throws ConfigFileException {
         PolicySet set = PolicyFixtures.parse("""
                 domains:
                   example.com:

@@ -11,6 +11,7 @@ import java.util.function.Predicate;
 import org.smimegw.certstore.KeyStorage;
 import org.smimegw.certstore.SmimeCapabilities;
 import org.smimegw.certstore.testing.TestPki;
+import org.smimegw.mailets.config.ConfigFileException;
 
 /** Helpers shared by the policy tests. */
 final class PolicyFixtures {
@@ -18,7 +19,7 @@ final class PolicyFixtures {
     private PolicyFixtures() {
     }
 
-    static PolicySet parse(String yaml) throws PolicyException {
+    static PolicySet parse(String yaml) throws ConfigFileException {
         return new PolicyLoader().parse("policy.yaml", new StringReader(yaml));
     }
 

@@ -9,6 +9,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import org.smimegw.mailets.config.ConfigFileException;
+
 /** Inheritance: default <- global <- *.wildcard (shorter first) <- exact domain <- user; role blocks win per level. */
 class PolicyInheritanceTest {
 
@@ -44,7 +46,7 @@ class PolicyInheritanceTest {
     private static PolicySet policy;
 
     @BeforeAll
-    static void load() throws PolicyException {
+    static void load() throws ConfigFileException {
         policy = PolicyFixtures.parse(YAML);
     }
 
@@ -132,7 +134,7 @@ class PolicyInheritanceTest {
     }
 
     @Test
-    void stricterNegotiationAndIntersectedListsWin() throws PolicyException {
+    void stricterNegotiationAndIntersectedListsWin() throws ConfigFileException {
         PolicySet set = PolicyFixtures.parse("""
                 global:
                   OWAEncryptionAlgorithms: [AES128, AES256, AES192]
@@ -157,7 +159,7 @@ class PolicyInheritanceTest {
     }
 
     @Test
-    void pairConflictIsReportedNotThrown() throws PolicyException {
+    void pairConflictIsReportedNotThrown() throws ConfigFileException {
         PolicySet set = PolicyFixtures.parse("""
                 domains:
                   example.com:
@@ -194,7 +196,7 @@ class PolicyInheritanceTest {
     }
 
     @Test
-    void exchangeAlgIdStringsAreUnderstood() throws PolicyException {
+    void exchangeAlgIdStringsAreUnderstood() throws ConfigFileException {
         PolicySet set = PolicyFixtures.parse("""
                 global:
                   OWAEncryptionAlgorithms: "6610;660E"

@@ -14,6 +14,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import org.smimegw.mailets.config.ConfigFileException;
+
 /** Every way a policy file is refused, each with the file, the line and the reason. */
 class PolicyLoaderErrorTest {
 
@@ -205,18 +207,18 @@ class PolicyLoaderErrorTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("badFiles")
     void refusedWithFileLineAndReason(String name, String yaml, int line, String reason) {
-        PolicyException e = catchThrowableOfType(PolicyException.class, () -> PolicyFixtures.parse(yaml));
+        ConfigFileException e = catchThrowableOfType(ConfigFileException.class, () -> PolicyFixtures.parse(yaml));
 
         assertThat(e).as("policy accepted although: " + name).isNotNull();
         System.out.println(name + " -> " + e.getMessage());
         assertThat(e.file()).isEqualTo("policy.yaml");
         assertThat(e.reason()).contains(reason);
-        assertThat(e.line()).as(e.getMessage()).isEqualTo(line);
+        assertThat(e.line()).as(e.getMessage()).hasValue(line);
         assertThat(e.getMessage()).startsWith("policy.yaml:" + line + ": ");
     }
 
     @Test
-    void sameSettingsWithWeakAlgorithmsAllowedAreAccepted() throws PolicyException {
+    void sameSettingsWithWeakAlgorithmsAllowedAreAccepted() throws ConfigFileException {
         PolicySet set = PolicyFixtures.parse("""
                 global:
                   AllowWeakAlgorithms: true
@@ -235,28 +237,41 @@ class PolicyLoaderErrorTest {
     }
 
     @Test
-    void emptyFileAndEmptySectionsMeanDefaults() throws PolicyException {
+    void emptyFileAndEmptySectionsMeanDefaults() throws ConfigFileException {
         assertThat(PolicyFixtures.parse("").resolveOutbound("a@b.example", "c@d.example").requireEncrypted()).isFalse();
         assertThat(PolicyFixtures.parse("global:\ndomains:\nusers:\n").userEntries()).isZero();
     }
 
     @Test
-    void missingFileIsRefusedWithItsName(@TempDir Path dir) {
+    void missingFileIsRefusedWithItsNameAndNoLine(@TempDir Path dir) {
         Path missing = dir.resolve("policy.yaml");
         assertThatThrownBy(() -> new PolicyLoader().load(missing))
-                .isInstanceOf(PolicyException.class)
-                .hasMessageStartingWith(missing + ":0: cannot read policy file");
+                .isInstanceOf(ConfigFileException.class)
+                .hasMessageStartingWith(missing + ": cannot read policy file");
+    }
+
+    @Test
+    void yamlErrorWithoutAPositionNamesTheFileAndNoLine() {
+        StringBuilder yaml = new StringBuilder("global: &g {OWAClearSign: true}\nusers:\n");
+        for (int i = 0; i < 21; i++) { // one alias more than the loader allows
+            yaml.append("  u").append(i).append("@example.com: *g\n");
+        }
+        ConfigFileException e =
+                catchThrowableOfType(ConfigFileException.class, () -> PolicyFixtures.parse(yaml.toString()));
+
+        assertThat(e.line()).isEmpty();
+        assertThat(e.getMessage()).startsWith("policy.yaml: not valid YAML: ").contains("aliases");
     }
 
     @Test
     void errorsNameTheFileAsGiven(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("custom-policy.yaml"), "global:\n  OWAClearSign: sometimes\n");
-        PolicyException e = catchThrowableOfType(PolicyException.class, () -> new PolicyLoader().load(file));
+        ConfigFileException e = catchThrowableOfType(ConfigFileException.class, () -> new PolicyLoader().load(file));
         assertThat(e.getMessage()).isEqualTo(file + ":2: unknown value 'sometimes' for OWAClearSign: expected true or false");
     }
 
     @Test
-    void shippedPolicyLoads() throws PolicyException {
+    void shippedPolicyLoads() throws ConfigFileException {
         PolicySet set = new PolicyLoader().load(PolicyFixtures.shippedPolicy());
         assertThat(set.domainEntries()).isEqualTo(1);
         assertThat(set.userEntries()).isEqualTo(2);

@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.smimegw.mailets.config.ConfigFileException;
+
 class ReloadablePolicyTest {
 
     @Test
@@ -26,7 +28,7 @@ class ReloadablePolicyTest {
 
         PolicySet running = policy.current();
         Files.writeString(file, "domains:\n  partner.example:\n    RequireEncryptedSMIMEMessages: perhaps\n");
-        assertThatThrownBy(policy::reload).isInstanceOf(PolicyException.class)
+        assertThatThrownBy(policy::reload).isInstanceOf(ConfigFileException.class)
                 .hasMessage(file + ":3: unknown value 'perhaps' for RequireEncryptedSMIMEMessages: expected true or false");
         assertThat(policy.current()).isSameAs(running);
     }
@@ -35,6 +37,6 @@ class ReloadablePolicyTest {
     void invalidFileFailsTheStart(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("policy.yaml"), "global:\n  Bogus: 1\n");
         assertThatThrownBy(() -> new ReloadablePolicy(new PolicyLoader(), file))
-                .isInstanceOf(PolicyException.class).hasMessage(file + ":2: unknown setting 'Bogus'");
+                .isInstanceOf(ConfigFileException.class).hasMessage(file + ":2: unknown setting 'Bogus'");
     }
 }

@@ -18,11 +18,11 @@ import org.smimegw.certstore.importer.ImportException;
 import org.smimegw.certstore.validation.PkixCertificateValidator;
 import org.smimegw.gateway.app.CertificateServices;
 import org.smimegw.gateway.cli.ConfigFileOption;
-import org.smimegw.gateway.config.ConfigException;
 import org.smimegw.gateway.config.ConfigLoader;
 import org.smimegw.gateway.config.ConfigProblem;
 import org.smimegw.gateway.config.ConfigValidator;
 import org.smimegw.gateway.config.GatewayConfig;
+import org.smimegw.mailets.config.ConfigFileException;
 
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -61,11 +61,7 @@ abstract class StoreCommand implements Callable<Integer> {
     public final Integer call() {
         try {
             return execute();
-        } catch (ConfigException e) {
-            return fail(e.getMessage());
-        } catch (CliError e) {
-            return fail(e.getMessage());
-        } catch (ImportException e) {
+        } catch (ConfigFileException | CliError | ImportException e) {
             return fail(e.getMessage());
         } catch (UncheckedIOException e) {
             return fail(e.getMessage() + ": " + e.getCause().getMessage());
@@ -94,24 +90,20 @@ abstract class StoreCommand implements Callable<Integer> {
         return spec.commandLine().getErr();
     }
 
-    /** The gateway configuration; a missing default file means all defaults, a missing named file is an error. */
-    GatewayConfig gatewayConfig() throws ConfigException {
+    /** The gateway configuration; {@link ConfigFileOption}: a missing named file is an error, a missing default not. */
+    GatewayConfig gatewayConfig() throws ConfigFileException {
         if (gatewayConfig == null) {
-            java.util.Optional<Path> file = config.file();
-            if (file.isPresent() && !java.nio.file.Files.exists(file.get())) {
-                throw new CliError("configuration file " + file.get() + " does not exist");
-            }
             gatewayConfig = config.load(new ConfigLoader(Path.of("").toAbsolutePath(), new CertstoreOnly()));
         }
         return gatewayConfig;
     }
 
-    CertStoreConfig storeConfig() throws ConfigException {
+    CertStoreConfig storeConfig() throws ConfigFileException {
         return gatewayConfig().certstore();
     }
 
     /** The embedded file store only (imports, list, remove): no directory connection, no token login. */
-    FileCertificateStore store() throws ConfigException {
+    FileCertificateStore store() throws ConfigFileException {
         if (services != null) {
             return services.fileStore();
         }
@@ -123,7 +115,7 @@ abstract class StoreCommand implements Callable<Integer> {
     }
 
     /** Everything the gateway looks certificates and keys up in: the file store, LDAP and the token, as configured. */
-    CertificateServices services() throws ConfigException {
+    CertificateServices services() throws ConfigFileException {
         if (services == null) {
             services = CertificateServices.open(storeConfig(), gatewayConfig().baseDirectory(), parent.environment(),
                     parent.clock());
@@ -132,15 +124,15 @@ abstract class StoreCommand implements Callable<Integer> {
     }
 
     /** The composite store the mailets use (show, verify). */
-    CertificateStore lookups() throws ConfigException {
+    CertificateStore lookups() throws ConfigFileException {
         return services().store();
     }
 
-    CertificateImporter importer() throws ConfigException {
+    CertificateImporter importer() throws ConfigFileException {
         return new CertificateImporter(store(), new CertificateFileParser(), parent.clock());
     }
 
-    PkixCertificateValidator validator() throws ConfigException {
+    PkixCertificateValidator validator() throws ConfigFileException {
         FileCertificateStore s = store();
         return new PkixCertificateValidator(s::trust, storeConfig().revocation(), parent.clock());
     }

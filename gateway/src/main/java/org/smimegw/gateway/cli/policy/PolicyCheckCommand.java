@@ -14,7 +14,7 @@ import org.smimegw.gateway.cli.ExitCodes;
 import org.smimegw.gateway.cli.ConfigFileOption;
 import org.smimegw.gateway.config.PolicySettings;
 import org.smimegw.gateway.reload.PolicyHolder;
-import org.smimegw.mailets.policy.PolicyException;
+import org.smimegw.mailets.config.ConfigFileException;
 import org.smimegw.mailets.policy.PolicyLoader;
 import org.smimegw.mailets.policy.PolicySet;
 
@@ -40,7 +40,7 @@ public final class PolicyCheckCommand implements Callable<Integer> {
         PolicySet policy;
         try {
             policy = new PolicyHolder(new PolicyLoader(), settings).read();
-        } catch (PolicyException e) {
+        } catch (ConfigFileException e) {
             throw new CliException(e.getMessage(), ExitCodes.FAILURE, e);
         }
         spec.commandLine().getOut().println(settings.file() + ": ok, " + PolicyHolder.describe(policy));

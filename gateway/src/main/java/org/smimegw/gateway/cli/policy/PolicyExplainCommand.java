@@ -16,9 +16,9 @@ import org.smimegw.gateway.cli.ExitCodes;
 import org.smimegw.gateway.cli.ConfigFileOption;
 import org.smimegw.gateway.config.GatewayConfig;
 import org.smimegw.gateway.reload.PolicyHolder;
+import org.smimegw.mailets.config.ConfigFileException;
 import org.smimegw.mailets.policy.CertificateStorePolicyFacts;
 import org.smimegw.mailets.policy.PolicyDecisions;
-import org.smimegw.mailets.policy.PolicyException;
 import org.smimegw.mailets.policy.PolicyExplainer;
 import org.smimegw.mailets.policy.PolicyLoader;
 
@@ -61,7 +61,7 @@ public final class PolicyExplainCommand implements Callable<Integer> {
         PolicyHolder policy = new PolicyHolder(new PolicyLoader(), gatewayConfig.policy());
         try {
             policy.swap(policy.read());
-        } catch (PolicyException e) {
+        } catch (ConfigFileException e) {
             throw new CliException(e.getMessage(), ExitCodes.CONFIG, e);
         }
         try (CertificateServices certificates = openCertificates(gatewayConfig)) {

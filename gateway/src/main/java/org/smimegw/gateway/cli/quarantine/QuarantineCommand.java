@@ -11,10 +11,10 @@ import picocli.CommandLine.Spec;
 
 import org.smimegw.gateway.cli.ConfigFileOption;
 import org.smimegw.gateway.cli.CliException;
-import org.smimegw.gateway.config.ConfigException;
 import org.smimegw.gateway.config.GatewayConfig;
 import org.smimegw.gateway.spool.FileSpool;
 import org.smimegw.gateway.spool.SpoolException;
+import org.smimegw.mailets.config.ConfigFileException;
 
 /**
  * {@code quarantine list | show ID | release ID | delete ID}: mail held by policy in the spool's QUARANTINE area
@@ -35,7 +35,7 @@ public final class QuarantineCommand implements Runnable {
     }
 
     /** The quarantine of the spool the configuration names; the spool must exist. */
-    static QuarantineArea open(ConfigFileOption option) throws ConfigException, CliException, SpoolException {
+    static QuarantineArea open(ConfigFileOption option) throws ConfigFileException, CliException, SpoolException {
         GatewayConfig config = option.load();
         Path root = config.stateDir().resolve("spool");
         if (!Files.isDirectory(root)) {
