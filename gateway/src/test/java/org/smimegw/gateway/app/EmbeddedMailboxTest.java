@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Properties;
 
+import jakarta.mail.Address;
 import jakarta.mail.Folder;
 import jakarta.mail.Message;
 import jakarta.mail.Session;
@@ -11,6 +12,7 @@ import jakarta.mail.Store;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
+import org.eclipse.angus.mail.smtp.SMTPMessage;
 import org.junit.jupiter.api.Test;
 
 import org.smimegw.gateway.config.EmbeddedMailboxConfig;
@@ -45,6 +47,42 @@ class EmbeddedMailboxTest {
                 assertThat(inbox.getMessageCount()).isEqualTo(1);
                 assertThat(inbox.getMessage(1).getSubject()).isEqualTo("first delivery");
                 assertThat(inbox.getMessage(1).getFrom()).containsExactly(new InternetAddress("sender@example.net"));
+                inbox.close(false);
+            } finally {
+                store.close();
+            }
+        }
+    }
+
+    /** Bounces (DSNs) come from the null sender: the tester must see them in the sender's mailbox. */
+    @Test
+    void acceptsMailFromTheNullSender() throws Exception {
+        try (EmbeddedMailbox mailbox = new EmbeddedMailbox(new EmbeddedMailboxConfig(true, "127.0.0.1", 0, 0))) {
+            mailbox.start();
+            Properties props = new Properties();
+            props.put("mail.smtp.host", "127.0.0.1");
+            props.put("mail.smtp.port", String.valueOf(mailbox.smtpAddress().getPort()));
+            props.put("mail.smtp.timeout", "10000");
+            Session session = Session.getInstance(props);
+            SMTPMessage bounce = new SMTPMessage(session);
+            bounce.setFrom("MAILER-DAEMON@gw.test");
+            bounce.setRecipients(Message.RecipientType.TO, "alice@example.com");
+            bounce.setSubject("Undelivered Mail Returned to Sender");
+            bounce.setText("a bounce");
+            bounce.setEnvelopeFrom("<>");
+            bounce.saveChanges();
+            try (Transport transport = session.getTransport("smtp")) {
+                transport.connect();
+                transport.sendMessage(bounce, new Address[] {new InternetAddress("alice@example.com")});
+            }
+
+            Store store = session.getStore("imap");
+            store.connect("127.0.0.1", mailbox.imapAddress().getPort(), "alice@example.com", "alice@example.com");
+            try {
+                Folder inbox = store.getFolder("INBOX");
+                inbox.open(Folder.READ_ONLY);
+                assertThat(inbox.getMessageCount()).isEqualTo(1);
+                assertThat(inbox.getMessage(1).getSubject()).isEqualTo("Undelivered Mail Returned to Sender");
                 inbox.close(false);
             } finally {
                 store.close();

@@ -17,8 +17,10 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.function.BooleanSupplier;
 
+import jakarta.mail.Folder;
 import jakarta.mail.Message;
 import jakarta.mail.Session;
+import jakarta.mail.Store;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
@@ -26,6 +28,9 @@ import jakarta.mail.internet.MimeMultipart;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.subethamail.smtp.MessageHandler;
+import org.subethamail.smtp.RejectException;
+import org.subethamail.smtp.server.SMTPServer;
 
 import org.smimegw.gateway.config.GatewayConfig;
 import org.smimegw.gateway.spool.Envelope;
@@ -161,8 +166,7 @@ class GatewayEndToEndTest {
         assertThat(greenMail.waitForIncomingEmail(WAIT.toMillis(), 1)).isTrue();
         MimeMessage received = greenMail.getReceivedMessages()[0];
         String receivedRaw = raw(received);
-        // byte for byte; GreenMail itself drops the CRLF that ends the last line (it does so without the gateway)
-        assertThat(body(receivedRaw)).isEqualTo(body(sentRaw).substring(0, body(sentRaw).length() - 2));
+        assertThat(body(receivedRaw)).isEqualTo(body(sentRaw)); // byte for byte
         assertThat(received.getSubject()).isEqualTo("end to end");
         assertThat(received.getMessageID()).isEqualTo(sent.getMessageID());
         assertThat(received.getHeader("Received")).anySatisfy(h -> assertThat(h).contains("gw.test"));
@@ -193,7 +197,7 @@ class GatewayEndToEndTest {
         assertThat(received.getHeader("X-Added-By-Mailet", null)).isEqualTo("SetMimeHeader");
         assertThat(received.getMessageID()).isEqualTo(sent.getMessageID());
         String receivedRaw = raw(received);
-        assertThat(body(receivedRaw)).isEqualTo(body(sentRaw).substring(0, body(sentRaw).length() - 2));
+        assertThat(body(receivedRaw)).isEqualTo(body(sentRaw));
         await("empty spool", () -> app.health().queues().values().stream().allMatch(n -> n == 0));
         assertThat(app.metrics().counter("delivery.immediate").getCount()).isEqualTo(1);
         assertThat(app.metrics().counter("delivery.delivered").getCount()).isEqualTo(2);
@@ -224,7 +228,7 @@ class GatewayEndToEndTest {
         assertThat(greenMail.waitForIncomingEmail(WAIT.toMillis(), 1)).isTrue();
         MimeMessage received = greenMail.getReceivedMessages()[0];
         assertThat(received.getHeader("X-Added-By-Mailet")).containsExactly("SetMimeHeader");
-        assertThat(body(raw(received))).isEqualTo(sentBody.substring(0, sentBody.length() - 2));
+        assertThat(body(raw(received))).isEqualTo(sentBody);
         assertThat(app.metrics().getTimers()).containsKey("mailet.transport.1.SetMimeHeader");
     }
 
@@ -341,6 +345,73 @@ class GatewayEndToEndTest {
                     .hasMessageContaining(String.valueOf(taken.getLocalPort()));
             assertThat(clash.isRunning()).isFalse();
             assertThat(clash.health().healthy()).isFalse();
+        }
+    }
+
+    /**
+     * A tester sees the bounce: the next hop of partner.test refuses the recipient, and the gateway's DSN (sent
+     * from the null sender) arrives in the sender's mailbox of the embedded next hop, readable over IMAP.
+     */
+    @Test
+    void aBounceReachesTheSendersMailboxInTheEmbeddedNextHop() throws Exception {
+        SMTPServer refusing = SMTPServer.port(0).bindAddress(java.net.InetAddress.getLoopbackAddress())
+                .hostName("refusing.test").messageHandlerFactory(ctx -> new RefusingHandler()).build();
+        refusing.start();
+        try {
+            start(config(PIPELINE, EMBEDDED + """
+                    delivery:
+                      routes:
+                        partner.test: {host: 127.0.0.1, port: %d, starttls: OFF}
+                    """.formatted(refusing.getPortAllocated())));
+            MimeMessage sent = new MimeMessage(session(app.smtpAddress()));
+            sent.setFrom("alice@example.com");
+            sent.setRecipients(Message.RecipientType.TO, "nobody@partner.test");
+            sent.setSubject("to a mailbox that does not exist");
+            sent.setText("hello");
+            sent.saveChanges();
+            send(app.smtpAddress(), sent);
+
+            EmbeddedMailbox mailbox = app.embeddedMailbox().orElseThrow();
+            assertThat(mailbox.greenMail().waitForIncomingEmail(WAIT.toMillis(), 1)).isTrue();
+            Store store = session(app.smtpAddress()).getStore("imap");
+            store.connect("127.0.0.1", mailbox.imapAddress().getPort(), "alice@example.com", "alice@example.com");
+            try {
+                Folder inbox = store.getFolder("INBOX");
+                inbox.open(Folder.READ_ONLY);
+                assertThat(inbox.getMessageCount()).isEqualTo(1);
+                MimeMessage dsn = (MimeMessage) inbox.getMessage(1);
+                assertThat(dsn.getHeader("Return-Path", null)).isEqualTo("<>");
+                assertThat(dsn.getContentType()).contains("multipart/report").contains("delivery-status");
+                String report = raw(dsn);
+                assertThat(report).contains("Final-Recipient: rfc822; nobody@partner.test")
+                        .contains("Status: 5.1.1").contains("550 5.1.1 no such user here");
+                inbox.close(false);
+            } finally {
+                store.close();
+            }
+        } finally {
+            refusing.stop();
+        }
+    }
+
+    /** A next hop that knows no user: every RCPT is refused with 550 5.1.1. */
+    private static final class RefusingHandler implements MessageHandler {
+        @Override
+        public void from(String from) {
+        }
+
+        @Override
+        public void recipient(String recipient) throws RejectException {
+            throw new RejectException(550, "5.1.1 no such user here");
+        }
+
+        @Override
+        public String data(java.io.InputStream data) {
+            throw new IllegalStateException("no recipient was accepted");
+        }
+
+        @Override
+        public void done() {
         }
     }
 }
