@@ -13,14 +13,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.BooleanSupplier;
 
-import jakarta.mail.Folder;
 import jakarta.mail.Message;
 import jakarta.mail.Session;
-import jakarta.mail.Store;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
@@ -115,6 +114,16 @@ class GatewayEndToEndTest {
         multipart.addBodyPart(text);
         multipart.addBodyPart(attachment);
         message.setContent(multipart);
+        message.saveChanges();
+        return message;
+    }
+
+    private static MimeMessage textMessage(String from, String to, String subject) throws Exception {
+        MimeMessage message = new MimeMessage(Session.getInstance(new Properties()));
+        message.setFrom(from);
+        message.setRecipients(Message.RecipientType.TO, to);
+        message.setSubject(subject);
+        message.setText("hello");
         message.saveChanges();
         return message;
     }
@@ -363,32 +372,18 @@ class GatewayEndToEndTest {
                       routes:
                         partner.test: {host: 127.0.0.1, port: %d, starttls: OFF}
                     """.formatted(refusing.getPortAllocated())));
-            MimeMessage sent = new MimeMessage(session(app.smtpAddress()));
-            sent.setFrom("alice@example.com");
-            sent.setRecipients(Message.RecipientType.TO, "nobody@partner.test");
-            sent.setSubject("to a mailbox that does not exist");
-            sent.setText("hello");
-            sent.saveChanges();
-            send(app.smtpAddress(), sent);
+            send(app.smtpAddress(), textMessage("alice@example.com", "nobody@partner.test",
+                    "to a mailbox that does not exist"));
 
             EmbeddedMailbox mailbox = app.embeddedMailbox().orElseThrow();
             assertThat(mailbox.greenMail().waitForIncomingEmail(WAIT.toMillis(), 1)).isTrue();
-            Store store = session(app.smtpAddress()).getStore("imap");
-            store.connect("127.0.0.1", mailbox.imapAddress().getPort(), "alice@example.com", "alice@example.com");
-            try {
-                Folder inbox = store.getFolder("INBOX");
-                inbox.open(Folder.READ_ONLY);
-                assertThat(inbox.getMessageCount()).isEqualTo(1);
-                MimeMessage dsn = (MimeMessage) inbox.getMessage(1);
-                assertThat(dsn.getHeader("Return-Path", null)).isEqualTo("<>");
-                assertThat(dsn.getContentType()).contains("multipart/report").contains("delivery-status");
-                String report = raw(dsn);
-                assertThat(report).contains("Final-Recipient: rfc822; nobody@partner.test")
-                        .contains("Status: 5.1.1").contains("550 5.1.1 no such user here");
-                inbox.close(false);
-            } finally {
-                store.close();
-            }
+            List<MimeMessage> inbox = ImapInbox.read(mailbox, "alice@example.com");
+            assertThat(inbox).hasSize(1);
+            MimeMessage dsn = inbox.get(0);
+            assertThat(dsn.getHeader("Return-Path", null)).isEqualTo("<>");
+            assertThat(dsn.getContentType()).contains("multipart/report").contains("delivery-status");
+            assertThat(raw(dsn)).contains("Final-Recipient: rfc822; nobody@partner.test")
+                    .contains("Status: 5.1.1").contains("550 5.1.1 no such user here");
         } finally {
             refusing.stop();
         }

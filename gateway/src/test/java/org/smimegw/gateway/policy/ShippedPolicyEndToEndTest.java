@@ -8,8 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-import jakarta.mail.Folder;
-import jakarta.mail.Store;
 import jakarta.mail.internet.MimeMessage;
 
 import org.junit.jupiter.api.Test;
@@ -19,6 +17,7 @@ import org.smimegw.certstore.file.FileCertificateStore;
 import org.smimegw.certstore.file.KeyPasswordSource;
 import org.smimegw.certstore.testing.TestPki;
 import org.smimegw.gateway.app.GatewayApplication;
+import org.smimegw.gateway.app.ImapInbox;
 import org.smimegw.gateway.config.ConfigLoader;
 import org.smimegw.gateway.config.GatewayConfig;
 
@@ -77,21 +76,11 @@ class ShippedPolicyEndToEndTest {
             assertThat(rejects.getCount()).isEqualTo(1);
             // the sender sees the bounce in its mailbox, as a tester of the README example reads it over IMAP
             assertThat(greenMail.waitForIncomingEmail(120_000, 2)).isTrue();
-            Store imap = jakarta.mail.Session.getInstance(new java.util.Properties()).getStore("imap");
-            imap.connect("127.0.0.1", app.embeddedMailbox().orElseThrow().imapAddress().getPort(),
-                    "ext@outside.example", "ext@outside.example");
-            try {
-                Folder inbox = imap.getFolder("INBOX");
-                inbox.open(Folder.READ_ONLY);
-                assertThat(inbox.getMessageCount()).isEqualTo(1);
-                MimeMessage dsn = (MimeMessage) inbox.getMessage(1);
-                assertThat(dsn.getHeader("Return-Path", null)).isEqualTo("<>");
-                assertThat(raw(dsn)).contains("Final-Recipient: rfc822; legal@example.com").contains("Status: 5.7.1")
-                        .contains("s3 unsigned");
-                inbox.close(false);
-            } finally {
-                imap.close();
-            }
+            List<MimeMessage> inbox = ImapInbox.read(app.embeddedMailbox().orElseThrow(), "ext@outside.example");
+            assertThat(inbox).hasSize(1);
+            assertThat(inbox.get(0).getHeader("Return-Path", null)).isEqualTo("<>");
+            assertThat(raw(inbox.get(0))).contains("Final-Recipient: rfc822; legal@example.com")
+                    .contains("Status: 5.7.1").contains("s3 unsigned");
             for (MimeMessage m : greenMail.getReceivedMessages()) {
                 assertThat(raw(m)).doesNotContain("MARKER-s1").doesNotContain("MARKER-s2")
                         .doesNotContain("MARKER-s3");
