@@ -24,6 +24,8 @@ import jakarta.mail.Transport;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetupTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,6 +34,7 @@ import org.subethamail.smtp.RejectException;
 import org.subethamail.smtp.server.SMTPServer;
 
 import org.smimegw.gateway.config.GatewayConfig;
+import org.smimegw.gateway.delivery.TestDnsServer;
 import org.smimegw.gateway.spool.Envelope;
 import org.smimegw.gateway.spool.FileSpool;
 import org.smimegw.gateway.spool.SpoolArea;
@@ -386,6 +389,29 @@ class GatewayEndToEndTest {
                     .contains("Status: 5.1.1").contains("550 5.1.1 no such user here");
         } finally {
             refusing.stop();
+        }
+    }
+
+    /** Without a smarthost or route, mail goes to the recipient domain's MX host, found with the configured DNS. */
+    @Test
+    void directDeliveryToTheMxHostOfTheRecipientsDomain() throws Exception {
+        GreenMail mxHost = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
+        mxHost.start();
+        try (TestDnsServer dns = TestDnsServer.forTestZone("""
+                remote     IN MX  10 mx.remote
+                mx.remote  IN A   127.0.0.1
+                """)) {
+            start(config(PIPELINE, """
+                    delivery:
+                      mx: {dnsServers: [127.0.0.1], dnsPort: %d, port: %d}
+                    """.formatted(dns.port(), mxHost.getSmtp().getPort())));
+            send(app.smtpAddress(), textMessage("alice@example.com", "bob@remote.test", "straight to the MX"));
+
+            assertThat(mxHost.waitForIncomingEmail(WAIT.toMillis(), 1)).isTrue();
+            assertThat(mxHost.getReceivedMessages()[0].getSubject()).isEqualTo("straight to the MX");
+            assertThat(dns.queries("remote.test.", org.xbill.DNS.Type.MX)).isEqualTo(1);
+        } finally {
+            mxHost.stop();
         }
     }
 
