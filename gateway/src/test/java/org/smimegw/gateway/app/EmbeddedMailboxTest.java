@@ -27,16 +27,7 @@ class EmbeddedMailboxTest {
             assertThat(smtpPort).isPositive();
             assertThat(imapPort).isPositive().isNotEqualTo(smtpPort);
 
-            Properties props = new Properties();
-            props.put("mail.smtp.host", "127.0.0.1");
-            props.put("mail.smtp.port", String.valueOf(smtpPort));
-            Session session = Session.getInstance(props);
-            MimeMessage message = new MimeMessage(session);
-            message.setFrom("sender@example.net");
-            message.setRecipients(Message.RecipientType.TO, "alice@example.com");
-            message.setSubject("first delivery");
-            message.setText("hello alice");
-            Transport.send(message);
+            Transport.send(message(mailbox, "sender@example.net", "first delivery"));
 
             List<MimeMessage> inbox = ImapInbox.read(mailbox, "alice@example.com");
             assertThat(inbox).hasSize(1);
@@ -50,19 +41,9 @@ class EmbeddedMailboxTest {
     void acceptsMailFromTheNullSender() throws Exception {
         try (EmbeddedMailbox mailbox = new EmbeddedMailbox(new EmbeddedMailboxConfig(true, "127.0.0.1", 0, 0))) {
             mailbox.start();
-            Properties props = new Properties();
-            props.put("mail.smtp.host", "127.0.0.1");
-            props.put("mail.smtp.port", String.valueOf(mailbox.smtpAddress().getPort()));
-            props.put("mail.smtp.timeout", "10000");
-            Session session = Session.getInstance(props);
-            SMTPMessage bounce = new SMTPMessage(session);
-            bounce.setFrom("MAILER-DAEMON@gw.test");
-            bounce.setRecipients(Message.RecipientType.TO, "alice@example.com");
-            bounce.setSubject("Undelivered Mail Returned to Sender");
-            bounce.setText("a bounce");
+            SMTPMessage bounce = message(mailbox, "MAILER-DAEMON@gw.test", "Undelivered Mail Returned to Sender");
             bounce.setEnvelopeFrom("<>");
-            bounce.saveChanges();
-            try (Transport transport = session.getTransport("smtp")) {
+            try (Transport transport = bounce.getSession().getTransport("smtp")) {
                 transport.connect();
                 transport.sendMessage(bounce, new Address[] {new InternetAddress("alice@example.com")});
             }
@@ -72,5 +53,20 @@ class EmbeddedMailboxTest {
             assertThat(inbox.get(0).getSubject()).isEqualTo("Undelivered Mail Returned to Sender");
             assertThat(inbox.get(0).getHeader("Return-Path", null)).isEqualTo("<>");
         }
+    }
+
+    /** A text message to alice@example.com, sent (by Transport) to the mailbox's SMTP port. */
+    private static SMTPMessage message(EmbeddedMailbox mailbox, String from, String subject) throws Exception {
+        Properties props = new Properties();
+        props.put("mail.smtp.host", "127.0.0.1");
+        props.put("mail.smtp.port", String.valueOf(mailbox.smtpAddress().getPort()));
+        props.put("mail.smtp.timeout", "10000");
+        SMTPMessage message = new SMTPMessage(Session.getInstance(props));
+        message.setFrom(from);
+        message.setRecipients(Message.RecipientType.TO, "alice@example.com");
+        message.setSubject(subject);
+        message.setText("hello alice");
+        message.saveChanges();
+        return message;
     }
 }
