@@ -1,24 +1,30 @@
 package org.smimegw.gateway.app;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.subethamail.smtp.server.SMTPServer;
 
 import org.smimegw.gateway.config.EmbeddedMailboxConfig;
 
 /**
- * An embedded GreenMail server (SMTP + IMAP) as the next hop of a gateway that has no mail server behind it.
- * GreenMail creates a mailbox on the first delivery to an address, with login = password = the address, so
- * whatever the gateway delivers can be read over IMAP right away. Everything is kept in memory.
+ * An embedded mail server (SMTP + IMAP) as the next hop of a gateway that has no mail server behind it. GreenMail
+ * keeps the mailboxes and serves IMAP; it creates a mailbox on the first delivery to an address, with login =
+ * password = the address, so whatever the gateway delivers can be read over IMAP right away. SMTP is SubEthaSMTP
+ * handing each message to GreenMail ({@link MailboxDelivery}), so that bounces from the null sender arrive too.
+ * Everything is kept in memory.
  */
 public final class EmbeddedMailbox implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedMailbox.class);
 
     private final EmbeddedMailboxConfig config;
     private GreenMail greenMail;
+    private SMTPServer smtp;
 
     public EmbeddedMailbox(EmbeddedMailboxConfig config) {
         this.config = config;
@@ -28,11 +34,24 @@ public final class EmbeddedMailbox implements AutoCloseable {
         if (greenMail != null) {
             throw new IllegalStateException("already started");
         }
-        GreenMail server = new GreenMail(new ServerSetup[] {
-                setup(config.smtpPort(), ServerSetup.PROTOCOL_SMTP),
-                setup(config.imapPort(), ServerSetup.PROTOCOL_IMAP)});
+        GreenMail server = new GreenMail(setup(config.imapPort(), ServerSetup.PROTOCOL_IMAP));
         server.start();
+        SMTPServer smtpServer;
+        try {
+            smtpServer = SMTPServer.port(config.smtpPort())
+                    .bindAddress(InetAddress.getByName(config.bind()))
+                    .hostName("embedded-mailbox")
+                    .messageHandlerFactory(new MailboxDelivery(server.getManagers().getSmtpManager()))
+                    .serverThreadName("embedded-mailbox-smtp")
+                    .build();
+            smtpServer.start();
+        } catch (UnknownHostException | RuntimeException e) {
+            server.stop();
+            throw new IllegalStateException("embedded mailbox: cannot listen on " + config.bind() + ":"
+                    + config.smtpPort() + ": " + e.getMessage(), e);
+        }
         greenMail = server;
+        smtp = smtpServer;
         log.info("embedded mailbox: smtp {}:{}, imap {}:{}", config.bind(), smtpAddress().getPort(),
                 config.bind(), imapAddress().getPort());
     }
@@ -44,7 +63,8 @@ public final class EmbeddedMailbox implements AutoCloseable {
 
     /** Where the embedded SMTP server listens (the real port when 0 was configured). */
     public synchronized InetSocketAddress smtpAddress() {
-        return new InetSocketAddress(config.bind(), running().getSmtp().getPort());
+        running();
+        return new InetSocketAddress(config.bind(), smtp.getPortAllocated());
     }
 
     /** Where the embedded IMAP server listens (the real port when 0 was configured). */
@@ -52,13 +72,13 @@ public final class EmbeddedMailbox implements AutoCloseable {
         return new InetSocketAddress(config.bind(), running().getImap().getPort());
     }
 
-    /** The underlying GreenMail, for tests that inspect what arrived. */
+    /** The underlying GreenMail (mailboxes and IMAP), for tests that inspect what arrived. */
     public synchronized GreenMail greenMail() {
         return running();
     }
 
     public synchronized boolean isRunning() {
-        return greenMail != null && greenMail.isRunning();
+        return greenMail != null && greenMail.isRunning() && smtp.isRunning();
     }
 
     private GreenMail running() {
@@ -70,6 +90,10 @@ public final class EmbeddedMailbox implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        if (smtp != null) {
+            smtp.stop();
+            smtp = null;
+        }
         if (greenMail != null) {
             greenMail.stop();
             greenMail = null;

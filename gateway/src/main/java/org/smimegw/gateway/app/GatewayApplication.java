@@ -341,8 +341,7 @@ public final class GatewayApplication implements AutoCloseable {
             InetSocketAddress next = embeddedMailbox.smtpAddress();
             smarthost = DeliveryConfig.Route.of(next.getHostString(), next.getPort(), DeliveryConfig.StartTls.OFF);
         }
-        return new DeliveryConfig(smarthost, d.routes(), d.maxConnections(), d.connectTimeoutSeconds(),
-                d.timeoutSeconds(), d.retry(), heloName, d.immediate());
+        return d.withSmarthost(smarthost, heloName);
     }
 
     /** Component states and queue sizes for {@code /health}. */
@@ -506,6 +505,10 @@ public final class GatewayApplication implements AutoCloseable {
                     + ", imap " + hostPort(mailbox.get().imapAddress()));
         } else if (config.delivery().smarthost() != null) {
             parts.add("smarthost " + config.delivery().smarthost().hostAndPort());
+        } else if (config.delivery().mx().enabled()) {
+            List<String> dns = config.delivery().mx().dnsServers();
+            parts.add("next hop MX hosts (DNS " + (dns.isEmpty() ? "of the system" : String.join(" ", dns) + " port "
+                    + config.delivery().mx().dnsPort()) + ")");
         }
         parts.add("spool " + config.stateDir().resolve("spool"));
         return String.join(", ", parts);

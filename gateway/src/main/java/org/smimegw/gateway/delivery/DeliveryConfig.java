@@ -1,12 +1,14 @@
 package org.smimegw.gateway.delivery;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
  * Configuration of SMTP delivery to the next hop (YAML {@code delivery:}). Null components take their defaults.
  *
- * @param smarthost             the next hop for every domain without a route; null means such mail bounces (5.4.4)
+ * @param smarthost             the next hop for every domain without a route; null means such mail goes to the
+ *                              domain's MX hosts (or bounces with 5.4.4 when {@code mx.enabled} is false)
  * @param routes                per-domain next hops; keys are domains or {@code *.domain} wildcards (subdomains)
  * @param maxConnections        delivery workers = maximum concurrent SMTP connections (20)
  * @param connectTimeoutSeconds TCP connect timeout (30)
@@ -15,10 +17,12 @@ import java.util.Map;
  * @param heloName              name sent in EHLO and used as Reporting-MTA in bounces (default: local host name)
  * @param immediate             try delivery at once on the pipeline thread when an idle pooled connection to the
  *                              route exists, storing only what is left in OUTGOING (true)
+ * @param mx                    direct delivery to the recipient domain's MX hosts, for domains without a route when
+ *                              there is no smarthost
  */
 public record DeliveryConfig(Route smarthost, Map<String, Route> routes, Integer maxConnections,
                              Integer connectTimeoutSeconds, Integer timeoutSeconds, Retry retry, String heloName,
-                             Boolean immediate) {
+                             Boolean immediate, Mx mx) {
 
     public DeliveryConfig {
         routes = routes == null ? Map.of() : Map.copyOf(routes);
@@ -27,6 +31,7 @@ public record DeliveryConfig(Route smarthost, Map<String, Route> routes, Integer
         timeoutSeconds = timeoutSeconds == null ? 120 : timeoutSeconds;
         retry = retry == null ? new Retry(null, null, null, null) : retry;
         immediate = immediate == null || immediate;
+        mx = mx == null ? new Mx(null, null, null, null, null, null) : mx;
         if (maxConnections < 1) {
             throw new IllegalArgumentException("delivery.maxConnections must be at least 1, got " + maxConnections);
         }
@@ -35,15 +40,29 @@ public record DeliveryConfig(Route smarthost, Map<String, Route> routes, Integer
         }
     }
 
-    /** As the canonical constructor with {@code immediate} at its default (true). */
+    /** As the canonical constructor with {@code mx} at its defaults. */
+    public DeliveryConfig(Route smarthost, Map<String, Route> routes, Integer maxConnections,
+                          Integer connectTimeoutSeconds, Integer timeoutSeconds, Retry retry, String heloName,
+                          Boolean immediate) {
+        this(smarthost, routes, maxConnections, connectTimeoutSeconds, timeoutSeconds, retry, heloName, immediate,
+                null);
+    }
+
+    /** As the canonical constructor with {@code immediate} (true) and {@code mx} at their defaults. */
     public DeliveryConfig(Route smarthost, Map<String, Route> routes, Integer maxConnections,
                           Integer connectTimeoutSeconds, Integer timeoutSeconds, Retry retry, String heloName) {
-        this(smarthost, routes, maxConnections, connectTimeoutSeconds, timeoutSeconds, retry, heloName, null);
+        this(smarthost, routes, maxConnections, connectTimeoutSeconds, timeoutSeconds, retry, heloName, null, null);
     }
 
     /** A configuration that sends everything to one smarthost with all other settings at their defaults. */
     public static DeliveryConfig viaSmarthost(Route smarthost) {
-        return new DeliveryConfig(smarthost, null, null, null, null, null, null, null);
+        return new DeliveryConfig(smarthost, null, null, null, null, null, null, null, null);
+    }
+
+    /** This configuration with another smarthost (e.g. the embedded mailbox once it listens) and EHLO name. */
+    public DeliveryConfig withSmarthost(Route newSmarthost, String newHeloName) {
+        return new DeliveryConfig(newSmarthost, routes, maxConnections, connectTimeoutSeconds, timeoutSeconds, retry,
+                newHeloName, immediate, mx);
     }
 
     /** How STARTTLS is used towards a next hop. */
@@ -138,6 +157,43 @@ public record DeliveryConfig(Route smarthost, Map<String, Route> routes, Integer
             maxLifetimeHours = maxLifetimeHours == null ? 120.0 : maxLifetimeHours;
             if (initialDelaySeconds < 0 || multiplier < 1.0 || maxDelaySeconds < 0 || maxLifetimeHours < 0) {
                 throw new IllegalArgumentException("delivery.retry: delays and lifetime must be >= 0 and multiplier >= 1");
+            }
+        }
+    }
+
+    /**
+     * Direct delivery to a domain's mail exchangers (RFC 5321 5.1): MX records in preference order (random among
+     * equal preference), the domain's own address records when it has no MX, none for a null MX (RFC 7505).
+     *
+     * @param enabled           look up MX hosts for domains without a route when there is no smarthost (true); false:
+     *                          such mail bounces with 5.4.4
+     * @param dnsServers        addresses of the DNS servers to ask, in order; empty: the system's resolvers
+     * @param dnsPort           port of those DNS servers (53)
+     * @param dnsTimeoutSeconds timeout of one DNS query to one server (5)
+     * @param port              SMTP port of MX hosts (25)
+     * @param maxAddresses      at most this many addresses (of all MX hosts together) are tried per attempt (5)
+     */
+    public record Mx(Boolean enabled, List<String> dnsServers, Integer dnsPort, Integer dnsTimeoutSeconds,
+                     Integer port, Integer maxAddresses) {
+        public Mx {
+            enabled = enabled == null || enabled;
+            dnsServers = dnsServers == null ? List.of() : List.copyOf(dnsServers);
+            dnsPort = dnsPort == null ? 53 : dnsPort;
+            dnsTimeoutSeconds = dnsTimeoutSeconds == null ? 5 : dnsTimeoutSeconds;
+            port = port == null ? 25 : port;
+            maxAddresses = maxAddresses == null ? 5 : maxAddresses;
+            if (dnsServers.stream().anyMatch(s -> s == null || s.isBlank())) {
+                throw new IllegalArgumentException("delivery.mx.dnsServers: empty entry");
+            }
+            if (dnsPort < 1 || dnsPort > 65535 || port < 1 || port > 65535) {
+                throw new IllegalArgumentException("delivery.mx: port out of range (1-65535)");
+            }
+            if (dnsTimeoutSeconds < 1) {
+                throw new IllegalArgumentException("delivery.mx.dnsTimeoutSeconds must be at least 1, got "
+                        + dnsTimeoutSeconds);
+            }
+            if (maxAddresses < 1) {
+                throw new IllegalArgumentException("delivery.mx.maxAddresses must be at least 1, got " + maxAddresses);
             }
         }
     }

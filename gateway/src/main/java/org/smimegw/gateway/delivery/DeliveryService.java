@@ -47,7 +47,9 @@ import org.smimegw.gateway.spool.SpoolException;
 /**
  * Delivers the OUTGOING spool area to next hops over SMTP. {@code maxConnections} workers take due entries from an
  * in-memory schedule (filled by a scan of OUTGOING at {@link #start()} and by {@link #submit} when the pipeline
- * queues a mail); each entry's recipients are grouped by route and sent over pooled connections. Per recipient:
+ * queues a mail); each entry's recipients are grouped by next hop ({@link RouteResolver}) and sent over pooled
+ * connections; for direct delivery the domain's MX hosts ({@link MxResolver}) are tried in order until one takes the
+ * connection. Per recipient:
  * 2xx delivered; 4xx or no connection deferred with exponential back-off (attempts and next attempt are stored in
  * the envelope attributes); 5xx or queue lifetime exceeded bounce with one RFC 3464 DSN per attempt, injected into
  * INCOMING with the null sender (never for a null-sender message). The entry is deleted when no recipient remains.
@@ -76,6 +78,7 @@ public final class DeliveryService implements AutoCloseable {
     private final Spool spool;
     private final Clock clock;
     private final RouteResolver routes;
+    private final MxResolver mx;
     private final TransportPool pool;
     private final AttemptConclusion conclusion;
     private final Session parseSession = Session.getInstance(new Properties());
@@ -105,6 +108,7 @@ public final class DeliveryService implements AutoCloseable {
         this.spool = spool;
         this.clock = clock;
         this.routes = new RouteResolver(config);
+        this.mx = new MxResolver(config.mx());
         this.pool = new TransportPool(config, config.heloName(), new PasswordSource(environment),
                 config.maxConnections(), IDLE_CONNECTION_TIMEOUT);
         this.conclusion = new AttemptConclusion(config, spool, dsnFactory, DsnFactory.mta(config.heloName()), clock,
@@ -173,18 +177,25 @@ public final class DeliveryService implements AutoCloseable {
         }
     }
 
-    /** Recipients grouped by their route, in order; those without a route are added to {@code results} as failed. */
-    private Map<DeliveryConfig.Route, List<String>> byRoute(List<String> recipients, List<RecipientResult> results) {
-        Map<DeliveryConfig.Route, List<String>> byRoute = new LinkedHashMap<>();
+    /** Recipients grouped by next hop, in order; those without one are added to {@code results} as failed. */
+    private Map<NextHop, List<String>> byNextHop(List<String> recipients, List<RecipientResult> results) {
+        Map<NextHop, List<String>> byNextHop = new LinkedHashMap<>();
         for (String recipient : recipients) {
-            Optional<DeliveryConfig.Route> route = routes.routeFor(recipient);
-            if (route.isPresent()) {
-                byRoute.computeIfAbsent(route.get(), r -> new ArrayList<>()).add(recipient);
+            Optional<NextHop> hop = routes.nextHopFor(recipient);
+            if (hop.isPresent()) {
+                byNextHop.computeIfAbsent(hop.get(), r -> new ArrayList<>()).add(recipient);
             } else {
                 results.add(unroutable(recipient));
             }
         }
-        return byRoute;
+        return byNextHop;
+    }
+
+    /** One address to connect to, and how log lines name it. */
+    private record Hop(DeliveryConfig.Route route, String name) {
+        static Hop of(DeliveryConfig.Route route) {
+            return new Hop(route, route.hostAndPort());
+        }
     }
 
     /**
@@ -192,8 +203,9 @@ public final class DeliveryService implements AutoCloseable {
      * pooled connection idle right now (never opens a connection, never waits for one). Recipients answered 2xx
      * are done, 5xx ones bounce (one DSN to the sender, stored in INCOMING; none for {@code <>}), and deferred
      * ones (4xx, connection failure) come back in {@link Leftover#deferred()} to be stored in OUTGOING for the
-     * normal retry schedule; recipients without an idle connection come back untouched in
-     * {@link Leftover#untried()}. Outcomes, log lines, DSNs and metrics are those of a worker's attempt.
+     * normal retry schedule; recipients without an idle connection, and those delivered to their domain's MX hosts
+     * (no DNS lookup on the pipeline thread), come back untouched in {@link Leftover#untried()}. Outcomes, log
+     * lines, DSNs and metrics are those of a worker's attempt.
      * <p>
      * Durability is the caller's: the message must still be durable elsewhere (the pipeline's INCOMING entry, deleted
      * only after the container finished) until the leftovers are stored, so a crash in between repeats delivery
@@ -207,7 +219,7 @@ public final class DeliveryService implements AutoCloseable {
             return Leftover.untried(envelope);
         }
         List<RecipientResult> results = new ArrayList<>(envelope.recipients().size());
-        Map<DeliveryConfig.Route, List<String>> byRoute = byRoute(envelope.recipients(), results);
+        Map<NextHop, List<String>> byNextHop = byNextHop(envelope.recipients(), results);
         List<String> untried = new ArrayList<>();
         Map<String, String> relayOf = new HashMap<>();
         Timer.Context timing = attempt.time(); // recorded only if something was attempted
@@ -215,12 +227,13 @@ public final class DeliveryService implements AutoCloseable {
             SMTPMessage view = new StreamedSmtpMessage(parseSession, message);
             view.setEnvelopeFrom(envelope.hasNullSender() ? "<>" : envelope.sender());
             boolean eightBit = "8BITMIME".equalsIgnoreCase(envelope.mailParameters().get("BODY"));
-            for (Map.Entry<DeliveryConfig.Route, List<String>> group : byRoute.entrySet()) {
-                List<RecipientResult> sent = send(group.getKey(), view, group.getValue(), eightBit, true);
+            for (Map.Entry<NextHop, List<String>> group : byNextHop.entrySet()) {
+                List<RecipientResult> sent = group.getKey() instanceof NextHop.Relay relay
+                        ? send(List.of(Hop.of(relay.route())), view, group.getValue(), eightBit, true, relayOf)
+                        : null;
                 if (sent == null) {
                     untried.addAll(group.getValue());
                 } else {
-                    group.getValue().forEach(r -> relayOf.put(r, group.getKey().hostAndPort()));
                     results.addAll(sent);
                 }
             }
@@ -239,7 +252,7 @@ public final class DeliveryService implements AutoCloseable {
 
     private static RecipientResult unroutable(String recipient) {
         return RecipientResult.failed(recipient, "5.4.4",
-                "no route to the recipient's domain (no delivery.routes entry and no smarthost)");
+                "no route to the recipient's domain (no delivery.routes entry, no smarthost, no MX lookup)");
     }
 
     /** Number of OUTGOING entries this service knows about (scheduled or in flight). */
@@ -324,7 +337,7 @@ public final class DeliveryService implements AutoCloseable {
             return;
         }
         List<RecipientResult> results = new ArrayList<>(envelope.recipients().size());
-        Map<DeliveryConfig.Route, List<String>> byRoute = byRoute(envelope.recipients(), results);
+        Map<NextHop, List<String>> byNextHop = byNextHop(envelope.recipients(), results);
         Map<String, String> relayOf = new HashMap<>();
         try (SharedFileInputStream content = new SharedFileInputStream(entry.contentFile().toFile(),
                 FileSpool.READ_BUFFER)) {
@@ -332,9 +345,20 @@ public final class DeliveryService implements AutoCloseable {
             SMTPMessage message = new SMTPMessage(parseSession, content);
             message.setEnvelopeFrom(envelope.hasNullSender() ? "<>" : envelope.sender());
             boolean eightBit = "8BITMIME".equalsIgnoreCase(envelope.mailParameters().get("BODY"));
-            for (Map.Entry<DeliveryConfig.Route, List<String>> group : byRoute.entrySet()) {
-                group.getValue().forEach(r -> relayOf.put(r, group.getKey().hostAndPort()));
-                results.addAll(send(group.getKey(), message, group.getValue(), eightBit, false));
+            for (Map.Entry<NextHop, List<String>> group : byNextHop.entrySet()) {
+                List<String> recipients = group.getValue();
+                switch (group.getKey()) {
+                    case NextHop.Relay relay ->
+                            results.addAll(send(List.of(Hop.of(relay.route())), message, recipients, eightBit, false,
+                                    relayOf));
+                    case NextHop.Mx direct -> {
+                        switch (mx.resolve(direct.domain())) {
+                            case MxResolver.Exchangers found ->
+                                    results.addAll(send(hops(found), message, recipients, eightBit, false, relayOf));
+                            case MxResolver.Failure failure -> recipients.forEach(r -> results.add(failure.resultFor(r)));
+                        }
+                    }
+                }
             }
             timing.stop(); // recorded before the entry is deleted, as for immediate attempts
             conclude(entry, results, relayOf, message);
@@ -343,12 +367,27 @@ public final class DeliveryService implements AutoCloseable {
         }
     }
 
+    /** The MX hosts' addresses as hops on the configured SMTP port, with opportunistic STARTTLS. */
+    private List<Hop> hops(MxResolver.Exchangers found) {
+        int port = config.mx().port();
+        List<Hop> hops = new ArrayList<>(found.addresses().size());
+        for (MxResolver.Exchanger e : found.addresses()) {
+            DeliveryConfig.Route route = DeliveryConfig.Route.of(e.address().getHostAddress(), port,
+                    DeliveryConfig.StartTls.OPPORTUNISTIC);
+            hops.add(new Hop(route, e.label() + ":" + port));
+        }
+        return hops;
+    }
+
     /**
-     * One SMTP transaction for the recipients of one route. With {@code idleOnly}, only a connection idle in the
-     * pool is used; null means none was (or the pooled one turned out closed): nothing was attempted.
+     * One SMTP transaction for the recipients of one next hop, over a connection to the first of {@code hops} that
+     * takes it (connect, greeting and EHLO); a hop that does not is skipped for the next (RFC 5321 5.1), and when
+     * none does, the recipients are deferred with the last hop's failure. The hop used is recorded in
+     * {@code relayOf}. With {@code idleOnly}, only a connection idle in the pool is used (to the first hop); null
+     * means none was (or the pooled one turned out closed): nothing was attempted.
      */
-    private List<RecipientResult> send(DeliveryConfig.Route route, MimeMessage message, List<String> recipients,
-                                       boolean eightBit, boolean idleOnly) {
+    private List<RecipientResult> send(List<Hop> hops, MimeMessage message, List<String> recipients,
+                                       boolean eightBit, boolean idleOnly, Map<String, String> relayOf) {
         List<RecipientResult> results = new ArrayList<>(recipients.size());
         List<String> sendable = new ArrayList<>(recipients.size());
         List<InternetAddress> addresses = new ArrayList<>(recipients.size());
@@ -365,19 +404,18 @@ public final class DeliveryService implements AutoCloseable {
         }
         InternetAddress[] to = addresses.toArray(new InternetAddress[0]);
         for (int attemptOnRoute = 0; ; attemptOnRoute++) {
-            TransportPool.Lease lease;
-            try {
-                lease = idleOnly ? pool.borrowIdle(route) : pool.borrow(route);
-            } catch (MessagingException e) {
-                if (idleOnly) {
-                    return null;
-                }
-                results.addAll(SmtpOutcomes.fromConnectionFailure(sendable, route, e));
-                return results;
-            }
-            if (lease == null) {
+            Connection connection = connect(hops, idleOnly);
+            if (connection == null) {
                 return null; // idleOnly and no idle connection to this route
             }
+            String relay = connection.hop().name();
+            sendable.forEach(r -> relayOf.put(r, relay));
+            TransportPool.Lease lease = connection.lease();
+            if (lease == null) {
+                results.addAll(SmtpOutcomes.fromConnectionFailure(sendable, relay, connection.failure()));
+                return results;
+            }
+            DeliveryConfig.Route route = connection.hop().route();
             boolean reusable = false;
             try {
                 if (message instanceof SMTPMessage smtpMessage) {
@@ -411,12 +449,46 @@ public final class DeliveryService implements AutoCloseable {
                     continue; // the server closed an idle connection: not a delivery failure
                 }
                 MessagingException me = e instanceof MessagingException m ? m : new MessagingException(e.getMessage(), e);
-                results.addAll(SmtpOutcomes.fromConnectionFailure(sendable, route, me));
+                results.addAll(SmtpOutcomes.fromConnectionFailure(sendable, relay, me));
                 return results;
             } finally {
                 pool.release(lease, reusable);
             }
         }
+    }
+
+    /** A connection leased to the hop that took it, or (lease null) the failure of the last hop tried. */
+    private record Connection(Hop hop, TransportPool.Lease lease, MessagingException failure) {
+    }
+
+    /**
+     * A connection to the first of {@code hops} that takes one (connect, greeting, EHLO), skipping those that do
+     * not; when none does, the last one's failure. With {@code idleOnly}: a connection idle in the pool to the first
+     * hop, or null if there is none.
+     */
+    private Connection connect(List<Hop> hops, boolean idleOnly) {
+        if (idleOnly) {
+            try {
+                TransportPool.Lease lease = pool.borrowIdle(hops.get(0).route());
+                return lease == null ? null : new Connection(hops.get(0), lease, null);
+            } catch (MessagingException e) {
+                return null;
+            }
+        }
+        MessagingException failure = null;
+        for (int i = 0; i < hops.size(); i++) {
+            Hop hop = hops.get(i);
+            try {
+                return new Connection(hop, pool.borrow(hop.route()), null);
+            } catch (MessagingException e) {
+                failure = e;
+                if (i + 1 < hops.size()) {
+                    log.info("{} did not take the connection ({}), trying the next MX host", hop.name(),
+                            RecipientResult.oneLine(SmtpOutcomes.describe(e))); // the server's text: one line
+                }
+            }
+        }
+        return new Connection(hops.getLast(), null, failure);
     }
 
     private void conclude(SpoolEntry entry, List<RecipientResult> results, Map<String, String> relayOf,

@@ -81,11 +81,14 @@ final class SmtpOutcomes {
         return results;
     }
 
-    /** Results when the transaction broke off without SMTP replies (connect, TLS, AUTH, I/O): all deferred. */
-    static List<RecipientResult> fromConnectionFailure(List<String> recipients, DeliveryConfig.Route route,
-                                                       MessagingException e) {
+    /**
+     * Results when the transaction broke off without SMTP replies (connect, TLS, AUTH, I/O): all deferred.
+     *
+     * @param relay the next hop, as logs name it (host:port)
+     */
+    static List<RecipientResult> fromConnectionFailure(List<String> recipients, String relay, MessagingException e) {
         String status = statusFor(e);
-        String reason = route.hostAndPort() + ": " + describe(e);
+        String reason = relay + ": " + describe(e);
         return recipients.stream().map(r -> RecipientResult.deferred(r, status, reason)).toList();
     }
 

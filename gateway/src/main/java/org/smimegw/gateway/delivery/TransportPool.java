@@ -47,7 +47,8 @@ final class TransportPool implements AutoCloseable {
     private final PasswordSource passwords;
     private final int maxOpen;
     private final long idleNanos;
-    private final Map<DeliveryConfig.Route, Session> sessions = new ConcurrentHashMap<>();
+    /** Sessions by what their properties depend on (not the host: MX hosts are many, the settings are few). */
+    private final Map<SessionKey, Session> sessions = new ConcurrentHashMap<>();
     private final Map<DeliveryConfig.Route, Deque<Idle>> idle = new HashMap<>();
     private final NoDelaySocketFactory noDelaySockets = new NoDelaySocketFactory();
     private int open;
@@ -203,7 +204,8 @@ final class TransportPool implements AutoCloseable {
     }
 
     private SMTPTransport connect(DeliveryConfig.Route route) throws MessagingException {
-        Session session = sessions.computeIfAbsent(route, this::newSession);
+        Session session = sessions.computeIfAbsent(new SessionKey(route.starttls(), route.username() != null),
+                this::newSession);
         SMTPTransport transport;
         try {
             transport = (SMTPTransport) session.getTransport("smtp");
@@ -223,10 +225,12 @@ final class TransportPool implements AutoCloseable {
         return transport;
     }
 
-    private Session newSession(DeliveryConfig.Route route) {
+    private record SessionKey(DeliveryConfig.StartTls starttls, boolean auth) {
+    }
+
+    /** Session properties; host, port and credentials are given to each {@code connect}. */
+    private Session newSession(SessionKey key) {
         Properties p = new Properties();
-        p.setProperty("mail.smtp.host", route.host());
-        p.setProperty("mail.smtp.port", String.valueOf(route.port()));
         p.setProperty("mail.smtp.connectiontimeout", String.valueOf(config.connectTimeoutSeconds() * 1000L));
         p.setProperty("mail.smtp.timeout", String.valueOf(config.timeoutSeconds() * 1000L));
         if (heloName != null) {
@@ -239,7 +243,7 @@ final class TransportPool implements AutoCloseable {
         p.setProperty("mail.smtp.quitwait", "false");
         p.put("mail.smtp.socketFactory", noDelaySockets);
         p.setProperty("mail.smtp.socketFactory.fallback", "false");
-        switch (route.starttls()) {
+        switch (key.starttls()) {
             case OFF -> p.setProperty("mail.smtp.starttls.enable", "false");
             case OPPORTUNISTIC -> {
                 p.setProperty("mail.smtp.starttls.enable", "true");
@@ -255,7 +259,7 @@ final class TransportPool implements AutoCloseable {
             }
         }
         p.setProperty("mail.smtp.ssl.protocols", "TLSv1.3 TLSv1.2");
-        p.setProperty("mail.smtp.auth", String.valueOf(route.username() != null));
+        p.setProperty("mail.smtp.auth", String.valueOf(key.auth()));
         return Session.getInstance(p);
     }
 

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.BooleanSupplier;
@@ -23,11 +24,17 @@ import jakarta.mail.Transport;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetupTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.subethamail.smtp.MessageHandler;
+import org.subethamail.smtp.RejectException;
+import org.subethamail.smtp.server.SMTPServer;
 
 import org.smimegw.gateway.config.GatewayConfig;
+import org.smimegw.gateway.delivery.TestDnsServer;
 import org.smimegw.gateway.spool.Envelope;
 import org.smimegw.gateway.spool.FileSpool;
 import org.smimegw.gateway.spool.SpoolArea;
@@ -114,6 +121,16 @@ class GatewayEndToEndTest {
         return message;
     }
 
+    private static MimeMessage textMessage(String from, String to, String subject) throws Exception {
+        MimeMessage message = new MimeMessage(Session.getInstance(new Properties()));
+        message.setFrom(from);
+        message.setRecipients(Message.RecipientType.TO, to);
+        message.setSubject(subject);
+        message.setText("hello");
+        message.saveChanges();
+        return message;
+    }
+
     /** Sends as it is (Transport.send would call saveChanges() and so change the Message-ID). */
     private static void send(java.net.InetSocketAddress server, MimeMessage message) throws Exception {
         try (Transport transport = session(server).getTransport("smtp")) {
@@ -161,8 +178,7 @@ class GatewayEndToEndTest {
         assertThat(greenMail.waitForIncomingEmail(WAIT.toMillis(), 1)).isTrue();
         MimeMessage received = greenMail.getReceivedMessages()[0];
         String receivedRaw = raw(received);
-        // byte for byte; GreenMail itself drops the CRLF that ends the last line (it does so without the gateway)
-        assertThat(body(receivedRaw)).isEqualTo(body(sentRaw).substring(0, body(sentRaw).length() - 2));
+        assertThat(body(receivedRaw)).isEqualTo(body(sentRaw)); // byte for byte
         assertThat(received.getSubject()).isEqualTo("end to end");
         assertThat(received.getMessageID()).isEqualTo(sent.getMessageID());
         assertThat(received.getHeader("Received")).anySatisfy(h -> assertThat(h).contains("gw.test"));
@@ -193,7 +209,7 @@ class GatewayEndToEndTest {
         assertThat(received.getHeader("X-Added-By-Mailet", null)).isEqualTo("SetMimeHeader");
         assertThat(received.getMessageID()).isEqualTo(sent.getMessageID());
         String receivedRaw = raw(received);
-        assertThat(body(receivedRaw)).isEqualTo(body(sentRaw).substring(0, body(sentRaw).length() - 2));
+        assertThat(body(receivedRaw)).isEqualTo(body(sentRaw));
         await("empty spool", () -> app.health().queues().values().stream().allMatch(n -> n == 0));
         assertThat(app.metrics().counter("delivery.immediate").getCount()).isEqualTo(1);
         assertThat(app.metrics().counter("delivery.delivered").getCount()).isEqualTo(2);
@@ -224,7 +240,7 @@ class GatewayEndToEndTest {
         assertThat(greenMail.waitForIncomingEmail(WAIT.toMillis(), 1)).isTrue();
         MimeMessage received = greenMail.getReceivedMessages()[0];
         assertThat(received.getHeader("X-Added-By-Mailet")).containsExactly("SetMimeHeader");
-        assertThat(body(raw(received))).isEqualTo(sentBody.substring(0, sentBody.length() - 2));
+        assertThat(body(raw(received))).isEqualTo(sentBody);
         assertThat(app.metrics().getTimers()).containsKey("mailet.transport.1.SetMimeHeader");
     }
 
@@ -341,6 +357,82 @@ class GatewayEndToEndTest {
                     .hasMessageContaining(String.valueOf(taken.getLocalPort()));
             assertThat(clash.isRunning()).isFalse();
             assertThat(clash.health().healthy()).isFalse();
+        }
+    }
+
+    /**
+     * A tester sees the bounce: the next hop of partner.test refuses the recipient, and the gateway's DSN (sent
+     * from the null sender) arrives in the sender's mailbox of the embedded next hop, readable over IMAP.
+     */
+    @Test
+    void aBounceReachesTheSendersMailboxInTheEmbeddedNextHop() throws Exception {
+        SMTPServer refusing = SMTPServer.port(0).bindAddress(java.net.InetAddress.getLoopbackAddress())
+                .hostName("refusing.test").messageHandlerFactory(ctx -> new RefusingHandler()).build();
+        refusing.start();
+        try {
+            start(config(PIPELINE, EMBEDDED + """
+                    delivery:
+                      routes:
+                        partner.test: {host: 127.0.0.1, port: %d, starttls: OFF}
+                    """.formatted(refusing.getPortAllocated())));
+            send(app.smtpAddress(), textMessage("alice@example.com", "nobody@partner.test",
+                    "to a mailbox that does not exist"));
+
+            EmbeddedMailbox mailbox = app.embeddedMailbox().orElseThrow();
+            assertThat(mailbox.greenMail().waitForIncomingEmail(WAIT.toMillis(), 1)).isTrue();
+            List<MimeMessage> inbox = ImapInbox.read(mailbox, "alice@example.com");
+            assertThat(inbox).hasSize(1);
+            MimeMessage dsn = inbox.get(0);
+            assertThat(dsn.getHeader("Return-Path", null)).isEqualTo("<>");
+            assertThat(dsn.getContentType()).contains("multipart/report").contains("delivery-status");
+            assertThat(raw(dsn)).contains("Final-Recipient: rfc822; nobody@partner.test")
+                    .contains("Status: 5.1.1").contains("550 5.1.1 no such user here");
+        } finally {
+            refusing.stop();
+        }
+    }
+
+    /** Without a smarthost or route, mail goes to the recipient domain's MX host, found with the configured DNS. */
+    @Test
+    void directDeliveryToTheMxHostOfTheRecipientsDomain() throws Exception {
+        GreenMail mxHost = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
+        mxHost.start();
+        try (TestDnsServer dns = TestDnsServer.forTestZone("""
+                remote     IN MX  10 mx.remote
+                mx.remote  IN A   127.0.0.1
+                """)) {
+            start(config(PIPELINE, """
+                    delivery:
+                      mx: {dnsServers: [127.0.0.1], dnsPort: %d, port: %d}
+                    """.formatted(dns.port(), mxHost.getSmtp().getPort())));
+            send(app.smtpAddress(), textMessage("alice@example.com", "bob@remote.test", "straight to the MX"));
+
+            assertThat(mxHost.waitForIncomingEmail(WAIT.toMillis(), 1)).isTrue();
+            assertThat(mxHost.getReceivedMessages()[0].getSubject()).isEqualTo("straight to the MX");
+            assertThat(dns.queries("remote.test.", org.xbill.DNS.Type.MX)).isEqualTo(1);
+        } finally {
+            mxHost.stop();
+        }
+    }
+
+    /** A next hop that knows no user: every RCPT is refused with 550 5.1.1. */
+    private static final class RefusingHandler implements MessageHandler {
+        @Override
+        public void from(String from) {
+        }
+
+        @Override
+        public void recipient(String recipient) throws RejectException {
+            throw new RejectException(550, "5.1.1 no such user here");
+        }
+
+        @Override
+        public String data(java.io.InputStream data) {
+            throw new IllegalStateException("no recipient was accepted");
+        }
+
+        @Override
+        public void done() {
         }
     }
 }

@@ -367,11 +367,12 @@ class DeliveryServiceTest {
     }
 
     @Test
-    void recipientsAreSplitByRouteWithWildcardsAndUnroutableOnesBounce() throws Exception {
+    void recipientsAreSplitByRouteWithWildcardsAndUnroutableOnesBounceWithoutMxLookup() throws Exception {
         ScriptedNextHop routed = closeLater(new ScriptedNextHop());
         DeliveryConfig config = new DeliveryConfig(null,
                 Map.of("*.partner.test", route(routed.port(), DeliveryConfig.StartTls.OFF)),
-                2, null, null, FAST_RETRY, "gw.example.com");
+                2, null, null, FAST_RETRY, "gw.example.com", null,
+                new DeliveryConfig.Mx(false, null, null, null, null, null));
         DeliveryService service = service(config);
         service.start();
         queue("alice@example.com", List.of("x@mx.partner.test", "y@elsewhere.test"), service);

@@ -73,8 +73,6 @@ final class PolicyFixture implements AutoCloseable {
                   <mailet match="All" class="ToProcessor"><processor>transport</processor></mailet>
                 </processor>
                 <processor state="transport">
-                  <!-- the embedded GreenMail refuses MAIL FROM:<>: DSNs are kept in the error area for the test -->
-                  <mailet match="SenderIsNull" class="org.smimegw.gateway.container.ToSpoolArea"><area>error</area></mailet>
                   <mailet match="All" class="RemoteDelivery"/>
                 </processor>
                 <processor state="error">
@@ -230,18 +228,9 @@ final class PolicyFixture implements AutoCloseable {
         throw new AssertionError("no message received: " + what);
     }
 
-    /** Waits for a DSN (null sender, kept in the error area) to {@code to} whose text contains {@code text}. */
+    /** Waits for a DSN to {@code to} whose text contains {@code text} (see {@link #dsn}); returns it whole. */
     String awaitDsn(String to, String text) throws Exception {
-        for (int i = 0; i < 1200; i++) {
-            for (org.smimegw.gateway.spool.SpoolEntry e : app.spool().list(org.smimegw.gateway.spool.SpoolArea.ERROR)) {
-                String content = Files.readString(e.contentFile(), StandardCharsets.ISO_8859_1);
-                if (e.envelope().hasNullSender() && e.envelope().recipients().contains(to) && content.contains(text)) {
-                    return content;
-                }
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no DSN to " + to + " containing " + text);
+        return raw(await("a DSN to " + to + " containing " + text, dsn(to, text)));
     }
 
     List<MimeMessage> received(Predicate<MimeMessage> match) {
@@ -264,12 +253,13 @@ final class PolicyFixture implements AutoCloseable {
         };
     }
 
-    /** A delivery status notification to {@code to} whose text contains {@code text}. */
+    /** A delivery status notification from the null sender to {@code to} whose text contains {@code text}. */
     static Predicate<MimeMessage> dsn(String to, String text) {
         return m -> {
             try {
                 String raw = raw(m);
-                return m.getContentType().toLowerCase().startsWith("multipart/report")
+                return "<>".equals(m.getHeader("Return-Path", null))
+                        && m.getContentType().toLowerCase().startsWith("multipart/report")
                         && String.join(",", m.getHeader("To") == null ? new String[0] : m.getHeader("To")).contains(to)
                         && raw.contains(text);
             } catch (Exception e) {

@@ -17,6 +17,7 @@ import org.smimegw.certstore.file.FileCertificateStore;
 import org.smimegw.certstore.file.KeyPasswordSource;
 import org.smimegw.certstore.testing.TestPki;
 import org.smimegw.gateway.app.GatewayApplication;
+import org.smimegw.gateway.app.ImapInbox;
 import org.smimegw.gateway.config.ConfigLoader;
 import org.smimegw.gateway.config.GatewayConfig;
 
@@ -73,6 +74,13 @@ class ShippedPolicyEndToEndTest {
                 Thread.sleep(100);
             }
             assertThat(rejects.getCount()).isEqualTo(1);
+            // the sender sees the bounce in its mailbox, as a tester of the README example reads it over IMAP
+            assertThat(greenMail.waitForIncomingEmail(120_000, 2)).isTrue();
+            List<MimeMessage> inbox = ImapInbox.read(app.embeddedMailbox().orElseThrow(), "ext@outside.example");
+            assertThat(inbox).hasSize(1);
+            assertThat(inbox.get(0).getHeader("Return-Path", null)).isEqualTo("<>");
+            assertThat(raw(inbox.get(0))).contains("Final-Recipient: rfc822; legal@example.com")
+                    .contains("Status: 5.7.1").contains("s3 unsigned");
             for (MimeMessage m : greenMail.getReceivedMessages()) {
                 assertThat(raw(m)).doesNotContain("MARKER-s1").doesNotContain("MARKER-s2")
                         .doesNotContain("MARKER-s3");
