@@ -213,17 +213,20 @@ public final class FileCertificateStore implements CertificateStore, Certificate
     }
 
     /**
-     * Records a harvested certificate with the sender's capabilities and the time it was seen; nothing is written
-     * when the store already records the same certificate, chain and capabilities for the address, seen at most
-     * {@link #HARVEST_SEEN_GRANULARITY} before.
+     * Records a harvested certificate with the sender's capabilities and the time it was seen. A certificate already
+     * recorded for the address is updated ({@link HarvestRecord#updatedBy}: an older sighting does not replace newer
+     * capabilities); nothing is written when that changes nothing but a time seen less than
+     * {@link #HARVEST_SEEN_GRANULARITY} later than the recorded one.
      */
     @Override
     public void store(HarvestedCertificate h) {
         HarvestRecord record = HarvestRecord.of(h, clock.instant());
         HarvestRecord known = current().harvested(Certificates.sha256(h.certificate()), record.address());
-        if (known != null && known.sameAs(record)
-                && !record.seen().isAfter(known.seen().plus(HARVEST_SEEN_GRANULARITY))) {
-            return;
+        if (known != null) {
+            record = known.updatedBy(record);
+            if (known.sameAs(record) && !record.seen().isAfter(known.seen().plus(HARVEST_SEEN_GRANULARITY))) {
+                return;
+            }
         }
         try {
             writer.harvest(record);

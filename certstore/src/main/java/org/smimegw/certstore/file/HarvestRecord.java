@@ -57,6 +57,18 @@ record HarvestRecord(String address, X509Certificate certificate, List<X509Certi
         return key(Certificates.sha256(certificate), address);
     }
 
+    /**
+     * This record after another {@code sighting} of the same certificate for the same address: the capabilities by
+     * the newest-seen rule ({@link SmimeCapabilities#replaces}), the later time seen and the chain seen then.
+     */
+    HarvestRecord updatedBy(HarvestRecord sighting) {
+        boolean later = sighting.seen.isAfter(seen);
+        SmimeCapabilities caps = SmimeCapabilities.replaces(sighting.capabilities, sighting.seen, capabilities, seen)
+                ? sighting.capabilities : capabilities;
+        return new HarvestRecord(address, certificate, later ? sighting.chain : chain, caps,
+                later ? sighting.seen : seen);
+    }
+
     /** Whether {@code other} records the same certificate, chain and capabilities (its time seen aside). */
     boolean sameAs(HarvestRecord other) {
         return certificate.equals(other.certificate) && chain.equals(other.chain)
