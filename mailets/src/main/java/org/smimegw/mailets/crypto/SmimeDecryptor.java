@@ -34,6 +34,7 @@ import org.bouncycastle.mail.smime.SMIMEEnvelopedParser;
 import org.bouncycastle.operator.DefaultAlgorithmNameFinder;
 import org.smimegw.certstore.UserKey;
 import org.smimegw.certstore.pkcs11.TokenKeyAgreeRecipient;
+import org.smimegw.certstore.pkcs11.TokenKeyTransRecipient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -182,9 +183,8 @@ public final class SmimeDecryptor {
         Provider tokenProvider = key.provider();
         if (info instanceof KeyTransRecipientInformation) {
             if (tokenProvider != null) {
-                // RSA unwrap in the token; the content key comes out usable by software, content decrypted here
-                return new JceKeyTransEnvelopedRecipient(key.privateKey()).setProvider(tokenProvider)
-                        .setContentProvider(provider).setMustProduceEncodableUnwrappedKey(true);
+                // RSA in the token (PKCS#1 v1.5 there; OAEP as raw RSA there, decoded here), content decrypted here
+                return new TokenKeyTransRecipient(key.privateKey(), key.certificate(), tokenProvider, provider);
             }
             // the RSA unwrap with the JCA's default provider (the JDK's, ~25 % cheaper than Bouncy Castle's blinded,
             // re-checked RSA for the one private-key operation per message), the content with Bouncy Castle's
