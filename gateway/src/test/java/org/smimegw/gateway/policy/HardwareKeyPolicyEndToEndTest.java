@@ -62,14 +62,7 @@ class HardwareKeyPolicyEndToEndTest {
                       RequireSignedSMIMEMessages: true
                       AllowSMIMESoftCerts: false
                 """.formatted(hw);
-        String pkcs11 = """
-                pkcs11:
-                  name: softhsm
-                  library: %s
-                  slot: %d
-                  pin: file:%s
-                  reloadIntervalSeconds: 0
-                """.formatted(token.library(), token.slot(), token.pinFile());
+        String pkcs11 = pkcs11(token);
         try (PolicyFixture gw = new PolicyFixture(dir, pki, policy, true, pkcs11, store -> {
             TestPki.Issued soft = pki.issue("soft@example.com");
             store.addUserKey(soft.privateKey(), soft.certificate(), soft.chain());
@@ -112,14 +105,7 @@ class HardwareKeyPolicyEndToEndTest {
                     Receiving:
                       AllowSMIMESoftCerts: false
                 """.formatted(dual);
-        String pkcs11 = """
-                pkcs11:
-                  name: softhsm
-                  library: %s
-                  slot: %d
-                  pin: file:%s
-                  reloadIntervalSeconds: 0
-                """.formatted(token.library(), token.slot(), token.pinFile());
+        String pkcs11 = pkcs11(token);
         try (PolicyFixture gw = new PolicyFixture(dir, pki, policy, true, pkcs11, store -> {
             store.addUserKey(dualSoft.privateKey(), dualSoft.certificate(), dualSoft.chain());
             store.addUserKey(soft.privateKey(), soft.certificate(), soft.chain());
@@ -148,6 +134,18 @@ class HardwareKeyPolicyEndToEndTest {
             assertThat(verdict(oldSoft)).startsWith("key-refused (" + dual + "'s decryption key is in a software");
             assertThat(oldSoft.getContentType()).startsWith("application/pkcs7-mime");
         }
+    }
+
+    /** The certstore.pkcs11 section for the test token. */
+    private static String pkcs11(SoftHsmToken token) {
+        return """
+                pkcs11:
+                  name: softhsm
+                  library: %s
+                  slot: %d
+                  pin: file:%s
+                  reloadIntervalSeconds: 0
+                """.formatted(token.library(), token.slot(), token.pinFile());
     }
 
     private void sendEncrypted(PolicyFixture gw, String to, String subject, List<X509Certificate> recipients)
