@@ -50,11 +50,18 @@ public final class SmimeHeaders {
     /** Writes the headers for the S/MIME attributes the mail carries (replacing any previous value). */
     public static void write(Mail mail) throws MessagingException {
         MimeMessage message = mail.getMessage();
-        put(message, DECRYPTION, SmimeAttributes.get(mail, SmimeAttributes.DECRYPTION));
+        put(message, DECRYPTION, decryptionVerdict(mail));
         put(message, STATUS, SmimeAttributes.get(mail, SmimeAttributes.STATUS));
         put(message, SIGNER, SmimeAttributes.get(mail, SmimeAttributes.SIGNER));
         put(message, REASON, SmimeAttributes.get(mail, SmimeAttributes.REASON));
         put(message, ALGORITHMS, SmimeAttributes.get(mail, SmimeAttributes.ALGORITHMS));
+    }
+
+    /** The outcome, and the reason as a comment when it was not decrypted: {@code key-refused (bob's key is ...)}. */
+    private static Optional<String> decryptionVerdict(Mail mail) {
+        Optional<String> reason = SmimeAttributes.get(mail, SmimeAttributes.DECRYPTION_REASON);
+        return SmimeAttributes.get(mail, SmimeAttributes.DECRYPTION)
+                .map(status -> reason.map(r -> status + " (" + r + ")").orElse(status));
     }
 
     private static void put(MimeMessage message, String header, Optional<String> value) throws MessagingException {

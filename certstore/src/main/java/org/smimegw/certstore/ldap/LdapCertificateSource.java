@@ -59,6 +59,7 @@ import org.smimegw.certstore.DirectoryUnavailableException;
 import org.smimegw.certstore.HarvestSink;
 import org.smimegw.certstore.HarvestedCertificate;
 import org.smimegw.certstore.PublishedCertificate;
+import org.smimegw.certstore.SmimeCapabilities;
 
 /**
  * Published certificates from an LDAP directory (Active Directory, OpenLDAP), and a shared place for harvested
@@ -308,8 +309,8 @@ public final class LdapCertificateSource implements CertificateSource, HarvestSi
         HarvestNote old = EntryCertificates.notes(existing).get(fingerprint);
         if (old != null) {
             Instant seen = old.seen().isAfter(note.seen()) ? old.seen() : note.seen();
-            newest = new HarvestNote(fingerprint, seen,
-                    note.capabilities().isKnown() ? note.capabilities() : old.capabilities());
+            newest = new HarvestNote(fingerprint, seen, SmimeCapabilities.replaces(note.capabilities(), note.seen(),
+                    old.capabilities(), old.seen()) ? note.capabilities() : old.capabilities());
             if (!old.format().equals(newest.format())) {
                 for (String value : existing.getAttributeValues(EntryCertificates.DESCRIPTION)) {
                     if (HarvestNote.parse(value).map(n -> n.sha256().equals(fingerprint)).orElse(false)) {

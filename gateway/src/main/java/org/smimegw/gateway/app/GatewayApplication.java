@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -24,6 +25,7 @@ import org.apache.james.core.MailAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.smimegw.certstore.CertStoreConfig;
 import org.smimegw.certstore.CertificateStore;
 import org.smimegw.certstore.CertificateValidator;
 import org.smimegw.gateway.admin.AdminServer;
@@ -91,6 +93,7 @@ public final class GatewayApplication implements AutoCloseable {
     private JmxReporter jmxReporter;
     private GatewayReloader reloader;
     private CertificateServices certificates;
+    private Callable<CertStoreConfig> certstoreOnReload;
     private boolean running;
 
     public GatewayApplication(GatewayConfig config) {
@@ -102,6 +105,16 @@ public final class GatewayApplication implements AutoCloseable {
         this.clock = clock;
         this.metrics = metrics;
         this.policy = new PolicyHolder(new PolicyLoader(), config.policy());
+        this.certstoreOnReload = config::certstore;
+    }
+
+    /**
+     * Where a reload reads the {@code certstore:} settings again, e.g. from gateway.yaml (the {@code run} command
+     * does that). A reload applies {@code certstore.ldap} from them: the same settings keep the directory's cache,
+     * changed ones give a new connection and cache. Without this the settings the gateway started with are used.
+     */
+    public synchronized void readCertstoreOnReload(Callable<CertStoreConfig> settings) {
+        certstoreOnReload = settings;
     }
 
     /** Registers something {@code POST /reload} re-reads (call before {@link #start()}). */
@@ -379,8 +392,9 @@ public final class GatewayApplication implements AutoCloseable {
     private synchronized List<Reloadable> extraReloadables() {
         List<Reloadable> all = new ArrayList<>();
         CertificateServices current = certificates;
+        Callable<CertStoreConfig> settings = certstoreOnReload;
         if (current != null) {
-            all.add(current::reload);
+            all.add(() -> current.reload(settings.call()));
         }
         all.addAll(reloadables);
         return all;

@@ -37,6 +37,8 @@ public final class RunCommand implements Callable<Integer> {
         long begin = System.nanoTime();
         GatewayConfig gatewayConfig = new ConfigLoader().load(config);
         GatewayApplication application = new GatewayApplication(gatewayConfig);
+        // a reload applies changed certstore.ldap settings (and keeps the directory cache when they are the same)
+        application.readCertstoreOnReload(() -> new ConfigLoader().load(config).certstore());
         try {
             application.start();
         } catch (StartupException e) {

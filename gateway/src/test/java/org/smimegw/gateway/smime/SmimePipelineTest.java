@@ -31,6 +31,8 @@ import org.smimegw.certstore.file.FileCertificateStore;
 import org.smimegw.certstore.file.KeyPasswordSource;
 import org.smimegw.certstore.testing.TestPki;
 import org.smimegw.certstore.validation.PkixCertificateValidator;
+import org.smimegw.gateway.policy.GatewayPolicy;
+import org.smimegw.mailets.policy.PolicyCheck;
 import org.smimegw.gateway.container.GatewayMail;
 import org.smimegw.gateway.container.GatewayMailetContext;
 import org.smimegw.gateway.container.MailScratch;
@@ -132,7 +134,10 @@ class SmimePipelineTest {
                 .with(CertificateStore.class, store)
                 .with(CertificateValidator.class, validator)
                 .with(Clock.class, clock)
-                .with(DeliveryQueue.class, new SpoolDeliveryQueue(spool, clock, entry -> { }));
+                .with(DeliveryQueue.class, new SpoolDeliveryQueue(spool, clock, entry -> { }))
+                // as the gateway offers it: the built-in policy (nothing required, software keys allowed)
+                .with(PolicyCheck.class, GatewayPolicy.create(GatewayPolicy.defaults(), false, store, validator,
+                        List.of("corp.example"), clock, metrics).check());
         Path xml = Files.writeString(dir.resolve("mailetcontainer.xml"), PIPELINE);
         container = new MailetContainerLoader(context, services, metrics).load(xml);
         files = new MessageFiles(dir.resolve("tmp"));

@@ -183,6 +183,18 @@ public final class PolicyDecisions {
         return storage == KeyStorage.HARDWARE || p.allowSoftCerts();
     }
 
+    /**
+     * Why the recipient's key kept in {@code storage} may not decrypt mail of this inbound pair (AllowSMIMESoftCerts
+     * of the recipient, whose key it is); empty when it may.
+     */
+    public Optional<String> decryptionKeyRefusal(EffectivePolicy p, KeyStorage storage) {
+        if (keyAllowed(p, storage)) {
+            return Optional.empty();
+        }
+        return Optional.of(p.recipient() + "'s decryption key is in a software keystore and AllowSMIMESoftCerts is "
+                + "false (" + where(p.get(Settings.ALLOW_SOFT_CERTS)) + "): only a hardware token key may decrypt");
+    }
+
     private static String digestProblem(EffectivePolicy p, String digestOid) {
         Optional<DigestAlgorithm> digest = DigestAlgorithm.byOid(digestOid);
         if (digest.isEmpty()) {
