@@ -29,7 +29,7 @@ import org.smimegw.certstore.PublishedCertificate;
 import org.smimegw.certstore.SmimeCapabilities;
 import org.smimegw.certstore.UserKey;
 import org.smimegw.mailets.crypto.AlgorithmNegotiator;
-import org.smimegw.mailets.crypto.ContentEncryption;
+import org.smimegw.mailets.crypto.EncryptionAlgorithm;
 import org.smimegw.mailets.crypto.EncryptorSettings;
 import org.smimegw.mailets.crypto.KeyTransport;
 import org.smimegw.mailets.crypto.MessageFiles;
@@ -83,9 +83,9 @@ public class SMIMEEncrypt extends GenericMailet {
     public void init() throws MessagingException {
         checkInitParameters(PARAMETERS);
         Parameters p = new Parameters(this);
-        List<ContentEncryption> allowed = p.algorithms("algorithms",
+        List<EncryptionAlgorithm> allowed = p.algorithms("algorithms",
                 "AES-256-GCM, AES-256-CBC, AES-192-CBC, AES-128-GCM, AES-128-CBC");
-        ContentEncryption defaultAlgorithm = p.get("defaultAlgorithm", "AES-256-CBC", ContentEncryption::fromName);
+        EncryptionAlgorithm defaultAlgorithm = p.get("defaultAlgorithm", "AES-256-CBC", EncryptionAlgorithm::fromName);
         NegotiationMode mode = p.get("negotiation", "negotiate", NegotiationMode::fromName);
         try {
             negotiator = new AlgorithmNegotiator(allowed, defaultAlgorithm, mode);
@@ -206,7 +206,7 @@ public class SMIMEEncrypt extends GenericMailet {
         return choose(group, found, sender).displayName();
     }
 
-    private ContentEncryption choose(List<MailAddress> group, Map<MailAddress, PublishedCertificate> found,
+    private EncryptionAlgorithm choose(List<MailAddress> group, Map<MailAddress, PublishedCertificate> found,
                                      Optional<PublishedCertificate> sender) {
         List<SmimeCapabilities> capabilities = new ArrayList<>();
         for (MailAddress r : group) {
@@ -227,7 +227,7 @@ public class SMIMEEncrypt extends GenericMailet {
                 certs.add(s.certificate());
             }
         });
-        ContentEncryption algorithm = choose(group, found, sender);
+        EncryptionAlgorithm algorithm = choose(group, found, sender);
         try (Timer.Context ignored = timer.time()) {
             Optional<UserKey> wrapKey = tripleWrapSigner != null && from != null ? store.signingKey(from) : Optional.empty();
             MimeMessage result;
@@ -238,7 +238,7 @@ public class SMIMEEncrypt extends GenericMailet {
                 result = encryptor.encrypt(plain, certs, algorithm);
             }
             metrics.counter("smime.encrypt.encrypted").inc();
-            LOG.info("encrypted to {} recipient certificate(s) with {}", certs.size(), algorithm);
+            LOG.info("encrypted to {} recipient certificate(s) with {}", certs.size(), algorithm.displayName());
             return result;
         } catch (SmimeException e) {
             metrics.counter("smime.encrypt.failed").inc();

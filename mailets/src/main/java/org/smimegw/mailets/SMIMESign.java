@@ -18,7 +18,7 @@ import org.smimegw.certstore.Purpose;
 import org.smimegw.certstore.UserKey;
 import org.smimegw.certstore.ValidationResult;
 import org.smimegw.mailets.crypto.CertificateInclusion;
-import org.smimegw.mailets.crypto.Certificates;
+import org.smimegw.certstore.CertificateInfo;
 import org.smimegw.mailets.crypto.DigestAlgorithm;
 import org.smimegw.mailets.crypto.SignMode;
 import org.smimegw.mailets.crypto.SignatureScheme;
@@ -99,7 +99,7 @@ public class SMIMESign extends GenericMailet {
             ValidationResult validation = validator.validate(key.get().certificate(), key.get().chain(), Purpose.SIGN,
                     address, now);
             if (!validation.isValid()) {
-                LOG.warn("signing certificate {} for {} is not usable: {}", Certificates.describe(key.get().certificate()),
+                LOG.warn("signing certificate {} for {} is not usable: {}", CertificateInfo.of(key.get().certificate()),
                         address, validation.failures());
                 key = Optional.empty();
             }

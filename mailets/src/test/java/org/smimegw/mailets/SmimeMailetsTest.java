@@ -31,7 +31,7 @@ import org.smimegw.certstore.file.FileCertificateStore;
 import org.smimegw.certstore.validation.PkixCertificateValidator;
 import org.smimegw.certstore.SmimeCapabilities;
 import org.smimegw.certstore.testing.TestPki;
-import org.smimegw.mailets.crypto.ContentEncryption;
+import org.smimegw.mailets.crypto.EncryptionAlgorithm;
 import org.smimegw.mailets.crypto.SmimeContentTypes;
 import org.smimegw.mailets.matchers.HasValidSMIMESignature;
 import org.smimegw.mailets.matchers.IsSMIMEEncrypted;
@@ -191,7 +191,7 @@ class SmimeMailetsTest {
         assertThat(matcher(new IsSMIMESigned(), null).match(mail)).isNotEmpty();
         assertThat(store.harvested()).singleElement().satisfies(h -> {
             assertThat(h.address()).isEqualTo("alice@internal.example");
-            assertThat(h.capabilities().supports(ContentEncryption.AES_256_GCM.oidString())).isTrue();
+            assertThat(h.capabilities().supports(EncryptionAlgorithm.AES256GCM.oid().getId())).isTrue();
         });
     }
 
@@ -334,7 +334,7 @@ class SmimeMailetsTest {
         // carol's certificate is known from a signature she sent, announcing only AES-128-CBC
         TestPki.Issued carol = pki.issue("carol@partner.example");
         fileStore.harvest(new HarvestedCertificate("carol@partner.example", carol.certificate(), carol.chain(),
-                new SmimeCapabilities(List.of(ContentEncryption.AES_128_CBC.oidString())), java.time.Instant.now()));
+                new SmimeCapabilities(List.of(EncryptionAlgorithm.AES128.oid().getId())), java.time.Instant.now()));
         FakeMail mail = outbound("carol@partner.example");
         encrypt().service(mail);
         assertThat(SmimeAttributes.get(mail, SmimeAttributes.ENCRYPTED_WITH)).contains("AES-128-CBC");

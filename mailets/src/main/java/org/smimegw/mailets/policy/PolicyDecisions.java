@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Optional;
 
 import org.smimegw.certstore.KeyStorage;
+import org.smimegw.mailets.crypto.DigestAlgorithm;
+import org.smimegw.mailets.crypto.EncryptionAlgorithm;
 
 /**
  * Pure decisions from an {@link EffectivePolicy} and the facts about keys, certificates and messages. No I/O, no
@@ -196,9 +198,7 @@ public final class PolicyDecisions {
     }
 
     private static String cipherProblem(EffectivePolicy p, InboundMessageFacts.Encryption.Encrypted e) {
-        Optional<EncryptionAlgorithm> alg = EncryptionAlgorithm.byOid(e.contentAlgorithmOid()).stream()
-                .filter(a -> EncryptionAlgorithm.byOid(e.contentAlgorithmOid()).size() == 1 || a.keyBits() == e.keyBits())
-                .findFirst();
+        Optional<EncryptionAlgorithm> alg = EncryptionAlgorithm.byOid(e.contentAlgorithmOid(), e.keyBits());
         if (alg.isEmpty()) {
             return "it is encrypted with an unknown algorithm " + e.contentAlgorithmOid();
         }

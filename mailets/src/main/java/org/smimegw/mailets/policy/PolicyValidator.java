@@ -7,6 +7,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
+import org.smimegw.mailets.crypto.DigestAlgorithm;
+import org.smimegw.mailets.crypto.EncryptionAlgorithm;
+import org.smimegw.mailets.crypto.NegotiationMode;
+
 /**
  * Checks a parsed policy: legacy algorithms only with {@code AllowWeakAlgorithms: true}, and for every entry, in
  * both roles and after inheritance, that its effective settings do not contradict each other. Entries are checked

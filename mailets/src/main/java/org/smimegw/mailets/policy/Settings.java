@@ -15,6 +15,10 @@ import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
+import org.smimegw.mailets.crypto.DigestAlgorithm;
+import org.smimegw.mailets.crypto.EncryptionAlgorithm;
+import org.smimegw.mailets.crypto.NegotiationMode;
+
 /** Every policy setting, in the order policy explain and the docs list them. */
 public final class Settings {
 

@@ -9,6 +9,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.smimegw.certstore.KeyStorage;
 import org.smimegw.mailets.policy.InboundMessageFacts.Encryption;
 import org.smimegw.mailets.policy.InboundMessageFacts.Signature;
+import org.smimegw.mailets.crypto.DigestAlgorithm;
+import org.smimegw.mailets.crypto.EncryptionAlgorithm;
 
 /** Inbound mail for internal recipients whose policy requires signed or encrypted mail. */
 class InboundDecisionTest {

@@ -11,6 +11,7 @@ import java.util.function.Predicate;
 import org.smimegw.certstore.KeyStorage;
 import org.smimegw.certstore.SmimeCapabilities;
 import org.smimegw.certstore.testing.TestPki;
+import org.smimegw.mailets.crypto.EncryptionAlgorithm;
 
 /** Helpers shared by the policy tests. */
 final class PolicyFixtures {

@@ -13,6 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.smimegw.mailets.crypto.DigestAlgorithm;
+import org.smimegw.mailets.crypto.EncryptionAlgorithm;
 
 /** Every way a policy file is refused, each with the file, the line and the reason. */
 class PolicyLoaderErrorTest {

@@ -29,7 +29,9 @@ import org.smimegw.certstore.DirectoryUnavailableException;
 import org.smimegw.certstore.PublishedCertificate;
 import org.smimegw.certstore.UserKey;
 import org.smimegw.mailets.SmimeAttributes;
-import org.smimegw.mailets.crypto.ContentEncryption;
+import org.smimegw.mailets.crypto.CertificateInclusion;
+import org.smimegw.mailets.crypto.DigestAlgorithm;
+import org.smimegw.mailets.crypto.EncryptionAlgorithm;
 import org.smimegw.mailets.crypto.EncryptorSettings;
 import org.smimegw.mailets.crypto.KeyTransport;
 import org.smimegw.mailets.crypto.MessageFiles;
@@ -47,7 +49,6 @@ import org.smimegw.mailets.policy.EffectivePolicy;
 import org.smimegw.mailets.policy.EncryptionPlan;
 import org.smimegw.mailets.policy.OutboundDecision;
 import org.smimegw.mailets.policy.PolicyCheck;
-import org.smimegw.mailets.policy.PolicyCryptoMapping;
 import org.smimegw.mailets.policy.Settings;
 import org.smimegw.mailets.policy.SigningPlan;
 import org.slf4j.Logger;
@@ -109,9 +110,8 @@ public class EnforceOutboundPolicy extends GenericMailet {
         useFromHeader = p.choice("senderAddress", "sender", Set.of("sender", "from")).equals("from");
         SignatureScheme rsaScheme = p.parse("rsaSignature", "pkcs1", SignatureScheme::fromName);
         KeyTransport keyTransport = p.parse("keyTransport", "pkcs1", KeyTransport::fromName);
-        signerBase = new SignerSettings(SignMode.CLEAR, org.smimegw.mailets.crypto.DigestAlgorithm.SHA_256, rsaScheme,
-                org.smimegw.mailets.crypto.CertificateInclusion.CHAIN_WITHOUT_ROOT, List.of(),
-                p.bool("encryptionKeyPreference", true));
+        signerBase = new SignerSettings(SignMode.CLEAR, DigestAlgorithm.SHA256, rsaScheme,
+                CertificateInclusion.CHAIN_WITHOUT_ROOT, List.of(), p.bool("encryptionKeyPreference", true));
         files = p.files();
         for (RecipientIdentifierType rid : RecipientIdentifierType.values()) {
             encryptors.put(rid, new SmimeEncryptor(new EncryptorSettings(keyTransport, rid), files));
@@ -257,11 +257,11 @@ public class EnforceOutboundPolicy extends GenericMailet {
         if (!(d instanceof OutboundDecision.Send send)) {
             return d;
         }
-        if (send.signing().isPresent() && PolicyCryptoMapping.digest(send.signing().get().digest()).isEmpty()) {
+        if (send.signing().isPresent() && !send.signing().get().digest().producible()) {
             return new OutboundDecision.Refuse("RequireSignedSMIMEAlgorithm", "policy requires signing with "
                     + send.signing().get().digest() + ", which the gateway does not produce");
         }
-        if (send.encryption().isPresent() && PolicyCryptoMapping.contentEncryption(send.encryption().get().algorithm()).isEmpty()) {
+        if (send.encryption().isPresent() && !send.encryption().get().algorithm().producible()) {
             return new OutboundDecision.Refuse("RequireEncryptionSMIMEAlgorithm", "policy requires encryption with "
                     + send.encryption().get().algorithm() + ", which the gateway does not produce");
         }
@@ -273,14 +273,16 @@ public class EnforceOutboundPolicy extends GenericMailet {
         String signerFingerprint = null;
         if (send.signing().isPresent()) {
             SigningPlan s = send.signing().get();
-            signer = PolicyCryptoMapping.signerSettings(s, signerBase);
+            signer = new SignerSettings(s.clearSign() ? SignMode.CLEAR : SignMode.OPAQUE, s.digest(),
+                    signerBase.rsaScheme(), s.chain(), s.capabilitiesToAnnounce().stream()
+                    .filter(EncryptionAlgorithm::producible).toList(), signerBase.encryptionKeyPreference());
             signerFingerprint = s.certificate().sha256();
         }
         if (send.encryption().isEmpty()) {
             return new Plan(signer, signerFingerprint, null, null, null, false);
         }
         EncryptionPlan e = send.encryption().get();
-        return new Plan(signer, signerFingerprint, PolicyCryptoMapping.contentEncryption(e.algorithm()).orElseThrow(),
+        return new Plan(signer, signerFingerprint, e.algorithm(),
                 e.useKeyIdentifier() ? RecipientIdentifierType.SUBJECT_KEY_IDENTIFIER
                         : RecipientIdentifierType.ISSUER_AND_SERIAL,
                 e.bccForking(), send.tripleWrap());
@@ -375,12 +377,12 @@ public class EnforceOutboundPolicy extends GenericMailet {
     }
 
     /** Recipients sharing a plan share one message. */
-    private record Plan(SignerSettings signer, String signerFingerprint, ContentEncryption content,
+    private record Plan(SignerSettings signer, String signerFingerprint, EncryptionAlgorithm content,
                         RecipientIdentifierType recipientIdentifier, BccForking bccForking, boolean tripleWrap) {
     }
 
     private record Outgoing(List<MailAddress> recipients, MimeMessage message, String signedBy,
-                            ContentEncryption encryptedWith, String processor) {
+                            EncryptionAlgorithm encryptedWith, String processor) {
         void applyTo(Mail mail) throws MessagingException {
             mail.setRecipients(recipients);
             mail.setMessage(message);
