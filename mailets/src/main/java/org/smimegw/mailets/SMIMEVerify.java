@@ -111,7 +111,7 @@ public class SMIMEVerify extends GenericMailet {
             } else {
                 String address = s.matchedAddress() != null ? s.matchedAddress()
                         : String.join(" ", Certificates.emailAddresses(s.certificate()));
-                out.add(address + " (" + s.certificate().getSubjectX500Principal().getName() + ")");
+                out.add(address + " (" + Certificates.subject(s.certificate()) + ")");
             }
         }
         return String.join(", ", out);

@@ -196,6 +196,26 @@ class SmimeMailetsTest {
     }
 
     @Test
+    void signerHeaderNamesTheSubjectReadablyWithOneSpace() throws Exception {
+        // alice's certificate carries emailAddress in its subject (CN=...,E=...,O=...)
+        assertThat(alice.certificate().getSubjectX500Principal().getName()).contains("1.2.840.113549.1.9.1=#");
+        FakeMail mail = outbound("bob@partner.example");
+        sign().service(mail);
+        verify().service(mail);
+        String expected = "alice@internal.example (CN=alice@internal.example,E=alice@internal.example,"
+                + "O=SMIME Gateway Tests)";
+        assertThat(SmimeAttributes.get(mail, SmimeAttributes.SIGNER)).contains(expected);
+        // as a reader sees the header after a round trip through the wire format: unfolded, single-spaced
+        java.io.ByteArrayOutputStream wire = new java.io.ByteArrayOutputStream();
+        mail.getMessage().writeTo(wire);
+        MimeMessage read = new MimeMessage(jakarta.mail.Session.getInstance(new java.util.Properties()),
+                new java.io.ByteArrayInputStream(wire.toByteArray()));
+        String header = read.getHeader(SmimeHeaders.SIGNER, null);
+        assertThat(jakarta.mail.internet.MimeUtility.unfold(header)).isEqualTo(expected);
+        assertThat(header.replaceAll("\\r?\\n", " ")).doesNotContain("  ");
+    }
+
+    @Test
     void forgedStatusOnUnsignedMailIsReplaced() throws Exception {
         MimeMessage m = TestMessages.simple("mallory@evil.example", "alice@internal.example", "hi", "trust me\n");
         m.setHeader("X-SMIME-Status", "valid");
