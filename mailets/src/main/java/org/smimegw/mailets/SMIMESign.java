@@ -14,9 +14,7 @@ import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.smimegw.certstore.CertificateStore;
 import org.smimegw.certstore.CertificateValidator;
-import org.smimegw.certstore.Purpose;
 import org.smimegw.certstore.UserKey;
-import org.smimegw.certstore.ValidationResult;
 import org.smimegw.mailets.crypto.CertificateInclusion;
 import org.smimegw.certstore.CertificateInfo;
 import org.smimegw.mailets.crypto.DigestAlgorithm;
@@ -43,8 +41,7 @@ public class SMIMESign extends GenericMailet {
     static final Set<String> PARAMETERS = Set.of("signerAddress", "mode", "digest", "rsaSignature", "certificates",
             "capabilities", "encryptionKeyPreference", "noKeyProcessor", "skipSMIME", "temporaryDirectory", "inMemoryLimit");
 
-    private final CertificateStore store;
-    private final CertificateValidator validator;
+    private final SigningKeys signingKeys;
     private final MetricRegistry metrics;
     private final Clock clock;
     private SmimeSigner signer;
@@ -55,8 +52,7 @@ public class SMIMESign extends GenericMailet {
 
     @Inject
     public SMIMESign(CertificateStore store, CertificateValidator validator, MetricRegistry metrics, Clock clock) {
-        this.store = store;
-        this.validator = validator;
+        this.signingKeys = new SigningKeys(store, validator);
         this.metrics = metrics;
         this.clock = clock;
     }
@@ -94,16 +90,13 @@ public class SMIMESign extends GenericMailet {
                 ? mail.getMaybeSender().asOptional().map(a -> a.asString()).orElse(null)
                 : Parameters.addressOf(message);
         Instant now = clock.instant();
-        Optional<UserKey> key = address == null ? Optional.empty() : store.signingKey(address);
-        if (key.isPresent()) {
-            ValidationResult validation = validator.validate(key.get().certificate(), key.get().chain(), Purpose.SIGN,
-                    address, now);
-            if (!validation.isValid()) {
-                LOG.warn("signing certificate {} for {} is not usable: {}", CertificateInfo.of(key.get().certificate()),
-                        address, validation.failures());
-                key = Optional.empty();
-            }
+        SigningKeys.Lookup lookup = address == null ? new SigningKeys.Missing() : signingKeys.find(address, now);
+        if (lookup instanceof SigningKeys.Invalid invalid) {
+            LOG.warn("signing certificate {} for {} is not usable: {}", CertificateInfo.of(invalid.key().certificate()),
+                    address, invalid.validation().failures());
         }
+        Optional<UserKey> key = lookup instanceof SigningKeys.Usable usable ? Optional.of(usable.key())
+                : Optional.empty();
         if (key.isEmpty()) {
             metrics.counter("smime.sign.no-key").inc();
             SmimeAttributes.set(mail, SmimeAttributes.SIGNING_SKIPPED, "no-key");

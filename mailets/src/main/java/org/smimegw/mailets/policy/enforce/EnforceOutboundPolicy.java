@@ -10,7 +10,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -25,9 +24,11 @@ import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.smimegw.certstore.CertificateStore;
+import org.smimegw.certstore.CertificateValidator;
 import org.smimegw.certstore.DirectoryUnavailableException;
 import org.smimegw.certstore.PublishedCertificate;
 import org.smimegw.certstore.UserKey;
+import org.smimegw.mailets.SigningKeys;
 import org.smimegw.mailets.SmimeAttributes;
 import org.smimegw.mailets.crypto.CertificateInclusion;
 import org.smimegw.mailets.crypto.DigestAlgorithm;
@@ -81,6 +82,7 @@ public class EnforceOutboundPolicy extends GenericMailet {
 
     private final PolicyCheck check;
     private final CertificateStore store;
+    private final SigningKeys signingKeys;
     private final PolicyActions actions;
     private final PolicyDecisionLog decisionLog;
     private final Clock clock;
@@ -93,10 +95,11 @@ public class EnforceOutboundPolicy extends GenericMailet {
     private MessageFiles files;
 
     @Inject
-    public EnforceOutboundPolicy(PolicyCheck check, CertificateStore store, PolicyActions actions,
-                                 MetricRegistry metrics, Clock clock) {
+    public EnforceOutboundPolicy(PolicyCheck check, CertificateStore store, CertificateValidator validator,
+                                 PolicyActions actions, MetricRegistry metrics, Clock clock) {
         this.check = check;
         this.store = store;
+        this.signingKeys = new SigningKeys(store, validator);
         this.actions = actions;
         this.decisionLog = new PolicyDecisionLog(metrics);
         this.clock = clock;
@@ -187,7 +190,7 @@ public class EnforceOutboundPolicy extends GenericMailet {
             MimeMessage message = original;
             boolean signed = false;
             if (plan.signer() != null && !alreadySigned && !alreadyEncrypted) {
-                key = key != null ? key : signingKey(sender, plan);
+                key = key != null ? key : signingKey(sender, plan, now);
                 message = sign(message, plan.signer(), key, now);
                 signed = true;
             }
@@ -288,14 +291,17 @@ public class EnforceOutboundPolicy extends GenericMailet {
                 e.bccForking(), send.tripleWrap());
     }
 
-    /** The key policy decided on: still there, still the same certificate (else retried and decided again). */
-    private UserKey signingKey(String sender, Plan plan) throws MessagingException {
-        Optional<UserKey> key = store.signingKey(sender);
-        if (key.isEmpty() || !CertificateSummary.of(key.get().certificate()).sha256().equals(plan.signerFingerprint())) {
-            throw new MessagingException("the signing key of " + sender + " changed while the policy was applied; "
-                    + "retried");
+    /**
+     * The key policy decided on, with its validated chain up to the trust anchor: still there, still the same
+     * certificate, still valid (else retried and decided again).
+     */
+    private UserKey signingKey(String sender, Plan plan, Instant now) throws MessagingException {
+        if (signingKeys.find(sender, now) instanceof SigningKeys.Usable usable
+                && CertificateSummary.of(usable.key().certificate()).sha256().equals(plan.signerFingerprint())) {
+            return usable.key();
         }
-        return key.get();
+        throw new MessagingException("the signing key of " + sender + " changed while the policy was applied; "
+                + "retried");
     }
 
     private MimeMessage sign(MimeMessage message, SignerSettings settings, UserKey key, Instant now)
