@@ -44,7 +44,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import com.codahale.metrics.MetricRegistry;
-import com.codahale.metrics.Timer;
 
 /**
  * Encrypts the message to every recipient's published, valid certificate. Recipients without one are split off
@@ -60,6 +59,8 @@ public class SMIMEEncrypt extends GenericMailet {
 
     private final CertificateStore store;
     private final RecipientCertificates certificates;
+    private final SigningKeys signingKeys;
+    private final SmimeMetrics metered;
     private final MetricRegistry metrics;
     private final Clock clock;
     private AlgorithmNegotiator negotiator;
@@ -69,12 +70,13 @@ public class SMIMEEncrypt extends GenericMailet {
     private boolean bccFork;
     private String noCertificateProcessor;
     private String forkProcessor;
-    private Timer timer;
 
     @Inject
     public SMIMEEncrypt(CertificateStore store, CertificateValidator validator, MetricRegistry metrics, Clock clock) {
         this.store = store;
         this.certificates = new RecipientCertificates(store, validator);
+        this.signingKeys = new SigningKeys(store, validator);
+        this.metered = new SmimeMetrics(metrics);
         this.metrics = metrics;
         this.clock = clock;
     }
@@ -101,7 +103,6 @@ public class SMIMEEncrypt extends GenericMailet {
         noCertificateProcessor = p.string("noCertificateProcessor", "no-certificate");
         forkProcessor = p.string("forkProcessor", null);
         tripleWrapSigner = p.bool("tripleWrap", false) ? new SmimeSigner(SignerSettings.defaults(), files) : null;
-        timer = metrics.timer(MetricRegistry.name("smime", "encrypt", "time"));
     }
 
     @Override
@@ -228,20 +229,21 @@ public class SMIMEEncrypt extends GenericMailet {
             }
         });
         EncryptionAlgorithm algorithm = choose(group, found, sender);
-        try (Timer.Context ignored = timer.time()) {
-            Optional<UserKey> wrapKey = tripleWrapSigner != null && from != null ? store.signingKey(from) : Optional.empty();
+        try {
+            Optional<UserKey> wrapKey = tripleWrapSigner != null && from != null
+                    && signingKeys.find(from, now) instanceof SigningKeys.Usable usable ? Optional.of(usable.key())
+                    : Optional.empty();
             MimeMessage result;
             if (wrapKey.isPresent()) {
-                MimeMessage inner = tripleWrapSigner.sign(plain, wrapKey.get(), now);
-                result = tripleWrapSigner.sign(encryptor.encrypt(inner, certs, algorithm), wrapKey.get(), now);
+                MimeMessage inner = metered.sign(tripleWrapSigner, plain, wrapKey.get(), now);
+                result = metered.sign(tripleWrapSigner, metered.encrypt(encryptor, inner, certs, algorithm), wrapKey.get(),
+                        now);
             } else {
-                result = encryptor.encrypt(plain, certs, algorithm);
+                result = metered.encrypt(encryptor, plain, certs, algorithm);
             }
-            metrics.counter("smime.encrypt.encrypted").inc();
             LOG.info("encrypted to {} recipient certificate(s) with {}", certs.size(), algorithm.displayName());
             return result;
         } catch (SmimeException e) {
-            metrics.counter("smime.encrypt.failed").inc();
             throw new MessagingException("S/MIME encryption failed: " + e.getMessage(), e);
         }
     }

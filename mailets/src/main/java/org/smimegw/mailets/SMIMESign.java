@@ -28,7 +28,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import com.codahale.metrics.MetricRegistry;
-import com.codahale.metrics.Timer;
 
 /**
  * Signs the message with the key the store holds for the sender (the From address, or the envelope sender). A key
@@ -42,17 +41,18 @@ public class SMIMESign extends GenericMailet {
             "capabilities", "encryptionKeyPreference", "noKeyProcessor", "skipSMIME", "temporaryDirectory", "inMemoryLimit");
 
     private final SigningKeys signingKeys;
+    private final SmimeMetrics metered;
     private final MetricRegistry metrics;
     private final Clock clock;
     private SmimeSigner signer;
     private boolean useEnvelopeSender;
     private String noKeyProcessor;
     private boolean skipSmime;
-    private Timer timer;
 
     @Inject
     public SMIMESign(CertificateStore store, CertificateValidator validator, MetricRegistry metrics, Clock clock) {
         this.signingKeys = new SigningKeys(store, validator);
+        this.metered = new SmimeMetrics(metrics);
         this.metrics = metrics;
         this.clock = clock;
     }
@@ -76,7 +76,6 @@ public class SMIMESign extends GenericMailet {
         noKeyProcessor = p.string("noKeyProcessor", null);
         skipSmime = p.bool("skipSMIME", true);
         signer = new SmimeSigner(settings, p.files());
-        timer = metrics.timer(MetricRegistry.name("smime", "sign", "time"));
     }
 
     @Override
@@ -108,12 +107,11 @@ public class SMIMESign extends GenericMailet {
             }
             return;
         }
-        try (Timer.Context ignored = timer.time()) {
-            mail.setMessage(signer.sign(message, key.get(), now));
+        try {
+            mail.setMessage(metered.sign(signer, message, key.get(), now));
             SmimeAttributes.set(mail, SmimeAttributes.SIGNED_BY, address);
             LOG.info("signed for {} with {}", address, signer.describe(key.get()));
         } catch (SmimeException e) {
-            metrics.counter("smime.sign.failed").inc();
             throw new MessagingException("S/MIME signing failed for " + address + ": " + e.getMessage(), e);
         }
     }

@@ -30,6 +30,7 @@ import org.smimegw.certstore.PublishedCertificate;
 import org.smimegw.certstore.UserKey;
 import org.smimegw.mailets.SigningKeys;
 import org.smimegw.mailets.SmimeAttributes;
+import org.smimegw.mailets.SmimeMetrics;
 import org.smimegw.mailets.crypto.CertificateInclusion;
 import org.smimegw.mailets.crypto.DigestAlgorithm;
 import org.smimegw.mailets.crypto.EncryptionAlgorithm;
@@ -83,6 +84,7 @@ public class EnforceOutboundPolicy extends GenericMailet {
     private final PolicyCheck check;
     private final CertificateStore store;
     private final SigningKeys signingKeys;
+    private final SmimeMetrics metered;
     private final PolicyActions actions;
     private final PolicyDecisionLog decisionLog;
     private final Clock clock;
@@ -100,6 +102,7 @@ public class EnforceOutboundPolicy extends GenericMailet {
         this.check = check;
         this.store = store;
         this.signingKeys = new SigningKeys(store, validator);
+        this.metered = new SmimeMetrics(metrics);
         this.actions = actions;
         this.decisionLog = new PolicyDecisionLog(metrics);
         this.clock = clock;
@@ -307,7 +310,7 @@ public class EnforceOutboundPolicy extends GenericMailet {
     private MimeMessage sign(MimeMessage message, SignerSettings settings, UserKey key, Instant now)
             throws MessagingException {
         try {
-            return signers.computeIfAbsent(settings, s -> new SmimeSigner(s, files)).sign(message, key, now);
+            return metered.sign(signers.computeIfAbsent(settings, s -> new SmimeSigner(s, files)), message, key, now);
         } catch (SmimeException e) {
             throw new MessagingException("S/MIME signing failed: " + e.getMessage(), e);
         }
@@ -320,7 +323,7 @@ public class EnforceOutboundPolicy extends GenericMailet {
             certificates.add(certificate(r, plans.get(r).certificate()));
         }
         try {
-            return encryptors.get(plan.recipientIdentifier()).encrypt(message, certificates, plan.content());
+            return metered.encrypt(encryptors.get(plan.recipientIdentifier()), message, certificates, plan.content());
         } catch (SmimeException e) {
             throw new MessagingException("S/MIME encryption failed: " + e.getMessage(), e);
         }
