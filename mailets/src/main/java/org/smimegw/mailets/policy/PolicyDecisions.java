@@ -27,8 +27,8 @@ public final class PolicyDecisions {
 
     /**
      * Outbound, for one recipient. Order: signing first (a refusal there is final), then encryption. Required
-     * encryption is never dropped: no certificate refuses (5.7.1), a directory outage or an unreachable CRL with
-     * OWACheckCRLOnSend defers (4.4.3).
+     * encryption is never dropped: no certificate refuses ({@link PolicyStatus#REFUSED}), a directory outage or an
+     * unreachable CRL with OWACheckCRLOnSend defers ({@link PolicyStatus#DEFERRED}).
      */
     public OutboundDecision decideOutbound(EffectivePolicy p, SigningKeyFact key, RecipientCertificateFact certificate) {
         List<String> notes = new ArrayList<>();

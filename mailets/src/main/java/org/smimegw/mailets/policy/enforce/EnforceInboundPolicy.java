@@ -26,6 +26,7 @@ import org.smimegw.mailets.policy.InboundMessageFacts;
 import org.smimegw.mailets.policy.InboundViolationAction;
 import org.smimegw.mailets.policy.MailDirection;
 import org.smimegw.mailets.policy.PolicyCheck;
+import org.smimegw.mailets.policy.PolicyStatus;
 
 import com.codahale.metrics.MetricRegistry;
 
@@ -107,7 +108,7 @@ public class EnforceInboundPolicy extends GenericMailet {
             actions.quarantine(mail, q.getValue(), q.getKey());
         }
         for (Map.Entry<String, List<MailAddress>> r : rejected.entrySet()) {
-            actions.refuse(mail, r.getValue(), PolicyActions.REFUSED_STATUS, r.getKey());
+            actions.refuse(mail, r.getValue(), PolicyStatus.REFUSED.enhancedStatus(), r.getKey());
         }
         if (keep.size() != mail.getRecipients().size()) {
             if (keep.isEmpty()) {

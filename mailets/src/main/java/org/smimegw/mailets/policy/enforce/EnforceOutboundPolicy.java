@@ -51,6 +51,7 @@ import org.smimegw.mailets.policy.EffectivePolicy;
 import org.smimegw.mailets.policy.EncryptionPlan;
 import org.smimegw.mailets.policy.OutboundDecision;
 import org.smimegw.mailets.policy.PolicyCheck;
+import org.smimegw.mailets.policy.PolicyStatus;
 import org.smimegw.mailets.policy.Settings;
 import org.smimegw.mailets.policy.SigningPlan;
 import org.slf4j.Logger;
@@ -215,7 +216,7 @@ public class EnforceOutboundPolicy extends GenericMailet {
             decisionLog.record("outbound", sender, e.getKey().asString(), d.setting(), d.outcome(), d.reason());
         }
         for (Map.Entry<String, List<MailAddress>> r : refused.entrySet()) {
-            actions.refuse(mail, r.getValue(), PolicyActions.REFUSED_STATUS, r.getKey());
+            actions.refuse(mail, r.getValue(), PolicyStatus.REFUSED.enhancedStatus(), r.getKey());
         }
         if (!silent.isEmpty()) {
             // the policy has nothing to say for these pairs: the classic mailets in silentProcessor handle them

@@ -14,9 +14,6 @@ import org.apache.mailet.Mail;
  */
 public interface PolicyActions {
 
-    /** RFC 3463 "delivery not authorized, message refused": every policy refusal. */
-    String REFUSED_STATUS = "5.7.1";
-
     /** Envelope/mail attribute of a quarantined mail: why policy kept it (one line). */
     String QUARANTINE_REASON = "policy.quarantineReason";
 
