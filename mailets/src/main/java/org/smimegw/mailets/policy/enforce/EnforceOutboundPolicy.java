@@ -2,6 +2,7 @@ package org.smimegw.mailets.policy.enforce;
 
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -67,9 +68,13 @@ import com.codahale.metrics.MetricRegistry;
  *       recipient identifier, Bcc forking, triple wrap) share one message, signed and/or encrypted as planned;</li>
  *   <li><b>refuse</b>: the recipients are removed and the sender gets a DSN naming them with 5.7.1 and the reason
  *       ({@link PolicyActions#refuse});</li>
- *   <li><b>defer</b> (directory or CRL unreachable): the mailet throws, nothing is changed or sent, and the pipeline
- *       retries the whole mail later ({@code onMailetException="propagate"}); never downgraded to clear text.</li>
+ *   <li><b>defer</b> (directory or CRL unreachable): only those recipients wait, in a copy of the mail as it arrived
+ *       here that runs this processor again after {@code deferralRetrySeconds} (default 60; the gateway keeps it in
+ *       its spool); the others are handled now. Recipients deferred longer than {@code deferralLifetimeHours}
+ *       (default 120) are given up with a DSN (4.4.3 and the reason). Never downgraded to clear text.</li>
  * </ul>
+ * A failure while signing or encrypting (or a key or certificate that changed since the decision) throws before
+ * anything was handed on, so the pipeline retries the whole mail ({@code onMailetException="propagate"}).
  * Every resulting message continues in {@code processor} (default {@code transport}). With {@code silentProcessor}
  * set, recipients for whom the policy is silent (nothing required or wanted, soft keys allowed) go there unchanged,
  * so the classic {@code SMIMESign}/{@code SMIMEEncrypt} can do opportunistic S/MIME for them. The sender is the envelope
@@ -80,7 +85,8 @@ public class EnforceOutboundPolicy extends GenericMailet {
 
     private static final Logger LOG = LoggerFactory.getLogger(EnforceOutboundPolicy.class);
     static final Set<String> PARAMETERS = Set.of("processor", "silentProcessor", "senderAddress", "rsaSignature",
-            "keyTransport", "encryptionKeyPreference", "temporaryDirectory", "inMemoryLimit");
+            "keyTransport", "encryptionKeyPreference", "temporaryDirectory", "inMemoryLimit", "deferralRetrySeconds",
+            "deferralLifetimeHours");
 
     private final PolicyCheck check;
     private final CertificateStore store;
@@ -89,6 +95,7 @@ public class EnforceOutboundPolicy extends GenericMailet {
     private final PolicyActions actions;
     private final PolicyDecisionLog decisionLog;
     private final Clock clock;
+    private DeferredRecipients deferrals;
     private final Map<SignerSettings, SmimeSigner> signers = new ConcurrentHashMap<>();
     private final Map<RecipientIdentifierType, SmimeEncryptor> encryptors = new EnumMap<>(RecipientIdentifierType.class);
     private String processor;
@@ -120,9 +127,20 @@ public class EnforceOutboundPolicy extends GenericMailet {
         signerBase = new SignerSettings(SignMode.CLEAR, DigestAlgorithm.SHA256, rsaScheme,
                 CertificateInclusion.CHAIN_WITHOUT_ROOT, List.of(), p.bool("encryptionKeyPreference", true));
         files = p.files();
+        deferrals = new DeferredRecipients(actions, decisionLog, clock,
+                Duration.ofSeconds(p.parse("deferralRetrySeconds", "60", v -> positive(v, 0))),
+                Duration.ofHours(p.parse("deferralLifetimeHours", "120", v -> positive(v, 1))));
         for (RecipientIdentifierType rid : RecipientIdentifierType.values()) {
             encryptors.put(rid, new SmimeEncryptor(new EncryptorSettings(keyTransport, rid), files));
         }
+    }
+
+    private static long positive(String value, long min) {
+        long n = Long.parseLong(value);
+        if (n < min) {
+            throw new IllegalArgumentException("must be at least " + min);
+        }
+        return n;
     }
 
     /** The parameters this mailet accepts (the gateway's container refuses others at start). */
@@ -155,17 +173,15 @@ public class EnforceOutboundPolicy extends GenericMailet {
             }
             decisions.put(recipient, d);
         }
-        List<String> deferred = new ArrayList<>();
+        // deferred recipients wait on their own: a copy as the mail arrived here, handed on after the crypto below
+        Map<MailAddress, OutboundDecision.Defer> deferred = new LinkedHashMap<>();
         decisions.forEach((r, d) -> {
             if (d instanceof OutboundDecision.Defer defer) {
-                decisionLog.record("outbound", sender, r.asString(), d.setting(), d.outcome(), d.reason());
-                deferred.add(r.asString() + ": " + defer.reason());
+                deferred.put(r, defer);
             }
         });
-        if (!deferred.isEmpty()) {
-            // nothing has been changed or sent: the pipeline keeps the mail and retries it later
-            throw new MessagingException("deferred by S/MIME policy, retried later: " + String.join("; ", deferred));
-        }
+        deferred.keySet().forEach(decisions::remove);
+        Mail waiting = deferred.isEmpty() ? null : mail.duplicate();
 
         Map<String, List<MailAddress>> refused = new LinkedHashMap<>();
         Map<Plan, List<MailAddress>> groups = new LinkedHashMap<>();
@@ -214,6 +230,11 @@ public class EnforceOutboundPolicy extends GenericMailet {
         for (Map.Entry<MailAddress, OutboundDecision> e : decisions.entrySet()) {
             OutboundDecision d = e.getValue();
             decisionLog.record("outbound", sender, e.getKey().asString(), d.setting(), d.outcome(), d.reason());
+        }
+        if (waiting != null) {
+            deferred.forEach((r, d) -> decisionLog.record("outbound", sender, r.asString(), d.setting(), d.outcome(),
+                    d.reason()));
+            deferrals.hold(getMailetContext(), waiting, mail.getState(), sender, deferred);
         }
         for (Map.Entry<String, List<MailAddress>> r : refused.entrySet()) {
             actions.refuse(mail, r.getValue(), PolicyStatus.REFUSED.enhancedStatus(), r.getKey());

@@ -20,6 +20,12 @@ public interface PolicyActions {
     /** Mail attribute (from the envelope) of a mail an administrator released from the quarantine. */
     String RELEASED = "policy.released";
 
+    /**
+     * Mail/envelope attribute of a copy that waits for recipients the policy deferred: when they were first deferred
+     * (ISO-8601 instant), kept across retries so that the deferral can end.
+     */
+    String DEFERRED_SINCE = "policy.deferredSince";
+
     /** Sends the sender of {@code mail} a DSN: {@code recipients} failed with {@code status} and {@code reason}. */
     void refuse(Mail mail, Collection<MailAddress> recipients, String status, String reason) throws MessagingException;
 

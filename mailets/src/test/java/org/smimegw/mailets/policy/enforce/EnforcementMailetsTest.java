@@ -200,17 +200,42 @@ class EnforcementMailetsTest {
     }
 
     @Test
-    void directoryOutageThrowsAndChangesNothing() throws Exception {
+    void directoryOutageDefersOnlyThatRecipientTheOthersGoOn() throws Exception {
         store.setUnavailable(true);
         MimeMessage original = message("alice@internal.example", "bob@partner.example");
         FakeMail mail = mail(original, "alice@internal.example", "bob@partner.example", "carol@other.example");
-        assertThatThrownBy(() -> outbound().service(mail)).isInstanceOf(MessagingException.class)
-                .hasMessageContaining("deferred by S/MIME policy");
-        assertThat(mail.getRecipients()).hasSize(2);
-        assertThat(mail.getMessage()).isSameAs(original);
-        assertThat(mail.getState()).isEqualTo("outbound");
+        outbound().service(mail);
+
+        // carol (nothing required) goes on now; bob (encryption required, directory down) waits alone
+        assertThat(mail.getState()).isEqualTo("transport");
+        assertThat(mail.getRecipients()).extracting(MailAddress::asString).containsExactly("carol@other.example");
+        assertThat(context.getSentMails()).singleElement().satisfies(waiting -> {
+            assertThat(waiting.getRecipients()).extracting(MailAddress::asString)
+                    .containsExactly("bob@partner.example");
+            assertThat(waiting.getState()).as("runs this processor again").isEqualTo("outbound");
+            assertThat(waiting.getDelay()).hasValueSatisfying(d ->
+                    assertThat(d.getTimeUnit().toSeconds(d.getDuration())).isEqualTo(60));
+            assertThat(SmimeContentTypes.isEncrypted(waiting.getMsg())).isFalse();
+            assertThat(waiting.getAttributes()).containsKey(
+                    org.apache.mailet.AttributeName.of(PolicyActions.DEFERRED_SINCE));
+        });
         assertThat(actions.calls).isEmpty();
+        assertThat(metrics.counter("policy.decision.RequireEncryptedSMIMEMessages.defer").getCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aRecipientDeferredLongerThanTheLifetimeIsGivenUpWithA443Dsn() throws Exception {
+        store.setUnavailable(true);
+        FakeMail mail = mail(message("alice@internal.example", "bob@partner.example"), "alice@internal.example",
+                "bob@partner.example");
+        SmimeAttributes.set(mail, org.apache.mailet.AttributeName.of(PolicyActions.DEFERRED_SINCE),
+                java.time.Instant.now().minus(java.time.Duration.ofHours(3)).toString());
+        outbound("deferralLifetimeHours", "2").service(mail);
+        assertThat(mail.getState()).isEqualTo(Mail.GHOST);
         assertThat(context.getSentMails()).isEmpty();
+        assertThat(actions.calls).singleElement().asString().startsWith("refuse [bob@partner.example] 4.4.3 ")
+                .contains("cannot be asked").contains("given up after 2 h");
+        assertThat(metrics.counter("policy.decision.RequireEncryptedSMIMEMessages.expired").getCount()).isEqualTo(1);
     }
 
     @Test
