@@ -43,25 +43,26 @@ public final class SmimeMetrics {
     /** {@link SmimeSigner#sign}, timed and counted. */
     public MimeMessage sign(SmimeSigner signer, MimeMessage message, UserKey key, Instant signingTime)
             throws SmimeException {
-        try (Timer.Context ignored = signTime.time()) {
-            MimeMessage result = signer.sign(message, key, signingTime);
-            signed.inc();
-            return result;
-        } catch (SmimeException | RuntimeException e) {
-            signFailed.inc();
-            throw e;
-        }
+        return counted(signTime, signed, signFailed, () -> signer.sign(message, key, signingTime));
     }
 
     /** {@link SmimeEncryptor#encrypt}, timed and counted. */
     public MimeMessage encrypt(SmimeEncryptor encryptor, MimeMessage message, List<X509Certificate> recipients,
                                EncryptionAlgorithm algorithm) throws SmimeException {
-        try (Timer.Context ignored = encryptTime.time()) {
-            MimeMessage result = encryptor.encrypt(message, recipients, algorithm);
-            encrypted.inc();
+        return counted(encryptTime, encrypted, encryptFailed, () -> encryptor.encrypt(message, recipients, algorithm));
+    }
+
+    private interface Work {
+        MimeMessage run() throws SmimeException;
+    }
+
+    private static MimeMessage counted(Timer time, Counter done, Counter failed, Work work) throws SmimeException {
+        try (Timer.Context ignored = time.time()) {
+            MimeMessage result = work.run();
+            done.inc();
             return result;
         } catch (SmimeException | RuntimeException e) {
-            encryptFailed.inc();
+            failed.inc();
             throw e;
         }
     }
