@@ -32,7 +32,7 @@ import org.smimegw.certstore.file.FileCertificateStore;
 import org.smimegw.certstore.validation.PkixCertificateValidator;
 import org.smimegw.certstore.SmimeCapabilities;
 import org.smimegw.certstore.testing.TestPki;
-import org.smimegw.mailets.crypto.ContentEncryption;
+import org.smimegw.mailets.crypto.EncryptionAlgorithm;
 import org.smimegw.mailets.crypto.SmimeContentTypes;
 import org.smimegw.mailets.matchers.HasValidSMIMESignature;
 import org.smimegw.mailets.matchers.IsSMIMEEncrypted;
@@ -192,8 +192,28 @@ class SmimeMailetsTest {
         assertThat(matcher(new IsSMIMESigned(), null).match(mail)).isNotEmpty();
         assertThat(store.harvested()).singleElement().satisfies(h -> {
             assertThat(h.address()).isEqualTo("alice@internal.example");
-            assertThat(h.capabilities().supports(ContentEncryption.AES_256_GCM.oidString())).isTrue();
+            assertThat(h.capabilities().supports(EncryptionAlgorithm.AES256GCM.oid().getId())).isTrue();
         });
+    }
+
+    @Test
+    void signerHeaderNamesTheSubjectReadablyWithOneSpace() throws Exception {
+        // alice's certificate carries emailAddress in its subject (CN=...,E=...,O=...)
+        assertThat(alice.certificate().getSubjectX500Principal().getName()).contains("1.2.840.113549.1.9.1=#");
+        FakeMail mail = outbound("bob@partner.example");
+        sign().service(mail);
+        verify().service(mail);
+        String expected = "alice@internal.example (CN=alice@internal.example,E=alice@internal.example,"
+                + "O=SMIME Gateway Tests)";
+        assertThat(SmimeAttributes.get(mail, SmimeAttributes.SIGNER)).contains(expected);
+        // as a reader sees the header after a round trip through the wire format: unfolded, single-spaced
+        java.io.ByteArrayOutputStream wire = new java.io.ByteArrayOutputStream();
+        mail.getMessage().writeTo(wire);
+        MimeMessage read = new MimeMessage(jakarta.mail.Session.getInstance(new java.util.Properties()),
+                new java.io.ByteArrayInputStream(wire.toByteArray()));
+        String header = read.getHeader(SmimeHeaders.SIGNER, null);
+        assertThat(jakarta.mail.internet.MimeUtility.unfold(header)).isEqualTo(expected);
+        assertThat(header.replaceAll("\\r?\\n", " ")).doesNotContain("  ");
     }
 
     @Test
@@ -335,7 +355,7 @@ class SmimeMailetsTest {
         // carol's certificate is known from a signature she sent, announcing only AES-128-CBC
         TestPki.Issued carol = pki.issue("carol@partner.example");
         fileStore.harvest(new HarvestedCertificate("carol@partner.example", carol.certificate(), carol.chain(),
-                new SmimeCapabilities(List.of(ContentEncryption.AES_128_CBC.oidString())), java.time.Instant.now()));
+                new SmimeCapabilities(List.of(EncryptionAlgorithm.AES128.oid().getId())), java.time.Instant.now()));
         FakeMail mail = outbound("carol@partner.example");
         encrypt().service(mail);
         assertThat(SmimeAttributes.get(mail, SmimeAttributes.ENCRYPTED_WITH)).contains("AES-128-CBC");

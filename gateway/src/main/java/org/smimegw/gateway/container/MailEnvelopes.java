@@ -2,6 +2,7 @@ package org.smimegw.gateway.container;
 
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.Map;
 
 import org.apache.james.core.MailAddress;
@@ -13,6 +14,21 @@ import org.smimegw.gateway.spool.Envelope;
 /** Builds spool envelopes for mails that the pipeline stores (re-injection, error area). */
 final class MailEnvelopes {
     private MailEnvelopes() {
+    }
+
+    /**
+     * The mail's String attributes named {@link PipelineAttributes#POLICY_PREFIX}{@code *} (one line each): the policy's
+     * state that a mail keeps when it is stored (error/quarantine area, re-injection) and read back.
+     */
+    static Map<String, String> policyAttributes(Mail mail) {
+        Map<String, String> out = new HashMap<>();
+        mail.attributes().forEach(attribute -> {
+            String name = attribute.getName().asString();
+            if (name.startsWith(PipelineAttributes.POLICY_PREFIX) && attribute.getValue().value() instanceof String v) {
+                out.put(name, v.replaceAll("[\\r\\n]+", " "));
+            }
+        });
+        return out;
     }
 
     static Envelope of(Mail mail, Instant now, Map<String, String> attributes) {

@@ -22,8 +22,6 @@ public enum SmtpReason {
     BAD_SENDER_ADDRESS(553, "5.1.7", "Bad sender address syntax"),
     BAD_RECIPIENT_ADDRESS(553, "5.1.3", "Bad recipient address syntax"),
     HELO_SYNTAX(501, "5.5.4", "Syntax: EHLO hostname"),
-    POLICY_PERMANENT(550, "5.7.1", "Recipient rejected by policy"),
-    POLICY_TEMPORARY(451, "4.7.1", "Recipient temporarily rejected by policy"),
     TIMEOUT(421, "4.4.2", "Timeout waiting for data from client, closing connection"),
     UNKNOWN_COMMAND(500, "5.5.2", "Command not recognized"),
     COMMAND_SYNTAX(501, "5.5.2", "Syntax error in command line"),

@@ -82,11 +82,13 @@ public final class SmtpReplies {
         return line(reason);
     }
 
-    /** A policy check's refusal: 550 (permanent) or 451 (temporary) with the check's enhanced status and text. */
+    /**
+     * A policy check's refusal: 550 (permanent) or 451 (temporary) with the check's own enhanced status and text,
+     * counted in {@code smtp.rejected.policy_permanent} / {@code smtp.rejected.policy_temporary}.
+     */
     public RejectException reject(SmtpRejection rejection) {
-        SmtpReason reason = rejection.permanent() ? SmtpReason.POLICY_PERMANENT : SmtpReason.POLICY_TEMPORARY;
-        count(reason);
-        return new RejectException(reason.code(), rejection.enhancedStatus() + " " + oneLine(rejection.text()));
+        metrics.counter("smtp.rejected.policy_" + (rejection.permanent() ? "permanent" : "temporary")).inc();
+        return new RejectException(rejection.code(), rejection.enhancedStatus() + " " + oneLine(rejection.text()));
     }
 
     /** Rewords a refusal produced inside SubEthaSMTP's AUTH handlers into our reply with an enhanced status. */

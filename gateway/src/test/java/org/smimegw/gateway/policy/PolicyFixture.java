@@ -63,6 +63,7 @@ final class PolicyFixture implements AutoCloseable {
                   <mailet match="All" class="StripSMIMEHeaders"/>
                   <mailet match="All" class="EnforceOutboundPolicy" onMailetException="propagate">
                     <processor>transport</processor>
+                    <deferralRetrySeconds>1</deferralRetrySeconds>
                   </mailet>
                 </processor>
                 <processor state="inbound">

@@ -66,6 +66,12 @@ class ShippedPolicyEndToEndTest {
             assertThat(PolicyFixture.cms(got).algorithmOid()).isEqualTo("2.16.840.1.101.3.4.1.42");
             assertThat(PolicyEnforcementEndToEndTest.decryptPart(got, bob).getContentType())
                     .startsWith("multipart/signed").contains("sha-384");
+            // the policy mailet did the work: the S/MIME counters say so, on /metrics as in the registry
+            assertThat(app.metrics().timer("smime.sign.time").getCount()).isEqualTo(1);
+            assertThat(app.metrics().timer("smime.encrypt.time").getCount()).isEqualTo(1);
+            assertThat(scrape(app)).containsPattern("(?m)^smime_sign_signed_total 1\\.0$")
+                    .containsPattern("(?m)^smime_encrypt_encrypted_total 1\\.0$")
+                    .containsPattern("(?m)^smime_sign_time_count 1$");
 
             PolicyFixture.send(app, "ext@outside.example", List.of("legal@example.com"),
                     message("ext@outside.example", "legal@example.com", null, "s3 unsigned", "MARKER-s3"));
@@ -86,5 +92,16 @@ class ShippedPolicyEndToEndTest {
                         .doesNotContain("MARKER-s3");
             }
         }
+    }
+
+    /** The Prometheus text the admin endpoint serves. */
+    static String scrape(GatewayApplication app) throws Exception {
+        var admin = app.adminAddress().orElseThrow();
+        var request = java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + admin.getPort() + "/metrics")).build();
+        var response = java.net.http.HttpClient.newHttpClient().send(request,
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        return response.body();
     }
 }

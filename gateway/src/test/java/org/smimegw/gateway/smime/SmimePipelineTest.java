@@ -45,7 +45,7 @@ import org.smimegw.gateway.delivery.SpoolDeliveryQueue;
 import org.smimegw.gateway.spool.FileSpool;
 import org.smimegw.gateway.spool.SpoolArea;
 import org.smimegw.gateway.spool.SpoolEntry;
-import org.smimegw.mailets.crypto.ContentEncryption;
+import org.smimegw.mailets.crypto.EncryptionAlgorithm;
 import org.smimegw.mailets.crypto.DecryptionResult;
 import org.smimegw.mailets.crypto.EncryptorSettings;
 import org.smimegw.mailets.crypto.MessageFiles;
@@ -206,7 +206,7 @@ class SmimePipelineTest {
         MimeMessage fromBob = message("bob@partner.example", "alice@corp.example", "X-SMIME-Status: forged\r\n", "hello alice");
         MimeMessage signed = new SmimeSigner(SignerSettings.defaults(), files).sign(fromBob, key(bob), Instant.now());
         MimeMessage encrypted = new SmimeEncryptor(EncryptorSettings.defaults(), files)
-                .encrypt(signed, List.of(alice.certificate()), ContentEncryption.AES_256_GCM);
+                .encrypt(signed, List.of(alice.certificate()), EncryptionAlgorithm.AES256GCM);
         process(encrypted, "bob@partner.example", "alice@corp.example");
 
         MimeMessage delivered = outgoingTo("alice@corp.example");

@@ -30,7 +30,7 @@ import org.smimegw.certstore.pkcs11.SoftHsmToken;
 import org.smimegw.certstore.pkcs11.TokenEnroller;
 import org.smimegw.certstore.testing.TestPki;
 import org.smimegw.gateway.config.ConfigLoader;
-import org.smimegw.mailets.crypto.ContentEncryption;
+import org.smimegw.mailets.crypto.EncryptionAlgorithm;
 import org.smimegw.mailets.crypto.EncryptorSettings;
 import org.smimegw.mailets.crypto.MessageFiles;
 import org.smimegw.mailets.crypto.SignerSettings;
@@ -149,7 +149,7 @@ class TokenKeyGatewayEndToEndTest {
         MimeMessage signed = new SmimeSigner(SignerSettings.defaults(), files)
                 .sign(parse(plain("bob@partner.example", user, "for the token holder")), bobKey, Instant.now());
         MimeMessage encrypted = new SmimeEncryptor(EncryptorSettings.defaults(), files)
-                .encrypt(signed, List.of(userCertificate), ContentEncryption.AES_256_GCM);
+                .encrypt(signed, List.of(userCertificate), EncryptionAlgorithm.AES256GCM);
 
         assertThat(gateway.send(encrypted, "bob@partner.example", user)).startsWith("250");
 

@@ -375,10 +375,10 @@ class SmtpFrontEndTest {
         RecipientPolicyCheck check = (session, sender, recipient) -> {
             seenSenders.add(sender + "|" + session.clientAddress().getHostAddress() + "|" + session.trustedNetwork());
             if (recipient.startsWith("nocert@")) {
-                return Optional.of(SmtpRejection.permanent("No certificate for <" + recipient + ">"));
+                return Optional.of(new SmtpRejection(true, "5.7.1", "No certificate for <" + recipient + ">"));
             }
             if (recipient.startsWith("later@")) {
-                return Optional.of(SmtpRejection.temporary("Directory unavailable"));
+                return Optional.of(new SmtpRejection(false, "4.4.3", "Directory unavailable"));
             }
             return Optional.empty();
         };
@@ -388,7 +388,7 @@ class SmtpFrontEndTest {
             c.command("EHLO client.example");
             c.command("MAIL FROM:<a@example.org>");
             assertThat(c.command("RCPT TO:<nocert@example.com>")).isEqualTo("550 5.7.1 No certificate for <nocert@example.com>");
-            assertThat(c.command("RCPT TO:<later@example.com>")).isEqualTo("451 4.7.1 Directory unavailable");
+            assertThat(c.command("RCPT TO:<later@example.com>")).isEqualTo("451 4.4.3 Directory unavailable");
             assertThat(c.command("RCPT TO:<fine@example.com>")).isEqualTo("250 2.1.5 Ok");
         }
         assertThat(seenSenders).containsOnly("a@example.org|127.0.0.1|true");

@@ -32,6 +32,7 @@ import org.bouncycastle.cms.jcajce.JceKeyTransEnvelopedRecipient;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.mail.smime.SMIMEEnvelopedParser;
 import org.bouncycastle.operator.DefaultAlgorithmNameFinder;
+import org.smimegw.certstore.CertificateInfo;
 import org.smimegw.certstore.UserKey;
 import org.smimegw.certstore.pkcs11.TokenKeyAgreeRecipient;
 import org.smimegw.certstore.pkcs11.TokenKeyTransRecipient;
@@ -168,7 +169,7 @@ public final class SmimeDecryptor {
                 }
                 MimeMessage decrypted = MimeMessages.withEntity(message, entity, files);
                 if (LOG.isDebugEnabled()) {
-                    LOG.debug("decrypted with {} ({})", Certificates.describe(key.certificate()), algorithm);
+                    LOG.debug("decrypted with {} ({})", CertificateInfo.of(key.certificate()), algorithm);
                 }
                 return new DecryptionResult(DecryptionResult.Status.DECRYPTED, Optional.of(decrypted), algorithm,
                         algorithmName(info.getKeyEncryptionAlgorithm()), key.certificate(), "decrypted");
@@ -229,9 +230,9 @@ public final class SmimeDecryptor {
         if (id == null) {
             return null;
         }
-        ContentEncryption ours = ContentEncryption.fromOid(id.getAlgorithm().getId());
-        if (ours != null) {
-            return ours.displayName();
+        List<EncryptionAlgorithm> known = EncryptionAlgorithm.byOid(id.getAlgorithm().getId());
+        if (known.size() == 1) {
+            return known.get(0).displayName();
         }
         return names.hasAlgorithmName(id.getAlgorithm()) ? names.getAlgorithmName(id.getAlgorithm()) : id.getAlgorithm().getId();
     }
