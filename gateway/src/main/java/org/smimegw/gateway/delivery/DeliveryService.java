@@ -50,7 +50,8 @@ import org.smimegw.gateway.spool.SpoolException;
  * queues a mail); each entry's recipients are grouped by route and sent over pooled connections. Per recipient:
  * 2xx delivered; 4xx or no connection deferred with exponential back-off (attempts and next attempt are stored in
  * the envelope attributes); 5xx or queue lifetime exceeded bounce with one RFC 3464 DSN per attempt, injected into
- * INCOMING with the null sender (never for a null-sender message). The entry is deleted when no recipient remains.
+ * INCOMING with the null sender (never for a null-sender message), to the recipients whose NOTIFY asks for it (delay
+ * and relay notices likewise, see {@link AttemptConclusion}). The entry is deleted when no recipient remains.
  * <p>
  * {@link #deliverNow} is the fast path for the pipeline: one attempt on the caller's thread over connections that
  * are idle in the pool right now, concluded by the same {@link AttemptConclusion} as the workers' attempts.
@@ -66,6 +67,8 @@ public final class DeliveryService implements AutoCloseable {
     public static final String ATTR_QUEUED_AT = "delivery.queuedAt";
     /** Envelope attribute: reason of the last deferral (status and diagnostic). */
     public static final String ATTR_LAST_ERROR = "delivery.lastError";
+    /** Envelope attribute: present once the sender was told that the remaining recipients are delayed. */
+    public static final String ATTR_DELAY_REPORTED = "delivery.delayReported";
     /** MDC key holding the queue id while an entry is handled. */
     public static final String MDC_QUEUE_ID = "queueId";
 
@@ -107,8 +110,9 @@ public final class DeliveryService implements AutoCloseable {
         this.routes = new RouteResolver(config);
         this.pool = new TransportPool(config, config.heloName(), new PasswordSource(environment),
                 config.maxConnections(), IDLE_CONNECTION_TIMEOUT);
-        this.conclusion = new AttemptConclusion(config, spool, dsnFactory, DsnFactory.mta(config.heloName()), clock,
-                onBounceQueued, metrics);
+        this.conclusion = new AttemptConclusion(config,
+                new DsnMailBouncer(spool, dsnFactory, DsnFactory.mta(config.heloName()), clock, onBounceQueued), clock,
+                metrics);
         this.immediateAttempts = metrics.counter("delivery.immediate");
         // lock-free reservoir: the default one takes a lock and a skip-list insert for every attempt
         this.attempt = metrics.timer("delivery.attempt",
@@ -214,9 +218,8 @@ public final class DeliveryService implements AutoCloseable {
         try {
             SMTPMessage view = new StreamedSmtpMessage(parseSession, message);
             view.setEnvelopeFrom(envelope.hasNullSender() ? "<>" : envelope.sender());
-            boolean eightBit = "8BITMIME".equalsIgnoreCase(envelope.mailParameters().get("BODY"));
             for (Map.Entry<DeliveryConfig.Route, List<String>> group : byRoute.entrySet()) {
-                List<RecipientResult> sent = send(group.getKey(), view, group.getValue(), eightBit, true);
+                List<RecipientResult> sent = send(group.getKey(), view, envelope, group.getValue(), true);
                 if (sent == null) {
                     untried.addAll(group.getValue());
                 } else {
@@ -331,10 +334,9 @@ public final class DeliveryService implements AutoCloseable {
             Timer.Context timing = attempt.time();
             SMTPMessage message = new SMTPMessage(parseSession, content);
             message.setEnvelopeFrom(envelope.hasNullSender() ? "<>" : envelope.sender());
-            boolean eightBit = "8BITMIME".equalsIgnoreCase(envelope.mailParameters().get("BODY"));
             for (Map.Entry<DeliveryConfig.Route, List<String>> group : byRoute.entrySet()) {
                 group.getValue().forEach(r -> relayOf.put(r, group.getKey().hostAndPort()));
-                results.addAll(send(group.getKey(), message, group.getValue(), eightBit, false));
+                results.addAll(send(group.getKey(), message, envelope, group.getValue(), false));
             }
             timing.stop(); // recorded before the entry is deleted, as for immediate attempts
             conclude(entry, results, relayOf, message);
@@ -344,11 +346,12 @@ public final class DeliveryService implements AutoCloseable {
     }
 
     /**
-     * One SMTP transaction for the recipients of one route. With {@code idleOnly}, only a connection idle in the
-     * pool is used; null means none was (or the pooled one turned out closed): nothing was attempted.
+     * One SMTP transaction for the recipients of one route, with the envelope's MAIL FROM and RCPT TO parameters as
+     * far as the next hop supports them ({@link EnvelopeTransport}). With {@code idleOnly}, only a connection idle in
+     * the pool is used; null means none was (or the pooled one turned out closed): nothing was attempted.
      */
-    private List<RecipientResult> send(DeliveryConfig.Route route, MimeMessage message, List<String> recipients,
-                                       boolean eightBit, boolean idleOnly) {
+    private List<RecipientResult> send(DeliveryConfig.Route route, SMTPMessage message, Envelope envelope,
+                                       List<String> recipients, boolean idleOnly) {
         List<RecipientResult> results = new ArrayList<>(recipients.size());
         List<String> sendable = new ArrayList<>(recipients.size());
         List<InternetAddress> addresses = new ArrayList<>(recipients.size());
@@ -379,15 +382,12 @@ public final class DeliveryService implements AutoCloseable {
                 return null; // idleOnly and no idle connection to this route
             }
             boolean reusable = false;
+            boolean nextHopDsn = lease.transport().announcesDsn();
             try {
-                if (message instanceof SMTPMessage smtpMessage) {
-                    // pass BODY=8BITMIME on when the client declared it and this next hop supports it
-                    smtpMessage.setMailExtension(eightBit && lease.transport().supportsExtension("8BITMIME")
-                            ? "BODY=8BITMIME" : null);
-                }
-                lease.transport().sendMessage(message, to);
+                lease.transport().send(message, envelope, sendable, to);
                 reusable = true; // a normal return: every recipient accepted, the DATA reply applies to all
-                results.addAll(SmtpOutcomes.allAccepted(sendable, lease.transport().getLastServerResponse()));
+                results.addAll(nextHopDsn(SmtpOutcomes.allAccepted(sendable,
+                        lease.transport().getLastServerResponse()), nextHopDsn));
                 return results;
             } catch (SendFailedException e) {
                 reusable = SmtpOutcomes.connectionReusable(e);
@@ -399,7 +399,7 @@ public final class DeliveryService implements AutoCloseable {
                     }
                     continue;
                 }
-                results.addAll(SmtpOutcomes.fromSendFailure(sendable, e));
+                results.addAll(nextHopDsn(SmtpOutcomes.fromSendFailure(sendable, e), nextHopDsn));
                 return results;
             } catch (MessagingException | IllegalStateException e) {
                 if (lease.reused() && attemptOnRoute == 0) {
@@ -417,6 +417,10 @@ public final class DeliveryService implements AutoCloseable {
                 pool.release(lease, reusable);
             }
         }
+    }
+
+    private static List<RecipientResult> nextHopDsn(List<RecipientResult> results, boolean nextHopDsn) {
+        return nextHopDsn ? results.stream().map(RecipientResult::fromNextHopWithDsn).toList() : results;
     }
 
     private void conclude(SpoolEntry entry, List<RecipientResult> results, Map<String, String> relayOf,

@@ -49,7 +49,7 @@ public final class SpoolPolicyActions implements PolicyActions {
     @Override
     public void refuse(Mail mail, Collection<MailAddress> recipients, String status, String reason)
             throws MessagingException {
-        dsns.report(mail, recipients.stream().map(MailAddress::asString).toList(), status, reason, "policy DSN");
+        dsns.report(mail, recipients, status, reason, "policy DSN");
     }
 
     @Override
