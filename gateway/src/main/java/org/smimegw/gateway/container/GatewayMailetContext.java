@@ -253,7 +253,7 @@ public final class GatewayMailetContext implements MailetContext {
     private void store(MaybeSender sender, Collection<MailAddress> recipients, MimeMessage message, String state)
             throws MessagingException {
         store(recipients, message, state, 0,
-                attributes -> MailEnvelopes.of(sender, recipients, null, null, null, clock.instant(), attributes));
+                attributes -> MailEnvelopes.of(sender, recipients, clock.instant(), attributes));
     }
 
     private void store(Collection<MailAddress> recipients, MimeMessage message, String state, long delayMillis,

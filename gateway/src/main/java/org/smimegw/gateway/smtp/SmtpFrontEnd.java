@@ -24,9 +24,9 @@ import org.subethamail.smtp.server.SMTPServer;
 import org.subethamail.smtp.server.Session;
 
 /**
- * The SMTP listener (SubEthaSMTP): ESMTP with PIPELINING, SIZE, 8BITMIME, ENHANCEDSTATUSCODES, STARTTLS and AUTH
- * PLAIN/LOGIN after TLS; relay control; limits; DATA read in blocks ({@link DataCommand}) and streamed into the INCOMING
- * spool area, {@code 250} only after the spool returned; then {@code listener} is told about the new entry.
+ * The SMTP listener (SubEthaSMTP): ESMTP with PIPELINING, SIZE, 8BITMIME, DSN, ENHANCEDSTATUSCODES, STARTTLS and
+ * AUTH PLAIN/LOGIN after TLS; relay control; limits; DATA read in blocks ({@link DataCommand}) and streamed into the
+ * INCOMING spool area, {@code 250} only after the spool returned; then {@code listener} is told about the new entry.
  */
 public final class SmtpFrontEnd {
     private static final Logger log = LoggerFactory.getLogger(SmtpFrontEnd.class);
@@ -105,7 +105,7 @@ public final class SmtpFrontEnd {
         commands.addCommand(new GreetingCommand(true, config.maxMessageSize(), authAvailable, sessions, replies));
         commands.addCommand(new GreetingCommand(false, config.maxMessageSize(), authAvailable, sessions, replies));
         commands.addCommand(new MailFromCommand(config.maxMessageSize(), replies));
-        commands.addCommand(new RcptToCommand(replies));
+        commands.addCommand(new RcptToCommand(hostname, replies));
         commands.addCommand(new StartTlsCommand(tls, replies));
         SimpleCommands.create(replies, libraryAuth, dataTransfer, authAvailable).forEach(commands::addCommand);
         try {

@@ -83,6 +83,15 @@ public final class SmtpReplies {
     }
 
     /**
+     * Counts and returns the reply line for {@code reason} with a detail after its text, e.g.
+     * {@code 555 5.5.4 Parameter not supported: FOO} (one line, no secrets).
+     */
+    public String replyLine(SmtpReason reason, String detail) {
+        count(reason);
+        return line(reason) + (detail.isEmpty() ? "" : ": " + oneLine(detail));
+    }
+
+    /**
      * A policy check's refusal: 550 (permanent) or 451 (temporary) with the check's own enhanced status and text,
      * counted in {@code smtp.rejected.policy_permanent} / {@code smtp.rejected.policy_temporary}.
      */

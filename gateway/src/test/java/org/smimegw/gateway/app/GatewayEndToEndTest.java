@@ -65,24 +65,8 @@ class GatewayEndToEndTest {
             """);
 
     static String pipeline(String transportMailets) {
-        return """
-                <mailetcontainer>
-                  <processors>
-                    <processor state="root">
-                      <mailet match="All" class="ToProcessor"><processor>transport</processor></mailet>
-                    </processor>
-                    <processor state="transport">
-                """ + transportMailets + """
-                      <mailet match="All" class="RemoteDelivery"/>
-                    </processor>
-                    <processor state="error">
-                      <mailet match="All" class="org.smimegw.gateway.container.ToSpoolArea"><area>error</area></mailet>
-                    </processor>
-                  </processors>
-                </mailetcontainer>
-                """;
+        return TestGatewayConfig.relayPipeline(transportMailets);
     }
-
 
     private GatewayConfig config(String pipelineXml, String extraYaml) throws Exception {
         return TestGatewayConfig.load(dir, pipelineXml, extraYaml);

@@ -25,7 +25,7 @@ import org.smimegw.certstore.pkcs11.SoftHsm2Extension;
 import org.smimegw.certstore.pkcs11.SoftHsmToken;
 import org.smimegw.certstore.pkcs11.TokenEnroller;
 import org.smimegw.certstore.testing.TestPki;
-import org.smimegw.mailets.crypto.ContentEncryption;
+import org.smimegw.mailets.crypto.EncryptionAlgorithm;
 import org.smimegw.mailets.crypto.EncryptorSettings;
 import org.smimegw.mailets.crypto.MessageFiles;
 import org.smimegw.mailets.crypto.SmimeEncryptor;
@@ -154,7 +154,7 @@ class HardwareKeyPolicyEndToEndTest {
                 new java.io.ByteArrayInputStream(message("bob@partner.example", to, null, subject, subject)
                         .getBytes(StandardCharsets.US_ASCII))));
         MimeMessage encrypted = new SmimeEncryptor(EncryptorSettings.defaults(), new MessageFiles(dir.resolve("tmp")))
-                .encrypt(plain, recipients, ContentEncryption.AES_256_CBC);
+                .encrypt(plain, recipients, EncryptionAlgorithm.AES256);
         var sent = gw.send("bob@partner.example", List.of(to), PolicyFixture.raw(encrypted));
         assertThat(sent.rcpt(0)).startsWith("250");
         assertThat(sent.dataReply()).hasValueSatisfying(r -> assertThat(r).startsWith("250"));

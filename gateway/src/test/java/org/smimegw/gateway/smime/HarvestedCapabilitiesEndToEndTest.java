@@ -32,7 +32,7 @@ import org.smimegw.certstore.file.FileCertificateStore;
 import org.smimegw.certstore.testing.TestPki;
 import org.smimegw.gateway.cli.Main;
 import org.smimegw.gateway.config.ConfigLoader;
-import org.smimegw.mailets.crypto.ContentEncryption;
+import org.smimegw.mailets.crypto.EncryptionAlgorithm;
 import org.smimegw.mailets.crypto.MessageFiles;
 import org.smimegw.mailets.crypto.SignerSettings;
 import org.smimegw.mailets.crypto.SmimeSigner;
@@ -175,7 +175,7 @@ class HarvestedCapabilitiesEndToEndTest {
     private MimeMessage signedWithCbcOnly(TestPki.Issued partner) throws Exception {
         SignerSettings d = SignerSettings.defaults();
         SignerSettings cbcOnly = new SignerSettings(d.mode(), d.digest(), d.rsaScheme(), d.certificates(),
-                List.of(ContentEncryption.AES_256_CBC, ContentEncryption.AES_128_CBC), d.encryptionKeyPreference());
+                List.of(EncryptionAlgorithm.AES256, EncryptionAlgorithm.AES128), d.encryptionKeyPreference());
         MimeMessage message = new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(
                 plain(address(partner), "alice@example.com", "hello from " + address(partner))
                         .getBytes(StandardCharsets.US_ASCII)));

@@ -20,13 +20,13 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 
 /** A line-level SMTP client for tests: exact replies, STARTTLS, streaming DATA. */
-final class RawSmtpClient implements AutoCloseable {
+public final class RawSmtpClient implements AutoCloseable {
     private Socket socket;
     private InputStream in;
     private OutputStream out;
     private Certificate[] serverCertificates;
 
-    RawSmtpClient(int port) throws IOException {
+    public RawSmtpClient(int port) throws IOException {
         socket = new Socket();
         socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
         socket.setSoTimeout(60_000);
@@ -39,7 +39,7 @@ final class RawSmtpClient implements AutoCloseable {
     }
 
     /** The next reply, all lines joined with "\n" (e.g. "250-a\n250 b"). */
-    String reply() throws IOException {
+    public String reply() throws IOException {
         List<String> lines = new ArrayList<>();
         while (true) {
             String line = readLine();
@@ -53,22 +53,22 @@ final class RawSmtpClient implements AutoCloseable {
         }
     }
 
-    String greeting() throws IOException {
+    public String greeting() throws IOException {
         return reply();
     }
 
     /** Sends one command line and returns its reply. */
-    String command(String line) throws IOException {
+    public String command(String line) throws IOException {
         send(line);
         return reply();
     }
 
-    void send(String line) throws IOException {
+    public void send(String line) throws IOException {
         out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
         out.flush();
     }
 
-    void sendRaw(byte[] bytes) throws IOException {
+    public void sendRaw(byte[] bytes) throws IOException {
         out.write(bytes);
         out.flush();
     }
@@ -84,7 +84,7 @@ final class RawSmtpClient implements AutoCloseable {
     }
 
     /** Sends a message (CRLF lines, dot-stuffed here) and the terminating dot; returns the final reply. */
-    String data(String message) throws IOException {
+    public String data(String message) throws IOException {
         String r = command("DATA");
         if (!r.startsWith("354")) {
             return r;
