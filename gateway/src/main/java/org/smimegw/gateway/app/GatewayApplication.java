@@ -274,8 +274,10 @@ public final class GatewayApplication implements AutoCloseable {
             destroyContainer();
         }, pipelineRunning::get));
         if (config.admin().enabled()) {
+            CertificateServices certs = certificates;
             adminServer = new AdminServer(new InetSocketAddress(config.admin().bind(), config.admin().port()),
-                    new PrometheusMetrics(metrics), this::health, this::reload);
+                    new PrometheusMetrics(metrics, certs::keyCertificates, () -> certs.fileStore().trust().roots(),
+                            clock), this::health, this::reload);
             AtomicBoolean adminRunning = new AtomicBoolean();
             components.add(Component.of("admin", () -> {
                 adminServer.start();
