@@ -42,7 +42,8 @@ public final class RunCommand implements Callable<Integer> {
         try {
             application.start();
         } catch (StartupException e) {
-            throw new CliException("cannot start: " + e.getMessage(), ExitCodes.FAILURE, e);
+            throw new CliException("cannot start: " + e.getMessage(),
+                    e.configuration() ? ExitCodes.CONFIG : ExitCodes.FAILURE, e);
         }
         // signal handling in place before the ready line, so a SIGHUP or SIGTERM right after it is handled
         SighupReloadTrigger sighup = SighupReloadTrigger.install(application::reload);

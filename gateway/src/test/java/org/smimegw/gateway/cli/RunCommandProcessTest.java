@@ -95,4 +95,68 @@ class RunCommandProcessTest {
                 + "auth, bind, dataTimeoutSeconds, hostname, idleTimeoutSeconds, maxConnections, maxLineLength, "
                 + "maxMessageSize, maxRecipients, mynetworks, port, relayDomains, tls)");
     }
+
+    private String exitOutput(Process process) throws Exception {
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    }
+
+    @Test
+    void embeddedMailboxPortInUseIsOneLine() throws Exception {
+        Files.copy(Path.of("").toAbsolutePath().getParent().resolve("conf/mailetcontainer.xml"),
+                dir.resolve("shipped.xml"));
+        for (String which : List.of("imapPort", "smtpPort")) {
+            try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1,
+                    java.net.InetAddress.getByName("127.0.0.1"))) {
+                Path config = dir.resolve("gateway-" + which + ".yaml");
+                Files.writeString(config, """
+                        smtp: {port: 0}
+                        admin: {port: 0, jmx: false}
+                        pipeline: {config: shipped.xml}
+                        embeddedMailbox: {enabled: true, %s: 0, %s: %d}
+                        """.formatted(which.equals("imapPort") ? "smtpPort" : "imapPort", which,
+                        taken.getLocalPort()));
+                Process process = start(config);
+                String output = exitOutput(process);
+                assertThat(process.exitValue()).as(output).isEqualTo(ExitCodes.FAILURE);
+                // only the gateway's own log lines (the pipeline loaded) and the one error line; no stack trace
+                assertThat(output).doesNotContain("Exception").doesNotContain("\tat ").doesNotContain("timeout");
+                assertThat(output.lines().filter(l -> l.startsWith("run: "))).containsExactly(
+                        "run: cannot start: embeddedMailbox: cannot listen on 127.0.0.1:"
+                                + taken.getLocalPort() + " (" + (which.startsWith("imap") ? "imap" : "smtp")
+                                + "): Address already in use");
+            }
+        }
+    }
+
+    @Test
+    void aBadPolicyOrPipelineFileIsAConfigurationErrorLikeABadGatewayYaml() throws Exception {
+        Files.copy(Path.of("").toAbsolutePath().getParent().resolve("conf/mailetcontainer.xml"),
+                dir.resolve("shipped.xml"));
+        Files.writeString(dir.resolve("policy.yaml"), "global:\n  RequireEncryptionSMIMEAlgorithm: aes-256\n");
+        Path config = dir.resolve("gateway.yaml");
+        Files.writeString(config, """
+                smtp: {port: 0}
+                admin: {enabled: false, jmx: false}
+                policy: {file: policy.yaml}
+                pipeline: {config: shipped.xml}
+                """);
+        Process process = start(config);
+        String output = exitOutput(process);
+        assertThat(process.exitValue()).as(output).isEqualTo(ExitCodes.CONFIG);
+        assertThat(output).contains("policy.yaml:2");
+
+        Files.writeString(dir.resolve("mailetcontainer.xml"), "<mailetcontainer><processors>\n"
+                + "<processor state=\"root\"><mailet match=\"All\" class=\"NoSuchMailet\"/></processor>\n"
+                + "</processors></mailetcontainer>\n");
+        Files.writeString(config, """
+                smtp: {port: 0}
+                admin: {enabled: false, jmx: false}
+                pipeline: {config: mailetcontainer.xml}
+                """);
+        process = start(config);
+        output = exitOutput(process);
+        assertThat(process.exitValue()).as(output).isEqualTo(ExitCodes.CONFIG);
+        assertThat(output).contains("mailetcontainer.xml:2: unknown mailet class 'NoSuchMailet'");
+    }
 }

@@ -167,7 +167,7 @@ class GatewayReloadTest {
                 "http://127.0.0.1:" + app.adminAddress().orElseThrow().getPort()},
                 new PrintWriter(out, true), new PrintWriter(err, true));
 
-        assertThat(code).isEqualTo(1);
+        assertThat(code).isEqualTo(org.smimegw.gateway.cli.ExitCodes.CONFIG);
         assertThat(err.toString().strip()).doesNotContain("\n")
                 .contains("reload refused: " + dir.resolve("mailetcontainer.xml") + ":5: ")
                 .contains("NoSuchMailetAnywhere");
