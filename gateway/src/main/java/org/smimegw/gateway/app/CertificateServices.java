@@ -112,6 +112,11 @@ public final class CertificateServices implements AutoCloseable {
         return directory.cache();
     }
 
+    /** Why the LDAP directory cannot be reached (asked now), or empty when it can or none is configured. */
+    public Optional<String> directoryUnreachable() {
+        return directory.unreachable();
+    }
+
     /** The token, when one is configured. */
     public Optional<Pkcs11KeySource> token() {
         return Optional.ofNullable(token);

@@ -104,7 +104,7 @@ public record GatewayConfig(String hostname, String postmaster, List<String> int
     public GatewayConfig withEphemeralPorts(Path newStateDir) {
         EmbeddedMailboxConfig m = embeddedMailbox;
         return new GatewayConfig(hostname, postmaster, internalDomains, newStateDir, smtp.withPort(0), pipeline,
-                delivery, new AdminConfig(admin.enabled(), admin.bind(), 0, admin.jmx(), admin.jmxDomain()),
+                delivery, admin.withPort(0),
                 new EmbeddedMailboxConfig(m.enabled(), m.bind(), 0, 0), certstore, policy, baseDirectory);
     }
 

@@ -57,14 +57,29 @@ final class AttemptConclusion {
     private final Counter delivered;
     private final Counter deferred;
     private final Counter bounced;
+    private final NextHopHealth nextHops;
 
-    AttemptConclusion(DeliveryConfig config, DsnMailBouncer dsns, Clock clock, MetricRegistry metrics) {
+    AttemptConclusion(DeliveryConfig config, DsnMailBouncer dsns, Clock clock, MetricRegistry metrics,
+                      NextHopHealth nextHops) {
         this.config = config;
+        this.nextHops = nextHops;
         this.dsns = dsns;
         this.clock = clock;
         this.delivered = metrics.counter("delivery.delivered");
         this.deferred = metrics.counter("delivery.deferred");
         this.bounced = metrics.counter("delivery.bounced");
+    }
+
+    /** Per next hop of the attempt: it worked unless every recipient sent to it was deferred. */
+    private void recordNextHops(List<RecipientResult> results, Map<String, String> relayOf) {
+        Map<String, Boolean> worked = new HashMap<>();
+        for (RecipientResult result : results) {
+            String relay = relayOf.get(result.recipient());
+            if (relay != null) {
+                worked.merge(relay, result.outcome() != RecipientResult.Outcome.DEFERRED, Boolean::logicalOr);
+            }
+        }
+        worked.forEach(nextHops::attempted);
     }
 
     /**
@@ -78,6 +93,7 @@ final class AttemptConclusion {
     Outcome conclude(Envelope envelope, List<RecipientResult> results, Map<String, String> relayOf,
                      MimeMessage message) throws SpoolException, MessagingException {
         Instant now = clock.instant();
+        recordNextHops(results, relayOf);
         boolean anyDeferred = false;
         for (RecipientResult result : results) {
             anyDeferred |= result.outcome() == RecipientResult.Outcome.DEFERRED;
