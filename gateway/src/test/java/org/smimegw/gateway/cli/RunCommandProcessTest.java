@@ -159,4 +159,73 @@ class RunCommandProcessTest {
         assertThat(process.exitValue()).as(output).isEqualTo(ExitCodes.CONFIG);
         assertThat(output).contains("mailetcontainer.xml:2: unknown mailet class 'NoSuchMailet'");
     }
+
+    @Test
+    void jsonLogFormatIsOneObjectPerLineWithQueueIdStageAndOutcome() throws Exception {
+        Files.writeString(dir.resolve("relay.xml"), org.smimegw.gateway.app.TestGatewayConfig.relayPipeline(""));
+        int deadHop;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            deadHop = socket.getLocalPort();
+        }
+        Path config = dir.resolve("gateway.yaml");
+        Files.writeString(config, """
+                hostname: gw.test
+                internalDomains: [example.com]
+                smtp: {port: 0}
+                pipeline: {config: relay.xml}
+                admin: {port: 0, jmx: false}
+                embeddedMailbox: {enabled: true, smtpPort: 0, imapPort: 0}
+                delivery:
+                  routes:
+                    partner.example: {host: 127.0.0.1, port: %d, starttls: OFF}
+                logging: {format: json}
+                """.formatted(deadHop));
+        Process process = start(config);
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8));
+            com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+            String ready = null;
+            for (String line; (line = out.readLine()) != null; ) {
+                if (line.startsWith("gateway ready: ")) { // the command's own output, not a log line
+                    ready = line;
+                    break;
+                }
+            }
+            assertThat(ready).isNotNull();
+            Matcher smtp = Pattern.compile("smtp 127\\.0\\.0\\.1:(\\d+)").matcher(ready);
+            assertThat(smtp.find()).isTrue();
+            MainTest.Result sent = MainTest.run("send", "--server", "127.0.0.1:" + smtp.group(1),
+                    "--from", "bob@example.com", "--to", "alice@example.com,carol@partner.example");
+            assertThat(sent.code()).as(sent.err()).isZero();
+
+            List<com.fasterxml.jackson.databind.JsonNode> events = new ArrayList<>();
+            java.util.Set<String> outcomes = new java.util.HashSet<>();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!outcomes.containsAll(List.of("queued", "delivered", "deferred")) && System.nanoTime() < deadline) {
+                String line = out.readLine();
+                assertThat(line).isNotNull();
+                com.fasterxml.jackson.databind.JsonNode event = json.readTree(line); // every line is one object
+                assertThat(event.isObject()).as(line).isTrue();
+                events.add(event);
+                if (event.has("outcome")) {
+                    outcomes.add(event.get("outcome").asText());
+                }
+            }
+            assertThat(outcomes).contains("queued", "delivered", "deferred");
+            com.fasterxml.jackson.databind.JsonNode deferred = events.stream()
+                    .filter(e -> "deferred".equals(e.path("outcome").asText())).findFirst().orElseThrow();
+            assertThat(deferred.path("stage").asText()).isEqualTo("delivery");
+            assertThat(deferred.path("queueId").asText()).isNotBlank().isNotEqualTo("-");
+            assertThat(deferred.path("message").asText()).startsWith("deferred to=<carol@partner.example>");
+            assertThat(deferred.path("level").asText()).isEqualTo("INFO");
+            assertThat(deferred.has("@timestamp")).isTrue();
+            com.fasterxml.jackson.databind.JsonNode queued = events.stream()
+                    .filter(e -> "queued".equals(e.path("outcome").asText())).findFirst().orElseThrow();
+            assertThat(queued.path("stage").asText()).isEqualTo("smtp");
+            assertThat(queued.path("queueId").asText()).isNotBlank().isNotEqualTo("-");
+        } finally {
+            process.destroyForcibly();
+        }
+    }
 }
