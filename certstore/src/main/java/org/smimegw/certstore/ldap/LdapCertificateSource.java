@@ -338,6 +338,15 @@ public final class LdapCertificateSource implements CertificateSource, HarvestSi
         }
     }
 
+    /**
+     * Asks the directory for its root DSE over a pooled connection (as the pool's health check does).
+     *
+     * @throws DirectoryUnavailableException when no server answers (or none is tried before the retry time)
+     */
+    public void checkReachable() throws DirectoryUnavailableException {
+        withConnection("reachability check", LDAPConnection::getRootDSE);
+    }
+
     // ---- internals ----
 
     @FunctionalInterface

@@ -1,6 +1,7 @@
 package org.smimegw.gateway.app;
 
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +19,7 @@ import org.smimegw.certstore.KeySource;
 import org.smimegw.certstore.SecretReferences;
 import org.smimegw.certstore.cache.CachingCertificateSource;
 import org.smimegw.certstore.file.FileCertificateStore;
+import org.smimegw.certstore.file.StoredCertificate;
 import org.smimegw.certstore.ldap.LdapCertificateSource;
 import org.smimegw.certstore.pkcs11.Pkcs11KeySource;
 import org.smimegw.certstore.validation.PkixCertificateValidator;
@@ -110,9 +112,38 @@ public final class CertificateServices implements AutoCloseable {
         return directory.cache();
     }
 
+    /** Why the LDAP directory cannot be reached (asked now), or empty when it can or none is configured. */
+    public Optional<String> directoryUnreachable() {
+        return directory.unreachable();
+    }
+
     /** The token, when one is configured. */
     public Optional<Pkcs11KeySource> token() {
         return Optional.ofNullable(token);
+    }
+
+    /**
+     * The certificate of every key the gateway holds for an internal user, by address: the file store's keys and the
+     * token's (a certificate with several addresses is listed under each).
+     */
+    public List<AddressedCertificate> keyCertificates() {
+        List<AddressedCertificate> all = new ArrayList<>();
+        for (StoredCertificate stored : fileStore.list()) {
+            if (stored.kind() == StoredCertificate.Kind.USER_KEY) {
+                stored.addresses().stream().sorted()
+                        .forEach(a -> all.add(new AddressedCertificate(a, stored.certificate())));
+            }
+        }
+        if (token != null) {
+            for (String address : token.addresses()) {
+                token.keys(address).forEach(k -> all.add(new AddressedCertificate(address, k.certificate())));
+            }
+        }
+        return all;
+    }
+
+    /** A user's certificate and the address it is held under. */
+    public record AddressedCertificate(String address, X509Certificate certificate) {
     }
 
     /** {@link #reload(CertStoreConfig)} with the settings it was opened with. */

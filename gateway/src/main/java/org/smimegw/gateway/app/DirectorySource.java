@@ -92,6 +92,20 @@ final class DirectorySource implements CertificateSource, HarvestSink, AutoClose
         return d == null ? List.of() : d.cache().lookup(address);
     }
 
+    /** Why the directory cannot be reached now (it was asked), or empty: reachable, or none configured. */
+    Optional<String> unreachable() {
+        Directory d = current;
+        if (d == null) {
+            return Optional.empty();
+        }
+        try {
+            d.source().checkReachable();
+            return Optional.empty();
+        } catch (DirectoryUnavailableException e) {
+            return Optional.of(e.getMessage());
+        }
+    }
+
     /** Writes back to the harvest subtree when one is configured (and forgets the cached answer for the address). */
     @Override
     public void store(HarvestedCertificate certificate) throws DirectoryUnavailableException {

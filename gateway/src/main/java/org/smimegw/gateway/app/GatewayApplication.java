@@ -31,6 +31,7 @@ import org.smimegw.certstore.CertificateValidator;
 import org.smimegw.gateway.admin.AdminServer;
 import org.smimegw.gateway.admin.HealthReport;
 import org.smimegw.gateway.admin.PrometheusMetrics;
+import org.smimegw.gateway.admin.ReadinessCheck;
 import org.smimegw.gateway.config.GatewayConfig;
 import org.smimegw.gateway.container.GatewayMailetContext;
 import org.smimegw.gateway.container.MailetContainerLoader;
@@ -55,6 +56,7 @@ import org.smimegw.gateway.spool.FileSpool;
 import org.smimegw.gateway.spool.Spool;
 import org.smimegw.gateway.spool.SpoolArea;
 import org.smimegw.gateway.spool.SpoolEntry;
+import org.smimegw.gateway.spool.SpoolSpace;
 import org.smimegw.mailets.config.ConfigFileException;
 import org.smimegw.mailets.policy.PolicyCheck;
 import org.smimegw.mailets.policy.PolicyLoader;
@@ -86,7 +88,7 @@ public final class GatewayApplication implements AutoCloseable {
 
     private FileSpool spool;
     private EmbeddedMailbox embeddedMailbox;
-    private DeliveryService delivery;
+    private volatile DeliveryService delivery;
     private PipelineRunner pipeline;
     private SmtpFrontEnd smtp;
     private AdminServer adminServer;
@@ -274,8 +276,15 @@ public final class GatewayApplication implements AutoCloseable {
             destroyContainer();
         }, pipelineRunning::get));
         if (config.admin().enabled()) {
+            CertificateServices certs = certificates;
+            ReadinessCheck readiness = new ReadinessCheck(this::health,
+                    () -> Optional.ofNullable(delivery).map(DeliveryService::nextHops),
+                    Duration.ofMinutes(config.admin().ready().deliveryFailureMinutes()),
+                    SpoolSpace.of(stateDir.resolve("spool"), config.admin().ready().spoolReserveMegabytes() << 20),
+                    certs::directoryUnreachable);
             adminServer = new AdminServer(new InetSocketAddress(config.admin().bind(), config.admin().port()),
-                    new PrometheusMetrics(metrics), this::health, this::reload);
+                    new PrometheusMetrics(metrics, certs::keyCertificates, () -> certs.fileStore().trust().roots(),
+                            clock), this::health, readiness::check, this::reload);
             AtomicBoolean adminRunning = new AtomicBoolean();
             components.add(Component.of("admin", () -> {
                 adminServer.start();

@@ -51,7 +51,9 @@ public final class ReloadCommand implements Callable<Integer> {
         }
         String message = message(response.body());
         if (response.statusCode() != 200) {
-            throw new CliException("reload refused: " + message);
+            // the gateway refused the new policy.yaml / mailetcontainer.xml / certstore settings: a configuration
+            // error, exit 3 as when run or policy check read the same file
+            throw new CliException("reload refused: " + message, ExitCodes.CONFIG, null);
         }
         spec.commandLine().getOut().println("reloaded: " + message);
         return ExitCodes.OK;

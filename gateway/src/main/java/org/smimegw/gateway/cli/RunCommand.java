@@ -16,6 +16,7 @@ import org.smimegw.gateway.config.ConfigLoader;
 import org.smimegw.gateway.config.GatewayConfig;
 import org.smimegw.gateway.reload.SighupReloadTrigger;
 import org.smimegw.gateway.logging.LogFlush;
+import org.smimegw.gateway.logging.LogFormat;
 
 /**
  * {@code run}: starts the gateway and runs until stopped (Ctrl-C / SIGTERM stop it gracefully); SIGHUP reloads
@@ -36,13 +37,15 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         long begin = System.nanoTime();
         GatewayConfig gatewayConfig = new ConfigLoader().load(config);
+        LogFormat.apply(gatewayConfig.logging().format());
         GatewayApplication application = new GatewayApplication(gatewayConfig);
         // a reload applies changed certstore.ldap settings (and keeps the directory cache when they are the same)
         application.readCertstoreOnReload(() -> new ConfigLoader().load(config).certstore());
         try {
             application.start();
         } catch (StartupException e) {
-            throw new CliException("cannot start: " + e.getMessage(), ExitCodes.FAILURE, e);
+            throw new CliException("cannot start: " + e.getMessage(),
+                    e.configuration() ? ExitCodes.CONFIG : ExitCodes.FAILURE, e);
         }
         // signal handling in place before the ready line, so a SIGHUP or SIGTERM right after it is handled
         SighupReloadTrigger sighup = SighupReloadTrigger.install(application::reload);

@@ -84,6 +84,7 @@ public final class DeliveryService implements AutoCloseable {
     private final MxResolver mx;
     private final TransportPool pool;
     private final AttemptConclusion conclusion;
+    private final NextHopHealth nextHops;
     private final Session parseSession = Session.getInstance(new Properties());
 
     private final Timer attempt;
@@ -114,15 +115,21 @@ public final class DeliveryService implements AutoCloseable {
         this.mx = new MxResolver(config.mx());
         this.pool = new TransportPool(config, config.heloName(), new PasswordSource(environment),
                 config.maxConnections(), IDLE_CONNECTION_TIMEOUT);
+        this.nextHops = new NextHopHealth(clock);
         this.conclusion = new AttemptConclusion(config,
                 new DsnMailBouncer(spool, dsnFactory, DsnFactory.mta(config.heloName()), clock, onBounceQueued), clock,
-                metrics);
+                metrics, nextHops);
         this.immediateAttempts = metrics.counter("delivery.immediate");
         // lock-free reservoir: the default one takes a lock and a skip-list insert for every attempt
         this.attempt = metrics.timer("delivery.attempt",
                 () -> new Timer(com.codahale.metrics.LockFreeExponentiallyDecayingReservoir.builder().build()));
         metrics.remove("delivery.queue.size"); // a restarted service replaces the gauge of its predecessor
         metrics.register("delivery.queue.size", (com.codahale.metrics.Gauge<Integer>) known::size);
+    }
+
+    /** Since when every attempt to a next hop has failed (for the readiness check). */
+    public NextHopHealth nextHops() {
+        return nextHops;
     }
 
     /** Production defaults: passwords from the process environment, no bounce notification hook. */

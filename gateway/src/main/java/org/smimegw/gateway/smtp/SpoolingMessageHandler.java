@@ -18,6 +18,7 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+import org.smimegw.gateway.logging.LogFields;
 import org.smimegw.gateway.spool.Envelope;
 import org.smimegw.gateway.spool.Spool;
 import org.smimegw.gateway.spool.SpoolArea;
@@ -120,8 +121,9 @@ final class SpoolingMessageHandler implements MessageHandler {
                 writeReceived(out, id, info, receivedAt);
                 LimitedCopy.copy(data, out, shared.config().maxMessageSize(), shared.config().maxLineLength());
             });
-            log.info("queued as {}: from=<{}> nrcpt={} client={}", entry.id(), sender, recipients.size(),
-                    envelope.clientAddress());
+            log.atInfo().addKeyValue(LogFields.STAGE, "smtp").addKeyValue(LogFields.OUTCOME, "queued")
+                    .log("queued as {}: from=<{}> nrcpt={} client={}", entry.id(), sender, recipients.size(),
+                            envelope.clientAddress());
             notifyListener(entry);
             return shared.replies().queued(entry.id());
         } catch (LimitExceededException e) {

@@ -49,7 +49,7 @@ class ReloadCommandTest {
             admin.start();
             MainTest.Result result = MainTest.run("reload", "--admin",
                     "http://127.0.0.1:" + admin.address().getPort());
-            assertThat(result.code()).isEqualTo(ExitCodes.FAILURE);
+            assertThat(result.code()).isEqualTo(ExitCodes.CONFIG);
             assertThat(result.err().strip())
                     .isEqualTo("reload: reload refused: policy.yaml:7: unknown algorithm 'rc2'");
         }

@@ -18,6 +18,7 @@ import org.smimegw.certstore.importer.ImportException;
 import org.smimegw.certstore.validation.PkixCertificateValidator;
 import org.smimegw.gateway.app.CertificateServices;
 import org.smimegw.gateway.cli.ConfigFileOption;
+import org.smimegw.gateway.cli.ExitCodes;
 import org.smimegw.gateway.config.ConfigLoader;
 import org.smimegw.gateway.config.ConfigProblem;
 import org.smimegw.gateway.config.ConfigValidator;
@@ -36,9 +37,9 @@ import picocli.CommandLine.Spec;
  */
 abstract class StoreCommand implements Callable<Integer> {
 
-    static final int OK = 0;
-    static final int ERROR = 1;
-    static final int NOT_VALID = 3;
+    static final int OK = ExitCodes.OK;
+    /** Also {@code verify}'s answer "not valid" and an import that imported nothing. */
+    static final int FAILURE = ExitCodes.FAILURE;
     static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
     static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
             .withZone(ZoneOffset.UTC);
@@ -61,7 +62,9 @@ abstract class StoreCommand implements Callable<Integer> {
     public final Integer call() {
         try {
             return execute();
-        } catch (ConfigFileException | CliError | ImportException e) {
+        } catch (ConfigFileException e) {
+            return fail(e.getMessage(), ExitCodes.CONFIG);
+        } catch (CliError | ImportException e) {
             return fail(e.getMessage());
         } catch (UncheckedIOException e) {
             return fail(e.getMessage() + ": " + e.getCause().getMessage());
@@ -77,9 +80,13 @@ abstract class StoreCommand implements Callable<Integer> {
     abstract int execute() throws Exception;
 
     int fail(String message) {
+        return fail(message, FAILURE);
+    }
+
+    int fail(String message, int exitCode) {
         err().println("certs " + spec.name() + ": error: " + message.replaceAll("\\s+", " ").trim());
         err().flush();
-        return ERROR;
+        return exitCode;
     }
 
     PrintWriter out() {

@@ -16,7 +16,6 @@ import org.smimegw.gateway.cli.ExitCodes;
 import org.smimegw.gateway.cli.ConfigFileOption;
 import org.smimegw.gateway.config.GatewayConfig;
 import org.smimegw.gateway.reload.PolicyHolder;
-import org.smimegw.mailets.config.ConfigFileException;
 import org.smimegw.mailets.policy.CertificateStorePolicyFacts;
 import org.smimegw.mailets.policy.PolicyDecisions;
 import org.smimegw.mailets.policy.PolicyExplainer;
@@ -59,11 +58,7 @@ public final class PolicyExplainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         GatewayConfig gatewayConfig = config.load();
         PolicyHolder policy = new PolicyHolder(new PolicyLoader(), gatewayConfig.policy());
-        try {
-            policy.swap(policy.read());
-        } catch (ConfigFileException e) {
-            throw new CliException(e.getMessage(), ExitCodes.CONFIG, e);
-        }
+        policy.swap(policy.read()); // a refused file: "config error: FILE:LINE: reason", exit 3 (as for run)
         try (CertificateServices certificates = openCertificates(gatewayConfig)) {
             CertificateStorePolicyFacts facts = new CertificateStorePolicyFacts(certificates.store(),
                     certificates.validator(),

@@ -123,11 +123,11 @@ class PolicyCommandTest {
 
         assertThat(result.code()).isEqualTo(3);
         assertThat(result.err().strip()).doesNotContain("\n")
-                .startsWith("explain: " + dir.resolve("policy.yaml") + ":2: ").contains("aes-256");
+                .startsWith("config error: " + dir.resolve("policy.yaml") + ":2: ").contains("aes-256");
     }
 
     @Test
-    void checkAcceptsTheShippedPolicyAndRefusesABrokenOneWithExitOne() throws Exception {
+    void checkAcceptsTheShippedPolicyAndRefusesABrokenOneAsAConfigurationError() throws Exception {
         Result ok = run("policy", "check", "--config", config.toString());
         assertThat(ok.code()).as(ok.err()).isZero();
         assertThat(ok.out().strip()).isEqualTo(dir.resolve("policy.yaml") + ": ok, policy " + dir.resolve("policy.yaml")
@@ -136,13 +136,14 @@ class PolicyCommandTest {
         Path broken = dir.resolve("broken.yaml");
         Files.writeString(broken, "users:\n  legal@example.com:\n    Receiving:\n      InboundViolationAction: Bounce\n");
         Result refused = run("policy", "check", broken.toString());
-        assertThat(refused.code()).isEqualTo(1);
-        assertThat(refused.err().strip()).doesNotContain("\n").startsWith("check: " + broken + ":4: ")
+        // exit 3 like run and explain for the same file (it was 1 here, 3 there)
+        assertThat(refused.code()).isEqualTo(3);
+        assertThat(refused.err().strip()).doesNotContain("\n").startsWith("config error: " + broken + ":4: ")
                 .contains("Bounce");
 
         Result missing = run("policy", "check", dir.resolve("nope.yaml").toString());
-        assertThat(missing.code()).isEqualTo(1);
-        assertThat(missing.err().strip()).isEqualTo("check: " + dir.resolve("nope.yaml")
+        assertThat(missing.code()).isEqualTo(3);
+        assertThat(missing.err().strip()).isEqualTo("config error: " + dir.resolve("nope.yaml")
                 + ": cannot read policy file: java.nio.file.NoSuchFileException: " + dir.resolve("nope.yaml"));
     }
 }
