@@ -18,7 +18,8 @@ import picocli.CommandLine.ScopeType;
         subcommands = CommandLine.HelpCommand.class,
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:failure (the message says why)", "2:usage error",
-                "3:configuration error"})
+                "3:configuration error",
+                "4:no certificate store or spool where the configuration puts it"})
 public final class Main implements Runnable {
 
     @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,

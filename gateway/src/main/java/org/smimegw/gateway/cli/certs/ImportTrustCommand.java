@@ -15,6 +15,11 @@ final class ImportTrustCommand extends StoreCommand {
     List<Path> files;
 
     @Override
+    boolean createsStore() {
+        return true;
+    }
+
+    @Override
     int execute() throws Exception {
         for (Path f : files) {
             ImportReportPrinter.print(importer().importTrust(f), out());

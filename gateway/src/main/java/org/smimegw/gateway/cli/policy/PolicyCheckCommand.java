@@ -12,6 +12,7 @@ import picocli.CommandLine.Spec;
 import org.smimegw.gateway.cli.CliException;
 import org.smimegw.gateway.cli.ExitCodes;
 import org.smimegw.gateway.cli.ConfigFileOption;
+import org.smimegw.gateway.config.ConfigLoader;
 import org.smimegw.gateway.config.PolicySettings;
 import org.smimegw.gateway.reload.PolicyHolder;
 import org.smimegw.mailets.config.ConfigFileException;
@@ -36,7 +37,7 @@ public final class PolicyCheckCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PolicySettings settings = file != null ? PolicySettings.required(file)
-                : PolicySettings.required(config.load().policy().file());
+                : PolicySettings.required(config.loadOrDefaults(new ConfigLoader()).policy().file());
         PolicySet policy;
         try {
             policy = new PolicyHolder(new PolicyLoader(), settings).read();
