@@ -20,4 +20,6 @@ public final class ExitCodes {
     public static final int USAGE = 2;
     /** A configuration file is missing or refused ({@code config error: FILE:LINE: reason}). */
     public static final int CONFIG = 3;
+    /** A command that works on the gateway's state found none where the configuration puts it. */
+    public static final int NO_STATE = 4;
 }

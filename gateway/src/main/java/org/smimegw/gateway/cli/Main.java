@@ -19,7 +19,8 @@ import picocli.CommandLine.ScopeType;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:failure (the message says why; certs verify: not valid; an import that "
                 + "imported nothing)", "2:usage error", "3:configuration error (gateway.yaml, policy.yaml, "
-                + "mailetcontainer.xml: FILE:LINE: reason)"})
+                + "mailetcontainer.xml: FILE:LINE: reason)",
+                "4:no certificate store or spool where the configuration puts it"})
 public final class Main implements Runnable {
 
     @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,

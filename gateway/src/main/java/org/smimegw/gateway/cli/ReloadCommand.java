@@ -82,7 +82,7 @@ public final class ReloadCommand implements Callable<Integer> {
         if (!Files.isReadable(file)) {
             throw new ConfigFileException(file.toString(), "file not found");
         }
-        ObjectMapper yaml = new ConfigLoader().mapper();
+        ObjectMapper yaml = ConfigLoader.mapper(file);
         JsonNode root;
         try {
             root = yaml.readTree(file.toFile());

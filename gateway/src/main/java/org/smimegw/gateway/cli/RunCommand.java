@@ -1,18 +1,16 @@
 package org.smimegw.gateway.cli;
 
 import java.lang.management.ManagementFactory;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import org.smimegw.gateway.app.GatewayApplication;
 import org.smimegw.gateway.app.StartupException;
-import org.smimegw.gateway.config.ConfigLoader;
 import org.smimegw.gateway.config.GatewayConfig;
 import org.smimegw.gateway.reload.SighupReloadTrigger;
 import org.smimegw.gateway.logging.LogFlush;
@@ -26,9 +24,8 @@ import org.smimegw.gateway.logging.LogFormat;
         description = "Start the gateway (SMTP front end, spool, pipeline, delivery, admin endpoint).")
 public final class RunCommand implements Callable<Integer> {
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", defaultValue = "conf/gateway.yaml",
-            description = "Gateway configuration (default: ${DEFAULT-VALUE}).")
-    Path config;
+    @Mixin
+    ConfigFileOption config;
 
     @Spec
     CommandSpec spec;
@@ -36,11 +33,11 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long begin = System.nanoTime();
-        GatewayConfig gatewayConfig = new ConfigLoader().load(config);
+        GatewayConfig gatewayConfig = config.load();
         LogFormat.apply(gatewayConfig.logging().format());
         GatewayApplication application = new GatewayApplication(gatewayConfig);
         // a reload applies changed certstore.ldap settings (and keeps the directory cache when they are the same)
-        application.readCertstoreOnReload(() -> new ConfigLoader().load(config).certstore());
+        application.readCertstoreOnReload(() -> config.load().certstore());
         try {
             application.start();
         } catch (StartupException e) {

@@ -21,8 +21,8 @@ import org.smimegw.gateway.smtp.SmtpConfig;
  * @param postmaster      the postmaster address (mailet context, sender of notifications); default
  *                        {@code postmaster@} the first internal domain, else the host name
  * @param internalDomains the domains whose users are "ours" ({@code MailetContext.isLocalServer}); default none
- * @param stateDir        directory for the spool and other state (default {@code var}, relative to the working
- *                        directory)
+ * @param stateDir        directory for the spool and other state (default {@code var} beside the configuration
+ *                        file)
  * @param smtp            {@code smtp:} section (SMTP front end)
  * @param pipeline        {@code pipeline:} section (mailet container)
  * @param delivery        {@code delivery:} section (delivery to the next hop); without a smarthost and with the
@@ -31,8 +31,9 @@ import org.smimegw.gateway.smtp.SmtpConfig;
  * @param embeddedMailbox {@code embeddedMailbox:} section
  * @param certstore       {@code certstore:} section (the certificate store's {@link CertStoreConfig})
  * @param policy          {@code policy:} section: where the S/MIME policy file is ({@link PolicySettings})
- * @param baseDirectory   what relative paths in the file are resolved against (the working directory unless the
- *                        loader was given another); the certificate store resolves its paths against it
+ * @param baseDirectory   what relative paths in the file are resolved against: the directory of the configuration
+ *                        file ({@link ConfigPaths}; the working directory for the built-in defaults when there is
+ *                        no file); the certificate store resolves its default paths against it
  * @param logging         {@code logging:} section: the log line format
  */
 public record GatewayConfig(String hostname, String postmaster, List<String> internalDomains, Path stateDir,
@@ -91,6 +92,11 @@ public record GatewayConfig(String hostname, String postmaster, List<String> int
                 new PipelineConfig(base.resolve(p.config()).normalize(), p.workers(), p.maxFailures(),
                         p.retryDelaySeconds(), p.inFlowDelayMillis()),
                 delivery, admin, embeddedMailbox, certstore, policy.resolvedAgainst(base), base, logging);
+    }
+
+    /** The certificate store's directory ({@code certstore.directory}, default {@code var/certstore}), absolute. */
+    public Path certstoreDirectory() {
+        return baseDirectory.resolve(certstore.directory()).normalize();
     }
 
     /** This configuration with another SMTP section (e.g. a test's port 0). */

@@ -85,7 +85,7 @@ class ReadinessEndToEndTest {
                     retryAfterFailureMillis: 0
                 """.formatted(deadHop, ldap.getListenPort()));
         MutableClock clock = new MutableClock(Instant.now());
-        try (GatewayApplication app = new GatewayApplication(new ConfigLoader(dir).load(yaml), clock,
+        try (GatewayApplication app = new GatewayApplication(new ConfigLoader().load(yaml), clock,
                 new MetricRegistry())) {
             app.start();
             HttpResponse<String> ready = get(app, "/health/ready");

@@ -25,10 +25,54 @@ class RunCommandProcessTest {
     Path dir;
 
     private Process start(Path config) throws Exception {
+        return start(config, dir);
+    }
+
+    private Process start(Path config, Path workingDirectory) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
                 Main.class.getName(), "run", "--config", config.toString()));
-        return new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        return new ProcessBuilder(command).directory(workingDirectory.toFile()).redirectErrorStream(true).start();
+    }
+
+    /** Reads the process's output up to the ready line; fails with what was printed when there is none. */
+    private static String readyLine(BufferedReader out) throws Exception {
+        StringBuilder seen = new StringBuilder();
+        for (String line; (line = out.readLine()) != null; ) {
+            seen.append(line).append('\n');
+            if (line.startsWith("gateway ready: ")) {
+                return line;
+            }
+        }
+        throw new AssertionError("no ready line; output:\n" + seen);
+    }
+
+    @Test
+    void theShippedConfigurationRunsFromAnyWorkingDirectory() throws Exception {
+        // as an admin runs it: run --config /somewhere/conf/gateway.yaml from another directory; the shipped file's
+        // relative paths (../var, mailetcontainer.xml, policy.yaml) are relative to its own directory
+        Path conf = Files.createDirectories(dir.resolve("install/conf"));
+        Path repoConf = Path.of("").toAbsolutePath().getParent().resolve("conf");
+        for (String name : List.of("mailetcontainer.xml", "policy.yaml")) {
+            Files.copy(repoConf.resolve(name), conf.resolve(name));
+        }
+        Path config = Files.writeString(conf.resolve("gateway.yaml"), Files.readString(repoConf.resolve("gateway.yaml"))
+                .replaceAll("(?m)^(\\s+(port|smtpPort|imapPort)): \\d+", "$1: 0"));
+        Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+        Process process = start(config, elsewhere);
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8));
+            String ready = readyLine(out);
+            assertThat(ready).contains("spool " + dir.resolve("install/var/spool"));
+            assertThat(dir.resolve("install/var/certstore/trust/roots")).isDirectory();
+            try (var inWorkingDirectory = Files.list(elsewhere)) {
+                assertThat(inWorkingDirectory).as("nothing is created in the working directory").isEmpty();
+            }
+        } finally {
+            process.destroyForcibly();
+            process.waitFor(60, TimeUnit.SECONDS);
+        }
     }
 
     @Test

@@ -48,7 +48,7 @@ class ShippedPolicyEndToEndTest {
         store.addUserKey(finance.privateKey(), finance.certificate(), finance.chain());
         store.addUserCertificate(bob.certificate(), bob.chain());
 
-        GatewayConfig config = new ConfigLoader(dir).load(dir.resolve("conf/gateway.yaml"))
+        GatewayConfig config = new ConfigLoader().load(dir.resolve("conf/gateway.yaml"))
                 .withEphemeralPorts(dir.resolve("var"));
         try (GatewayApplication app = new GatewayApplication(config)) {
             app.start();

@@ -80,7 +80,7 @@ class TokenKeyGatewayEndToEndTest {
                     reloadIntervalSeconds: 0
                 """.formatted(token.library(), token.slot(), token.pinFile()));
         FileCertificateStore store = FileCertificateStore.fromConfig(
-                new ConfigLoader(dir).load(yaml).certstore(), dir, System::getenv);
+                new ConfigLoader().load(yaml).certstore(), dir, System::getenv);
         store.addTrusted(pki.rootCertificate());
         store.addTrusted(pki.intermediate().certificate());
         store.addUserCertificate(bob.certificate(), bob.chain());

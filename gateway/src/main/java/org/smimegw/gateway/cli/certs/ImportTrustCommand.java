@@ -18,6 +18,11 @@ final class ImportTrustCommand extends StoreCommand {
     List<Path> files;
 
     @Override
+    boolean createsStore() {
+        return true;
+    }
+
+    @Override
     int execute() throws Exception {
         List<Path> failed = new ArrayList<>();
         for (Path f : files) {

@@ -42,6 +42,11 @@ final class ImportUserCommand extends StoreCommand {
     boolean requireKey;
 
     @Override
+    boolean createsStore() {
+        return true;
+    }
+
+    @Override
     int execute() throws Exception {
         char[] pw = password();
         try {

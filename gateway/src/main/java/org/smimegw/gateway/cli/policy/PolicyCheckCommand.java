@@ -11,6 +11,7 @@ import picocli.CommandLine.Spec;
 
 import org.smimegw.gateway.cli.ExitCodes;
 import org.smimegw.gateway.cli.ConfigFileOption;
+import org.smimegw.gateway.config.ConfigLoader;
 import org.smimegw.gateway.config.PolicySettings;
 import org.smimegw.gateway.reload.PolicyHolder;
 import org.smimegw.mailets.policy.PolicyLoader;
@@ -34,7 +35,7 @@ public final class PolicyCheckCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PolicySettings settings = file != null ? PolicySettings.required(file)
-                : PolicySettings.required(config.load().policy().file());
+                : PolicySettings.required(config.loadOrDefaults(new ConfigLoader()).policy().file());
         // a refused file is a ConfigFileException: "config error: FILE:LINE: reason", exit 3 (as for run)
         PolicySet policy = new PolicyHolder(new PolicyLoader(), settings).read();
         spec.commandLine().getOut().println(settings.file() + ": ok, " + PolicyHolder.describe(policy));

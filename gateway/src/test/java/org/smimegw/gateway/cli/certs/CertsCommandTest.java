@@ -71,6 +71,30 @@ class CertsCommandTest {
     }
 
     @Test
+    void readingCommandsRefuseAStoreThatDoesNotExistAndImportsCreateIt() throws Exception {
+        // relative to the configuration file, whatever the working directory
+        Path none = Files.writeString(dir.resolve("none.yaml"), "certstore:\n  directory: no-store\n");
+        Path pem = TestPki.writePem(dir.resolve("root.pem"), PKI.rootCertificate());
+        String expected = "no certificate store at " + dir.resolve("no-store") + " (certstore.directory of " + none
+                + "); import into it with certs import-trust, import-user or demo-setup, or start the gateway";
+        for (List<String> args : List.of(List.of("list"), List.of("show", "a@example.com"),
+                List.of("verify", pem.toString()), List.of("remove", "0123abcd"))) {
+            List<String> withConfig = new java.util.ArrayList<>(args);
+            withConfig.addAll(List.of("--config", none.toString()));
+            Run r = run(withConfig.toArray(String[]::new));
+            assertThat(r.exit()).as(r.err()).isEqualTo(org.smimegw.gateway.cli.ExitCodes.NO_STATE);
+            assertThat(r.err().strip()).isEqualTo("certs " + args.get(0) + ": error: " + expected);
+            assertThat(r.out()).isEmpty();
+        }
+        assertThat(dir.resolve("no-store")).doesNotExist();
+
+        Run imported = run("import-trust", pem.toString(), "--config", none.toString());
+        assertThat(imported.exit()).as(imported.err()).isZero();
+        assertThat(dir.resolve("no-store/trust/roots")).isDirectory();
+        assertThat(run("list", "--trust", "--config", none.toString()).out()).contains("1 certificate(s)");
+    }
+
+    @Test
     void importTrustFromSstPrintsEveryCertificateAndRefusals() throws Exception {
         TestPki.Issued ee = PKI.issue("ee@example.com");
         Path sst = Files.write(dir.resolve("roots.sst"), TestPki.sst(List.of(PKI.rootCertificate(),

@@ -116,6 +116,18 @@ class PolicyCommandTest {
     }
 
     @Test
+    void explainRefusesAStoreThatDoesNotExistInsteadOfCreatingIt() throws Exception {
+        Path none = Files.writeString(dir.resolve("none.yaml"), "certstore: {directory: no-store}\n"
+                + "policy: {file: policy.yaml}\npipeline: {config: mailetcontainer.xml}\n");
+        Result result = run("policy", "explain", "--from", "a@example.com", "--to", "b@partner.example",
+                "--config", none.toString());
+
+        assertThat(result.code()).isEqualTo(org.smimegw.gateway.cli.ExitCodes.NO_STATE);
+        assertThat(result.err().strip()).startsWith("explain: no certificate store at " + dir.resolve("no-store"));
+        assertThat(dir.resolve("no-store")).doesNotExist();
+    }
+
+    @Test
     void explainWithAnInvalidPolicyIsOneLineWithFileAndLine() throws Exception {
         Files.writeString(dir.resolve("policy.yaml"), "global:\n  RequireEncryptionSMIMEAlgorithm: aes-256\n");
         Result result = run("policy", "explain", "--from", "a@example.com", "--to", "b@partner.example",
