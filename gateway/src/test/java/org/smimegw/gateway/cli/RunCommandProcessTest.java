@@ -190,6 +190,7 @@ class RunCommandProcessTest {
         assertThat(process.exitValue()).as(output).isEqualTo(ExitCodes.CONFIG);
         assertThat(output).contains("policy.yaml:2");
 
+        Files.delete(dir.resolve("policy.yaml")); // else it is the policy beside gateway.yaml by default
         Files.writeString(dir.resolve("mailetcontainer.xml"), "<mailetcontainer><processors>\n"
                 + "<processor state=\"root\"><mailet match=\"All\" class=\"NoSuchMailet\"/></processor>\n"
                 + "</processors></mailetcontainer>\n");

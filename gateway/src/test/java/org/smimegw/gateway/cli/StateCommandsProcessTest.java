@@ -53,12 +53,12 @@ class StateCommandsProcessTest {
         Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
 
         Result certs = run(elsewhere, Map.of(), "certs", "list");
-        assertThat(certs.exit()).isEqualTo(1);
+        assertThat(certs.exit()).isEqualTo(ExitCodes.CONFIG);
         assertThat(certs.err().strip()).isEqualTo("certs list: error: " + elsewhere.resolve("conf/gateway.yaml")
                 + ": file not found (give the gateway's configuration with --config FILE)");
 
         Result imports = run(elsewhere, Map.of(), "certs", "import-trust", "root.pem");
-        assertThat(imports.exit()).isEqualTo(1);
+        assertThat(imports.exit()).isEqualTo(ExitCodes.CONFIG);
         assertThat(imports.err()).contains(elsewhere.resolve("conf/gateway.yaml") + ": file not found");
 
         Result quarantine = run(elsewhere, Map.of(), "quarantine", "list");
