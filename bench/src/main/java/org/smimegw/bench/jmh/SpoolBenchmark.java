@@ -108,6 +108,22 @@ public class SpoolBenchmark {
         return spool.store(SpoolArea.INCOMING, envelope, new ByteArrayInputStream(content));
     }
 
+    /**
+     * Store, then delete: the steady state of a relay, in which the files of finished entries are reused for new
+     * ones (see {@code SpoolFileRecycler}) instead of unlinking them and allocating new inodes.
+     */
+    @Benchmark
+    @Threads(1)
+    public void storeDelete1Writer() throws Exception {
+        spool.delete(spool.store(SpoolArea.INCOMING, envelope, new ByteArrayInputStream(content)));
+    }
+
+    @Benchmark
+    @Threads(20)
+    public void storeDelete20Writers() throws Exception {
+        spool.delete(spool.store(SpoolArea.INCOMING, envelope, new ByteArrayInputStream(content)));
+    }
+
     /** The floor: one file written, fsynced, renamed, its directory fsynced — no envelope, no spool logic. */
     @Benchmark
     @Threads(1)
