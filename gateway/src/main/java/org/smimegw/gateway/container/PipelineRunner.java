@@ -139,6 +139,10 @@ public final class PipelineRunner implements Consumer<SpoolEntry>, AutoCloseable
         try {
             List<SpoolEntry> entries = spool.list(SpoolArea.INCOMING);
             long now = clock.millis();
+            // entries held back that left INCOMING meanwhile (an admin deleted or moved them) are forgotten
+            Set<String> listed = new java.util.HashSet<>();
+            entries.forEach(e -> listed.add(e.id()));
+            heldBack.keySet().retainAll(listed);
             for (SpoolEntry entry : entries) {
                 if (due(entry, now)) {
                     submit(entry.id(), null);

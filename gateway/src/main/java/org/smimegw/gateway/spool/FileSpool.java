@@ -414,16 +414,20 @@ public final class FileSpool implements Spool {
         String id = e.id();
         SpoolArea from = e.area();
         synchronized (lockFor(id)) {
+            if (!Files.exists(contentFile(from, id))) {
+                return; // moved or removed meanwhile (another scan found it too)
+            }
             try {
                 Path target = dir(SpoolArea.CORRUPT);
                 Files.writeString(target.resolve(id + REASON), "moved from " + from.directoryName() + ": "
                         + e.reason() + System.lineSeparator());
+                // the content first: what is left behind for a moment is an envelope alone, which scans ignore
+                Files.move(contentFile(from, id), contentFile(SpoolArea.CORRUPT, id), StandardCopyOption.ATOMIC_MOVE,
+                        StandardCopyOption.REPLACE_EXISTING);
                 if (Files.exists(envelopeFile(from, id))) {
                     Files.move(envelopeFile(from, id), envelopeFile(SpoolArea.CORRUPT, id),
                             StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 }
-                Files.move(contentFile(from, id), contentFile(SpoolArea.CORRUPT, id), StandardCopyOption.ATOMIC_MOVE,
-                        StandardCopyOption.REPLACE_EXISTING);
                 fsyncDirectory(target);
                 fsyncDirectory(dir(from));
             } catch (NoSuchFileException gone) {
