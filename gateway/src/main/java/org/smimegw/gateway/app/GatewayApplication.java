@@ -58,6 +58,7 @@ import org.smimegw.gateway.spool.SpoolArea;
 import org.smimegw.gateway.spool.SpoolEntry;
 import org.smimegw.gateway.spool.SpoolSpace;
 import org.smimegw.mailets.config.ConfigFileException;
+import org.smimegw.mailets.mime.MimeLimits;
 import org.smimegw.mailets.policy.PolicyCheck;
 import org.smimegw.mailets.policy.PolicyLoader;
 import org.smimegw.mailets.policy.PolicyProvider;
@@ -133,7 +134,7 @@ public final class GatewayApplication implements AutoCloseable {
      * Offers a service to mailets' {@code @Inject} constructors (before start). Always offered: the
      * {@code CertificateStore} (the {@link CertificateServices} of {@code certstore:}: file store, LDAP, PKCS#11; an
      * instance registered here under {@code CertificateStore.class} replaces it), the {@code CertificateValidator},
-     * {@code Spool}, {@code DeliveryQueue}, {@code Clock}, {@code GatewayConfig}, {@code MetricRegistry},
+     * {@code Spool}, {@code MimeLimits}, {@code DeliveryQueue}, {@code Clock}, {@code GatewayConfig}, {@code MetricRegistry},
      * {@code MailetContext}.
      */
     public synchronized <T> void addService(Class<T> type, T instance) {
@@ -175,7 +176,7 @@ public final class GatewayApplication implements AutoCloseable {
         Path stateDir = config.stateDir();
         try {
             Files.createDirectories(stateDir);
-            spool = new FileSpool(stateDir.resolve("spool"), clock, metrics);
+            spool = new FileSpool(stateDir.resolve("spool"), clock, metrics, config.spool());
         } catch (Exception e) {
             throw new StartupException("spool: cannot open " + stateDir.resolve("spool") + ": " + describe(e), e);
         }
@@ -226,6 +227,7 @@ public final class GatewayApplication implements AutoCloseable {
                 .with(PolicyHolder.class, policy)
                 .with(PolicyProvider.class, policy)
                 .with(Spool.class, spool)
+                .with(MimeLimits.class, config.pipeline().mimeLimits())
                 .with(DeliveryQueue.class, deliveryQueue)
                 .with(Clock.class, clock)
                 .with(GatewayConfig.class, config);
@@ -296,7 +298,8 @@ public final class GatewayApplication implements AutoCloseable {
         }
         InFlowGate inFlow = new InFlowGate(pipeline::pendingCount, config.pipeline().inFlowLimit(),
                 Duration.ofMillis(config.pipeline().inFlowDelayMillis()), metrics);
-        smtp = new SmtpFrontEnd(smtpConfig(), stateDir, spool, clock, metrics, toPipeline, recipientChecks, inFlow);
+        smtp = new SmtpFrontEnd(smtpConfig(), stateDir, spool, clock, metrics, toPipeline, recipientChecks, inFlow,
+                config.pipeline().mimeLimits().maxHeaderBytes());
         AtomicBoolean smtpRunning = new AtomicBoolean();
         components.add(Component.of("smtp", () -> {
             smtp.start();

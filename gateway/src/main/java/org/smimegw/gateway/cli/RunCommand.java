@@ -4,6 +4,9 @@ import java.lang.management.ManagementFactory;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
@@ -23,6 +26,9 @@ import org.smimegw.gateway.logging.LogFormat;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Start the gateway (SMTP front end, spool, pipeline, delivery, admin endpoint).")
 public final class RunCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
+    /** The JVM option bin/smime-gateway starts the gateway with. */
+    static final String EXIT_ON_OOM = "ExitOnOutOfMemoryError";
 
     @Mixin
     ConfigFileOption config;
@@ -33,6 +39,7 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long begin = System.nanoTime();
+        logOutOfMemoryPolicy();
         GatewayConfig gatewayConfig = config.load();
         LogFormat.apply(gatewayConfig.logging().format());
         GatewayApplication application = new GatewayApplication(gatewayConfig);
@@ -62,5 +69,28 @@ public final class RunCommand implements Callable<Integer> {
         spec.commandLine().getOut().flush();
         stopped.await();
         return ExitCodes.OK;
+    }
+
+    /**
+     * Says in the log what an OutOfMemoryError does to this process. With {@code -XX:+ExitOnOutOfMemoryError} (what
+     * bin/smime-gateway sets) the JVM ends at the first one and the service manager starts it again: the spool holds
+     * every accepted mail, so nothing is lost. Without it, an OutOfMemoryError kills only the thread it hits, and a
+     * process can go on accepting mail with dead workers or a dead admin endpoint.
+     */
+    private static void logOutOfMemoryPolicy() {
+        boolean exits;
+        try {
+            exits = Boolean.parseBoolean(ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
+                    .getVMOption(EXIT_ON_OOM).getValue());
+        } catch (RuntimeException e) {
+            exits = ManagementFactory.getRuntimeMXBean().getInputArguments().contains("-XX:+" + EXIT_ON_OOM);
+        }
+        if (exits) {
+            log.info("an OutOfMemoryError ends this process (-XX:+{}): the service manager restarts it and the "
+                    + "spool resumes the mail in hand", EXIT_ON_OOM);
+        } else {
+            log.warn("started without -XX:+{}: an OutOfMemoryError would leave the process half-alive (dead "
+                    + "workers, admin endpoint); bin/smime-gateway sets it", EXIT_ON_OOM);
+        }
     }
 }

@@ -11,6 +11,7 @@ import org.smimegw.certstore.CertStoreConfig;
 import org.smimegw.gateway.container.PipelineConfig;
 import org.smimegw.gateway.delivery.DeliveryConfig;
 import org.smimegw.gateway.smtp.SmtpConfig;
+import org.smimegw.gateway.spool.SpoolSettings;
 
 /**
  * The whole gateway configuration, read from {@code conf/gateway.yaml} by {@link ConfigLoader}. Every section may
@@ -23,6 +24,7 @@ import org.smimegw.gateway.smtp.SmtpConfig;
  * @param internalDomains the domains whose users are "ours" ({@code MailetContext.isLocalServer}); default none
  * @param stateDir        directory for the spool and other state (default {@code var} beside the configuration
  *                        file)
+ * @param spool           {@code spool:} section: free-space reserve and reuse of spool files ({@link SpoolSettings})
  * @param smtp            {@code smtp:} section (SMTP front end)
  * @param pipeline        {@code pipeline:} section (mailet container)
  * @param delivery        {@code delivery:} section (delivery to the next hop); without a smarthost and with the
@@ -37,7 +39,7 @@ import org.smimegw.gateway.smtp.SmtpConfig;
  * @param logging         {@code logging:} section: the log line format
  */
 public record GatewayConfig(String hostname, String postmaster, List<String> internalDomains, Path stateDir,
-                            SmtpConfig smtp, PipelineConfig pipeline, DeliveryConfig delivery, AdminConfig admin,
+                            SpoolSettings spool, SmtpConfig smtp, PipelineConfig pipeline, DeliveryConfig delivery, AdminConfig admin,
                             EmbeddedMailboxConfig embeddedMailbox, CertStoreConfig certstore, PolicySettings policy,
                             Path baseDirectory, LoggingConfig logging) {
 
@@ -52,6 +54,7 @@ public record GatewayConfig(String hostname, String postmaster, List<String> int
                             @JsonProperty("postmaster") String postmaster,
                             @JsonProperty("internalDomains") List<String> internalDomains,
                             @JsonProperty("stateDir") Path stateDir,
+                            @JsonProperty("spool") SpoolSection spool,
                             @JsonProperty("smtp") SmtpConfig smtp,
                             @JsonProperty("pipeline") PipelineSection pipeline,
                             @JsonProperty("delivery") DeliveryConfig delivery,
@@ -67,6 +70,8 @@ public record GatewayConfig(String hostname, String postmaster, List<String> int
                         : "postmaster@" + (domains.isEmpty() ? host : domains.get(0).toLowerCase(Locale.ROOT)),
                 domains,
                 stateDir == null ? Path.of(DEFAULT_STATE_DIR) : stateDir,
+                (spool == null ? SpoolSection.of(null, null) : spool).toSettings(
+                        (smtp == null ? SmtpConfig.defaults() : smtp).maxMessageSize()),
                 smtp == null ? SmtpConfig.defaults() : smtp,
                 pipeline == null ? PipelineConfig.defaults() : pipeline.toPipelineConfig(),
                 delivery == null ? new DeliveryConfig(null, null, null, null, null, null, null) : delivery,
@@ -79,7 +84,7 @@ public record GatewayConfig(String hostname, String postmaster, List<String> int
 
     /** Every section at its defaults (what an empty file gives). */
     public static GatewayConfig defaults() {
-        return of(null, null, null, null, null, null, null, null, null, null, null, null);
+        return of(null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /**
@@ -88,9 +93,9 @@ public record GatewayConfig(String hostname, String postmaster, List<String> int
      */
     public GatewayConfig resolvedAgainst(Path base) {
         PipelineConfig p = pipeline;
-        return new GatewayConfig(hostname, postmaster, internalDomains, base.resolve(stateDir).normalize(), smtp,
+        return new GatewayConfig(hostname, postmaster, internalDomains, base.resolve(stateDir).normalize(), spool, smtp,
                 new PipelineConfig(base.resolve(p.config()).normalize(), p.workers(), p.maxFailures(),
-                        p.retryDelaySeconds(), p.inFlowDelayMillis()),
+                        p.retryDelaySeconds(), p.inFlowDelayMillis(), p.mimeLimits()),
                 delivery, admin, embeddedMailbox, certstore, policy.resolvedAgainst(base), base, logging);
     }
 
@@ -101,7 +106,7 @@ public record GatewayConfig(String hostname, String postmaster, List<String> int
 
     /** This configuration with another SMTP section (e.g. a test's port 0). */
     public GatewayConfig withSmtp(SmtpConfig newSmtp) {
-        return new GatewayConfig(hostname, postmaster, internalDomains, stateDir, newSmtp, pipeline, delivery,
+        return new GatewayConfig(hostname, postmaster, internalDomains, stateDir, spool, newSmtp, pipeline, delivery,
                 admin, embeddedMailbox, certstore, policy, baseDirectory, logging);
     }
 
@@ -111,20 +116,20 @@ public record GatewayConfig(String hostname, String postmaster, List<String> int
      */
     public GatewayConfig withEphemeralPorts(Path newStateDir) {
         EmbeddedMailboxConfig m = embeddedMailbox;
-        return new GatewayConfig(hostname, postmaster, internalDomains, newStateDir, smtp.withPort(0), pipeline,
+        return new GatewayConfig(hostname, postmaster, internalDomains, newStateDir, spool, smtp.withPort(0), pipeline,
                 delivery, admin.withPort(0),
                 new EmbeddedMailboxConfig(m.enabled(), m.bind(), 0, 0), certstore, policy, baseDirectory, logging);
     }
 
     /** This configuration with another {@code policy:} section (e.g. a test's policy file). */
     public GatewayConfig withPolicy(PolicySettings newPolicy) {
-        return new GatewayConfig(hostname, postmaster, internalDomains, stateDir, smtp, pipeline, delivery, admin,
+        return new GatewayConfig(hostname, postmaster, internalDomains, stateDir, spool, smtp, pipeline, delivery, admin,
                 embeddedMailbox, certstore, newPolicy, baseDirectory, logging);
     }
 
     /** This configuration with another {@code pipeline:} section (e.g. a test's mailetcontainer.xml). */
     public GatewayConfig withPipeline(PipelineConfig newPipeline) {
-        return new GatewayConfig(hostname, postmaster, internalDomains, stateDir, smtp, newPipeline, delivery, admin,
+        return new GatewayConfig(hostname, postmaster, internalDomains, stateDir, spool, smtp, newPipeline, delivery, admin,
                 embeddedMailbox, certstore, policy, baseDirectory, logging);
     }
 

@@ -16,6 +16,8 @@ import org.apache.mailet.Mail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.smimegw.gateway.spool.LocalErrors;
+
 /**
  * The mailets of one {@code <processor state="...">}, run in order. A matcher that matches part of the
  * recipients splits the mail: the matched ones go through the mailet, a copy with the others continues with the
@@ -100,6 +102,9 @@ final class MailetProcessor {
             result = step.matcher().match(mail);
         } catch (MessagingException | RuntimeException e) {
             step.matcherExceptions().inc();
+            if (LocalErrors.isTemporary(e)) {
+                throw asMessagingException(e); // disk full: the run stops and is retried, whatever the policy says
+            }
             ExceptionPolicy policy = step.onMatchException();
             switch (policy.kind()) {
                 case NOMATCH, IGNORE -> {
@@ -136,6 +141,11 @@ final class MailetProcessor {
             step.mailet().service(mail);
         } catch (MessagingException | RuntimeException e) {
             step.mailetExceptions().inc();
+            if (LocalErrors.isTemporary(e)) {
+                // disk full or I/O error: not the mail's fault; the run stops and is retried (never the error
+                // processor, which could only fail the same way or keep the mail as failed)
+                throw asMessagingException(e);
+            }
             ExceptionPolicy policy = step.onMailetException();
             switch (policy.kind()) {
                 case IGNORE -> LOG.warn("{}: mailet {} failed, ignored: {}", name, step.description(), e.toString());

@@ -2,6 +2,8 @@ package org.smimegw.gateway.container;
 
 import java.nio.file.Path;
 
+import org.smimegw.mailets.mime.MimeLimits;
+
 /**
  * Settings of the mailet pipeline.
  *
@@ -12,8 +14,12 @@ import java.nio.file.Path;
  * @param retryDelaySeconds wait before a failed mail is tried again (default 30)
  * @param inFlowDelayMillis longest wait of an SMTP session before a new mail while the pipeline's backlog is at
  *                          {@link #inFlowLimit()} (as Postfix's in_flow_delay; default 1000, 0 turns it off)
+ * @param mimeLimits        limits on a message's MIME structure ({@code pipeline.mimeLimits}): the mailet
+ *                          {@code EnforceMimeLimits} gives mail over them a verdict, the SMTP front end refuses a
+ *                          header section over {@code maxHeaderBytes}
  */
-public record PipelineConfig(Path config, int workers, int maxFailures, int retryDelaySeconds, int inFlowDelayMillis) {
+public record PipelineConfig(Path config, int workers, int maxFailures, int retryDelaySeconds, int inFlowDelayMillis,
+                             MimeLimits mimeLimits) {
     /** Beside gateway.yaml (relative paths resolve against its directory). */
     public static final Path DEFAULT_CONFIG = Path.of("mailetcontainer.xml");
     public static final int DEFAULT_IN_FLOW_DELAY_MILLIS = 1000;
@@ -38,6 +44,14 @@ public record PipelineConfig(Path config, int workers, int maxFailures, int retr
             throw new IllegalArgumentException("pipeline.inFlowDelayMillis must not be negative, was "
                     + inFlowDelayMillis);
         }
+        if (mimeLimits == null) {
+            mimeLimits = MimeLimits.defaults();
+        }
+    }
+
+    /** With the default MIME limits. */
+    public PipelineConfig(Path config, int workers, int maxFailures, int retryDelaySeconds, int inFlowDelayMillis) {
+        this(config, workers, maxFailures, retryDelaySeconds, inFlowDelayMillis, MimeLimits.defaults());
     }
 
     /** With the default in-flow delay. */
@@ -46,7 +60,7 @@ public record PipelineConfig(Path config, int workers, int maxFailures, int retr
     }
 
     public static PipelineConfig defaults() {
-        return new PipelineConfig(DEFAULT_CONFIG, 16, 5, 30, DEFAULT_IN_FLOW_DELAY_MILLIS);
+        return new PipelineConfig(DEFAULT_CONFIG, 16, 5, 30, DEFAULT_IN_FLOW_DELAY_MILLIS, MimeLimits.defaults());
     }
 
     /** Backlog (mails queued or running in the pipeline) at which new SMTP transactions wait: 8 per worker. */

@@ -41,6 +41,7 @@ public final class SmtpFrontEnd {
     private final Consumer<SpoolEntry> listener;
     private final List<RecipientPolicyCheck> checks;
     private final InFlowGate inFlow;
+    private final int maxHeaderBytes;
     private SMTPServer server;
 
     /**
@@ -51,10 +52,15 @@ public final class SmtpFrontEnd {
      * @param listener told about every stored entry, after the 250 is decided (runs on the SMTP session thread)
      * @param checks   recipient policy checks, run in order at RCPT after the relay checks
      * @param inFlow   waited on at MAIL FROM: slows clients down to the pipeline's pace ({@link InFlowGate})
+     * @param maxHeaderBytes largest header section of a message (the MIME limit {@code maxHeaderBytes}): a larger
+     *                 one is refused while DATA streams in ({@code 552 5.3.4}), so that nothing behind the front end
+     *                 ever parses it into memory
      */
     public SmtpFrontEnd(SmtpConfig config, Path stateDir, Spool spool, Clock clock, MetricRegistry metrics,
-                        Consumer<SpoolEntry> listener, List<RecipientPolicyCheck> checks, InFlowGate inFlow) {
+                        Consumer<SpoolEntry> listener, List<RecipientPolicyCheck> checks, InFlowGate inFlow,
+                        int maxHeaderBytes) {
         this.inFlow = inFlow;
+        this.maxHeaderBytes = maxHeaderBytes;
         this.config = config;
         this.stateDir = stateDir;
         this.spool = spool;
@@ -67,7 +73,8 @@ public final class SmtpFrontEnd {
     /** As above without recipient policy checks. */
     public SmtpFrontEnd(SmtpConfig config, Path stateDir, Spool spool, Clock clock, MetricRegistry metrics,
                         Consumer<SpoolEntry> listener) {
-        this(config, stateDir, spool, clock, metrics, listener, List.of(), InFlowGate.open(metrics));
+        this(config, stateDir, spool, clock, metrics, listener, List.of(), InFlowGate.open(metrics),
+                org.smimegw.mailets.mime.MimeLimits.DEFAULT_MAX_HEADER_BYTES);
     }
 
     /** Binds and starts accepting; fails with an IOException naming the cause (port in use, bad TLS files). */
@@ -82,7 +89,7 @@ public final class SmtpFrontEnd {
         SSLContext tls = new TlsContextFactory(clock).create(config.tls(), stateDir, hostname);
         boolean authAvailable = !config.auth().users().isEmpty();
         SpoolingMessageHandler.Shared shared = new SpoolingMessageHandler.Shared(config, hostname, spool, clock,
-                replies, relay, checks, sessions, listener, new HeaderDate(), inFlow);
+                replies, relay, checks, sessions, listener, new HeaderDate(), inFlow, maxHeaderBytes);
 
         SMTPServer.Builder b = SMTPServer.port(config.port())
                 .bindAddress(InetAddress.getByName(config.bind()))

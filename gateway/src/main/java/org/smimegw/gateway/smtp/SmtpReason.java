@@ -4,6 +4,10 @@ package org.smimegw.gateway.smtp;
 public enum SmtpReason {
     RELAY_DENIED(554, "5.7.1", "Relaying denied"),
     MESSAGE_TOO_BIG(552, "5.3.4", "Message size exceeds fixed limit"),
+    /** The message's header section is larger than the MIME limit {@code maxHeaderBytes} (as Exchange's). */
+    HEADER_TOO_BIG(552, "5.3.4", "Message header size exceeds fixed limit"),
+    /** Free space on the spool's file system is below the reserve (as Postfix's queue_minfree). */
+    INSUFFICIENT_STORAGE(452, "4.3.1", "Insufficient system storage"),
     TOO_MANY_RECIPIENTS(452, "4.5.3", "Too many recipients"),
     LINE_TOO_LONG(500, "5.5.2", "Line too long"),
     SPOOL_FAILURE(451, "4.3.0", "Temporary local problem, please try again later"),

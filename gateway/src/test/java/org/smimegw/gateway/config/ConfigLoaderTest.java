@@ -292,6 +292,37 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void spoolAndMimeLimitsDefaultsValuesAndErrors() throws Exception {
+        Path file = dir.resolve("gateway.yaml");
+        Files.writeString(file, "smtp:\n  maxMessageSize: 10485760\n");
+        GatewayConfig defaults = new ConfigLoader().load(file);
+        assertThat(defaults.spool().minFreeBytes()).isEqualTo(15_728_640L); // 1.5 x maxMessageSize, as Postfix
+        assertThat(defaults.spool().recycleBytes()).isEqualTo(32L * 1024 * 1024);
+        assertThat(defaults.pipeline().mimeLimits()).isEqualTo(org.smimegw.mailets.mime.MimeLimits.defaults());
+
+        Files.writeString(file, """
+                spool: {minFreeBytes: 1000000, recycleBytes: 0}
+                pipeline:
+                  mimeLimits: {maxDepth: 20, maxParts: 500, maxHeaderBytes: 65536}
+                delivery: {idleTimeoutSeconds: 3}
+                """);
+        GatewayConfig set = new ConfigLoader().load(file);
+        assertThat(set.spool().minFreeBytes()).isEqualTo(1_000_000L);
+        assertThat(set.spool().recycleBytes()).isZero();
+        assertThat(set.pipeline().mimeLimits()).isEqualTo(new org.smimegw.mailets.mime.MimeLimits(20, 500, 65536));
+        assertThat(set.delivery().idleTimeoutSeconds()).isEqualTo(3);
+
+        ConfigFileException negative = failure("hostname: h\nspool:\n  minFreeBytes: -1\n");
+        assertThat(negative.line()).hasValue(3);
+        assertThat(negative.reason()).isEqualTo("spool.minFreeBytes: must not be negative, is -1");
+        ConfigFileException depth = failure("pipeline:\n  mimeLimits:\n    maxDepth: 0\n");
+        assertThat(depth.line()).hasValue(3);
+        assertThat(depth.reason()).isEqualTo("pipeline.mimeLimits.maxDepth: must be at least 1, is 0");
+        ConfigFileException unknown = failure("pipeline:\n  mimeLimits:\n    maxDeep: 3\n");
+        assertThat(unknown.reason()).contains("unknown key 'maxDeep'");
+    }
+
+    @Test
     void tlsFilesMustBeReadable() throws Exception {
         Files.writeString(dir.resolve("cert.pem"), "x");
         ConfigFileException e = failure("""

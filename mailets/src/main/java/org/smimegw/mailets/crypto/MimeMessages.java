@@ -207,7 +207,7 @@ final class MimeMessages {
      */
     static MimeMessage withContent(MimeMessage original, Object content, MessageFiles files)
             throws IOException, MessagingException {
-        MimeMessage out = new MessageFiles.PreservingMimeMessage(files.session());
+        MimeMessage out = new org.smimegw.mailets.mime.RawBodyMimeMessage(files.session());
         copyOuterHeaders(original, out);
         if (content instanceof MimeMultipart multipart) {
             out.setContent(multipart);

@@ -55,7 +55,7 @@ class QuarantineCommandTest {
         spool = new FileSpool(state.resolve("spool"), Clock.systemUTC(), new MetricRegistry());
         policyHeld = store(new Envelope("mallory@example.net", Map.of(), List.of("legal@example.com"), "192.0.2.7",
                 "mx.example.net", null, Instant.parse("2026-11-28T09:15:00Z"),
-                Map.of(QuarantineAttributes.REASON, "signed mail required for legal@example.com but the message "
+                Map.of(org.smimegw.gateway.admin.SpoolAdmin.QUARANTINE_REASON, "signed mail required for legal@example.com but the message "
                         + "is not signed", PipelineAttributes.STATE, "inbound")), "unsigned contract");
         errorHeld = store(new Envelope("", Map.of(), List.of("a@example.com", "b@example.com"), "127.0.0.1", "local",
                 "relay-user", Instant.parse("2026-11-28T09:20:00Z"),
@@ -112,9 +112,9 @@ class QuarantineCommandTest {
         assertThat(result.out()).startsWith("released " + policyHeld.id());
         assertThat(spool.find(SpoolArea.QUARANTINE, policyHeld.id())).isEmpty();
         SpoolEntry incoming = spool.find(SpoolArea.INCOMING, policyHeld.id()).orElseThrow();
-        assertThat(incoming.envelope().attributes()).containsEntry(QuarantineAttributes.RELEASED, "true")
-                .containsKey(QuarantineAttributes.RELEASED_AT)
-                .doesNotContainKeys(PipelineAttributes.STATE, QuarantineAttributes.REASON);
+        assertThat(incoming.envelope().attributes()).containsEntry(org.smimegw.gateway.admin.SpoolAdmin.RELEASED, "true")
+                .containsKey(org.smimegw.gateway.admin.SpoolAdmin.RELEASED_AT)
+                .doesNotContainKeys(PipelineAttributes.STATE, org.smimegw.gateway.admin.SpoolAdmin.QUARANTINE_REASON);
         assertThat(incoming.envelope().recipients()).containsExactly("legal@example.com");
         assertThat(Files.readString(incoming.contentFile())).contains("Subject: unsigned contract");
         assertThat(run("quarantine", "list", "--config", config.toString()).out())
