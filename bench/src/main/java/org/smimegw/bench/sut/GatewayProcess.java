@@ -7,6 +7,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -72,7 +73,9 @@ public final class GatewayProcess implements SystemUnderTest {
         double[] reported = {-1};
         Thread.ofPlatform().daemon().name("gateway-log").start(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-                 BufferedWriter out = Files.newBufferedWriter(log)) {
+                 // appended: a gateway restarted in the same directory (the crash test) keeps every run's lines
+                 BufferedWriter out = Files.newBufferedWriter(log, StandardOpenOption.CREATE,
+                         StandardOpenOption.APPEND)) {
                 String line;
                 while ((line = in.readLine()) != null) {
                     if (ready.getCount() > 0 && READY.matcher(line).find()) {
@@ -168,6 +171,12 @@ public final class GatewayProcess implements SystemUnderTest {
             // gone or not Linux
         }
         return -1;
+    }
+
+    /** kill -9: SIGKILL, no chance to clean up; returns once the process is gone. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
     }
 
     /** Stops with SIGTERM (graceful), then forcibly after 20 s. */

@@ -43,7 +43,8 @@ import org.smimegw.gateway.spool.SpoolEntry;
  */
 class SmtpSessionFuzzTest {
     private static final Pattern REPLY_LINE = Pattern.compile("[2-5][0-9][0-9]([ -].*)?");
-    private static final Pattern QUEUED = Pattern.compile("^250 2\\.0\\.0 Ok: queued as ([0-9A-F]+)$", Pattern.MULTILINE);
+    private static final Pattern QUEUED =
+            Pattern.compile("^250 2\\.0\\.0 Ok: queued as ([0-9A-F]+)$", Pattern.MULTILINE);
     private static final int MAX_REPLY_BYTES = 1 << 20;
 
     private static Path dir;

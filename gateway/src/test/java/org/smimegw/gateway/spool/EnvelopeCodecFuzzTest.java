@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Timeout;
  * Fuzz target: {@link EnvelopeCodec#read} of any bytes as an {@code .env} file. Bad input is an
  * {@link IOException}; a finding is any other exception, any Error, the stream and the array reader disagreeing,
  * an envelope that was read but cannot be written back or reads back different (the spool rewrites envelopes), or
- * more than 20 s for one input. Inputs: {@code src/test/resources/org/smimegw/gateway/spool/EnvelopeCodecFuzzTestInputs/read}.
+ * more than 20 s for one input.
+ * Inputs: {@code src/test/resources/org/smimegw/gateway/spool/EnvelopeCodecFuzzTestInputs/read}.
  */
 class EnvelopeCodecFuzzTest {
     private final EnvelopeCodec codec = new EnvelopeCodec();

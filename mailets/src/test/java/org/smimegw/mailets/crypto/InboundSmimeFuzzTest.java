@@ -68,7 +68,8 @@ class InboundSmimeFuzzTest {
                 Corpus.certificate("apache-james/smime-test-resource-set/rootCA.crt"),
                 Corpus.certificate("rfc4134/CarlRSASelf.cer"),
                 Corpus.certificate("bouncycastle/validator.root.crt"),
-                Corpus.certificate("rfc9216/tests/fixtures/rfc9216/Sample_LAMPS_Ed25519_Certification_Authority.selfsigned.pem")),
+                Corpus.certificate(
+                        "rfc9216/tests/fixtures/rfc9216/Sample_LAMPS_Ed25519_Certification_Authority.selfsigned.pem")),
                 List.of(Corpus.certificate(
                         "rfc9216/tests/fixtures/rfc9216/Sample_LAMPS_RSA_Certification_Authority.crosssigned.pem")))),
                 files);
