@@ -37,7 +37,7 @@ import org.smimegw.bench.sut.Ports;
  * message by its {@code X-Bench-Id}. Asserts that every message that got a 250 arrived at least once (0 lost) and
  * that the signed-and-encrypted ones arrived encrypted; reports duplicates (a message whose 250 or whose delivery
  * was cut off by a kill is sent again: at least once, never zero times). Run it with {@code bin/crash-test}
- * (docs/hardening.md); the report is written to {@code crashtest/target/crash/<time>/report.txt}.
+ * (docs/hardening-tests.md); the report is written to {@code crashtest/target/crash/<time>/report.txt}.
  */
 class GatewayCrashTest {
     private static final String PLAIN_SENDER = "carol@example.com";

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Timeout;
  *
  * <p>The normal test run replays the seeds and every past finding in
  * {@code src/test/resources/org/smimegw/certstore/importer/CertificateFileParserFuzzTestInputs/parse};
- * {@code bin/fuzz} fuzzes for longer (docs/hardening.md).
+ * {@code bin/fuzz} fuzzes for longer (docs/hardening-tests.md).
  */
 class CertificateFileParserFuzzTest {
     /** The password of the seeds' PKCS#12 file and encrypted PEM keys. */

@@ -23,6 +23,8 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.codahale.metrics.MetricRegistry;
+import com.code_intelligence.jazzer.api.BugDetectors;
+import com.code_intelligence.jazzer.api.SilentCloseable;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -109,7 +111,10 @@ class SmtpSessionFuzzTest {
 
     /** Sends everything, half-closes, and returns everything the server sent until it closed. */
     private static String converse(byte[] client) throws IOException {
-        try (Socket socket = new Socket()) {
+        // Jazzer's SSRF detector: this harness connects to the front end, and nowhere else
+        try (SilentCloseable onlyTheFrontEnd = BugDetectors.allowNetworkConnections(
+                (host, port) -> port == frontEnd.port() && "127.0.0.1".equals(host));
+             Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", frontEnd.port()), 10_000);
             socket.setSoTimeout(10_000);
             try {

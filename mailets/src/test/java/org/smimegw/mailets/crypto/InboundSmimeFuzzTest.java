@@ -20,11 +20,14 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
+import org.smimegw.certstore.CertStoreConfig;
+import org.smimegw.certstore.CertificateValidator;
+import org.smimegw.certstore.TrustCollection;
 import org.smimegw.certstore.UserKey;
 import org.smimegw.certstore.testing.TestPki;
+import org.smimegw.certstore.validation.PkixCertificateValidator;
 import org.smimegw.mailets.corpus.Corpus;
 import org.smimegw.mailets.testing.TestKeys;
-import org.smimegw.mailets.testing.TestValidators;
 
 /**
  * Fuzz targets for the inbound S/MIME path as {@code SMIMEDecrypt} and {@code SMIMEVerify} run it: decrypt with
@@ -64,7 +67,7 @@ class InboundSmimeFuzzTest {
         corpusKeys = new ArrayList<>(Corpus.pkcs12("apache-james/smime.p12", "secret".toCharArray()));
         corpusKeys.add(Corpus.key(Corpus.pkcs8("rfc9216/certs-and-keys/lamps-bob.decrypt.p8.pem", "RSA"),
                 Corpus.certificate("rfc9216/certs-and-keys/lamps-bob.encrypt.crt")));
-        corpusVerifier = new SmimeVerifier(TestValidators.pkix(Corpus.trust(List.of(
+        corpusVerifier = new SmimeVerifier(offline(Corpus.trust(List.of(
                 Corpus.certificate("apache-james/smime-test-resource-set/rootCA.crt"),
                 Corpus.certificate("rfc4134/CarlRSASelf.cer"),
                 Corpus.certificate("bouncycastle/validator.root.crt"),
@@ -78,7 +81,13 @@ class InboundSmimeFuzzTest {
         pkiKeys = List.of(TestKeys.userKey(pki.issue("alice@internal.example")),
                 TestKeys.userKey(pki.user("carol@internal.example").keyType(TestPki.KeyType.EC_P256).issue()));
         signer = TestKeys.userKey(pki.issue("bob@partner.example"));
-        pkiVerifier = new SmimeVerifier(TestValidators.pkix(TestKeys.trust(pki)), files);
+        pkiVerifier = new SmimeVerifier(offline(TestKeys.trust(pki)), files);
+    }
+
+    /** The PKIX validator without revocation checks: no CRL or OCSP fetches from URLs in fuzzed certificates. */
+    private static CertificateValidator offline(TrustCollection trust) {
+        return new PkixCertificateValidator(() -> trust,
+                CertStoreConfig.Revocation.defaults().withMode(CertStoreConfig.RevocationMode.OFF));
     }
 
     @AfterAll
