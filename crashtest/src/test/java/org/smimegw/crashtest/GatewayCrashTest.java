@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -45,11 +46,13 @@ class GatewayCrashTest {
     private static final String SECURE_SENDER = "alice@example.com";
     private static final String SECURE_RECIPIENT = "bob@partner.example";
     private static final String ID_PREFIX = "crash-";
+    /** A restart replays the spool before it is ready; on a loaded 2-core machine that took up to a minute. */
+    private static final Duration READY_TIMEOUT = Duration.ofMinutes(5);
 
     private final int messages = Integer.getInteger("crashtest.messages", 1000);
     private final int sessions = Integer.getInteger("crashtest.sessions", 10);
     private final int kills = Integer.getInteger("crashtest.kills", 3);
-    private final long deadlineSeconds = Long.getLong("crashtest.deadlineSeconds", 900);
+    private final long deadlineSeconds = Long.getLong("crashtest.deadlineSeconds", 1800);
 
     @Test
     void killNineUnderLoadLosesNoAcceptedMail() throws Exception {
@@ -72,7 +75,7 @@ class GatewayCrashTest {
             demoSetup(java, jar, dir, yaml);
 
             List<String> jvm = List.of("-Xmx512m");
-            GatewayProcess gateway = GatewayProcess.start(java, jar, dir, yaml, smtpPort, jvm);
+            GatewayProcess gateway = GatewayProcess.start(java, jar, dir, yaml, smtpPort, jvm, READY_TIMEOUT);
             Queue<Integer> numbers = new ConcurrentLinkedQueue<>(IntStream.range(0, messages).boxed().toList());
             Set<Integer> accepted = ConcurrentHashMap.newKeySet();
             AtomicLong resends = new AtomicLong();
@@ -93,7 +96,7 @@ class GatewayCrashTest {
                 gateway.kill();
                 killLog.add("kill " + k + " at " + seconds(start) + " s with " + accepted.size() + " accepted, "
                         + sink.arrivedIds() + " arrived");
-                gateway = GatewayProcess.start(java, jar, dir, yaml, smtpPort, jvm);
+                gateway = GatewayProcess.start(java, jar, dir, yaml, smtpPort, jvm, READY_TIMEOUT);
             }
             assertThat(clients.awaitTermination(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS))
                     .as("the load ends before the deadline").isTrue();

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -59,6 +60,13 @@ public final class GatewayProcess implements SystemUnderTest {
      */
     public static GatewayProcess start(Path java, Path jar, Path workDir, Path config, int smtpPort,
                                        List<String> jvmOptions) throws IOException, InterruptedException {
+        return start(java, jar, workDir, config, smtpPort, jvmOptions, Duration.ofSeconds(60));
+    }
+
+    /** As above, waiting at most {@code readyTimeout} for the ready line (then the process is killed). */
+    public static GatewayProcess start(Path java, Path jar, Path workDir, Path config, int smtpPort,
+                                       List<String> jvmOptions, Duration readyTimeout)
+            throws IOException, InterruptedException {
         Path gcLog = workDir.resolve("gc.log");
         Path log = workDir.resolve("gateway.log");
         List<String> cmd = new ArrayList<>();
@@ -97,7 +105,7 @@ public final class GatewayProcess implements SystemUnderTest {
             }
         });
         boolean up = false;
-        while (!up && p.isAlive() && System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(60)) {
+        while (!up && p.isAlive() && System.nanoTime() - t0 < readyTimeout.toNanos()) {
             up = ready.await(100, TimeUnit.MILLISECONDS);
         }
         if (!up) {
