@@ -274,4 +274,11 @@ class MailetContainerLoaderTest {
                 </mailetcontainer>
                 """.formatted(mailets);
     }
+
+    @Test
+    void anXmlErrorQuotingLinesOfTheFileIsStillOneLine() throws Exception {
+        // the XML parser quotes the bad version text, line breaks included
+        ConfigFileException e = refused("<?xml version=\"1.0x\n  <processors>\n\"?>\n<mailetcontainer/>\n");
+        assertThat(e.getMessage()).contains("not well-formed XML").doesNotContain("\n", "\r");
+    }
 }

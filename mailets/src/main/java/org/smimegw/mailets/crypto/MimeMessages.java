@@ -142,6 +142,12 @@ final class MimeMessages {
     /** The message's Content-* header lines and the blank line that ends them. */
     private static void writeContentHeaders(MimeMessage message, OutputStream out)
             throws IOException, MessagingException {
+        writeContentHeaderLines(message, out);
+        out.write(CRLF);
+    }
+
+    private static void writeContentHeaderLines(MimeMessage message, OutputStream out)
+            throws IOException, MessagingException {
         Enumeration<String> lines = message.getAllHeaderLines();
         while (lines.hasMoreElements()) {
             String line = lines.nextElement();
@@ -151,7 +157,6 @@ final class MimeMessages {
                 out.write(CRLF);
             }
         }
-        out.write(CRLF);
     }
 
     /** Passes on what follows the first blank line (the body of an entity written with its headers). */
@@ -194,11 +199,56 @@ final class MimeMessages {
         }
     }
 
+    /**
+     * The message's content as an entity: its Content-* headers and raw body. A leaf body that is not 7bit but
+     * declares no Content-Transfer-Encoding gets the one its bytes have ({@code 8bit} or {@code binary}): Bouncy
+     * Castle's generators fill in a missing one from what Jakarta Mail guesses for the data (base64,
+     * quoted-printable) without encoding the body, so the part would declare an encoding its bytes do not have.
+     */
     static void writeContentEntity(MimeMessage message, OutputStream out) throws IOException, MessagingException {
-        writeContentHeaders(message, out);
+        writeContentHeaderLines(message, out);
+        String undeclared = undeclaredTransferEncoding(message);
+        if (undeclared != null) {
+            out.write(("Content-Transfer-Encoding: " + undeclared).getBytes(StandardCharsets.US_ASCII));
+            out.write(CRLF);
+        }
+        out.write(CRLF);
         try (InputStream raw = message.getRawInputStream()) {
             raw.transferTo(out);
         }
+    }
+
+    private static final int MAX_LINE = 998;
+
+    /**
+     * {@code 8bit} or {@code binary} for a leaf body without a Content-Transfer-Encoding header whose bytes are not
+     * 7bit (RFC 2045 section 2.7-2.9: octets over 127 make it 8bit; NUL or lines over 998 octets binary), else null.
+     */
+    private static String undeclaredTransferEncoding(MimeMessage message) throws IOException, MessagingException {
+        if (message.getHeader("Content-Transfer-Encoding", null) != null || message.isMimeType("multipart/*")
+                || message.isMimeType("message/*")) {
+            return null;
+        }
+        boolean eightBit = false;
+        int line = 0;
+        byte[] buf = new byte[8192];
+        try (InputStream raw = message.getRawInputStream()) {
+            int n;
+            while ((n = raw.read(buf)) != -1) {
+                for (int i = 0; i < n; i++) {
+                    byte b = buf[i];
+                    if (b == 0) {
+                        return "binary";
+                    }
+                    eightBit |= b < 0;
+                    line = b == '\n' ? 0 : line + 1;
+                    if (line > MAX_LINE + 1) {
+                        return "binary";
+                    }
+                }
+            }
+        }
+        return eightBit ? "8bit" : null;
     }
 
     /**
