@@ -66,8 +66,7 @@ class SmtpSessionFuzzTest {
         // is not a trusted network: relaying only to example.com
         SmtpConfig config = new SmtpConfig("127.0.0.1", 0, "gw.test", 65_536L, 5, 20, 10, 10, 200,
                 List.of("192.0.2.0/24"), List.of("example.com"), null, new SmtpConfig.Auth(List.of()));
-        frontEnd = new SmtpFrontEnd(config, dir.resolve("state"), spool, Clock.systemUTC(), metrics, entry -> { },
-                List.of(), InFlowGate.open(metrics));
+        frontEnd = new SmtpFrontEnd(config, dir.resolve("state"), spool, Clock.systemUTC(), metrics, entry -> { });
         frontEnd.start();
         LoggerContext logging = (LoggerContext) LoggerFactory.getILoggerFactory();
         root = logging.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
