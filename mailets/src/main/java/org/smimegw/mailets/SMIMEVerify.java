@@ -17,6 +17,7 @@ import org.smimegw.certstore.CertificateValidator;
 import org.smimegw.certstore.DirectoryUnavailableException;
 import org.smimegw.certstore.HarvestedCertificate;
 import org.smimegw.certstore.Certificates;
+import org.smimegw.mailets.crypto.DecryptionResult;
 import org.smimegw.mailets.crypto.SignerResult;
 import org.smimegw.mailets.crypto.SmimeVerifier;
 import org.smimegw.mailets.crypto.VerificationResult;
@@ -31,7 +32,8 @@ import org.smimegw.certstore.CertificateInfo;
 /**
  * Removes incoming {@code X-SMIME-*} headers, verifies the message's S/MIME signature(s) and records the verdict as
  * attributes ({@link SmimeAttributes}) and headers ({@link SmimeHeaders}). A valid, trusted signer's certificate and
- * capabilities are harvested into the store.
+ * capabilities are harvested into the store. A valid signature over content that {@code SMIMEDecrypt} decrypted from
+ * EnvelopedData authenticates it ({@code decrypted-unauthenticated} becomes {@code decrypted}).
  */
 public class SMIMEVerify extends GenericMailet {
 
@@ -74,6 +76,7 @@ public class SMIMEVerify extends GenericMailet {
             result = verifier.verify(mail.getMessage(), now);
         }
         record(mail, result);
+        authenticateDecryptedContent(mail, result);
         if (headers) {
             SmimeHeaders.write(mail);
         }
@@ -83,6 +86,19 @@ public class SMIMEVerify extends GenericMailet {
         }
         if (harvest && result.isValid()) {
             harvest(result, now);
+        }
+    }
+
+    /**
+     * Content decrypted from EnvelopedData (CBC) is authenticated once a valid signature covers it: the signature is
+     * then the integrity check the encryption lacks, and the decryption verdict becomes {@code decrypted}.
+     */
+    private static void authenticateDecryptedContent(Mail mail, VerificationResult result) {
+        boolean unauthenticated = SmimeAttributes.get(mail, SmimeAttributes.DECRYPTION)
+                .filter(DecryptionResult.Status.DECRYPTED_UNAUTHENTICATED.value()::equals).isPresent();
+        if (unauthenticated && result.isValid()) {
+            SmimeAttributes.set(mail, SmimeAttributes.DECRYPTION, DecryptionResult.Status.DECRYPTED.value());
+            SmimeAttributes.set(mail, SmimeAttributes.DECRYPTION_REASON, null);
         }
     }
 

@@ -109,12 +109,12 @@ final class MailetProcessor {
             switch (policy.kind()) {
                 case NOMATCH, IGNORE -> {
                     LOG.warn("{}: matcher of {} failed, treated as no match: {}", name, step.description(),
-                            e.toString());
+                            ErrorRedaction.redact(e).toString());
                     return List.of();
                 }
                 case MATCHALL -> {
                     LOG.warn("{}: matcher of {} failed, treated as matching all: {}", name, step.description(),
-                            e.toString());
+                            ErrorRedaction.redact(e).toString());
                     return List.copyOf(mail.getRecipients());
                 }
                 case PROPAGATE -> throw asMessagingException(e);
@@ -148,7 +148,8 @@ final class MailetProcessor {
             }
             ExceptionPolicy policy = step.onMailetException();
             switch (policy.kind()) {
-                case IGNORE -> LOG.warn("{}: mailet {} failed, ignored: {}", name, step.description(), e.toString());
+                case IGNORE -> LOG.warn("{}: mailet {} failed, ignored: {}", name, step.description(),
+                        ErrorRedaction.redact(e).toString());
                 case PROPAGATE -> throw asMessagingException(e);
                 case PROCESSOR -> {
                     if (policy.processor().equals(name)) {
@@ -161,11 +162,14 @@ final class MailetProcessor {
         }
     }
 
+    /** Logs and records the failure (never with text a MIME parser quoted from the mail: {@link ErrorRedaction}). */
     private void recordError(Mail mail, String offender, Exception e, String nextState) {
+        Throwable logged = ErrorRedaction.redact(e);
         LOG.error("{}: {} failed, mail {} moves to processor {}: {}", name, offender, mail.getName(), nextState,
-                e.toString(), e);
-        mail.setErrorMessage("Exception calling " + offender + " in processor " + name + ": " + e.getMessage());
-        mail.setAttribute(new Attribute(Mail.MAILET_ERROR, AttributeValue.ofUnserializable(e)));
+                logged.toString(), logged);
+        mail.setErrorMessage("Exception calling " + offender + " in processor " + name + ": "
+                + ErrorRedaction.message(e));
+        mail.setAttribute(new Attribute(Mail.MAILET_ERROR, AttributeValue.ofUnserializable(logged)));
         mail.setState(nextState);
     }
 
@@ -174,11 +178,18 @@ final class MailetProcessor {
      * could drop the mail at the end of the processor, so the run fails and the runner retries it later.
      */
     private MessagingException failedInOwnTarget(String offender, Exception e) {
+        Throwable logged = ErrorRedaction.redact(e);
         return new MessagingException(offender + " failed inside processor " + name + ", which is its own "
-                + "exception target: " + e.getMessage(), e);
+                + "exception target: " + ErrorRedaction.message(e), logged instanceof Exception x ? x : e);
     }
 
+    /** What the pipeline runner records for a propagated failure (redacted: {@link ErrorRedaction}). */
     private static MessagingException asMessagingException(Exception e) {
-        return e instanceof MessagingException me ? me : new MessagingException(e.toString(), e);
+        Throwable logged = ErrorRedaction.redact(e);
+        if (logged == e && e instanceof MessagingException me) {
+            return me;
+        }
+        return new MessagingException(logged.getMessage() == null ? e.getClass().getName() : logged.getMessage(),
+                logged instanceof Exception x ? x : e);
     }
 }

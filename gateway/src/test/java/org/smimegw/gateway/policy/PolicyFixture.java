@@ -68,7 +68,7 @@ final class PolicyFixture implements AutoCloseable {
                 </processor>
                 <processor state="inbound">
                   <mailet match="All" class="StripSMIMEHeaders"/>
-                  <mailet match="IsSMIMEEncrypted" class="SMIMEDecrypt"/>
+                  <mailet match="All" class="SMIMEDecrypt"/>
                   <mailet match="All" class="SMIMEVerify"><harvest>false</harvest></mailet>
                   <mailet match="All" class="EnforceInboundPolicy" onMailetException="propagate"/>
                   <mailet match="All" class="ToProcessor"><processor>transport</processor></mailet>

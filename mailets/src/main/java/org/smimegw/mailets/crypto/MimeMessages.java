@@ -9,9 +9,14 @@ import java.util.Locale;
 
 import jakarta.mail.Header;
 import jakarta.mail.MessagingException;
+import jakarta.mail.Multipart;
+import jakarta.mail.Part;
+import jakarta.mail.internet.ContentDisposition;
+import jakarta.mail.internet.ContentType;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
+import jakarta.mail.internet.ParseException;
 
 /**
  * Moves a message's content in and out of S/MIME wrappers without loading a large one into memory
@@ -276,25 +281,59 @@ final class MimeMessages {
     }
 
     /**
-     * A message held by {@link MessageFiles} whose headers are {@code outer}'s non-content headers followed by the content headers
-     * and body of {@code entity} (e.g. decrypted or unwrapped content).
+     * A message held by {@link MessageFiles} in place of {@code outer}, with {@code entity}'s body (e.g. decrypted
+     * content): its header block is what {@link DeliveredHeaders} decides (the outer fields, and the entity's
+     * Content-* fields only).
      */
     static MimeMessage withEntity(MimeMessage outer, MimeBodyPart entity, MessageFiles files)
             throws IOException, MessagingException {
         return files.message(out -> {
-            Enumeration<String> lines = outer.getAllHeaderLines();
-            while (lines.hasMoreElements()) {
-                String line = lines.nextElement();
-                int colon = line.indexOf(':');
-                if (colon > 0 && !isEnvelopeHeader(line.substring(0, colon).trim())) {
-                    out.write(line.getBytes(StandardCharsets.UTF_8));
-                    out.write(CRLF);
+            DeliveredHeaders.write(outer, entity, out);
+            out.write(CRLF);
+            try (InputStream body = entity.getRawInputStream()) {
+                body.transferTo(out);
+            }
+        });
+    }
+
+    /**
+     * Throws unless {@code part} is an entity the rest of the pipeline can parse: at most one Content-Type and one
+     * Content-Transfer-Encoding, a Content-Type and a Content-Disposition that parse, and for a multipart each part
+     * likewise (down to {@link #MAX_DEPTH} levels, where checking stops). The exception's message names the problem
+     * in fixed words, never the header it could not parse.
+     */
+    static void requireReadable(Part part) throws MessagingException, IOException {
+        requireReadable(part, 0);
+    }
+
+    private static void requireReadable(Part part, int depth) throws MessagingException, IOException {
+        if (depth > MAX_DEPTH) {
+            return;
+        }
+        try {
+            String[] types = part.getHeader("Content-Type");
+            String[] encodings = part.getHeader("Content-Transfer-Encoding");
+            if ((types != null && types.length > 1) || (encodings != null && encodings.length > 1)) {
+                throw new MessagingException("an entity with more than one Content-Type or Content-Transfer-Encoding");
+            }
+            if (types != null) {
+                new ContentType(types[0]);
+            }
+            String[] dispositions = part.getHeader("Content-Disposition");
+            if (dispositions != null) {
+                new ContentDisposition(dispositions[0]);
+            }
+            if (part.isMimeType("multipart/*")) {
+                if (!(part.getContent() instanceof Multipart multipart)) {
+                    throw new MessagingException("a multipart that does not parse as one");
+                }
+                for (int i = 0; i < multipart.getCount(); i++) {
+                    requireReadable(multipart.getBodyPart(i), depth + 1);
                 }
             }
-            out.write("MIME-Version: 1.0".getBytes(StandardCharsets.US_ASCII));
-            out.write(CRLF);
-            entity.writeTo(out);
-        });
+        } catch (ParseException e) {
+            throw new MessagingException("an entity whose Content-Type or Content-Disposition does not parse");
+        }
     }
 
     static void copyOuterHeaders(MimeMessage from, MimeMessage to) throws MessagingException {

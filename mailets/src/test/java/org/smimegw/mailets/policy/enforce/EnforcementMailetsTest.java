@@ -314,6 +314,15 @@ class EnforcementMailetsTest {
         SmimeAttributes.set(mail, SmimeAttributes.STATUS, "invalid-signature");
         assertThat(EnforceInboundPolicy.facts(mail).signature())
                 .isInstanceOf(InboundMessageFacts.Signature.Invalid.class);
+        // an ambiguous sender is an intact signature that vouches for no one: as untrusted
+        SmimeAttributes.set(mail, SmimeAttributes.STATUS, "ambiguous-sender");
+        assertThat(EnforceInboundPolicy.facts(mail).signature())
+                .isInstanceOf(InboundMessageFacts.Signature.Untrusted.class);
+        // CBC content, unauthenticated, still arrived encrypted with its algorithm
+        SmimeAttributes.set(mail, SmimeAttributes.DECRYPTION, "decrypted-unauthenticated");
+        SmimeAttributes.set(mail, SmimeAttributes.DECRYPTION_ALGORITHM, "AES-256-CBC");
+        assertThat(EnforceInboundPolicy.facts(mail).encryption()).isEqualTo(
+                new InboundMessageFacts.Encryption.Encrypted("2.16.840.1.101.3.4.1.42", 256));
     }
 
     /**
