@@ -325,9 +325,7 @@ public final class GatewayApplication implements AutoCloseable {
         if (s.hostname() != null) {
             return s;
         }
-        return new SmtpConfig(s.bind(), s.port(), config.hostname(), s.maxMessageSize(), s.maxRecipients(),
-                s.maxConnections(), s.idleTimeoutSeconds(), s.dataTimeoutSeconds(), s.maxLineLength(),
-                s.mynetworks(), s.relayDomains(), s.tls(), s.auth());
+        return s.withHostname(config.hostname());
     }
 
     /**
