@@ -1,6 +1,7 @@
 package org.smimegw.certstore.ldap;
 
 import java.io.ByteArrayInputStream;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertificateEncodingException;
@@ -22,8 +23,11 @@ import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.smime.SMIMECapabilities;
 import org.bouncycastle.asn1.smime.SMIMECapability;
 import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaCertStore;
+import org.bouncycastle.cms.CMSAbsentContent;
 import org.bouncycastle.cms.CMSException;
 import org.bouncycastle.cms.CMSSignedData;
+import org.bouncycastle.cms.CMSSignedDataGenerator;
 import org.bouncycastle.cms.SignerInformation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -181,6 +185,33 @@ final class EntryCertificates {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded()));
         } catch (NoSuchAlgorithmException | CertificateEncodingException e) {
             throw new IllegalStateException("cannot fingerprint certificate " + certificate.getSubjectX500Principal(), e);
+        }
+    }
+
+    /** The DER encoding of {@code certificate}. */
+    static byte[] der(X509Certificate certificate) {
+        try {
+            return certificate.getEncoded();
+        } catch (CertificateEncodingException e) {
+            throw new IllegalArgumentException("cannot encode certificate " + certificate.getSubjectX500Principal(), e);
+        }
+    }
+
+    /**
+     * A {@code userSMIMECertificate} value: a degenerate (certificates-only, unsigned) PKCS#7 SignedData holding
+     * {@code certificate} and {@code chain}, which {@link #read} reads back as {@code certificate} with that chain.
+     */
+    static byte[] certificatesOnly(X509Certificate certificate, List<X509Certificate> chain) {
+        List<X509Certificate> all = new ArrayList<>();
+        all.add(certificate);
+        all.addAll(chain);
+        try {
+            CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
+            generator.addCertificates(new JcaCertStore(all));
+            return generator.generate(new CMSAbsentContent()).getEncoded();
+        } catch (GeneralSecurityException | CMSException | java.io.IOException e) {
+            throw new IllegalArgumentException("cannot encode certificate " + certificate.getSubjectX500Principal()
+                    + " as PKCS#7", e);
         }
     }
 }
