@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,12 +15,16 @@ import org.smimegw.certstore.CertStoreConfig;
 import org.smimegw.certstore.CertificateSource;
 import org.smimegw.certstore.CertificateStore;
 import org.smimegw.certstore.CompositeCertificateStore;
+import org.smimegw.certstore.DirectoryUnavailableException;
 import org.smimegw.certstore.HarvestSink;
 import org.smimegw.certstore.KeySource;
+import org.smimegw.certstore.MergedTrust;
 import org.smimegw.certstore.SecretReferences;
+import org.smimegw.certstore.TrustCollection;
 import org.smimegw.certstore.cache.CachingCertificateSource;
 import org.smimegw.certstore.file.FileCertificateStore;
 import org.smimegw.certstore.ldap.LdapCertificateSource;
+import org.smimegw.certstore.ldap.LdapTrustSource;
 import org.smimegw.certstore.pkcs11.Pkcs11KeySource;
 import org.smimegw.certstore.validation.PkixCertificateValidator;
 
@@ -31,11 +36,13 @@ import org.smimegw.certstore.validation.PkixCertificateValidator;
  *   <li>with {@code certstore.ldap}: a {@link CachingCertificateSource} around an {@link LdapCertificateSource} as a
  *       second source of published certificates, and, when {@code harvestBaseDn} is set, the directory as a second
  *       harvest sink (through the cache's {@code invalidating} wrapper, so a harvested certificate is used at once);</li>
+ *   <li>with {@code certstore.ldap.trustBaseDn}: an {@link LdapTrustSource}, whose anchors, intermediates and CRLs
+ *       join the file store's trust collection ({@link MergedTrust});</li>
  *   <li>with {@code certstore.pkcs11}: a {@link Pkcs11KeySource} as a second key source ({@code HARDWARE} keys).</li>
  * </ul>
  * combined in a {@link CompositeCertificateStore} (the {@code CertificateStore} mailets get), plus the
- * {@link PkixCertificateValidator} over the file store's trust collection. {@link #close()} closes the directory
- * connections and the token.
+ * {@link PkixCertificateValidator} over the trust collection. {@link #close()} closes the directory connections and
+ * the token.
  */
 public final class CertificateServices implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CertificateServices.class);
@@ -44,16 +51,19 @@ public final class CertificateServices implements AutoCloseable {
     private final CachingCertificateSource ldapCache;
     private final LdapCertificateSource ldap;
     private final Pkcs11KeySource token;
+    private final LdapTrustSource directoryTrust;
     private final CompositeCertificateStore store;
     private final PkixCertificateValidator validator;
 
     private CertificateServices(FileCertificateStore fileStore, LdapCertificateSource ldap,
                                 CachingCertificateSource ldapCache, Pkcs11KeySource token,
-                                CompositeCertificateStore store, PkixCertificateValidator validator) {
+                                LdapTrustSource directoryTrust, CompositeCertificateStore store,
+                                PkixCertificateValidator validator) {
         this.fileStore = fileStore;
         this.ldap = ldap;
         this.ldapCache = ldapCache;
         this.token = token;
+        this.directoryTrust = directoryTrust;
         this.store = store;
         this.validator = validator;
     }
@@ -77,6 +87,7 @@ public final class CertificateServices implements AutoCloseable {
         LdapCertificateSource ldap = null;
         CachingCertificateSource ldapCache = null;
         Pkcs11KeySource token = null;
+        LdapTrustSource directoryTrust = null;
         try {
             if (config.ldap() != null) {
                 ldap = new LdapCertificateSource(config.ldap(), secrets, clock);
@@ -88,6 +99,10 @@ public final class CertificateServices implements AutoCloseable {
                 log.debug("certificate source: LDAP {} (base {}, harvest {})", ldap.name(), config.ldap().baseDn(),
                         ldap.harvestEnabled() ? config.ldap().harvestBaseDn() : "off");
             }
+            if (config.ldap() != null && config.ldap().trustBaseDn() != null) {
+                directoryTrust = new LdapTrustSource(config.ldap(), secrets, clock);
+                directoryTrust.start();
+            }
             if (config.pkcs11() != null) {
                 token = new Pkcs11KeySource(config.pkcs11(), secrets, clock);
                 keySources.add(token);
@@ -95,13 +110,15 @@ public final class CertificateServices implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             closeQuietly(ldap);
+            closeQuietly(directoryTrust);
             closeQuietly(token);
             throw e;
         }
-        CompositeCertificateStore store = new CompositeCertificateStore(keySources, sources, sinks, fileStore::trust,
-                clock);
-        PkixCertificateValidator validator = new PkixCertificateValidator(fileStore::trust, config.revocation(), clock);
-        return new CertificateServices(fileStore, ldap, ldapCache, token, store, validator);
+        Supplier<TrustCollection> trust = directoryTrust == null ? fileStore::trust
+                : new MergedTrust(List.of(fileStore::trust, directoryTrust));
+        CompositeCertificateStore store = new CompositeCertificateStore(keySources, sources, sinks, trust, clock);
+        PkixCertificateValidator validator = new PkixCertificateValidator(trust, config.revocation(), clock);
+        return new CertificateServices(fileStore, ldap, ldapCache, token, directoryTrust, store, validator);
     }
 
     /** The store mailets use: file store + directory + token. */
@@ -145,12 +162,20 @@ public final class CertificateServices implements AutoCloseable {
             token.reload();
             done.add("token keys re-read");
         }
+        if (directoryTrust != null) {
+            try {
+                done.add(directoryTrust.refresh());
+            } catch (DirectoryUnavailableException e) {
+                done.add("directory trust NOT re-read (" + e.getMessage() + "), the last one stays");
+            }
+        }
         return "certstore: " + String.join(", ", done);
     }
 
     @Override
     public void close() {
         closeQuietly(ldap);
+        closeQuietly(directoryTrust);
         closeQuietly(token);
     }
 
