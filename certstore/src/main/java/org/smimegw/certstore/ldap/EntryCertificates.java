@@ -214,4 +214,20 @@ final class EntryCertificates {
                     + " as PKCS#7", e);
         }
     }
+
+    /** The end-entity certificates of a {@code userSMIMECertificate} value; empty when it is not a PKCS#7 SignedData. */
+    static List<X509Certificate> endEntities(byte[] pkcs7) {
+        List<X509Certificate> result = new ArrayList<>();
+        try {
+            for (X509CertificateHolder holder : new CMSSignedData(pkcs7).getCertificates().getMatches(null)) {
+                X509Certificate c = der(holder.getEncoded());
+                if (c.getBasicConstraints() < 0) {
+                    result.add(c);
+                }
+            }
+        } catch (CMSException | CertificateException | java.io.IOException | RuntimeException e) {
+            return List.of();
+        }
+        return result;
+    }
 }

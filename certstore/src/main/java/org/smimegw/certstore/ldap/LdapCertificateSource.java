@@ -63,6 +63,7 @@ public final class LdapCertificateSource implements CertificateSource, HarvestSi
     private final LdapConfig config;
     private final Clock clock;
     private final LdapConnections connections;
+    private final UserFilter userFilter;
     private final List<DN> searchBases;
     private final DN baseDn;
     private final DN harvestBaseDn;
@@ -93,7 +94,7 @@ public final class LdapCertificateSource implements CertificateSource, HarvestSi
             bases.add(harvestBaseDn);
         }
         this.searchBases = List.copyOf(bases);
-        checkFilter(config.filter());
+        this.userFilter = new UserFilter(config.filter());
     }
 
     @Override
@@ -108,8 +109,8 @@ public final class LdapCertificateSource implements CertificateSource, HarvestSi
 
     @Override
     public List<PublishedCertificate> lookup(String address) throws DirectoryUnavailableException {
-        String addr = checkAddress(address);
-        Filter filter = filterFor(addr);
+        String addr = UserFilter.checkAddress(address);
+        Filter filter = userFilter.forAddress(addr);
         Map<String, PublishedCertificate> found = new LinkedHashMap<>();
         Instant now = clock.instant();
         connections.withConnection("lookup of " + addr, connection -> {
@@ -138,7 +139,7 @@ public final class LdapCertificateSource implements CertificateSource, HarvestSi
         if (harvestBaseDn == null) {
             throw new IllegalStateException("certstore.ldap.harvestBaseDn is not set; harvest write-back is off");
         }
-        String addr = checkAddress(harvested.address()).toLowerCase(Locale.ROOT);
+        String addr = UserFilter.checkAddress(harvested.address()).toLowerCase(Locale.ROOT);
         X509Certificate certificate = harvested.certificate();
         String fingerprint = EntryCertificates.sha256(certificate);
         byte[] der = EntryCertificates.der(certificate);
@@ -242,36 +243,6 @@ public final class LdapCertificateSource implements CertificateSource, HarvestSi
             }
             throw e;
         }
-    }
-
-    Filter filterFor(String address) {
-        String text = config.filter().replace("{0}", Filter.encodeValue(address));
-        try {
-            return Filter.create(text);
-        } catch (LDAPException e) {
-            throw new IllegalArgumentException("certstore.ldap.filter: not a valid filter for " + address, e);
-        }
-    }
-
-    private static void checkFilter(String template) {
-        if (!template.contains("{0}")) {
-            throw new IllegalArgumentException("certstore.ldap.filter must contain {0} for the address: " + template);
-        }
-        try {
-            Filter.create(template.replace("{0}", "user@example.com"));
-        } catch (LDAPException e) {
-            throw new IllegalArgumentException("certstore.ldap.filter is not a valid LDAP filter: " + template
-                    + " (" + e.getExceptionMessage() + ")", e);
-        }
-    }
-
-    private static String checkAddress(String address) {
-        Objects.requireNonNull(address, "address");
-        String a = address.trim();
-        if (a.isEmpty() || a.indexOf('@') <= 0 || a.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-            throw new IllegalArgumentException("not an e-mail address: '" + address + "'");
-        }
-        return a;
     }
 
     private static String describe(X509Certificate c) {
