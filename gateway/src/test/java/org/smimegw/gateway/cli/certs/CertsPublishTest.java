@@ -2,13 +2,10 @@ package org.smimegw.gateway.cli.certs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -28,8 +25,8 @@ import org.smimegw.certstore.PublishedCertificate;
 import org.smimegw.certstore.ldap.LdapCertificateSource;
 import org.smimegw.certstore.ldap.LdapConfig;
 import org.smimegw.certstore.testing.TestPki;
+import org.smimegw.gateway.cli.certs.CertsCli.Run;
 
-import picocli.CommandLine;
 
 /**
  * {@code certs publish} against the in-process UnboundID directory over TCP: users' entries get their current
@@ -60,8 +57,7 @@ class CertsPublishTest {
     private Path config;
     private InMemoryDirectoryServer directory;
 
-    record Run(int exit, String out, String err) {
-    }
+    private final CertsCli cli = new CertsCli(ENV);
 
     @BeforeAll
     void pkiAndStore() throws Exception {
@@ -137,23 +133,11 @@ class CertsPublishTest {
     }
 
     private Run certs(String command, String... rest) {
-        String[] args = new String[rest.length + 3];
-        args[0] = command;
-        args[1] = "--config";
-        args[2] = config.toString();
-        System.arraycopy(rest, 0, args, 3, rest.length);
-        return run(args);
+        return cli.certs(config, command, rest);
     }
 
     private Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = new CommandLine(new CertsCommand(ENV::get, Clock.systemUTC()));
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        System.out.println("$ certs " + String.join(" ", args) + "   # exit " + exit + "\n" + out + err);
-        return new Run(exit, out.toString(), err.toString());
+        return cli.run(args);
     }
 
     private Entry alicesEntry() throws Exception {
