@@ -1,5 +1,6 @@
 package org.smimegw.certstore;
 
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
@@ -18,6 +19,7 @@ import java.util.Locale;
 import java.util.Set;
 
 import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.ASN1String;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x500.AttributeTypeAndValue;
@@ -25,6 +27,7 @@ import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
 
 /** Small, stateless helpers to name and inspect certificates. */
 public final class Certificates {
@@ -105,6 +108,26 @@ public final class Certificates {
 
     public static boolean isSelfIssued(X509Certificate certificate) {
         return certificate.getSubjectX500Principal().equals(certificate.getIssuerX500Principal());
+    }
+
+    /** Self-issued and signed with its own key: a root. */
+    public static boolean isSelfSigned(X509Certificate certificate) {
+        if (!isSelfIssued(certificate)) {
+            return false;
+        }
+        try {
+            certificate.verify(certificate.getPublicKey());
+            return true;
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
+    }
+
+    /** The Subject Key Identifier extension's key identifier, or null when the certificate has none. */
+    public static byte[] subjectKeyIdentifier(X509Certificate certificate) {
+        byte[] extension = certificate.getExtensionValue(Extension.subjectKeyIdentifier.getId());
+        return extension == null ? null
+                : SubjectKeyIdentifier.getInstance(ASN1OctetString.getInstance(extension).getOctets()).getKeyIdentifier();
     }
 
     public static boolean isExpired(X509Certificate certificate, Instant at) {

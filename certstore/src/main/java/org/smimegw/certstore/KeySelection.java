@@ -34,15 +34,16 @@ public final class KeySelection {
     }
 
     /**
-     * Removes duplicates (same SHA-256, first occurrence wins) and orders certificates for encryption: currently
-     * valid first, then newest notBefore, then most recently seen.
+     * Merges duplicates (same SHA-256: {@link PublishedCertificate#mergedWith}, so the newest capabilities seen for a
+     * certificate apply wherever it came from, the first occurrence's source is kept) and orders certificates for
+     * encryption: currently valid first, then newest notBefore, then most recently seen.
      */
     public static List<PublishedCertificate> newestFirst(List<PublishedCertificate> certificates, Instant now) {
         // X509Certificate equality is equality of the DER encoding: the same as the same SHA-256 fingerprint, without
         // hashing every certificate on every lookup
         Map<X509Certificate, PublishedCertificate> distinct = new LinkedHashMap<>();
         for (PublishedCertificate p : certificates) {
-            distinct.putIfAbsent(p.certificate(), p);
+            distinct.merge(p.certificate(), p, PublishedCertificate::mergedWith);
         }
         List<PublishedCertificate> result = new ArrayList<>(distinct.values());
         result.sort(Comparator.<PublishedCertificate, Boolean>comparing(p -> !Certificates.isValidAt(p.certificate(), now))

@@ -11,7 +11,8 @@ import java.util.function.Supplier;
  * The trust collections of several sources (the embedded store's, the directory's) as one: anchors, intermediates and
  * CRLs of all, each once (a certificate that is an anchor anywhere is not also an intermediate). The merged instance is
  * kept while every source returns the instance it returned before, so a validator asking on every call rebuilds its
- * index only when something changed. One source is passed through as it is. Safe for concurrent use.
+ * index only when something changed. When only one source has anything (the directory has no trust subtree, or has
+ * not been read yet), that source's collection is passed through as it is. Safe for concurrent use.
  */
 public final class MergedTrust implements Supplier<TrustCollection> {
 
@@ -28,8 +29,9 @@ public final class MergedTrust implements Supplier<TrustCollection> {
     @Override
     public TrustCollection get() {
         List<TrustCollection> inputs = sources.stream().map(Supplier::get).toList();
-        if (inputs.size() == 1) {
-            return inputs.get(0);
+        List<TrustCollection> nonEmpty = inputs.stream().filter(t -> !isEmpty(t)).toList();
+        if (nonEmpty.size() <= 1) {
+            return nonEmpty.isEmpty() ? inputs.get(0) : nonEmpty.get(0);
         }
         Merged m = last;
         if (m != null && sameInstances(m.inputs(), inputs)) {
@@ -48,6 +50,10 @@ public final class MergedTrust implements Supplier<TrustCollection> {
                 List.copyOf(crls));
         last = new Merged(inputs, result);
         return result;
+    }
+
+    private static boolean isEmpty(TrustCollection t) {
+        return t.roots().isEmpty() && t.intermediates().isEmpty() && t.crls().isEmpty();
     }
 
     private static boolean sameInstances(List<TrustCollection> a, List<TrustCollection> b) {

@@ -107,4 +107,23 @@ class CompositeCertificateStoreTest {
                 .certificate(), List.of(), null, Instant.now()))).isInstanceOf(DirectoryUnavailableException.class);
         assertThat(file.lookup("e@example.com")).hasSize(1);  // the file sink still got it
     }
+
+    @Test
+    void theNewestCapabilitiesSeenForACertificateApplyWhicheverSourceHasThem() throws Exception {
+        Instant now = Instant.now();
+        TestPki.Issued f = PKI.issue("f@example.com");
+        SmimeCapabilities cbcOnly = new SmimeCapabilities(List.of("2.16.840.1.101.3.4.1.42"));
+        SmimeCapabilities gcm = new SmimeCapabilities(List.of("2.16.840.1.101.3.4.1.46", "2.16.840.1.101.3.4.1.42"));
+        file.addUserCertificate(f.certificate(), List.of());
+        // the directory has the same certificate, harvested by another gateway: its capabilities apply
+        directory.answers.add(new PublishedCertificate(f.certificate(), List.of(), cbcOnly, "directory",
+                now.minus(Duration.ofDays(2))));
+        assertThat(composite().encryptionCertificates("f@example.com")).singleElement()
+                .satisfies(p -> assertThat(p.capabilities()).isEqualTo(cbcOnly));
+
+        // seen here later with other capabilities: those apply; an older sighting elsewhere does not override them
+        file.store(new HarvestedCertificate("f@example.com", f.certificate(), List.of(), gcm, now.minus(Duration.ofDays(1))));
+        assertThat(composite().encryptionCertificates("f@example.com")).singleElement()
+                .satisfies(p -> assertThat(p.capabilities()).isEqualTo(gcm));
+    }
 }

@@ -48,6 +48,15 @@ class MergedTrustTest {
     }
 
     @Test
+    void anEmptySourceLeavesTheOthersCollectionAsItIs() {
+        // the gateway merges the file store with the directory's trust, which is empty without trustBaseDn
+        TrustCollection file = new TrustCollection(List.of(a.rootCertificate()), List.of(a.intermediate()
+                .certificate()), List.of());
+        assertThat(new MergedTrust(List.of(() -> file, () -> TrustCollection.EMPTY)).get()).isSameAs(file);
+        assertThat(new MergedTrust(List.of(() -> TrustCollection.EMPTY, () -> file)).get()).isSameAs(file);
+    }
+
+    @Test
     void oneSourceIsPassedThrough() {
         TrustCollection only = new TrustCollection(List.of(a.rootCertificate()), List.of(), List.of());
         assertThat(new MergedTrust(List.of(() -> only)).get()).isSameAs(only);

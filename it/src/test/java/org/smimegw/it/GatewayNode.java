@@ -1,19 +1,18 @@
 package org.smimegw.it;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
  * One gateway node: its own configuration and state directory, the shipped pipeline and policy, run from the built
- * jar as a separate JVM ({@code java -jar gateway/target/smime-gateway.jar run}). All nodes share the directory
+ * jar as a separate JVM ({@code java -jar <gateway.jar of it/pom.xml> run}). All nodes share the directory
  * (certificates, harvest subtree, trust subtree) and deliver to the same next hop.
  */
 final class GatewayNode implements AutoCloseable {
@@ -136,24 +135,13 @@ final class GatewayNode implements AutoCloseable {
     }
 
     /** Runs the gateway's command line ({@code java -jar smime-gateway.jar ARGS}) and returns exit code and output. */
-    static CliResult cli(Path workDir, String... args) throws Exception {
+    static Commands.Result cli(Path workDir, String... args) throws Exception {
         List<String> command = new ArrayList<>(java());
         command.addAll(List.of("-jar", jar().toString()));
         command.addAll(List.of(args));
-        Path out = Files.createTempFile(workDir, "cli", ".out");
-        ProcessBuilder b = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());
-        b.environment().putAll(ENVIRONMENT);
-        Process p = b.start();
-        if (!p.waitFor(180, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IllegalStateException("timed out: " + String.join(" ", args));
-        }
-        String output = Files.readString(out, StandardCharsets.UTF_8);
-        System.out.println("$ smime-gateway " + String.join(" ", args) + "   # exit " + p.exitValue() + "\n" + output);
-        return new CliResult(p.exitValue(), output);
-    }
-
-    record CliResult(int exit, String output) {
+        Map<String, String> environment = new HashMap<>(System.getenv());
+        environment.putAll(ENVIRONMENT);
+        return Commands.run(command, workDir, environment);
     }
 
     private static List<String> java() {

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
@@ -39,8 +40,9 @@ import org.smimegw.certstore.testing.TestPki;
  * certs publish to slapd, relay control by the real client address behind the proxy, a certificate harvested on node
  * a used for encryption by node b, reload of both nodes, and load with node a killed -9 in the middle (the balancer
  * sends new mail to b, a delivers its spool after a restart, nothing is lost). The figures of the last step go to
- * {@code it/target/it-results/two-node.txt}.
+ * {@code it/target/it-results/two-node.txt}. Tagged {@code cluster}: it runs with {@code -Pit} (it/pom.xml).
  */
+@Tag("cluster")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TwoNodeClusterIT {
@@ -134,13 +136,13 @@ class TwoNodeClusterIT {
     @Test
     @Order(1)
     void certsPublishWritesAlicesCertificateToSlapd() throws Exception {
-        GatewayNode.CliResult dry = GatewayNode.cli(dir, "certs", "publish", "--config", a.config().toString(),
+        Commands.Result dry = GatewayNode.cli(dir, "certs", "publish", "--config", a.config().toString(),
                 "--dry-run", "alice@example.com");
         assertThat(dry.exit()).isZero();
         assertThat(dry.output()).contains("would add userCertificate;binary").contains("would add userSMIMECertificate");
         assertThat(alicesEntry().hasAttribute("userSMIMECertificate")).isFalse();
 
-        GatewayNode.CliResult real = GatewayNode.cli(dir, "certs", "publish", "--config", a.config().toString(),
+        Commands.Result real = GatewayNode.cli(dir, "certs", "publish", "--config", a.config().toString(),
                 "alice@example.com");
         assertThat(real.exit()).isZero();
         SearchResultEntry entry = alicesEntry();
@@ -222,7 +224,7 @@ class TwoNodeClusterIT {
     @Test
     @Order(5)
     void reloadTargetsBothNodes() throws Exception {
-        GatewayNode.CliResult r = GatewayNode.cli(dir, "reload", "--admin", a.adminUrl(), "--admin", b.adminUrl());
+        Commands.Result r = GatewayNode.cli(dir, "reload", "--admin", a.adminUrl(), "--admin", b.adminUrl());
         assertThat(r.exit()).isZero();
         assertThat(r.output()).contains(a.adminUrl() + ": reloaded: ").contains(b.adminUrl() + ": reloaded: ")
                 .contains("directory trust 1 anchor(s), 1 intermediate(s), 1 CRL(s)");

@@ -9,7 +9,7 @@ import java.util.function.Function;
 import jakarta.mail.MessagingException;
 
 import org.apache.mailet.base.GenericMailet;
-import org.smimegw.mailets.crypto.ContentEncryption;
+import org.smimegw.mailets.crypto.EncryptionAlgorithm;
 import org.smimegw.mailets.crypto.MessageFiles;
 
 /** Parses a mailet's init parameters into typed values; a bad value is a MessagingException naming the parameter. */
@@ -44,9 +44,9 @@ final class Parameters {
         });
     }
 
-    List<ContentEncryption> algorithms(String name, String defaultValue) throws MessagingException {
+    List<EncryptionAlgorithm> algorithms(String name, String defaultValue) throws MessagingException {
         return get(name, defaultValue, v -> Arrays.stream(v.split("[,\\s]+")).filter(s -> !s.isBlank())
-                .map(ContentEncryption::fromName).toList());
+                .map(EncryptionAlgorithm::fromName).toList());
     }
 
     MessageFiles files() throws MessagingException {

@@ -2,6 +2,7 @@ package org.smimegw.mailets;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 import jakarta.inject.Inject;
@@ -13,7 +14,9 @@ import org.apache.mailet.base.GenericMailet;
 import org.smimegw.certstore.CertificateStore;
 import org.smimegw.certstore.UserKey;
 import org.smimegw.mailets.crypto.DecryptionResult;
+import org.smimegw.mailets.crypto.RefusedKey;
 import org.smimegw.mailets.crypto.SmimeDecryptor;
+import org.smimegw.mailets.policy.PolicyCheck;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,8 +25,12 @@ import com.codahale.metrics.Timer;
 
 /**
  * Decrypts whole-message S/MIME encryption with the keys the store holds for the mail's recipients. A mail that
- * cannot be decrypted keeps its ciphertext and gets {@code X-SMIME-Decryption} / {@link SmimeAttributes#DECRYPTION};
- * this mailet never throws for bad input.
+ * cannot be decrypted keeps its ciphertext and gets {@code X-SMIME-Decryption} / {@link SmimeAttributes#DECRYPTION}
+ * (with the reason in {@link SmimeAttributes#DECRYPTION_REASON}); this mailet never throws for bad input.
+ * <p>
+ * With the gateway's {@link PolicyCheck}, a recipient whose policy says {@code AllowSMIMESoftCerts: false} has only
+ * the keys in a hardware token used: a software key is never used, and mail only it could decrypt is marked
+ * {@code key-refused} with the reason.
  */
 public class SMIMEDecrypt extends GenericMailet {
 
@@ -31,13 +38,21 @@ public class SMIMEDecrypt extends GenericMailet {
     static final Set<String> PARAMETERS = Set.of("temporaryDirectory", "inMemoryLimit");
 
     private final CertificateStore store;
+    private final PolicyCheck policy;
     private final MetricRegistry metrics;
     private SmimeDecryptor decryptor;
     private Timer timer;
 
-    @Inject
+    /** Every key the store holds for a recipient may decrypt (no policy). */
     public SMIMEDecrypt(CertificateStore store, MetricRegistry metrics) {
+        this(store, null, metrics);
+    }
+
+    /** @param policy decides per recipient whether its software keys may decrypt (AllowSMIMESoftCerts); null: all */
+    @Inject
+    public SMIMEDecrypt(CertificateStore store, PolicyCheck policy, MetricRegistry metrics) {
         this.store = store;
+        this.policy = policy;
         this.metrics = metrics;
     }
 
@@ -52,15 +67,27 @@ public class SMIMEDecrypt extends GenericMailet {
     public void service(Mail mail) {
         DecryptionResult result;
         try (Timer.Context ignored = timer.time()) {
+            String sender = mail.getMaybeSender().asOptional().map(MailAddress::asString).orElse("");
             List<UserKey> keys = new ArrayList<>();
+            List<RefusedKey> refused = new ArrayList<>();
             for (MailAddress recipient : mail.getRecipients()) {
-                keys.addAll(store.decryptionKeys(recipient.asString()));
+                for (UserKey key : store.decryptionKeys(recipient.asString())) {
+                    Optional<String> refusal = policy == null ? Optional.empty()
+                            : policy.decryptionKeyRefusal(sender, recipient.asString(), key.storage());
+                    if (refusal.isPresent()) {
+                        refused.add(new RefusedKey(key, refusal.get()));
+                    } else {
+                        keys.add(key);
+                    }
+                }
             }
-            result = decryptor.decrypt(mail.getMessage(), keys);
+            result = decryptor.decrypt(mail.getMessage(), keys, refused);
             if (result.status() == DecryptionResult.Status.NOT_ENCRYPTED) {
                 return;
             }
             SmimeAttributes.set(mail, SmimeAttributes.DECRYPTION, result.status().value());
+            SmimeAttributes.set(mail, SmimeAttributes.DECRYPTION_REASON,
+                    result.status() == DecryptionResult.Status.DECRYPTED ? null : result.reason());
             SmimeAttributes.set(mail, SmimeAttributes.DECRYPTION_ALGORITHM, result.contentEncryption());
             if (result.message().isPresent()) {
                 mail.setMessage(result.message().get());
@@ -73,6 +100,7 @@ public class SMIMEDecrypt extends GenericMailet {
             metrics.counter("smime.decrypt.failed").inc();
             LOG.warn("decryption failed, the mail keeps its ciphertext: {}", e.toString());
             SmimeAttributes.set(mail, SmimeAttributes.DECRYPTION, DecryptionResult.Status.FAILED.value());
+            SmimeAttributes.set(mail, SmimeAttributes.DECRYPTION_REASON, "decryption could not be attempted");
             try {
                 SmimeHeaders.write(mail);
             } catch (MessagingException | RuntimeException ignored) {

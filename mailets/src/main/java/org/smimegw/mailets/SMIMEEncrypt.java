@@ -29,7 +29,7 @@ import org.smimegw.certstore.PublishedCertificate;
 import org.smimegw.certstore.SmimeCapabilities;
 import org.smimegw.certstore.UserKey;
 import org.smimegw.mailets.crypto.AlgorithmNegotiator;
-import org.smimegw.mailets.crypto.ContentEncryption;
+import org.smimegw.mailets.crypto.EncryptionAlgorithm;
 import org.smimegw.mailets.crypto.EncryptorSettings;
 import org.smimegw.mailets.crypto.KeyTransport;
 import org.smimegw.mailets.crypto.MessageFiles;
@@ -44,7 +44,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import com.codahale.metrics.MetricRegistry;
-import com.codahale.metrics.Timer;
 
 /**
  * Encrypts the message to every recipient's published, valid certificate. Recipients without one are split off
@@ -60,6 +59,8 @@ public class SMIMEEncrypt extends GenericMailet {
 
     private final CertificateStore store;
     private final RecipientCertificates certificates;
+    private final SigningKeys signingKeys;
+    private final SmimeMetrics metered;
     private final MetricRegistry metrics;
     private final Clock clock;
     private AlgorithmNegotiator negotiator;
@@ -69,12 +70,13 @@ public class SMIMEEncrypt extends GenericMailet {
     private boolean bccFork;
     private String noCertificateProcessor;
     private String forkProcessor;
-    private Timer timer;
 
     @Inject
     public SMIMEEncrypt(CertificateStore store, CertificateValidator validator, MetricRegistry metrics, Clock clock) {
         this.store = store;
         this.certificates = new RecipientCertificates(store, validator);
+        this.signingKeys = new SigningKeys(store, validator);
+        this.metered = new SmimeMetrics(metrics);
         this.metrics = metrics;
         this.clock = clock;
     }
@@ -83,9 +85,9 @@ public class SMIMEEncrypt extends GenericMailet {
     public void init() throws MessagingException {
         checkInitParameters(PARAMETERS);
         Parameters p = new Parameters(this);
-        List<ContentEncryption> allowed = p.algorithms("algorithms",
+        List<EncryptionAlgorithm> allowed = p.algorithms("algorithms",
                 "AES-256-GCM, AES-256-CBC, AES-192-CBC, AES-128-GCM, AES-128-CBC");
-        ContentEncryption defaultAlgorithm = p.get("defaultAlgorithm", "AES-256-CBC", ContentEncryption::fromName);
+        EncryptionAlgorithm defaultAlgorithm = p.get("defaultAlgorithm", "AES-256-CBC", EncryptionAlgorithm::fromName);
         NegotiationMode mode = p.get("negotiation", "negotiate", NegotiationMode::fromName);
         try {
             negotiator = new AlgorithmNegotiator(allowed, defaultAlgorithm, mode);
@@ -101,7 +103,6 @@ public class SMIMEEncrypt extends GenericMailet {
         noCertificateProcessor = p.string("noCertificateProcessor", "no-certificate");
         forkProcessor = p.string("forkProcessor", null);
         tripleWrapSigner = p.bool("tripleWrap", false) ? new SmimeSigner(SignerSettings.defaults(), files) : null;
-        timer = metrics.timer(MetricRegistry.name("smime", "encrypt", "time"));
     }
 
     @Override
@@ -206,7 +207,7 @@ public class SMIMEEncrypt extends GenericMailet {
         return choose(group, found, sender).displayName();
     }
 
-    private ContentEncryption choose(List<MailAddress> group, Map<MailAddress, PublishedCertificate> found,
+    private EncryptionAlgorithm choose(List<MailAddress> group, Map<MailAddress, PublishedCertificate> found,
                                      Optional<PublishedCertificate> sender) {
         List<SmimeCapabilities> capabilities = new ArrayList<>();
         for (MailAddress r : group) {
@@ -227,21 +228,22 @@ public class SMIMEEncrypt extends GenericMailet {
                 certs.add(s.certificate());
             }
         });
-        ContentEncryption algorithm = choose(group, found, sender);
-        try (Timer.Context ignored = timer.time()) {
-            Optional<UserKey> wrapKey = tripleWrapSigner != null && from != null ? store.signingKey(from) : Optional.empty();
+        EncryptionAlgorithm algorithm = choose(group, found, sender);
+        try {
+            Optional<UserKey> wrapKey = tripleWrapSigner != null && from != null
+                    && signingKeys.find(from, now) instanceof SigningKeys.Usable usable ? Optional.of(usable.key())
+                    : Optional.empty();
             MimeMessage result;
             if (wrapKey.isPresent()) {
-                MimeMessage inner = tripleWrapSigner.sign(plain, wrapKey.get(), now);
-                result = tripleWrapSigner.sign(encryptor.encrypt(inner, certs, algorithm), wrapKey.get(), now);
+                MimeMessage inner = metered.sign(tripleWrapSigner, plain, wrapKey.get(), now);
+                result = metered.sign(tripleWrapSigner, metered.encrypt(encryptor, inner, certs, algorithm), wrapKey.get(),
+                        now);
             } else {
-                result = encryptor.encrypt(plain, certs, algorithm);
+                result = metered.encrypt(encryptor, plain, certs, algorithm);
             }
-            metrics.counter("smime.encrypt.encrypted").inc();
-            LOG.info("encrypted to {} recipient certificate(s) with {}", certs.size(), algorithm);
+            LOG.info("encrypted to {} recipient certificate(s) with {}", certs.size(), algorithm.displayName());
             return result;
         } catch (SmimeException e) {
-            metrics.counter("smime.encrypt.failed").inc();
             throw new MessagingException("S/MIME encryption failed: " + e.getMessage(), e);
         }
     }

@@ -14,11 +14,9 @@ import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.smimegw.certstore.CertificateStore;
 import org.smimegw.certstore.CertificateValidator;
-import org.smimegw.certstore.Purpose;
 import org.smimegw.certstore.UserKey;
-import org.smimegw.certstore.ValidationResult;
 import org.smimegw.mailets.crypto.CertificateInclusion;
-import org.smimegw.mailets.crypto.Certificates;
+import org.smimegw.certstore.CertificateInfo;
 import org.smimegw.mailets.crypto.DigestAlgorithm;
 import org.smimegw.mailets.crypto.SignMode;
 import org.smimegw.mailets.crypto.SignatureScheme;
@@ -30,7 +28,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import com.codahale.metrics.MetricRegistry;
-import com.codahale.metrics.Timer;
 
 /**
  * Signs the message with the key the store holds for the sender (the From address, or the envelope sender). A key
@@ -43,20 +40,19 @@ public class SMIMESign extends GenericMailet {
     static final Set<String> PARAMETERS = Set.of("signerAddress", "mode", "digest", "rsaSignature", "certificates",
             "capabilities", "encryptionKeyPreference", "noKeyProcessor", "skipSMIME", "temporaryDirectory", "inMemoryLimit");
 
-    private final CertificateStore store;
-    private final CertificateValidator validator;
+    private final SigningKeys signingKeys;
+    private final SmimeMetrics metered;
     private final MetricRegistry metrics;
     private final Clock clock;
     private SmimeSigner signer;
     private boolean useEnvelopeSender;
     private String noKeyProcessor;
     private boolean skipSmime;
-    private Timer timer;
 
     @Inject
     public SMIMESign(CertificateStore store, CertificateValidator validator, MetricRegistry metrics, Clock clock) {
-        this.store = store;
-        this.validator = validator;
+        this.signingKeys = new SigningKeys(store, validator);
+        this.metered = new SmimeMetrics(metrics);
         this.metrics = metrics;
         this.clock = clock;
     }
@@ -80,7 +76,6 @@ public class SMIMESign extends GenericMailet {
         noKeyProcessor = p.string("noKeyProcessor", null);
         skipSmime = p.bool("skipSMIME", true);
         signer = new SmimeSigner(settings, p.files());
-        timer = metrics.timer(MetricRegistry.name("smime", "sign", "time"));
     }
 
     @Override
@@ -94,16 +89,13 @@ public class SMIMESign extends GenericMailet {
                 ? mail.getMaybeSender().asOptional().map(a -> a.asString()).orElse(null)
                 : Parameters.addressOf(message);
         Instant now = clock.instant();
-        Optional<UserKey> key = address == null ? Optional.empty() : store.signingKey(address);
-        if (key.isPresent()) {
-            ValidationResult validation = validator.validate(key.get().certificate(), key.get().chain(), Purpose.SIGN,
-                    address, now);
-            if (!validation.isValid()) {
-                LOG.warn("signing certificate {} for {} is not usable: {}", Certificates.describe(key.get().certificate()),
-                        address, validation.failures());
-                key = Optional.empty();
-            }
+        SigningKeys.Lookup lookup = address == null ? new SigningKeys.Missing() : signingKeys.find(address, now);
+        if (lookup instanceof SigningKeys.Invalid invalid) {
+            LOG.warn("signing certificate {} for {} is not usable: {}", CertificateInfo.of(invalid.key().certificate()),
+                    address, invalid.validation().failures());
         }
+        Optional<UserKey> key = lookup instanceof SigningKeys.Usable usable ? Optional.of(usable.key())
+                : Optional.empty();
         if (key.isEmpty()) {
             metrics.counter("smime.sign.no-key").inc();
             SmimeAttributes.set(mail, SmimeAttributes.SIGNING_SKIPPED, "no-key");
@@ -115,12 +107,11 @@ public class SMIMESign extends GenericMailet {
             }
             return;
         }
-        try (Timer.Context ignored = timer.time()) {
-            mail.setMessage(signer.sign(message, key.get(), now));
+        try {
+            mail.setMessage(metered.sign(signer, message, key.get(), now));
             SmimeAttributes.set(mail, SmimeAttributes.SIGNED_BY, address);
             LOG.info("signed for {} with {}", address, signer.describe(key.get()));
         } catch (SmimeException e) {
-            metrics.counter("smime.sign.failed").inc();
             throw new MessagingException("S/MIME signing failed for " + address + ": " + e.getMessage(), e);
         }
     }

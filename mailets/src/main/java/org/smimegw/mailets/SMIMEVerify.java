@@ -16,7 +16,7 @@ import org.smimegw.certstore.CertificateStore;
 import org.smimegw.certstore.CertificateValidator;
 import org.smimegw.certstore.DirectoryUnavailableException;
 import org.smimegw.certstore.HarvestedCertificate;
-import org.smimegw.mailets.crypto.Certificates;
+import org.smimegw.certstore.Certificates;
 import org.smimegw.mailets.crypto.SignerResult;
 import org.smimegw.mailets.crypto.SmimeVerifier;
 import org.smimegw.mailets.crypto.VerificationResult;
@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
 
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
+import org.smimegw.certstore.CertificateInfo;
 
 /**
  * Removes incoming {@code X-SMIME-*} headers, verifies the message's S/MIME signature(s) and records the verdict as
@@ -110,7 +111,7 @@ public class SMIMEVerify extends GenericMailet {
             } else {
                 String address = s.matchedAddress() != null ? s.matchedAddress()
                         : String.join(" ", Certificates.emailAddresses(s.certificate()));
-                out.add(address + " (" + s.certificate().getSubjectX500Principal().getName() + ")");
+                out.add(address + " (" + Certificates.subject(s.certificate()) + ")");
             }
         }
         return String.join(", ", out);
@@ -127,7 +128,7 @@ public class SMIMEVerify extends GenericMailet {
                 store.harvest(new HarvestedCertificate(s.matchedAddress(), s.certificate(), chain, s.capabilities(), now));
                 metrics.counter("smime.verify.harvested").inc();
             } catch (DirectoryUnavailableException | RuntimeException e) {
-                LOG.warn("could not harvest {}: {}", Certificates.describe(s.certificate()), e.getMessage());
+                LOG.warn("could not harvest {}: {}", CertificateInfo.of(s.certificate()), e.getMessage());
             }
         }
     }

@@ -18,8 +18,10 @@ public final class SmimeAttributes {
     public static final AttributeName REASON = AttributeName.of("org.smimegw.smime.reason");
     /** Algorithms seen: "digest=SHA-256; signature=RSA" (verify) and/or "encryption=AES-256-CBC" (decrypt). */
     public static final AttributeName ALGORITHMS = AttributeName.of("org.smimegw.smime.algorithms");
-    /** Decryption outcome: decrypted, no-key, failed, nested-refused. */
+    /** Decryption outcome: decrypted, no-key, key-refused, failed, nested-refused. */
     public static final AttributeName DECRYPTION = AttributeName.of("org.smimegw.smime.decryption");
+    /** Why a mail was not decrypted (any outcome but decrypted), in words a person understands. */
+    public static final AttributeName DECRYPTION_REASON = AttributeName.of("org.smimegw.smime.decryption.reason");
     /** Content-encryption algorithm of a decrypted message, e.g. AES-256-GCM. */
     public static final AttributeName DECRYPTION_ALGORITHM = AttributeName.of("org.smimegw.smime.decryption.algorithm");
     /** Set by SMIMESign: the address whose key signed. */

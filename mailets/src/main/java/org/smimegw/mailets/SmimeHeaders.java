@@ -15,7 +15,9 @@ import org.apache.mailet.Mail;
 
 /**
  * The {@code X-SMIME-*} headers: removed from every incoming message (nobody outside may forge a verdict) and written
- * from the mail's attributes, which only the gateway's mailets set.
+ * from the mail's attributes, which only the gateway's mailets set. A value is written on one line (non-ASCII as
+ * RFC 2047 encoded-words), folded only past RFC 5322's 998-character line limit, so it reads the same raw and
+ * unfolded.
  */
 public final class SmimeHeaders {
 
@@ -27,6 +29,8 @@ public final class SmimeHeaders {
     public static final String DECRYPTION = "X-SMIME-Decryption";
 
     private static final int MAX_VALUE_LENGTH = 900;
+    /** RFC 5322 2.1.1's limit for a line (the 78 characters it recommends would fold most signer verdicts). */
+    private static final int MAX_LINE_LENGTH = 998;
 
     private SmimeHeaders() {
     }
@@ -50,11 +54,18 @@ public final class SmimeHeaders {
     /** Writes the headers for the S/MIME attributes the mail carries (replacing any previous value). */
     public static void write(Mail mail) throws MessagingException {
         MimeMessage message = mail.getMessage();
-        put(message, DECRYPTION, SmimeAttributes.get(mail, SmimeAttributes.DECRYPTION));
+        put(message, DECRYPTION, decryptionVerdict(mail));
         put(message, STATUS, SmimeAttributes.get(mail, SmimeAttributes.STATUS));
         put(message, SIGNER, SmimeAttributes.get(mail, SmimeAttributes.SIGNER));
         put(message, REASON, SmimeAttributes.get(mail, SmimeAttributes.REASON));
         put(message, ALGORITHMS, SmimeAttributes.get(mail, SmimeAttributes.ALGORITHMS));
+    }
+
+    /** The outcome, and the reason as a comment when it was not decrypted: {@code key-refused (bob's key is ...)}. */
+    private static Optional<String> decryptionVerdict(Mail mail) {
+        Optional<String> reason = SmimeAttributes.get(mail, SmimeAttributes.DECRYPTION_REASON);
+        return SmimeAttributes.get(mail, SmimeAttributes.DECRYPTION)
+                .map(status -> reason.map(r -> status + " (" + r + ")").orElse(status));
     }
 
     private static void put(MimeMessage message, String header, Optional<String> value) throws MessagingException {
@@ -65,9 +76,13 @@ public final class SmimeHeaders {
                 v = v.substring(0, MAX_VALUE_LENGTH) + "...";
             }
             try {
-                v = MimeUtility.fold(header.length() + 2, MimeUtility.encodeText(v, "UTF-8", null));
+                v = MimeUtility.encodeText(v, "UTF-8", null);
             } catch (java.io.UnsupportedEncodingException e) {
                 // UTF-8 is always there
+            }
+            if (header.length() + 2 + v.length() > MAX_LINE_LENGTH) {
+                // only past RFC 5322's limit: a folded line reads with a doubled space where a reader joins lines
+                v = MimeUtility.fold(header.length() + 2, v);
             }
             message.setHeader(header, v);
         }

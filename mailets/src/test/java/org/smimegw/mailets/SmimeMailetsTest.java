@@ -12,6 +12,7 @@ import jakarta.mail.internet.MimeMessage;
 
 import org.apache.james.core.Domain;
 import org.apache.james.core.MailAddress;
+import org.apache.mailet.Mail;
 import org.apache.mailet.Mailet;
 import org.apache.mailet.MailetContext;
 import org.apache.mailet.Matcher;
@@ -31,7 +32,7 @@ import org.smimegw.certstore.file.FileCertificateStore;
 import org.smimegw.certstore.validation.PkixCertificateValidator;
 import org.smimegw.certstore.SmimeCapabilities;
 import org.smimegw.certstore.testing.TestPki;
-import org.smimegw.mailets.crypto.ContentEncryption;
+import org.smimegw.mailets.crypto.EncryptionAlgorithm;
 import org.smimegw.mailets.crypto.SmimeContentTypes;
 import org.smimegw.mailets.matchers.HasValidSMIMESignature;
 import org.smimegw.mailets.matchers.IsSMIMEEncrypted;
@@ -191,8 +192,28 @@ class SmimeMailetsTest {
         assertThat(matcher(new IsSMIMESigned(), null).match(mail)).isNotEmpty();
         assertThat(store.harvested()).singleElement().satisfies(h -> {
             assertThat(h.address()).isEqualTo("alice@internal.example");
-            assertThat(h.capabilities().supports(ContentEncryption.AES_256_GCM.oidString())).isTrue();
+            assertThat(h.capabilities().supports(EncryptionAlgorithm.AES256GCM.oid().getId())).isTrue();
         });
+    }
+
+    @Test
+    void signerHeaderNamesTheSubjectReadablyWithOneSpace() throws Exception {
+        // alice's certificate carries emailAddress in its subject (CN=...,E=...,O=...)
+        assertThat(alice.certificate().getSubjectX500Principal().getName()).contains("1.2.840.113549.1.9.1=#");
+        FakeMail mail = outbound("bob@partner.example");
+        sign().service(mail);
+        verify().service(mail);
+        String expected = "alice@internal.example (CN=alice@internal.example,E=alice@internal.example,"
+                + "O=SMIME Gateway Tests)";
+        assertThat(SmimeAttributes.get(mail, SmimeAttributes.SIGNER)).contains(expected);
+        // as a reader sees the header after a round trip through the wire format: unfolded, single-spaced
+        java.io.ByteArrayOutputStream wire = new java.io.ByteArrayOutputStream();
+        mail.getMessage().writeTo(wire);
+        MimeMessage read = new MimeMessage(jakarta.mail.Session.getInstance(new java.util.Properties()),
+                new java.io.ByteArrayInputStream(wire.toByteArray()));
+        String header = read.getHeader(SmimeHeaders.SIGNER, null);
+        assertThat(jakarta.mail.internet.MimeUtility.unfold(header)).isEqualTo(expected);
+        assertThat(header.replaceAll("\\r?\\n", " ")).doesNotContain("  ");
     }
 
     @Test
@@ -325,7 +346,7 @@ class SmimeMailetsTest {
         assertThat(atBob.getMessage().getHeader("X-SMIME-Decryption")).containsExactly("decrypted");
         FakeMail daveReadsBobs = mail(mail.getMessage(), "alice@internal.example", "dave@partner.example");
         decryptAs(storeOf("dave@partner.example", dave)).service(daveReadsBobs);
-        assertThat(daveReadsBobs.getMessage().getHeader("X-SMIME-Decryption")).containsExactly("no-key");
+        assertThat(decryptionVerdict(daveReadsBobs)).isEqualTo("no-key (no key held for any of the 1 recipient(s))");
         assertThat(SmimeContentTypes.isEncrypted(daveReadsBobs.getMessage())).isTrue();
     }
 
@@ -334,7 +355,7 @@ class SmimeMailetsTest {
         // carol's certificate is known from a signature she sent, announcing only AES-128-CBC
         TestPki.Issued carol = pki.issue("carol@partner.example");
         fileStore.harvest(new HarvestedCertificate("carol@partner.example", carol.certificate(), carol.chain(),
-                new SmimeCapabilities(List.of(ContentEncryption.AES_128_CBC.oidString())), java.time.Instant.now()));
+                new SmimeCapabilities(List.of(EncryptionAlgorithm.AES128.oid().getId())), java.time.Instant.now()));
         FakeMail mail = outbound("carol@partner.example");
         encrypt().service(mail);
         assertThat(SmimeAttributes.get(mail, SmimeAttributes.ENCRYPTED_WITH)).contains("AES-128-CBC");
@@ -366,14 +387,22 @@ class SmimeMailetsTest {
                 + body + "\r\n--x--\r\n";
         FakeMail efail = mail(TestMessages.parse(nested), "mallory@evil.example", "bob@partner.example");
         decryptAs(storeOf("bob@partner.example", bob)).service(efail);
-        assertThat(efail.getMessage().getHeader("X-SMIME-Decryption")).containsExactly("nested-refused");
+        assertThat(decryptionVerdict(efail))
+                .isEqualTo("nested-refused (an encrypted part inside an unencrypted multipart is not decrypted)");
         assertThat(efail.getMessage().getContentType()).startsWith("multipart/mixed");
 
         String garbage = "From: a@b.example\r\nTo: bob@partner.example\r\nMIME-Version: 1.0\r\n"
                 + "Content-Type: application/pkcs7-mime; smime-type=enveloped-data\r\nContent-Transfer-Encoding: base64\r\n\r\nAAAA\r\n";
         FakeMail bad = mail(TestMessages.parse(garbage), "a@b.example", "bob@partner.example");
         decryptAs(storeOf("bob@partner.example", bob)).service(bad);
-        assertThat(bad.getMessage().getHeader("X-SMIME-Decryption")).containsExactly("failed");
+        assertThat(decryptionVerdict(bad)).startsWith("failed (cannot decrypt: ");
+    }
+
+    /** The X-SMIME-Decryption header, unfolded: the outcome and, unless decrypted, the reason as a comment. */
+    private static String decryptionVerdict(Mail mail) throws Exception {
+        String[] values = mail.getMessage().getHeader("X-SMIME-Decryption");
+        assertThat(values).hasSize(1);
+        return jakarta.mail.internet.MimeUtility.unfold(values[0]);
     }
 
     @Test

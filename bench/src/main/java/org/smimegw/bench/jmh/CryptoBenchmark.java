@@ -31,7 +31,7 @@ import org.smimegw.certstore.UserKey;
 import org.smimegw.certstore.testing.TestPki;
 import org.smimegw.certstore.testing.TestPki.Issued;
 import org.smimegw.certstore.validation.PkixCertificateValidator;
-import org.smimegw.mailets.crypto.ContentEncryption;
+import org.smimegw.mailets.crypto.EncryptionAlgorithm;
 import org.smimegw.mailets.crypto.DecryptionResult;
 import org.smimegw.mailets.crypto.EncryptorSettings;
 import org.smimegw.mailets.crypto.MessageFiles;
@@ -98,7 +98,7 @@ public class CryptoBenchmark {
         byte[] content = MessageTemplate.plain(size, MessageTemplate.partnerRecipients(recipients)).content();
         plain = files.message(out -> out.write(content));
         signed = signer.sign(plain, alice, Instant.now());
-        encrypted = encryptor.encrypt(plain, recipientCerts, ContentEncryption.AES_256_CBC);
+        encrypted = encryptor.encrypt(plain, recipientCerts, EncryptionAlgorithm.AES256);
     }
 
     @TearDown(Level.Trial)
@@ -113,13 +113,13 @@ public class CryptoBenchmark {
 
     @Benchmark
     public MimeMessage encrypt() throws Exception {
-        return encryptor.encrypt(plain, recipientCerts, ContentEncryption.AES_256_CBC);
+        return encryptor.encrypt(plain, recipientCerts, EncryptionAlgorithm.AES256);
     }
 
     @Benchmark
     public MimeMessage signEncrypt() throws Exception {
         return encryptor.encrypt(signer.sign(plain, alice, Instant.now()), recipientCerts,
-                ContentEncryption.AES_256_CBC);
+                EncryptionAlgorithm.AES256);
     }
 
     @Benchmark

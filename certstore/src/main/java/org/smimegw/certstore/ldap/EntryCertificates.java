@@ -19,6 +19,8 @@ import java.util.Map;
 import com.unboundid.ldap.sdk.Attribute;
 import com.unboundid.ldap.sdk.Entry;
 import org.bouncycastle.asn1.cms.AttributeTable;
+import org.bouncycastle.asn1.cms.CMSAttributes;
+import org.bouncycastle.asn1.cms.Time;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.smime.SMIMECapabilities;
 import org.bouncycastle.asn1.smime.SMIMECapability;
@@ -45,7 +47,8 @@ import org.smimegw.certstore.SmimeCapabilities;
  *       and capabilities of harvested certificates.</li>
  * </ul>
  * CA certificates are not published. A value that does not parse is logged and skipped; the other values are
- * still read. Duplicates (same SHA-256) are merged, keeping the longest chain and known capabilities.
+ * still read. Duplicates (same SHA-256) are merged ({@link PublishedCertificate#mergedWith}): the longest chain,
+ * and the newest capabilities seen (a blob's are dated by its signingTime, a note's by its time seen).
  */
 final class EntryCertificates {
 
@@ -98,6 +101,7 @@ final class EntryCertificates {
                                   Map<String, HarvestNote> notes, Map<String, PublishedCertificate> into) {
         List<X509Certificate> all = new ArrayList<>();
         SmimeCapabilities capabilities = SmimeCapabilities.UNKNOWN;
+        Instant announced = null;
         try {
             CMSSignedData signed = new CMSSignedData(value);
             for (X509CertificateHolder holder : signed.getCertificates().getMatches(null)) {
@@ -107,6 +111,7 @@ final class EntryCertificates {
                 SmimeCapabilities found = capabilities(signer.getSignedAttributes());
                 if (found.isKnown()) {
                     capabilities = found;
+                    announced = signingTime(signer.getSignedAttributes());
                     break;
                 }
             }
@@ -120,7 +125,7 @@ final class EntryCertificates {
                 continue;
             }
             List<X509Certificate> chain = all.stream().filter(c -> !c.equals(certificate)).toList();
-            add(certificate, chain, capabilities, source, now, notes, into);
+            add(certificate, chain, capabilities, announced, source, now, notes, into);
         }
     }
 
@@ -135,28 +140,40 @@ final class EntryCertificates {
             return;
         }
         if (certificate.getBasicConstraints() < 0) {
-            add(certificate, List.of(), SmimeCapabilities.UNKNOWN, source, now, notes, into);
+            add(certificate, List.of(), SmimeCapabilities.UNKNOWN, null, source, now, notes, into);
         }
     }
 
+    /**
+     * One certificate value: its capabilities (announced at {@code announced}, null when undated) and those of the
+     * entry's harvest note for it, the newest seen applying; then merged with what the entry's other values had.
+     */
     private static void add(X509Certificate certificate, List<X509Certificate> chain, SmimeCapabilities capabilities,
-                            String source, Instant now, Map<String, HarvestNote> notes,
+                            Instant announced, String source, Instant now, Map<String, HarvestNote> notes,
                             Map<String, PublishedCertificate> into) {
         String fingerprint = sha256(certificate);
         HarvestNote note = notes.get(fingerprint);
         Instant seen = note != null ? note.seen() : now;
-        if (!capabilities.isKnown() && note != null) {
-            capabilities = note.capabilities();
+        PublishedCertificate candidate = new PublishedCertificate(certificate, chain, capabilities, source, seen,
+                announced);
+        if (note != null) {
+            candidate = candidate.mergedWith(new PublishedCertificate(certificate, chain, note.capabilities(), source,
+                    note.seen()));
         }
-        PublishedCertificate candidate = new PublishedCertificate(certificate, chain, capabilities, source, seen);
-        into.merge(fingerprint, candidate, EntryCertificates::better);
+        into.merge(fingerprint, candidate, PublishedCertificate::mergedWith);
     }
 
-    private static PublishedCertificate better(PublishedCertificate a, PublishedCertificate b) {
-        List<X509Certificate> chain = a.chain().size() >= b.chain().size() ? a.chain() : b.chain();
-        SmimeCapabilities caps = a.capabilities().isKnown() ? a.capabilities() : b.capabilities();
-        Instant seen = a.seen().isBefore(b.seen()) ? a.seen() : b.seen();
-        return new PublishedCertificate(a.certificate(), chain, caps, a.source(), seen);
+    private static Instant signingTime(AttributeTable signedAttributes) {
+        org.bouncycastle.asn1.cms.Attribute attr = signedAttributes == null ? null
+                : signedAttributes.get(CMSAttributes.signingTime);
+        if (attr == null || attr.getAttrValues().size() == 0) {
+            return null;
+        }
+        try {
+            return Time.getInstance(attr.getAttrValues().getObjectAt(0)).getDate().toInstant();
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     private static SmimeCapabilities capabilities(AttributeTable signedAttributes) {

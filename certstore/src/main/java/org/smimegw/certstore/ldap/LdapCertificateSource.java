@@ -35,6 +35,7 @@ import org.smimegw.certstore.DirectoryUnavailableException;
 import org.smimegw.certstore.HarvestSink;
 import org.smimegw.certstore.HarvestedCertificate;
 import org.smimegw.certstore.PublishedCertificate;
+import org.smimegw.certstore.SmimeCapabilities;
 
 /**
  * Published certificates from an LDAP directory (Active Directory, OpenLDAP), and a shared place for harvested
@@ -195,8 +196,8 @@ public final class LdapCertificateSource implements CertificateSource, HarvestSi
         HarvestNote old = EntryCertificates.notes(existing).get(fingerprint);
         if (old != null) {
             Instant seen = old.seen().isAfter(note.seen()) ? old.seen() : note.seen();
-            newest = new HarvestNote(fingerprint, seen,
-                    note.capabilities().isKnown() ? note.capabilities() : old.capabilities());
+            newest = new HarvestNote(fingerprint, seen, SmimeCapabilities.replaces(note.capabilities(), note.seen(),
+                    old.capabilities(), old.seen()) ? note.capabilities() : old.capabilities());
             if (!old.format().equals(newest.format())) {
                 for (String value : existing.getAttributeValues(EntryCertificates.DESCRIPTION)) {
                     if (HarvestNote.parse(value).map(n -> n.sha256().equals(fingerprint)).orElse(false)) {
@@ -216,6 +217,15 @@ public final class LdapCertificateSource implements CertificateSource, HarvestSi
     @Override
     public void close() {
         connections.close();
+    }
+
+    /**
+     * Asks the directory for its root DSE over a pooled connection (as the pool's health check does).
+     *
+     * @throws DirectoryUnavailableException when no server answers (or none is tried before the retry time)
+     */
+    public void checkReachable() throws DirectoryUnavailableException {
+        connections.withConnection("reachability check", LDAPConnection::getRootDSE);
     }
 
     // ---- internals ----

@@ -84,9 +84,9 @@ final class RevocationChecker {
                     if (s != null) {
                         return s;
                     }
-                    tried.add("CRL " + uri + " not signed by the issuer or not current");
+                    tried.add("CRL distribution point " + uri + " served a CRL not signed by the issuer or not current");
                 } catch (IOException | RuntimeException e) {
-                    tried.add("CRL " + uri + ": " + e.getMessage());
+                    tried.add("CRL distribution point " + uri + " " + HttpFetcher.describe(e));
                 }
             }
         }
@@ -99,7 +99,7 @@ final class RevocationChecker {
                     }
                     tried.add(s.detail());
                 } catch (Exception e) {
-                    tried.add("OCSP " + uri + ": " + e.getMessage());
+                    tried.add("OCSP responder " + uri + " " + HttpFetcher.describe(e));
                 }
             }
         }
@@ -166,11 +166,11 @@ final class RevocationChecker {
         OCSPReq request = new OCSPReqBuilder().addRequest(id).build();
         OCSPResp response = new OCSPResp(http.post(uri, request.getEncoded(), "application/ocsp-request"));
         if (response.getStatus() != OCSPResp.SUCCESSFUL) {
-            return RevocationStatus.unknown("OCSP " + uri + " answered status " + response.getStatus());
+            return RevocationStatus.unknown("OCSP responder " + uri + " answered status " + response.getStatus());
         }
         BasicOCSPResp basic = (BasicOCSPResp) response.getResponseObject();
         if (!signedByIssuerOrDelegate(basic, issuer)) {
-            return RevocationStatus.unknown("OCSP " + uri + " answer is not signed by the issuer or its responder");
+            return RevocationStatus.unknown("OCSP responder " + uri + " sent an answer not signed by the issuer or its delegate");
         }
         for (SingleResp single : basic.getResponses()) {
             if (!single.getCertID().equals(id)) {
@@ -187,12 +187,12 @@ final class RevocationChecker {
                         : RevocationStatus.revoked("'" + Certificates.subject(cert) + "' serial "
                           + cert.getSerialNumber().toString(16) + " revoked on " + when + " by OCSP " + uri);
             } else {
-                result = RevocationStatus.unknown("OCSP " + uri + " does not know the certificate");
+                result = RevocationStatus.unknown("OCSP responder " + uri + " does not know the certificate");
             }
             ocspCache.put(key, new Cached<>(result, expiry(now, next)));
             return result;
         }
-        return RevocationStatus.unknown("OCSP " + uri + " answer does not cover the certificate");
+        return RevocationStatus.unknown("OCSP responder " + uri + " sent an answer that does not cover the certificate");
     }
 
     private static boolean signedByIssuerOrDelegate(BasicOCSPResp basic, X509Certificate issuer) throws Exception {

@@ -246,6 +246,36 @@ class FileCertificateStoreTest {
     }
 
     @Test
+    void anImportedCertificateTakesTheCapabilitiesHarvestedForIt() throws Exception {
+        TestPki.Issued frank = PKI.issue("frank@example.org");
+        SmimeCapabilities cbcOnly = new SmimeCapabilities(List.of("2.16.840.1.101.3.4.1.42", "2.16.840.1.101.3.4.1.2"));
+        store.addUserCertificate(frank.certificate(), frank.chain());
+        store.store(new HarvestedCertificate("frank@example.org", frank.certificate(), frank.chain(), cbcOnly,
+                Instant.now()));
+
+        assertThat(store.encryptionCertificates("frank@example.org")).singleElement().satisfies(p -> {
+            assertThat(p.certificate()).isEqualTo(frank.certificate());
+            assertThat(p.capabilities()).isEqualTo(cbcOnly);
+        });
+    }
+
+    @Test
+    void anOlderSightingHarvestedLateDoesNotReplaceNewerCapabilities() {
+        TestPki.Issued gina = PKI.issue("gina@example.org");
+        SmimeCapabilities newer = new SmimeCapabilities(List.of("2.16.840.1.101.3.4.1.46"));
+        SmimeCapabilities older = new SmimeCapabilities(List.of("2.16.840.1.101.3.4.1.42"));
+        Instant t = Instant.parse("2026-11-10T10:00:00Z");
+        store.store(new HarvestedCertificate("gina@example.org", gina.certificate(), List.of(), newer, t));
+        store.store(new HarvestedCertificate("gina@example.org", gina.certificate(), List.of(), older,
+                t.minus(Duration.ofDays(3))));
+
+        assertThat(store.lookup("gina@example.org")).singleElement().satisfies(p -> {
+            assertThat(p.capabilities()).isEqualTo(newer);
+            assertThat(p.seen()).isEqualTo(t);
+        });
+    }
+
+    @Test
     void keysAlreadyUnlockedSurviveAReloadOfTheStore() throws Exception {
         TestPki.Issued erin = PKI.issue("erin@example.org");
         store.addUserKey(erin.privateKey(), erin.certificate(), erin.chain());

@@ -440,6 +440,45 @@ class LdapCertificateSourceTest {
     }
 
     @Test
+    void theNewestCapabilitiesSeenApplyBetweenThePublishedBlobAndTheHarvestSubtree() throws Exception {
+        // Outlook published the certificate with capabilities (the blob's signingTime is when); a harvest of the same
+        // certificate later announced others: the later ones apply; a harvest seen before the blob does not
+        String bobDn = directory.addUser("Bob", "bob@example.com");
+        directory.addValues(bobDn, "userSMIMECertificate", Pkcs7Blobs.signedWithCapabilities(bob, List.of(AES256)));
+        String carolDn = directory.addUser("Carol", "carol@example.com");
+        directory.addValues(carolDn, "userSMIMECertificate", Pkcs7Blobs.signedWithCapabilities(carol, List.of(AES256)));
+        LdapConfig config = config().withHarvestBaseDn(AdDirectory.HARVESTED);
+        try (LdapCertificateSource source = source(config)) {
+            source.store(new HarvestedCertificate("bob@example.com", bob.certificate(), bob.chain(),
+                    new SmimeCapabilities(List.of(AES128)), Instant.now().plus(Duration.ofMinutes(1))));
+            source.store(new HarvestedCertificate("carol@example.com", carol.certificate(), carol.chain(),
+                    new SmimeCapabilities(List.of(AES128)), Instant.now().minus(Duration.ofDays(1))));
+
+            assertThat(source.lookup("bob@example.com")).singleElement()
+                    .satisfies(p -> assertThat(p.capabilities().algorithmOids()).containsExactly(AES128));
+            assertThat(source.lookup("carol@example.com")).singleElement()
+                    .satisfies(p -> assertThat(p.capabilities().algorithmOids()).containsExactly(AES256));
+        }
+    }
+
+    @Test
+    void anOlderHarvestWrittenBackLateKeepsTheNewerCapabilities() throws Exception {
+        LdapConfig config = config().withHarvestBaseDn(AdDirectory.HARVESTED);
+        Instant newer = Instant.parse("2026-11-20T00:00:00Z");
+        try (LdapCertificateSource gateway1 = source(config); LdapCertificateSource gateway2 = source(config)) {
+            gateway1.store(new HarvestedCertificate("partner@other.example", bob.certificate(), bob.chain(),
+                    new SmimeCapabilities(List.of(AES128)), newer));
+            gateway2.store(new HarvestedCertificate("partner@other.example", bob.certificate(), bob.chain(),
+                    new SmimeCapabilities(List.of(AES256)), newer.minus(Duration.ofDays(3))));
+
+            assertThat(gateway1.lookup("partner@other.example")).singleElement().satisfies(p -> {
+                assertThat(p.capabilities().algorithmOids()).containsExactly(AES128);
+                assertThat(p.seen()).isEqualTo(newer);
+            });
+        }
+    }
+
+    @Test
     void harvestSubtreeOutsideTheBaseDnIsSearchedToo() throws Exception {
         directory.server().add(new Entry("dn: OU=Gateways," + AdDirectory.BASE, "objectClass: organizationalUnit",
                 "ou: Gateways"));

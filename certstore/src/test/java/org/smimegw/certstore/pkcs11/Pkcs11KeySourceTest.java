@@ -12,14 +12,21 @@ import java.security.Provider;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.List;
+import java.security.spec.MGF1ParameterSpec;
 import java.util.Map;
 
+import javax.crypto.spec.OAEPParameterSpec;
+import javax.crypto.spec.PSource;
+
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.jcajce.JcaCertStore;
 import org.bouncycastle.cms.CMSAlgorithm;
 import org.bouncycastle.cms.CMSEnvelopedData;
 import org.bouncycastle.cms.CMSEnvelopedDataGenerator;
+import org.bouncycastle.cms.CMSException;
 import org.bouncycastle.cms.CMSProcessableByteArray;
 import org.bouncycastle.cms.CMSSignedData;
 import org.bouncycastle.cms.CMSSignedDataGenerator;
@@ -33,6 +40,7 @@ import org.bouncycastle.cms.jcajce.JceKeyTransEnvelopedRecipient;
 import org.bouncycastle.cms.jcajce.JceKeyTransRecipientInfoGenerator;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.jcajce.JcaAlgorithmParametersConverter;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 import org.junit.jupiter.api.AfterAll;
@@ -135,6 +143,52 @@ class Pkcs11KeySourceTest {
                 .setMustProduceEncodableUnwrappedKey(true));
 
         assertThat(clear).isEqualTo(CONTENT);
+    }
+
+    @Test
+    void decryptsRsaOaepAndPkcs1WithTheTokenKeyThroughTokenKeyTransRecipient() throws Exception {
+        UserKey key = source.decryptionKeys("alice@example.com").get(0);
+        JcaAlgorithmParametersConverter converter = new JcaAlgorithmParametersConverter();
+        List<AlgorithmIdentifier> transports = List.of(
+                converter.getAlgorithmIdentifier(PKCSObjectIdentifiers.id_RSAES_OAEP, OAEPParameterSpec.DEFAULT),
+                converter.getAlgorithmIdentifier(PKCSObjectIdentifiers.id_RSAES_OAEP, new OAEPParameterSpec("SHA-256",
+                        "MGF1", MGF1ParameterSpec.SHA256, PSource.PSpecified.DEFAULT)),
+                converter.getAlgorithmIdentifier(PKCSObjectIdentifiers.id_RSAES_OAEP, new OAEPParameterSpec("SHA-384",
+                        "MGF1", MGF1ParameterSpec.SHA256, new PSource.PSpecified("a label".getBytes(
+                        StandardCharsets.US_ASCII)))),
+                new AlgorithmIdentifier(PKCSObjectIdentifiers.rsaEncryption));
+        for (AlgorithmIdentifier transport : transports) {
+            for (ASN1ObjectIdentifier content : List.of(CMSAlgorithm.AES256_CBC, CMSAlgorithm.AES128_GCM)) {
+                CMSEnvelopedDataGenerator generator = new CMSEnvelopedDataGenerator();
+                generator.addRecipientInfoGenerator(new JceKeyTransRecipientInfoGenerator(aliceRsa, transport)
+                        .setProvider(bc));
+                CMSEnvelopedData enveloped = generator.generate(new CMSProcessableByteArray(CONTENT),
+                        new JceCMSContentEncryptorBuilder(content).setProvider(bc).build());
+
+                RecipientInformation recipient = enveloped.getRecipientInfos().getRecipients().iterator().next();
+                byte[] clear = recipient.getContent(
+                        new TokenKeyTransRecipient(key.privateKey(), key.certificate(), source.provider(), bc));
+
+                assertThat(clear).as(transport.getAlgorithm() + " " + content).isEqualTo(CONTENT);
+            }
+        }
+    }
+
+    @Test
+    void anOaepKeyEncryptedToAnotherKeyIsAClearFailureNotGarbage() throws Exception {
+        UserKey key = source.decryptionKeys("alice@example.com").get(0);
+        TestPki.Issued other = pki.issue("other@example.com");
+        CMSEnvelopedDataGenerator generator = new CMSEnvelopedDataGenerator();
+        generator.addRecipientInfoGenerator(new JceKeyTransRecipientInfoGenerator(other.certificate(),
+                new JcaAlgorithmParametersConverter().getAlgorithmIdentifier(PKCSObjectIdentifiers.id_RSAES_OAEP,
+                        OAEPParameterSpec.DEFAULT)).setProvider(bc));
+        CMSEnvelopedData enveloped = generator.generate(new CMSProcessableByteArray(CONTENT),
+                new JceCMSContentEncryptorBuilder(CMSAlgorithm.AES256_CBC).setProvider(bc).build());
+        RecipientInformation recipient = enveloped.getRecipientInfos().getRecipients().iterator().next();
+
+        assertThatThrownBy(() -> recipient.getContent(
+                new TokenKeyTransRecipient(key.privateKey(), key.certificate(), source.provider(), bc)))
+                .isInstanceOf(CMSException.class).hasMessageContaining("RSA-OAEP");
     }
 
     @Test

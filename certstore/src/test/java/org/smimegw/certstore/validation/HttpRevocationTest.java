@@ -211,4 +211,25 @@ class HttpRevocationTest {
         assertThat(r.hasWarning(Reason.REVOCATION_UNKNOWN)).isTrue();
         assertThat(ocspHits).hasValue(0);
     }
+
+    @Test
+    void aResponderThatRefusesTheConnectionIsNamedWithAReasonAPersonUnderstands() throws IOException {
+        int closed;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = socket.getLocalPort();  // nothing listens there once the socket is closed
+        }
+        String ocsp = "http://127.0.0.1:" + closed + "/";
+        String crl = "http://127.0.0.1:" + closed + "/ca.crl";
+        TestPki.Issued cert = PKI.user("refused@example.com").ocspResponder(ocsp).crlDistributionPoint(crl).issue();
+
+        ValidationResult r = validator(RevocationMode.SOFT_FAIL, true, true, new MutableClock(NOW))
+                .validate(cert.certificate(), List.of(), Purpose.SIGN, null, NOW);
+
+        assertThat(r.warnings()).singleElement().satisfies(w -> {
+            assertThat(w.reason()).isEqualTo(Reason.REVOCATION_UNKNOWN);
+            assertThat(w.detail()).contains("OCSP responder " + ocsp + " refused the connection")
+                    .contains("CRL distribution point " + crl + " refused the connection")
+                    .doesNotContain("null");
+        });
+    }
 }

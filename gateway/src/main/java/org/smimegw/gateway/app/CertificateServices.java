@@ -1,9 +1,11 @@
 package org.smimegw.gateway.app;
 
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -12,17 +14,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.smimegw.certstore.CertStoreConfig;
-import org.smimegw.certstore.CertificateSource;
 import org.smimegw.certstore.CertificateStore;
 import org.smimegw.certstore.CompositeCertificateStore;
-import org.smimegw.certstore.DirectoryUnavailableException;
-import org.smimegw.certstore.HarvestSink;
 import org.smimegw.certstore.KeySource;
 import org.smimegw.certstore.MergedTrust;
 import org.smimegw.certstore.SecretReferences;
 import org.smimegw.certstore.TrustCollection;
 import org.smimegw.certstore.cache.CachingCertificateSource;
 import org.smimegw.certstore.file.FileCertificateStore;
+import org.smimegw.certstore.file.StoredCertificate;
 import org.smimegw.certstore.ldap.LdapCertificateSource;
 import org.smimegw.certstore.ldap.LdapTrustSource;
 import org.smimegw.certstore.pkcs11.Pkcs11KeySource;
@@ -33,11 +33,11 @@ import org.smimegw.certstore.validation.PkixCertificateValidator;
  * <ul>
  *   <li>the embedded {@link FileCertificateStore} (always): keys, published certificates, harvested certificates,
  *       the trust collection;</li>
- *   <li>with {@code certstore.ldap}: a {@link CachingCertificateSource} around an {@link LdapCertificateSource} as a
- *       second source of published certificates, and, when {@code harvestBaseDn} is set, the directory as a second
- *       harvest sink (through the cache's {@code invalidating} wrapper, so a harvested certificate is used at once);</li>
- *   <li>with {@code certstore.ldap.trustBaseDn}: an {@link LdapTrustSource}, whose anchors, intermediates and CRLs
- *       join the file store's trust collection ({@link MergedTrust});</li>
+ *   <li>with {@code certstore.ldap}: the {@link DirectorySource}, an {@link LdapCertificateSource} behind a
+ *       {@link CachingCertificateSource}, as a second source of published certificates and, when
+ *       {@code harvestBaseDn} is set, a second harvest sink; with {@code certstore.ldap.trustBaseDn} also an
+ *       {@link LdapTrustSource}, whose anchors, intermediates and CRLs join the file store's trust collection
+ *       ({@link MergedTrust});</li>
  *   <li>with {@code certstore.pkcs11}: a {@link Pkcs11KeySource} as a second key source ({@code HARDWARE} keys).</li>
  * </ul>
  * combined in a {@link CompositeCertificateStore} (the {@code CertificateStore} mailets get), plus the
@@ -47,23 +47,22 @@ import org.smimegw.certstore.validation.PkixCertificateValidator;
 public final class CertificateServices implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CertificateServices.class);
 
+    private final CertStoreConfig config;
     private final FileCertificateStore fileStore;
-    private final CachingCertificateSource ldapCache;
-    private final LdapCertificateSource ldap;
+    private final DirectorySource directory;
     private final Pkcs11KeySource token;
-    private final LdapTrustSource directoryTrust;
+    private final Supplier<TrustCollection> trust;
     private final CompositeCertificateStore store;
     private final PkixCertificateValidator validator;
 
-    private CertificateServices(FileCertificateStore fileStore, LdapCertificateSource ldap,
-                                CachingCertificateSource ldapCache, Pkcs11KeySource token,
-                                LdapTrustSource directoryTrust, CompositeCertificateStore store,
-                                PkixCertificateValidator validator) {
+    private CertificateServices(CertStoreConfig config, FileCertificateStore fileStore, DirectorySource directory,
+                                Pkcs11KeySource token, Supplier<TrustCollection> trust,
+                                CompositeCertificateStore store, PkixCertificateValidator validator) {
+        this.config = config;
         this.fileStore = fileStore;
-        this.ldap = ldap;
-        this.ldapCache = ldapCache;
+        this.directory = directory;
         this.token = token;
-        this.directoryTrust = directoryTrust;
+        this.trust = trust;
         this.store = store;
         this.validator = validator;
     }
@@ -80,45 +79,28 @@ public final class CertificateServices implements AutoCloseable {
     public static CertificateServices open(CertStoreConfig config, Path base, Function<String, String> environment,
                                            Clock clock) {
         FileCertificateStore fileStore = FileCertificateStore.fromConfig(config, base, environment);
-        List<KeySource> keySources = new ArrayList<>(List.of(fileStore));
-        List<CertificateSource> sources = new ArrayList<>(List.of(fileStore));
-        List<HarvestSink> sinks = new ArrayList<>(List.of(fileStore));
         SecretReferences secrets = new SecretReferences(environment);
-        LdapCertificateSource ldap = null;
-        CachingCertificateSource ldapCache = null;
+        DirectorySource directory = new DirectorySource(secrets, clock);
+        List<KeySource> keySources = new ArrayList<>(List.of(fileStore));
         Pkcs11KeySource token = null;
-        LdapTrustSource directoryTrust = null;
         try {
-            if (config.ldap() != null) {
-                ldap = new LdapCertificateSource(config.ldap(), secrets, clock);
-                ldapCache = new CachingCertificateSource(ldap, config.ldap().cacheSettings(), clock);
-                sources.add(ldapCache);
-                if (ldap.harvestEnabled()) {
-                    sinks.add(ldapCache.invalidating(ldap));
-                }
-                log.debug("certificate source: LDAP {} (base {}, harvest {})", ldap.name(), config.ldap().baseDn(),
-                        ldap.harvestEnabled() ? config.ldap().harvestBaseDn() : "off");
-            }
-            if (config.ldap() != null && config.ldap().trustBaseDn() != null) {
-                directoryTrust = new LdapTrustSource(config.ldap(), secrets, clock);
-                directoryTrust.start();
-            }
+            directory.configure(config.ldap());
             if (config.pkcs11() != null) {
                 token = new Pkcs11KeySource(config.pkcs11(), secrets, clock);
                 keySources.add(token);
                 log.debug("key source: PKCS#11 {} ({} address(es) with keys)", token.name(), token.addresses().size());
             }
         } catch (RuntimeException e) {
-            closeQuietly(ldap);
-            closeQuietly(directoryTrust);
+            closeQuietly(directory);
             closeQuietly(token);
             throw e;
         }
-        Supplier<TrustCollection> trust = directoryTrust == null ? fileStore::trust
-                : new MergedTrust(List.of(fileStore::trust, directoryTrust));
-        CompositeCertificateStore store = new CompositeCertificateStore(keySources, sources, sinks, trust, clock);
+        // the directory's trust is empty without trustBaseDn: then the file store's collection is used as it is
+        Supplier<TrustCollection> trust = new MergedTrust(List.of(fileStore::trust, directory::trust));
+        CompositeCertificateStore store = new CompositeCertificateStore(keySources, List.of(fileStore, directory),
+                List.of(fileStore, directory), trust, clock);
         PkixCertificateValidator validator = new PkixCertificateValidator(trust, config.revocation(), clock);
-        return new CertificateServices(fileStore, ldap, ldapCache, token, directoryTrust, store, validator);
+        return new CertificateServices(config, fileStore, directory, token, trust, store, validator);
     }
 
     /** The store mailets use: file store + directory + token. */
@@ -131,13 +113,23 @@ public final class CertificateServices implements AutoCloseable {
         return fileStore;
     }
 
+    /** The trust the validator uses: the file store's imports and, with {@code trustBaseDn}, the directory's. */
+    public TrustCollection trust() {
+        return trust.get();
+    }
+
     public PkixCertificateValidator validator() {
         return validator;
     }
 
-    /** The LDAP cache, when a directory is configured (counters, invalidation). */
+    /** The LDAP cache in use, when a directory is configured (counters, invalidation). */
     public Optional<CachingCertificateSource> ldapCache() {
-        return Optional.ofNullable(ldapCache);
+        return directory.cache();
+    }
+
+    /** Why the LDAP directory cannot be reached (asked now), or empty when it can or none is configured. */
+    public Optional<String> directoryUnreachable() {
+        return directory.unreachable();
     }
 
     /** The token, when one is configured. */
@@ -146,36 +138,76 @@ public final class CertificateServices implements AutoCloseable {
     }
 
     /**
-     * Re-reads what can change under a running gateway: the file store (it also notices changes by itself within a
-     * second), the directory cache (dropped, so the next lookups ask the directory), the token's key list.
-     * Returns a one-line summary.
+     * The certificate of every key the gateway holds for an internal user, by address: the file store's keys and the
+     * token's (a certificate with several addresses is listed under each).
      */
+    public List<AddressedCertificate> keyCertificates() {
+        List<AddressedCertificate> all = new ArrayList<>();
+        for (StoredCertificate stored : fileStore.list()) {
+            if (stored.kind() == StoredCertificate.Kind.USER_KEY) {
+                stored.addresses().stream().sorted()
+                        .forEach(a -> all.add(new AddressedCertificate(a, stored.certificate())));
+            }
+        }
+        if (token != null) {
+            for (String address : token.addresses()) {
+                token.keys(address).forEach(k -> all.add(new AddressedCertificate(address, k.certificate())));
+            }
+        }
+        return all;
+    }
+
+    /** A user's certificate and the address it is held under. */
+    public record AddressedCertificate(String address, X509Certificate certificate) {
+    }
+
+    /** {@link #reload(CertStoreConfig)} with the settings it was opened with. */
     public String reload() {
+        return reload(config);
+    }
+
+    /**
+     * Re-reads what can change under a running gateway: the file store (it also notices changes by itself within a
+     * second), the token's key list, and the directory settings {@code certstore.ldap} of {@code settings}: the same
+     * settings keep the directory's connections and its cache (so answers it may serve while the directory is down
+     * survive the reload) and read the trust subtree again, changed ones replace connections, cache and trust source.
+     * Returns a one-line summary.
+     *
+     * @throws IllegalArgumentException when {@code settings} change anything else of {@code certstore:} (a restart
+     *                                  applies that) or a {@code certstore.ldap.*} key is wrong; nothing is changed
+     */
+    public String reload(CertStoreConfig settings) {
+        List<String> restartOnly = new ArrayList<>();
+        if (!Objects.equals(settings.directory(), config.directory())) {
+            restartOnly.add("certstore.directory");
+        }
+        if (!Objects.equals(settings.keyPassword(), config.keyPassword())) {
+            restartOnly.add("certstore.keyPassword");
+        }
+        if (!Objects.equals(settings.revocation(), config.revocation())) {
+            restartOnly.add("certstore.revocation");
+        }
+        if (!Objects.equals(settings.pkcs11(), config.pkcs11())) {
+            restartOnly.add("certstore.pkcs11");
+        }
+        if (!restartOnly.isEmpty()) {
+            throw new IllegalArgumentException("certstore: a reload applies certstore.ldap only; restart the gateway "
+                    + "to change " + String.join(", ", restartOnly));
+        }
         List<String> done = new ArrayList<>();
+        done.add(directory.configure(settings.ldap()));
         fileStore.refresh();
         done.add("file store re-read");
-        if (ldapCache != null) {
-            ldapCache.invalidateAll();
-            done.add("LDAP cache cleared");
-        }
         if (token != null) {
             token.reload();
             done.add("token keys re-read");
-        }
-        if (directoryTrust != null) {
-            try {
-                done.add(directoryTrust.refresh());
-            } catch (DirectoryUnavailableException e) {
-                done.add("directory trust NOT re-read (" + e.getMessage() + "), the last one stays");
-            }
         }
         return "certstore: " + String.join(", ", done);
     }
 
     @Override
     public void close() {
-        closeQuietly(ldap);
-        closeQuietly(directoryTrust);
+        closeQuietly(directory);
         closeQuietly(token);
     }
 

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -24,11 +25,13 @@ import org.apache.james.core.MailAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.smimegw.certstore.CertStoreConfig;
 import org.smimegw.certstore.CertificateStore;
 import org.smimegw.certstore.CertificateValidator;
 import org.smimegw.gateway.admin.AdminServer;
 import org.smimegw.gateway.admin.HealthReport;
 import org.smimegw.gateway.admin.PrometheusMetrics;
+import org.smimegw.gateway.admin.ReadinessCheck;
 import org.smimegw.gateway.config.GatewayConfig;
 import org.smimegw.gateway.container.GatewayMailetContext;
 import org.smimegw.gateway.container.MailetContainerLoader;
@@ -53,6 +56,7 @@ import org.smimegw.gateway.spool.FileSpool;
 import org.smimegw.gateway.spool.Spool;
 import org.smimegw.gateway.spool.SpoolArea;
 import org.smimegw.gateway.spool.SpoolEntry;
+import org.smimegw.gateway.spool.SpoolSpace;
 import org.smimegw.mailets.config.ConfigFileException;
 import org.smimegw.mailets.policy.PolicyCheck;
 import org.smimegw.mailets.policy.PolicyLoader;
@@ -84,13 +88,14 @@ public final class GatewayApplication implements AutoCloseable {
 
     private FileSpool spool;
     private EmbeddedMailbox embeddedMailbox;
-    private DeliveryService delivery;
+    private volatile DeliveryService delivery;
     private PipelineRunner pipeline;
     private SmtpFrontEnd smtp;
     private AdminServer adminServer;
     private JmxReporter jmxReporter;
     private GatewayReloader reloader;
     private CertificateServices certificates;
+    private Callable<CertStoreConfig> certstoreOnReload;
     private boolean running;
 
     public GatewayApplication(GatewayConfig config) {
@@ -102,6 +107,16 @@ public final class GatewayApplication implements AutoCloseable {
         this.clock = clock;
         this.metrics = metrics;
         this.policy = new PolicyHolder(new PolicyLoader(), config.policy());
+        this.certstoreOnReload = config::certstore;
+    }
+
+    /**
+     * Where a reload reads the {@code certstore:} settings again, e.g. from gateway.yaml (the {@code run} command
+     * does that). A reload applies {@code certstore.ldap} from them: the same settings keep the directory's cache,
+     * changed ones give a new connection and cache. Without this the settings the gateway started with are used.
+     */
+    public synchronized void readCertstoreOnReload(Callable<CertStoreConfig> settings) {
+        certstoreOnReload = settings;
     }
 
     /** Registers something {@code POST /reload} re-reads (call before {@link #start()}). */
@@ -261,8 +276,15 @@ public final class GatewayApplication implements AutoCloseable {
             destroyContainer();
         }, pipelineRunning::get));
         if (config.admin().enabled()) {
+            CertificateServices certs = certificates;
+            ReadinessCheck readiness = new ReadinessCheck(this::health,
+                    () -> Optional.ofNullable(delivery).map(DeliveryService::nextHops),
+                    Duration.ofMinutes(config.admin().ready().deliveryFailureMinutes()),
+                    SpoolSpace.of(stateDir.resolve("spool"), config.admin().ready().spoolReserveMegabytes() << 20),
+                    certs::directoryUnreachable);
             adminServer = new AdminServer(new InetSocketAddress(config.admin().bind(), config.admin().port()),
-                    new PrometheusMetrics(metrics), this::health, this::reload);
+                    new PrometheusMetrics(metrics, certs::keyCertificates, () -> certs.trust().roots(),
+                            clock), this::health, readiness::check, this::reload);
             AtomicBoolean adminRunning = new AtomicBoolean();
             components.add(Component.of("admin", () -> {
                 adminServer.start();
@@ -377,8 +399,9 @@ public final class GatewayApplication implements AutoCloseable {
     private synchronized List<Reloadable> extraReloadables() {
         List<Reloadable> all = new ArrayList<>();
         CertificateServices current = certificates;
+        Callable<CertStoreConfig> settings = certstoreOnReload;
         if (current != null) {
-            all.add(current::reload);
+            all.add(() -> current.reload(settings.call()));
         }
         all.addAll(reloadables);
         return all;

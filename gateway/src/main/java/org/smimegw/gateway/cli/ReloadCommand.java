@@ -52,31 +52,34 @@ public final class ReloadCommand implements Callable<Integer> {
         if (admins.size() <= 1) {
             NodeResult result = reload(client, admins.isEmpty() ? adminUri() : admins.get(0)).join();
             if (!result.ok()) {
-                throw new CliException(result.message());
+                throw new CliException(result.message(), result.exitCode(), null);
             }
             spec.commandLine().getOut().println(result.message());
             return ExitCodes.OK;
         }
         // every node at once, so that the cluster runs the old and the new configuration side by side only briefly
         List<CompletableFuture<NodeResult>> pending = admins.stream().map(a -> reload(client, a)).toList();
-        int failed = 0;
+        List<NodeResult> failures = new ArrayList<>();
         for (int i = 0; i < admins.size(); i++) {
             NodeResult result = pending.get(i).join();
             if (result.ok()) {
                 spec.commandLine().getOut().println(admins.get(i) + ": " + result.message());
             } else {
-                failed++;
+                failures.add(result);
                 spec.commandLine().getErr().println("reload: " + admins.get(i) + ": " + result.message());
             }
         }
-        if (failed > 0) {
-            throw new CliException(failed + " of " + admins.size() + " nodes did not reload");
+        if (!failures.isEmpty()) {
+            // a node that refused the configuration makes it a configuration error (3), as for one node
+            int exitCode = failures.stream().anyMatch(f -> f.exitCode() == ExitCodes.CONFIG) ? ExitCodes.CONFIG
+                    : ExitCodes.FAILURE;
+            throw new CliException(failures.size() + " of " + admins.size() + " nodes did not reload", exitCode, null);
         }
         return ExitCodes.OK;
     }
 
-    /** One node's answer: {@code reloaded: <summary>}, or why not. */
-    private record NodeResult(boolean ok, String message) {
+    /** One node's answer: {@code reloaded: <summary>}, or why not and the exit code that failure has alone. */
+    private record NodeResult(boolean ok, String message, int exitCode) {
     }
 
     private static CompletableFuture<NodeResult> reload(HttpClient client, URI admin) {
@@ -84,12 +87,14 @@ public final class ReloadCommand implements Callable<Integer> {
         HttpRequest request = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(120))
                 .POST(HttpRequest.BodyPublishers.noBody()).build();
         return client.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+                // refused: the new policy.yaml / mailetcontainer.xml / certstore settings are wrong, a configuration
+                // error (exit 3) as when run or policy check read the same file
                 .thenApply(response -> response.statusCode() == 200
-                        ? new NodeResult(true, "reloaded: " + message(response.body()))
-                        : new NodeResult(false, "reload refused: " + message(response.body())))
+                        ? new NodeResult(true, "reloaded: " + message(response.body()), ExitCodes.OK)
+                        : new NodeResult(false, "reload refused: " + message(response.body()), ExitCodes.CONFIG))
                 .exceptionally(e -> new NodeResult(false, "cannot reach the gateway at " + target + " ("
                         + OneLineErrors.describe(e instanceof java.util.concurrent.CompletionException c
-                        && c.getCause() != null ? c.getCause() : e) + "); is it running?"));
+                        && c.getCause() != null ? c.getCause() : e) + "); is it running?", ExitCodes.FAILURE));
     }
 
     private URI adminUri() throws Exception {
@@ -112,7 +117,7 @@ public final class ReloadCommand implements Callable<Integer> {
         if (!Files.isReadable(file)) {
             throw new ConfigFileException(file.toString(), "file not found");
         }
-        ObjectMapper yaml = new ConfigLoader().mapper();
+        ObjectMapper yaml = ConfigLoader.mapper(file);
         JsonNode root;
         try {
             root = yaml.readTree(file.toFile());

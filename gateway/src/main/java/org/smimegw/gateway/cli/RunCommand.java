@@ -1,21 +1,20 @@
 package org.smimegw.gateway.cli;
 
 import java.lang.management.ManagementFactory;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import org.smimegw.gateway.app.GatewayApplication;
 import org.smimegw.gateway.app.StartupException;
-import org.smimegw.gateway.config.ConfigLoader;
 import org.smimegw.gateway.config.GatewayConfig;
 import org.smimegw.gateway.reload.SighupReloadTrigger;
 import org.smimegw.gateway.logging.LogFlush;
+import org.smimegw.gateway.logging.LogFormat;
 
 /**
  * {@code run}: starts the gateway and runs until stopped (Ctrl-C / SIGTERM stop it gracefully); SIGHUP reloads
@@ -25,9 +24,8 @@ import org.smimegw.gateway.logging.LogFlush;
         description = "Start the gateway (SMTP front end, spool, pipeline, delivery, admin endpoint).")
 public final class RunCommand implements Callable<Integer> {
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", defaultValue = "conf/gateway.yaml",
-            description = "Gateway configuration (default: ${DEFAULT-VALUE}).")
-    Path config;
+    @Mixin
+    ConfigFileOption config;
 
     @Spec
     CommandSpec spec;
@@ -35,12 +33,16 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long begin = System.nanoTime();
-        GatewayConfig gatewayConfig = new ConfigLoader().load(config);
+        GatewayConfig gatewayConfig = config.load();
+        LogFormat.apply(gatewayConfig.logging().format());
         GatewayApplication application = new GatewayApplication(gatewayConfig);
+        // a reload applies changed certstore.ldap settings (and keeps the directory cache when they are the same)
+        application.readCertstoreOnReload(() -> config.load().certstore());
         try {
             application.start();
         } catch (StartupException e) {
-            throw new CliException("cannot start: " + e.getMessage(), ExitCodes.FAILURE, e);
+            throw new CliException("cannot start: " + e.getMessage(),
+                    e.configuration() ? ExitCodes.CONFIG : ExitCodes.FAILURE, e);
         }
         // signal handling in place before the ready line, so a SIGHUP or SIGTERM right after it is handled
         SighupReloadTrigger sighup = SighupReloadTrigger.install(application::reload);

@@ -21,8 +21,8 @@ import org.smimegw.gateway.smtp.SmtpConfig;
  * @param postmaster      the postmaster address (mailet context, sender of notifications); default
  *                        {@code postmaster@} the first internal domain, else the host name
  * @param internalDomains the domains whose users are "ours" ({@code MailetContext.isLocalServer}); default none
- * @param stateDir        directory for the spool and other state (default {@code var}, relative to the working
- *                        directory)
+ * @param stateDir        directory for the spool and other state (default {@code var} beside the configuration
+ *                        file)
  * @param smtp            {@code smtp:} section (SMTP front end)
  * @param pipeline        {@code pipeline:} section (mailet container)
  * @param delivery        {@code delivery:} section (delivery to the next hop); without a smarthost and with the
@@ -31,13 +31,15 @@ import org.smimegw.gateway.smtp.SmtpConfig;
  * @param embeddedMailbox {@code embeddedMailbox:} section
  * @param certstore       {@code certstore:} section (the certificate store's {@link CertStoreConfig})
  * @param policy          {@code policy:} section: where the S/MIME policy file is ({@link PolicySettings})
- * @param baseDirectory   what relative paths in the file are resolved against (the working directory unless the
- *                        loader was given another); the certificate store resolves its paths against it
+ * @param baseDirectory   what relative paths in the file are resolved against: the directory of the configuration
+ *                        file ({@link ConfigPaths}; the working directory for the built-in defaults when there is
+ *                        no file); the certificate store resolves its default paths against it
+ * @param logging         {@code logging:} section: the log line format
  */
 public record GatewayConfig(String hostname, String postmaster, List<String> internalDomains, Path stateDir,
                             SmtpConfig smtp, PipelineConfig pipeline, DeliveryConfig delivery, AdminConfig admin,
                             EmbeddedMailboxConfig embeddedMailbox, CertStoreConfig certstore, PolicySettings policy,
-                            Path baseDirectory) {
+                            Path baseDirectory, LoggingConfig logging) {
 
     public static final String DEFAULT_STATE_DIR = "var";
 
@@ -56,7 +58,8 @@ public record GatewayConfig(String hostname, String postmaster, List<String> int
                             @JsonProperty("admin") AdminConfig admin,
                             @JsonProperty("embeddedMailbox") EmbeddedMailboxConfig embeddedMailbox,
                             @JsonProperty("certstore") CertStoreConfig certstore,
-                            @JsonProperty("policy") PolicySettings policy) {
+                            @JsonProperty("policy") PolicySettings policy,
+                            @JsonProperty("logging") LoggingConfig logging) {
         String host = hostname == null ? HostNames.localHostName() : hostname;
         List<String> domains = internalDomains == null ? List.of() : internalDomains;
         return new GatewayConfig(host,
@@ -71,12 +74,12 @@ public record GatewayConfig(String hostname, String postmaster, List<String> int
                 embeddedMailbox == null ? EmbeddedMailboxConfig.defaults() : embeddedMailbox,
                 certstore == null ? CertStoreConfig.defaults() : certstore,
                 policy == null ? PolicySettings.defaults() : policy,
-                Path.of("").toAbsolutePath());
+                Path.of("").toAbsolutePath(), logging == null ? LoggingConfig.defaults() : logging);
     }
 
     /** Every section at its defaults (what an empty file gives). */
     public static GatewayConfig defaults() {
-        return of(null, null, null, null, null, null, null, null, null, null, null);
+        return of(null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /**
@@ -88,13 +91,18 @@ public record GatewayConfig(String hostname, String postmaster, List<String> int
         return new GatewayConfig(hostname, postmaster, internalDomains, base.resolve(stateDir).normalize(), smtp,
                 new PipelineConfig(base.resolve(p.config()).normalize(), p.workers(), p.maxFailures(),
                         p.retryDelaySeconds(), p.inFlowDelayMillis()),
-                delivery, admin, embeddedMailbox, certstore, policy.resolvedAgainst(base), base);
+                delivery, admin, embeddedMailbox, certstore, policy.resolvedAgainst(base), base, logging);
+    }
+
+    /** The certificate store's directory ({@code certstore.directory}, default {@code var/certstore}), absolute. */
+    public Path certstoreDirectory() {
+        return baseDirectory.resolve(certstore.directory()).normalize();
     }
 
     /** This configuration with another SMTP section (e.g. a test's port 0). */
     public GatewayConfig withSmtp(SmtpConfig newSmtp) {
         return new GatewayConfig(hostname, postmaster, internalDomains, stateDir, newSmtp, pipeline, delivery,
-                admin, embeddedMailbox, certstore, policy, baseDirectory);
+                admin, embeddedMailbox, certstore, policy, baseDirectory, logging);
     }
 
     /**
@@ -104,20 +112,20 @@ public record GatewayConfig(String hostname, String postmaster, List<String> int
     public GatewayConfig withEphemeralPorts(Path newStateDir) {
         EmbeddedMailboxConfig m = embeddedMailbox;
         return new GatewayConfig(hostname, postmaster, internalDomains, newStateDir, smtp.withPort(0), pipeline,
-                delivery, new AdminConfig(admin.enabled(), admin.bind(), 0, admin.jmx(), admin.jmxDomain()),
-                new EmbeddedMailboxConfig(m.enabled(), m.bind(), 0, 0), certstore, policy, baseDirectory);
+                delivery, admin.withPort(0),
+                new EmbeddedMailboxConfig(m.enabled(), m.bind(), 0, 0), certstore, policy, baseDirectory, logging);
     }
 
     /** This configuration with another {@code policy:} section (e.g. a test's policy file). */
     public GatewayConfig withPolicy(PolicySettings newPolicy) {
         return new GatewayConfig(hostname, postmaster, internalDomains, stateDir, smtp, pipeline, delivery, admin,
-                embeddedMailbox, certstore, newPolicy, baseDirectory);
+                embeddedMailbox, certstore, newPolicy, baseDirectory, logging);
     }
 
     /** This configuration with another {@code pipeline:} section (e.g. a test's mailetcontainer.xml). */
     public GatewayConfig withPipeline(PipelineConfig newPipeline) {
         return new GatewayConfig(hostname, postmaster, internalDomains, stateDir, smtp, newPipeline, delivery, admin,
-                embeddedMailbox, certstore, policy, baseDirectory);
+                embeddedMailbox, certstore, policy, baseDirectory, logging);
     }
 
     /** True when {@code domain} is one of {@link #internalDomains()} (case-insensitive). */

@@ -17,7 +17,6 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 import jakarta.mail.MessagingException;
-import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.MimeMessage;
 
 import org.apache.james.core.MailAddress;
@@ -92,20 +91,14 @@ public final class GatewayMail implements Mail {
     }
 
     /**
-     * The mail for a spool entry: name = queue id, state = {@link PipelineAttributes#STATE} or {@code root},
-     * sender and recipients from the envelope, SMTP HELO and AUTH user as attributes, and the envelope's
-     * {@code policy.*} attributes ({@link PipelineAttributes#POLICY_PREFIX}) as String attributes; the message is opened
-     * from the spool file on first use.
+     * The mail for a spool entry: name = queue id, state = {@link PipelineAttributes#STATE} or {@code root}, the
+     * envelope as {@link MailEnvelopes} maps it (sender, recipients, HELO, AUTH user, MAIL and RCPT parameters), and
+     * the envelope's {@code policy.*} attributes ({@link PipelineAttributes#POLICY_PREFIX}) as String attributes; the
+     * message is opened from the spool file on first use.
      */
     public static GatewayMail fromSpool(SpoolEntry entry, Spool spool, MailScratch scratch)
             throws MessagingException {
         Envelope envelope = entry.envelope();
-        MaybeSender sender = envelope.hasNullSender() ? MaybeSender.nullSender() : MaybeSender.of(
-                parseAddress(envelope.sender()));
-        List<MailAddress> recipients = new ArrayList<>();
-        for (String recipient : envelope.recipients()) {
-            recipients.add(parseAddress(recipient));
-        }
         String state = envelope.attributes().getOrDefault(PipelineAttributes.STATE, Mail.DEFAULT);
         MessageSource source = () -> {
             try {
@@ -118,28 +111,16 @@ public final class GatewayMail implements Mail {
                 throw new MessagingException("cannot open spooled message " + entry.id() + ": " + e.getMessage(), e);
             }
         };
-        GatewayMail mail = new GatewayMail(entry.id(), state, sender, recipients, null, source, entry.contentFile(),
-                envelope.clientAddress(), envelope.clientAddress(), Date.from(envelope.receivedAt()), scratch);
-        if (envelope.clientHelo() != null && !envelope.clientHelo().isEmpty()) {
-            mail.setAttribute(new Attribute(Mail.SMTP_HELO, AttributeValue.of(envelope.clientHelo())));
-        }
-        if (envelope.authenticatedUser() != null) {
-            mail.setAttribute(new Attribute(Mail.SMTP_AUTH_USER, AttributeValue.of(envelope.authenticatedUser())));
-        }
+        GatewayMail mail = new GatewayMail(entry.id(), state, MailEnvelopes.sender(envelope),
+                MailEnvelopes.recipients(envelope), null, source, entry.contentFile(), envelope.clientAddress(),
+                envelope.clientAddress(), Date.from(envelope.receivedAt()), scratch);
+        MailEnvelopes.restore(envelope, mail);
         envelope.attributes().forEach((name, value) -> {
             if (name.startsWith(PipelineAttributes.POLICY_PREFIX)) {
                 mail.setAttribute(new Attribute(AttributeName.of(name), AttributeValue.of(value)));
             }
         });
         return mail;
-    }
-
-    private static MailAddress parseAddress(String address) throws MessagingException {
-        try {
-            return new MailAddress(address);
-        } catch (AddressException e) {
-            throw new MessagingException("invalid address in envelope: " + address, e);
-        }
     }
 
     @Override

@@ -235,10 +235,14 @@ public final class GatewayMailetContext implements MailetContext {
         sendMail(mail, state, 0, TimeUnit.MILLISECONDS);
     }
 
+    /** Stores the mail with its envelope and its policy state ({@code policy.*} attributes, read back by the runner). */
     @Override
     public void sendMail(Mail mail, String state, long delay, TimeUnit unit) throws MessagingException {
-        store(mail.getRecipients(), mail.getMessage(), state, unit.toMillis(delay),
-                attributes -> MailEnvelopes.of(mail, clock.instant(), attributes));
+        store(mail.getRecipients(), mail.getMessage(), state, unit.toMillis(delay), attributes -> {
+            Map<String, String> all = new HashMap<>(MailEnvelopes.policyAttributes(mail));
+            all.putAll(attributes);
+            return MailEnvelopes.of(mail, clock.instant(), all);
+        });
     }
 
     private static String stateOf(Mail mail) {
@@ -249,7 +253,7 @@ public final class GatewayMailetContext implements MailetContext {
     private void store(MaybeSender sender, Collection<MailAddress> recipients, MimeMessage message, String state)
             throws MessagingException {
         store(recipients, message, state, 0,
-                attributes -> MailEnvelopes.of(sender, recipients, null, null, null, clock.instant(), attributes));
+                attributes -> MailEnvelopes.of(sender, recipients, clock.instant(), attributes));
     }
 
     private void store(Collection<MailAddress> recipients, MimeMessage message, String state, long delayMillis,

@@ -124,6 +124,7 @@ public final class MailetContainerLoader {
         private final List<Mailet> mailets = new ArrayList<>();
         private final List<Matcher> matchers = new ArrayList<>();
         private final Map<String, Matcher> globalComposites = new HashMap<>();
+        private final PipelineMetrics pipelineMetrics = new PipelineMetrics(metrics);
 
         Build(Path file) {
             this.file = file;
@@ -139,7 +140,7 @@ public final class MailetContainerLoader {
         }
 
         void destroyAll() {
-            new MailetContainer(file, Map.of(), mailets, matchers).destroy();
+            new MailetContainer(file, Map.of(), mailets, matchers, Set.of()).destroy();
         }
 
         MailetContainer container(Element root) throws ConfigFileException {
@@ -208,7 +209,7 @@ public final class MailetContainerLoader {
                             + "', which is not defined (processors: " + processors.keySet() + ")");
                 }
             }
-            return new MailetContainer(file, processors, mailets, matchers);
+            return new MailetContainer(file, processors, mailets, matchers, pipelineMetrics.names());
         }
 
         private MailetProcessor processor(String state, Element element, List<RouteCheck> routes)
@@ -223,7 +224,7 @@ public final class MailetContainerLoader {
                             + state + "'; expected <mailet> or <matcher>");
                 }
             }
-            return new MailetProcessor(state, steps, metrics.timer("processor." + state));
+            return new MailetProcessor(state, steps, pipelineMetrics.processor(state));
         }
 
         private MailetStep step(String processor, int index, Element element, Map<String, Matcher> localComposites,
@@ -281,12 +282,11 @@ public final class MailetContainerLoader {
             } finally {
                 mailets.add(mailet);
             }
-            String metricBase = "mailet." + processor + "." + index + "." + mailetName;
             return new MailetStep(index, (hasNotMatch ? "!" : "") + matchSpec + " -> " + mailetName,
                     LocatedXml.line(element), matcher, mailet, onMatch, onMailet,
-                    metrics.timer(metricBase), metrics.counter(metricBase + ".exceptions"),
-                    metrics.counter("matcher." + processor + "." + index + "."
-                            + matcherMetricName(matchSpec) + ".exceptions"));
+                    pipelineMetrics.mailet(processor, mailetName),
+                    pipelineMetrics.mailetExceptions(processor, mailetName),
+                    pipelineMetrics.matcherExceptions(processor, matcherMetricName(matchSpec)));
         }
 
         private String matcherMetricName(String spec) {

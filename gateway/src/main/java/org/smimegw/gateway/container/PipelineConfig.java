@@ -5,7 +5,7 @@ import java.nio.file.Path;
 /**
  * Settings of the mailet pipeline.
  *
- * @param config            the mailetcontainer.xml to load (default {@code conf/mailetcontainer.xml})
+ * @param config            the mailetcontainer.xml to load (default {@code mailetcontainer.xml} beside gateway.yaml)
  * @param workers           threads running mails through the container (default 16: with immediate delivery they
  *                          also wait on next hops)
  * @param maxFailures       failed pipeline runs after which a mail is moved to the ERROR spool area (default 5)
@@ -14,7 +14,8 @@ import java.nio.file.Path;
  *                          {@link #inFlowLimit()} (as Postfix's in_flow_delay; default 1000, 0 turns it off)
  */
 public record PipelineConfig(Path config, int workers, int maxFailures, int retryDelaySeconds, int inFlowDelayMillis) {
-    public static final Path DEFAULT_CONFIG = Path.of("conf", "mailetcontainer.xml");
+    /** Beside gateway.yaml (relative paths resolve against its directory). */
+    public static final Path DEFAULT_CONFIG = Path.of("mailetcontainer.xml");
     public static final int DEFAULT_IN_FLOW_DELAY_MILLIS = 1000;
     /** Mails queued or running per worker at which SMTP sessions start to wait. */
     static final int IN_FLOW_BACKLOG_PER_WORKER = 8;

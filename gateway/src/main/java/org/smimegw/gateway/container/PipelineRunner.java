@@ -25,6 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
+import org.smimegw.gateway.logging.LogFields;
 import org.smimegw.gateway.spool.Envelope;
 import org.smimegw.gateway.spool.Spool;
 import org.smimegw.gateway.spool.SpoolArea;
@@ -210,7 +211,9 @@ public final class PipelineRunner implements Consumer<SpoolEntry>, AutoCloseable
             if (failures >= config.maxFailures()) {
                 spool.move(updated, SpoolArea.ERROR);
                 movedToError.inc();
-                LOG.error("moved to the error area after {} failed pipeline runs: {}", failures, reason, cause);
+                LOG.atError().addKeyValue(LogFields.STAGE, "pipeline").addKeyValue(LogFields.OUTCOME, "error")
+                        .setCause(cause)
+                        .log("moved to the error area after {} failed pipeline runs: {}", failures, reason);
             } else {
                 LOG.warn("pipeline run failed (attempt {} of {}), retry in {} s: {}", failures, config.maxFailures(),
                         config.retryDelaySeconds(), reason, cause);

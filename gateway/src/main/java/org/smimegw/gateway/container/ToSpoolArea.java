@@ -62,14 +62,8 @@ public class ToSpoolArea extends GenericMailet {
 
     @Override
     public void service(Mail mail) throws MessagingException {
-        Map<String, String> attributes = new HashMap<>();
+        Map<String, String> attributes = new HashMap<>(MailEnvelopes.policyAttributes(mail));
         attributes.put(PipelineAttributes.STATE, mail.getState());
-        mail.attributes().forEach(attribute -> {
-            String name = attribute.getName().asString();
-            if (name.startsWith(PipelineAttributes.POLICY_PREFIX) && attribute.getValue().value() instanceof String v) {
-                attributes.put(name, v.replaceAll("[\\r\\n]+", " "));
-            }
-        });
         if (mail.getErrorMessage() != null) {
             attributes.put(PipelineAttributes.LAST_ERROR, mail.getErrorMessage().replaceAll("[\\r\\n]+", " "));
         }

@@ -9,7 +9,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
 
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
@@ -18,20 +17,22 @@ import com.codahale.metrics.Counter;
 import com.codahale.metrics.MetricRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
+import org.smimegw.gateway.logging.LogFields;
 import org.smimegw.gateway.spool.Envelope;
-import org.smimegw.gateway.spool.Spool;
-import org.smimegw.gateway.spool.SpoolArea;
-import org.smimegw.gateway.spool.SpoolEntry;
 import org.smimegw.gateway.spool.SpoolException;
 
 /**
  * The one place that turns the per-recipient results of a delivery attempt into outcomes, for the delivery workers
  * (an OUTGOING entry) and for immediate delivery on the pipeline thread alike: 2xx delivered, 4xx or no connection
  * deferred with exponential back-off (bounced with 5.4.7 once the queue lifetime is over), 5xx bounced. It writes
- * the log line per recipient, counts {@code delivery.delivered/deferred/bounced}, and stores one RFC 3464 DSN per
- * attempt in INCOMING (never for a null-sender message). What to do with the remaining recipients (rewrite the
- * OUTGOING entry, or store a new one) is the caller's.
+ * the log line per recipient, counts {@code delivery.delivered/deferred/bounced}, and queues the notifications the
+ * attempt owes the sender (never for a null-sender message), each to the recipients whose NOTIFY asks for it:
+ * one report of the failed recipients; one "delayed" report once the mail has waited
+ * {@code retry.delayWarningHours}; one "relayed" report of the recipients handed to a next hop without DSN (RFC 3461
+ * section 6.2.1). What to do with the remaining recipients (rewrite the OUTGOING entry, or store a new one) is the
+ * caller's.
  */
 final class AttemptConclusion {
     private static final Logger log = LoggerFactory.getLogger(AttemptConclusion.class);
@@ -39,57 +40,76 @@ final class AttemptConclusion {
     /**
      * What is left after an attempt.
      *
-     * @param remaining   recipients to retry (deferred and not expired); empty when the mail is done
-     * @param attempts    attempts that ended with deferred recipients, this one included (0 if none deferred)
-     * @param nextAttempt when to retry the remaining recipients (null if none)
-     * @param lastError   status and reason of the last deferral (null if none)
+     * @param remaining     recipients to retry (deferred and not expired); empty when the mail is done
+     * @param attempts      attempts that ended with deferred recipients, this one included (0 if none deferred)
+     * @param nextAttempt   when to retry the remaining recipients (null if none)
+     * @param lastError     status and reason of the last deferral (null if none)
+     * @param delayReported the remaining recipients were told of the delay (now or by an earlier attempt)
      */
-    record Outcome(List<String> remaining, int attempts, Instant nextAttempt, String lastError) {
+    record Outcome(List<String> remaining, int attempts, Instant nextAttempt, String lastError,
+                   boolean delayReported) {
         boolean done() {
             return remaining.isEmpty();
         }
     }
 
     private final DeliveryConfig config;
-    private final Spool spool;
-    private final DsnFactory dsnFactory;
-    private final String reportingMta;
+    private final DsnMailBouncer dsns;
     private final Clock clock;
-    private final Consumer<SpoolEntry> onBounceQueued;
     private final Counter delivered;
     private final Counter deferred;
     private final Counter bounced;
+    private final NextHopHealth nextHops;
 
-    AttemptConclusion(DeliveryConfig config, Spool spool, DsnFactory dsnFactory, String reportingMta, Clock clock,
-                      Consumer<SpoolEntry> onBounceQueued, MetricRegistry metrics) {
+    AttemptConclusion(DeliveryConfig config, DsnMailBouncer dsns, Clock clock, MetricRegistry metrics,
+                      NextHopHealth nextHops) {
         this.config = config;
-        this.spool = spool;
-        this.dsnFactory = dsnFactory;
-        this.reportingMta = reportingMta;
+        this.nextHops = nextHops;
+        this.dsns = dsns;
         this.clock = clock;
-        this.onBounceQueued = onBounceQueued;
         this.delivered = metrics.counter("delivery.delivered");
         this.deferred = metrics.counter("delivery.deferred");
         this.bounced = metrics.counter("delivery.bounced");
     }
 
+    /** Per next hop of the attempt: it worked unless every recipient sent to it was deferred. */
+    private void recordNextHops(List<RecipientResult> results, Map<String, String> relayOf) {
+        Map<String, Boolean> worked = new HashMap<>();
+        for (RecipientResult result : results) {
+            String relay = relayOf.get(result.recipient());
+            if (relay != null) {
+                worked.merge(relay, result.outcome() != RecipientResult.Outcome.DEFERRED, Boolean::logicalOr);
+            }
+        }
+        worked.forEach(nextHops::attempted);
+    }
+
     /**
-     * Logs and counts every result, queues the DSN for the permanent failures and says what is left.
+     * Logs and counts every result, queues the notifications and says what is left.
      *
-     * @param envelope the mail's envelope (sender, ENVID, arrival, delivery attributes of earlier attempts)
+     * @param envelope the mail's envelope (sender, DSN parameters, arrival, delivery attributes of earlier attempts)
      * @param results  one result per recipient attempted
      * @param relayOf  recipient → next hop host:port, for the log lines
-     * @param message  the message, for the DSN's copy of the original headers
+     * @param message  the message, for the copy of the original in the notifications
      */
     Outcome conclude(Envelope envelope, List<RecipientResult> results, Map<String, String> relayOf,
                      MimeMessage message) throws SpoolException, MessagingException {
         Instant now = clock.instant();
+        recordNextHops(results, relayOf);
         boolean anyDeferred = false;
         for (RecipientResult result : results) {
             anyDeferred |= result.outcome() == RecipientResult.Outcome.DEFERRED;
         }
-        boolean expired = anyDeferred && lifetimeExceeded(envelope, now); // parses the queue time only when needed
-        List<DsnFactory.FailedRecipient> failures = new ArrayList<>();
+        // the queue time is parsed only when something was deferred
+        Instant queuedAt = anyDeferred ? queuedAt(envelope, now) : null;
+        Instant giveUpAt = anyDeferred ? queuedAt.plusMillis(hoursToMillis(config.retry().maxLifetimeHours())) : null;
+        boolean expired = anyDeferred && !now.isBefore(giveUpAt);
+        boolean delayReported = envelope.attributes().containsKey(DeliveryService.ATTR_DELAY_REPORTED);
+        boolean reportDelay = anyDeferred && !expired && !delayReported
+                && !now.isBefore(queuedAt.plusMillis(hoursToMillis(config.retry().delayWarningHours())));
+        List<DsnFactory.ReportedRecipient> failures = new ArrayList<>();
+        List<DsnFactory.ReportedRecipient> delays = new ArrayList<>();
+        List<DsnFactory.ReportedRecipient> relays = new ArrayList<>();
         List<String> remaining = new ArrayList<>();
         String lastError = null;
         int attempts = anyDeferred ? attempts(envelope) + 1 : 0;
@@ -99,43 +119,54 @@ final class AttemptConclusion {
             switch (result.outcome()) {
                 case DELIVERED -> {
                     delivered.inc();
-                    log.info("delivered to=<{}> relay={} status={} reply=\"{}\"", result.recipient(), relay,
-                            result.status(), result.diagnostic());
+                    stageLine("delivered").log("delivered to=<{}> relay={} status={} reply=\"{}\"",
+                            result.recipient(), relay, result.status(), result.diagnostic());
+                    if (!result.nextHopDsn()) {
+                        relays.add(new DsnFactory.ReportedRecipient(result.recipient(), DsnFactory.Action.RELAYED,
+                                result.status(), result.diagnostic(), null));
+                    }
                 }
                 case DEFERRED -> {
                     if (expired) {
                         String reason = "delivery time expired after " + config.retry().maxLifetimeHours()
                                 + " h; last error: " + result.status() + " " + result.diagnostic();
-                        failures.add(new DsnFactory.FailedRecipient(result.recipient(), "5.4.7", reason));
+                        failures.add(DsnFactory.ReportedRecipient.failed(result.recipient(), "5.4.7", reason));
                         logBounce(result.recipient(), relay, "5.4.7", reason, envelope);
                     } else {
                         deferred.inc();
                         remaining.add(result.recipient());
                         lastError = result.status() + " " + result.diagnostic();
-                        log.info("deferred to=<{}> relay={} status={} reason=\"{}\" attempt={} next={}",
-                                result.recipient(), relay, result.status(), result.diagnostic(), attempts, nextAttempt);
+                        stageLine("deferred").log("deferred to=<{}> relay={} status={} reason=\"{}\" attempt={} "
+                                + "next={}", result.recipient(), relay, result.status(), result.diagnostic(), attempts,
+                                nextAttempt);
+                        if (reportDelay) {
+                            delays.add(new DsnFactory.ReportedRecipient(result.recipient(), DsnFactory.Action.DELAYED,
+                                    result.status(), result.diagnostic(), giveUpAt));
+                        }
                     }
                 }
                 case FAILED -> {
-                    failures.add(new DsnFactory.FailedRecipient(result.recipient(), result.status(), result.diagnostic()));
+                    failures.add(DsnFactory.ReportedRecipient.failed(result.recipient(), result.status(),
+                            result.diagnostic()));
                     logBounce(result.recipient(), relay, result.status(), result.diagnostic(), envelope);
                 }
             }
         }
-        if (!failures.isEmpty()) {
-            bounced.inc(failures.size());
-            if (!envelope.hasNullSender()) {
-                MimeMessage dsn = dsnFactory.create(envelope, message, failures, reportingMta);
-                Envelope dsnEnvelope = new Envelope("", Map.of(), List.of(envelope.sender()), "127.0.0.1",
-                        reportingMta, null, now, Map.of());
-                SpoolEntry dsnEntry = spool.store(SpoolArea.INCOMING, dsnEnvelope, dsn);
-                log.info("bounce for {} recipient(s) queued as {} to=<{}>", failures.size(), dsnEntry.id(),
-                        envelope.sender());
-                onBounceQueued.accept(dsnEntry);
-            }
+        bounced.inc(failures.size());
+        if (!envelope.hasNullSender()) {
+            notify(envelope, message, failures, "bounce");
+            notify(envelope, message, delays, "delay notice");
+            notify(envelope, message, relays, "relay notice");
         }
         return new Outcome(List.copyOf(remaining), attempts, remaining.isEmpty() ? null : nextAttempt,
-                remaining.isEmpty() ? null : lastError);
+                remaining.isEmpty() ? null : lastError, delayReported || reportDelay);
+    }
+
+    private void notify(Envelope envelope, MimeMessage message, List<DsnFactory.ReportedRecipient> recipients,
+                        String what) throws SpoolException, MessagingException {
+        if (!recipients.isEmpty()) {
+            dsns.queue(envelope, message, recipients, what);
+        }
     }
 
     /** The envelope that carries the outcome's remaining recipients to their next attempt. */
@@ -146,12 +177,20 @@ final class AttemptConclusion {
         attributes.putIfAbsent(DeliveryService.ATTR_QUEUED_AT, envelope.receivedAt() != null
                 ? envelope.receivedAt().toString() : clock.instant().toString());
         attributes.put(DeliveryService.ATTR_LAST_ERROR, outcome.lastError());
+        if (outcome.delayReported()) {
+            attributes.put(DeliveryService.ATTR_DELAY_REPORTED, "true");
+        }
         return envelope.withRecipients(outcome.remaining()).withAttributes(attributes);
     }
 
     private void logBounce(String recipient, String relay, String status, String reason, Envelope envelope) {
-        log.info("bounced to=<{}> relay={} status={} reason=\"{}\"{}", recipient, relay, status, reason,
-                envelope.hasNullSender() ? " (null sender: no DSN)" : "");
+        stageLine("bounced").log("bounced to=<{}> relay={} status={} reason=\"{}\"{}", recipient, relay, status,
+                reason, envelope.hasNullSender() ? " (null sender: no DSN)" : "");
+    }
+
+    /** An INFO line of the delivery stage with its outcome as key/value pairs (fields of the JSON log format). */
+    private static LoggingEventBuilder stageLine(String outcome) {
+        return log.atInfo().addKeyValue(LogFields.STAGE, "delivery").addKeyValue(LogFields.OUTCOME, outcome);
     }
 
     /** Delay before the attempt after the {@code attempts}-th deferral: initial * multiplier^(attempts-1), capped. */
@@ -162,11 +201,14 @@ final class AttemptConclusion {
         return Duration.ofMillis(Math.round(seconds * 1000));
     }
 
-    private boolean lifetimeExceeded(Envelope envelope, Instant now) {
-        Instant queuedAt = parseInstant(envelope.attributes().get(DeliveryService.ATTR_QUEUED_AT))
+    /** When the mail entered the queue: the start of its lifetime and of the wait before a delay notice. */
+    private static Instant queuedAt(Envelope envelope, Instant now) {
+        return parseInstant(envelope.attributes().get(DeliveryService.ATTR_QUEUED_AT))
                 .orElse(envelope.receivedAt() != null ? envelope.receivedAt() : now);
-        long lifetimeMillis = Math.round(config.retry().maxLifetimeHours() * 3_600_000);
-        return !now.isBefore(queuedAt.plusMillis(lifetimeMillis));
+    }
+
+    private static long hoursToMillis(double hours) {
+        return Math.round(hours * 3_600_000);
     }
 
     private static int attempts(Envelope envelope) {

@@ -29,7 +29,7 @@ public record DeliveryConfig(Route smarthost, Map<String, Route> routes, Integer
         maxConnections = maxConnections == null ? 20 : maxConnections;
         connectTimeoutSeconds = connectTimeoutSeconds == null ? 30 : connectTimeoutSeconds;
         timeoutSeconds = timeoutSeconds == null ? 120 : timeoutSeconds;
-        retry = retry == null ? new Retry(null, null, null, null) : retry;
+        retry = retry == null ? new Retry(null, null, null, null, null) : retry;
         immediate = immediate == null || immediate;
         mx = mx == null ? new Mx(null, null, null, null, null, null) : mx;
         if (maxConnections < 1) {
@@ -148,16 +148,26 @@ public record DeliveryConfig(Route smarthost, Map<String, Route> routes, Integer
     /**
      * Retry schedule. The n-th deferral waits {@code initialDelaySeconds * multiplier^(n-1)}, at most
      * {@code maxDelaySeconds}; a message still undelivered {@code maxLifetimeHours} after it was queued bounces.
+     * Recipients whose NOTIFY includes DELAY get one "delayed" notice when they are deferred
+     * {@code delayWarningHours} (4) or more after the message was queued.
      */
-    public record Retry(Double initialDelaySeconds, Double multiplier, Double maxDelaySeconds, Double maxLifetimeHours) {
+    public record Retry(Double initialDelaySeconds, Double multiplier, Double maxDelaySeconds, Double maxLifetimeHours,
+                        Double delayWarningHours) {
         public Retry {
             initialDelaySeconds = initialDelaySeconds == null ? 60.0 : initialDelaySeconds;
             multiplier = multiplier == null ? 2.0 : multiplier;
             maxDelaySeconds = maxDelaySeconds == null ? 3600.0 : maxDelaySeconds;
             maxLifetimeHours = maxLifetimeHours == null ? 120.0 : maxLifetimeHours;
-            if (initialDelaySeconds < 0 || multiplier < 1.0 || maxDelaySeconds < 0 || maxLifetimeHours < 0) {
+            delayWarningHours = delayWarningHours == null ? 4.0 : delayWarningHours;
+            if (initialDelaySeconds < 0 || multiplier < 1.0 || maxDelaySeconds < 0 || maxLifetimeHours < 0
+                    || delayWarningHours < 0) {
                 throw new IllegalArgumentException("delivery.retry: delays and lifetime must be >= 0 and multiplier >= 1");
             }
+        }
+
+        /** As the canonical constructor with {@code delayWarningHours} at its default (4). */
+        public Retry(Double initialDelaySeconds, Double multiplier, Double maxDelaySeconds, Double maxLifetimeHours) {
+            this(initialDelaySeconds, multiplier, maxDelaySeconds, maxLifetimeHours, null);
         }
     }
 

@@ -52,7 +52,8 @@ import org.smimegw.gateway.spool.SpoolException;
  * connection. Per recipient:
  * 2xx delivered; 4xx or no connection deferred with exponential back-off (attempts and next attempt are stored in
  * the envelope attributes); 5xx or queue lifetime exceeded bounce with one RFC 3464 DSN per attempt, injected into
- * INCOMING with the null sender (never for a null-sender message). The entry is deleted when no recipient remains.
+ * INCOMING with the null sender (never for a null-sender message), to the recipients whose NOTIFY asks for it (delay
+ * and relay notices likewise, see {@link AttemptConclusion}). The entry is deleted when no recipient remains.
  * <p>
  * {@link #deliverNow} is the fast path for the pipeline: one attempt on the caller's thread over connections that
  * are idle in the pool right now, concluded by the same {@link AttemptConclusion} as the workers' attempts.
@@ -68,6 +69,8 @@ public final class DeliveryService implements AutoCloseable {
     public static final String ATTR_QUEUED_AT = "delivery.queuedAt";
     /** Envelope attribute: reason of the last deferral (status and diagnostic). */
     public static final String ATTR_LAST_ERROR = "delivery.lastError";
+    /** Envelope attribute: present once the sender was told that the remaining recipients are delayed. */
+    public static final String ATTR_DELAY_REPORTED = "delivery.delayReported";
     /** MDC key holding the queue id while an entry is handled. */
     public static final String MDC_QUEUE_ID = "queueId";
 
@@ -81,6 +84,7 @@ public final class DeliveryService implements AutoCloseable {
     private final MxResolver mx;
     private final TransportPool pool;
     private final AttemptConclusion conclusion;
+    private final NextHopHealth nextHops;
     private final Session parseSession = Session.getInstance(new Properties());
 
     private final Timer attempt;
@@ -111,14 +115,21 @@ public final class DeliveryService implements AutoCloseable {
         this.mx = new MxResolver(config.mx());
         this.pool = new TransportPool(config, config.heloName(), new PasswordSource(environment),
                 config.maxConnections(), IDLE_CONNECTION_TIMEOUT);
-        this.conclusion = new AttemptConclusion(config, spool, dsnFactory, DsnFactory.mta(config.heloName()), clock,
-                onBounceQueued, metrics);
+        this.nextHops = new NextHopHealth(clock);
+        this.conclusion = new AttemptConclusion(config,
+                new DsnMailBouncer(spool, dsnFactory, DsnFactory.mta(config.heloName()), clock, onBounceQueued), clock,
+                metrics, nextHops);
         this.immediateAttempts = metrics.counter("delivery.immediate");
         // lock-free reservoir: the default one takes a lock and a skip-list insert for every attempt
         this.attempt = metrics.timer("delivery.attempt",
                 () -> new Timer(com.codahale.metrics.LockFreeExponentiallyDecayingReservoir.builder().build()));
         metrics.remove("delivery.queue.size"); // a restarted service replaces the gauge of its predecessor
         metrics.register("delivery.queue.size", (com.codahale.metrics.Gauge<Integer>) known::size);
+    }
+
+    /** Since when every attempt to a next hop has failed (for the readiness check). */
+    public NextHopHealth nextHops() {
+        return nextHops;
     }
 
     /** Production defaults: passwords from the process environment, no bounce notification hook. */
@@ -226,10 +237,9 @@ public final class DeliveryService implements AutoCloseable {
         try {
             SMTPMessage view = new StreamedSmtpMessage(parseSession, message);
             view.setEnvelopeFrom(envelope.hasNullSender() ? "<>" : envelope.sender());
-            boolean eightBit = "8BITMIME".equalsIgnoreCase(envelope.mailParameters().get("BODY"));
             for (Map.Entry<NextHop, List<String>> group : byNextHop.entrySet()) {
                 List<RecipientResult> sent = group.getKey() instanceof NextHop.Relay relay
-                        ? send(List.of(Hop.of(relay.route())), view, group.getValue(), eightBit, true, relayOf)
+                        ? send(List.of(Hop.of(relay.route())), view, envelope, group.getValue(), true, relayOf)
                         : null;
                 if (sent == null) {
                     untried.addAll(group.getValue());
@@ -344,17 +354,16 @@ public final class DeliveryService implements AutoCloseable {
             Timer.Context timing = attempt.time();
             SMTPMessage message = new SMTPMessage(parseSession, content);
             message.setEnvelopeFrom(envelope.hasNullSender() ? "<>" : envelope.sender());
-            boolean eightBit = "8BITMIME".equalsIgnoreCase(envelope.mailParameters().get("BODY"));
             for (Map.Entry<NextHop, List<String>> group : byNextHop.entrySet()) {
                 List<String> recipients = group.getValue();
                 switch (group.getKey()) {
                     case NextHop.Relay relay ->
-                            results.addAll(send(List.of(Hop.of(relay.route())), message, recipients, eightBit, false,
+                            results.addAll(send(List.of(Hop.of(relay.route())), message, envelope, recipients, false,
                                     relayOf));
                     case NextHop.Mx direct -> {
                         switch (mx.resolve(direct.domain())) {
                             case MxResolver.Exchangers found ->
-                                    results.addAll(send(hops(found), message, recipients, eightBit, false, relayOf));
+                                    results.addAll(send(hops(found), message, envelope, recipients, false, relayOf));
                             case MxResolver.Failure failure -> recipients.forEach(r -> results.add(failure.resultFor(r)));
                         }
                     }
@@ -380,14 +389,15 @@ public final class DeliveryService implements AutoCloseable {
     }
 
     /**
-     * One SMTP transaction for the recipients of one next hop, over a connection to the first of {@code hops} that
-     * takes it (connect, greeting and EHLO); a hop that does not is skipped for the next (RFC 5321 5.1), and when
-     * none does, the recipients are deferred with the last hop's failure. The hop used is recorded in
+     * One SMTP transaction for the recipients of one next hop, with the envelope's MAIL FROM and RCPT TO parameters
+     * as far as the next hop supports them ({@link EnvelopeTransport}), over a connection to the first of {@code hops}
+     * that takes it (connect, greeting and EHLO); a hop that does not is skipped for the next (RFC 5321 5.1), and
+     * when none does, the recipients are deferred with the last hop's failure. The hop used is recorded in
      * {@code relayOf}. With {@code idleOnly}, only a connection idle in the pool is used (to the first hop); null
      * means none was (or the pooled one turned out closed): nothing was attempted.
      */
-    private List<RecipientResult> send(List<Hop> hops, MimeMessage message, List<String> recipients,
-                                       boolean eightBit, boolean idleOnly, Map<String, String> relayOf) {
+    private List<RecipientResult> send(List<Hop> hops, SMTPMessage message, Envelope envelope, List<String> recipients,
+                                       boolean idleOnly, Map<String, String> relayOf) {
         List<RecipientResult> results = new ArrayList<>(recipients.size());
         List<String> sendable = new ArrayList<>(recipients.size());
         List<InternetAddress> addresses = new ArrayList<>(recipients.size());
@@ -417,15 +427,12 @@ public final class DeliveryService implements AutoCloseable {
             }
             DeliveryConfig.Route route = connection.hop().route();
             boolean reusable = false;
+            boolean nextHopDsn = lease.transport().announcesDsn();
             try {
-                if (message instanceof SMTPMessage smtpMessage) {
-                    // pass BODY=8BITMIME on when the client declared it and this next hop supports it
-                    smtpMessage.setMailExtension(eightBit && lease.transport().supportsExtension("8BITMIME")
-                            ? "BODY=8BITMIME" : null);
-                }
-                lease.transport().sendMessage(message, to);
+                lease.transport().send(message, envelope, sendable, to);
                 reusable = true; // a normal return: every recipient accepted, the DATA reply applies to all
-                results.addAll(SmtpOutcomes.allAccepted(sendable, lease.transport().getLastServerResponse()));
+                results.addAll(nextHopDsn(SmtpOutcomes.allAccepted(sendable,
+                        lease.transport().getLastServerResponse()), nextHopDsn));
                 return results;
             } catch (SendFailedException e) {
                 reusable = SmtpOutcomes.connectionReusable(e);
@@ -437,7 +444,7 @@ public final class DeliveryService implements AutoCloseable {
                     }
                     continue;
                 }
-                results.addAll(SmtpOutcomes.fromSendFailure(sendable, e));
+                results.addAll(nextHopDsn(SmtpOutcomes.fromSendFailure(sendable, e), nextHopDsn));
                 return results;
             } catch (MessagingException | IllegalStateException e) {
                 if (lease.reused() && attemptOnRoute == 0) {
@@ -489,6 +496,10 @@ public final class DeliveryService implements AutoCloseable {
             }
         }
         return new Connection(hops.getLast(), null, failure);
+    }
+
+    private static List<RecipientResult> nextHopDsn(List<RecipientResult> results, boolean nextHopDsn) {
+        return nextHopDsn ? results.stream().map(RecipientResult::fromNextHopWithDsn).toList() : results;
     }
 
     private void conclude(SpoolEntry entry, List<RecipientResult> results, Map<String, String> relayOf,

@@ -1,17 +1,22 @@
 package org.smimegw.gateway.delivery;
 
 import java.time.Clock;
+import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 import jakarta.mail.MessagingException;
+import jakarta.mail.internet.MimeMessage;
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.smimegw.gateway.container.MailBouncer;
+import org.smimegw.gateway.container.MailEnvelopes;
 import org.smimegw.gateway.spool.Envelope;
 import org.smimegw.gateway.spool.Spool;
 import org.smimegw.gateway.spool.SpoolArea;
@@ -19,9 +24,10 @@ import org.smimegw.gateway.spool.SpoolEntry;
 import org.smimegw.gateway.spool.SpoolException;
 
 /**
- * {@code MailetContext.bounce}: an RFC 3464 report (delivery's {@link DsnFactory}) to the mail's sender, stored
- * durably in INCOMING with the null sender so it runs through the pipeline like any mail. A mail with the null
- * sender is never bounced (no bounce loops).
+ * Where the gateway's delivery status notifications are queued: {@code MailetContext.bounce}, policy refusals and
+ * delivery's failed, delayed and relayed recipients all become an RFC 3464 report ({@link DsnFactory}, which obeys
+ * the original envelope's NOTIFY, RET, ENVID and ORCPT), stored durably in INCOMING with the null sender so it runs
+ * through the pipeline like any mail. A mail with the null sender is never reported on (no bounce loops).
  */
 public final class DsnMailBouncer implements MailBouncer {
     private static final Logger log = LoggerFactory.getLogger(DsnMailBouncer.class);
@@ -45,46 +51,52 @@ public final class DsnMailBouncer implements MailBouncer {
 
     @Override
     public void bounce(Mail mail, String message, MailAddress bouncer) throws MessagingException {
-        report(mail, mail.getRecipients().stream().map(MailAddress::asString).toList(), STATUS,
-                message == null ? "refused" : message, "bounce");
+        report(mail, mail.getRecipients(), STATUS, message == null ? "refused" : message, "bounce");
     }
 
     /**
-     * Queues one RFC 3464 report to the mail's sender naming {@code recipients}, each with {@code status} (e.g.
-     * 5.7.1) and {@code diagnostic}: stored durably in INCOMING with the null sender and handed to the pipeline.
-     * Nothing is sent for a mail with the null sender (no bounce loops) or without recipients.
+     * Queues one RFC 3464 report to the mail's sender that {@code recipients} failed, each with {@code status} (e.g.
+     * 5.7.1) and {@code diagnostic}. Nothing is sent for a mail with the null sender, without recipients, or whose
+     * recipients asked not to be told of failures (NOTIFY).
      *
      * @param kind what the report is, for the log line ("bounce", "policy DSN")
      */
-    public void report(Mail mail, List<String> recipients, String status, String diagnostic, String kind)
+    public void report(Mail mail, Collection<MailAddress> recipients, String status, String diagnostic, String kind)
             throws MessagingException {
-        if (mail.getMaybeSender().isNullSender()) {
-            log.info("no {} for mail {} with the null sender ({}): {}", kind, mail.getName(), recipients, diagnostic);
-            return;
-        }
         if (recipients.isEmpty()) {
             log.info("no {} for mail {} without recipients: {}", kind, mail.getName(), diagnostic);
             return;
         }
-        String sender = mail.getMaybeSender().asString();
-        String helo = mail.getAttribute(Mail.SMTP_HELO).map(a -> String.valueOf(a.getValue().value())).orElse("");
-        Envelope original = new Envelope(sender, Map.of(), recipients,
-                mail.getRemoteAddr() == null ? "127.0.0.1" : mail.getRemoteAddr(), helo, null, clock.instant(),
-                Map.of());
-        List<DsnFactory.FailedRecipient> failures = recipients.stream()
-                .map(r -> new DsnFactory.FailedRecipient(r, status, diagnostic)).toList();
-        var dsn = dsnFactory.create(original, mail.getMessage(), failures, reportingMta);
-        Envelope dsnEnvelope = new Envelope("", Map.of(), List.of(sender), "127.0.0.1", reportingMta, null,
-                clock.instant(), Map.of());
-        SpoolEntry entry;
+        Instant receivedAt = mail.getLastUpdated() != null ? mail.getLastUpdated().toInstant() : clock.instant();
+        Envelope original = MailEnvelopes.of(mail, recipients, receivedAt, Map.of());
+        List<DsnFactory.ReportedRecipient> failures = original.recipients().stream()
+                .map(r -> DsnFactory.ReportedRecipient.failed(r, status, diagnostic)).toList();
         try {
-            entry = spool.store(SpoolArea.INCOMING, dsnEnvelope, dsn);
+            queue(original, mail.getMessage(), failures, kind + " for mail " + mail.getName());
         } catch (SpoolException e) {
             throw new MessagingException("cannot queue the " + kind + " for mail " + mail.getName() + ": "
                     + e.getMessage(), e);
         }
-        log.info("{} for mail {} ({} recipient(s), {}) queued as {} to=<{}>", kind, mail.getName(),
-                recipients.size(), status, entry.id(), sender);
+    }
+
+    /**
+     * Queues the report about {@code recipients} of the message with envelope {@code original}, when anyone is to
+     * be told (see {@link DsnFactory#create}), and hands it to the pipeline.
+     *
+     * @param what what the report is about, for the log line
+     * @return the stored report, empty when none was due
+     */
+    Optional<SpoolEntry> queue(Envelope original, MimeMessage message, List<DsnFactory.ReportedRecipient> recipients,
+                               String what) throws SpoolException, MessagingException {
+        Optional<DsnFactory.Dsn> dsn = dsnFactory.create(original, message, recipients, reportingMta);
+        if (dsn.isEmpty()) {
+            log.debug("no {} ({} recipient(s)): {}", what, recipients.size(), original.hasNullSender()
+                    ? "null sender" : "not asked for (NOTIFY)");
+            return Optional.empty();
+        }
+        SpoolEntry entry = spool.store(SpoolArea.INCOMING, dsn.get().envelope(), dsn.get().message());
+        log.info("{} ({} recipient(s)) queued as {} to=<{}>", what, recipients.size(), entry.id(), original.sender());
         injected.accept(entry);
+        return Optional.of(entry);
     }
 }

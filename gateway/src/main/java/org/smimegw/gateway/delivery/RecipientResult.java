@@ -10,8 +10,11 @@ import java.util.regex.Pattern;
  * @param outcome    delivered, deferred (retry later) or failed (permanent)
  * @param status     RFC 3463 enhanced status code, e.g. 2.0.0, 4.4.1, 5.1.1
  * @param diagnostic the server's reply or a description of the local problem, one line
+ * @param nextHopDsn true when the next hop announced DSN and so got the recipient's DSN parameters (RFC 3461
+ *                   section 4): for a delivered recipient, the next hop sends any further notification
  */
-public record RecipientResult(String recipient, Outcome outcome, String status, String diagnostic) {
+public record RecipientResult(String recipient, Outcome outcome, String status, String diagnostic,
+                              boolean nextHopDsn) {
 
     public enum Outcome { DELIVERED, DEFERRED, FAILED }
 
@@ -19,6 +22,16 @@ public record RecipientResult(String recipient, Outcome outcome, String status, 
 
     public RecipientResult {
         diagnostic = oneLine(diagnostic);
+    }
+
+    /** A result from a next hop without DSN, or from no next hop at all. */
+    public RecipientResult(String recipient, Outcome outcome, String status, String diagnostic) {
+        this(recipient, outcome, status, diagnostic, false);
+    }
+
+    /** This result from a next hop that announced DSN. */
+    RecipientResult fromNextHopWithDsn() {
+        return new RecipientResult(recipient, outcome, status, diagnostic, true);
     }
 
     /** Classifies an SMTP reply (code and full reply text) for a recipient. */

@@ -12,10 +12,9 @@ import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.mail.MessagingException;
-import jakarta.mail.NoSuchProviderException;
 import jakarta.mail.Session;
+import jakarta.mail.URLName;
 
-import org.eclipse.angus.mail.smtp.SMTPTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,13 +32,13 @@ final class TransportPool implements AutoCloseable {
      * A connected transport lent to one worker; {@code reused} means it came from the pool without a NOOP check, so
      * a connection-level failure on it should be retried once on a fresh connection.
      */
-    record Lease(DeliveryConfig.Route route, SMTPTransport transport, boolean reused) {
+    record Lease(DeliveryConfig.Route route, EnvelopeTransport transport, boolean reused) {
     }
 
     /** Idle connections younger than this are reused without a NOOP round trip. */
     private static final long TRUST_IDLE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
 
-    private record Idle(SMTPTransport transport, long sinceNanos) {
+    private record Idle(EnvelopeTransport transport, long sinceNanos) {
     }
 
     private final DeliveryConfig config;
@@ -80,9 +79,9 @@ final class TransportPool implements AutoCloseable {
 
     private Lease borrow(DeliveryConfig.Route route, boolean idleOnly) throws MessagingException {
         while (true) {
-            SMTPTransport reused = null;
+            EnvelopeTransport reused = null;
             long idleSince = 0;
-            List<SMTPTransport> evicted = new ArrayList<>();
+            List<EnvelopeTransport> evicted = new ArrayList<>();
             synchronized (this) {
                 while (true) {
                     if (closed) {
@@ -99,7 +98,7 @@ final class TransportPool implements AutoCloseable {
                         return null;
                     }
                     while (open >= maxOpen) {
-                        SMTPTransport victim = pollOldestIdle();
+                        EnvelopeTransport victim = pollOldestIdle();
                         if (victim == null) {
                             break;
                         }
@@ -160,7 +159,7 @@ final class TransportPool implements AutoCloseable {
 
     /** Closes connections idle for longer than the idle timeout. */
     void closeIdle() {
-        List<SMTPTransport> expired = new ArrayList<>();
+        List<EnvelopeTransport> expired = new ArrayList<>();
         long now = System.nanoTime();
         synchronized (this) {
             for (Deque<Idle> free : idle.values()) {
@@ -182,7 +181,7 @@ final class TransportPool implements AutoCloseable {
 
     @Override
     public void close() {
-        List<SMTPTransport> all = new ArrayList<>();
+        List<EnvelopeTransport> all = new ArrayList<>();
         synchronized (this) {
             closed = true;
             notifyAll();
@@ -193,7 +192,7 @@ final class TransportPool implements AutoCloseable {
         all.forEach(TransportPool::closeQuietly);
     }
 
-    private SMTPTransport pollOldestIdle() {
+    private EnvelopeTransport pollOldestIdle() {
         Deque<Idle> oldest = null;
         for (Deque<Idle> free : idle.values()) {
             if (!free.isEmpty() && (oldest == null || free.peekFirst().sinceNanos() < oldest.peekFirst().sinceNanos())) {
@@ -203,15 +202,10 @@ final class TransportPool implements AutoCloseable {
         return oldest == null ? null : oldest.pollFirst().transport();
     }
 
-    private SMTPTransport connect(DeliveryConfig.Route route) throws MessagingException {
+    private EnvelopeTransport connect(DeliveryConfig.Route route) throws MessagingException {
         Session session = sessions.computeIfAbsent(new SessionKey(route.starttls(), route.username() != null),
                 this::newSession);
-        SMTPTransport transport;
-        try {
-            transport = (SMTPTransport) session.getTransport("smtp");
-        } catch (NoSuchProviderException e) {
-            throw new IllegalStateException("Jakarta Mail SMTP provider (Angus) is not on the class path", e);
-        }
+        EnvelopeTransport transport = new EnvelopeTransport(session, new URLName("smtp", null, -1, null, null, null));
         String password = null;
         if (route.username() != null) {
             try {
@@ -263,7 +257,7 @@ final class TransportPool implements AutoCloseable {
         return Session.getInstance(p);
     }
 
-    private static void closeQuietly(SMTPTransport transport) {
+    private static void closeQuietly(EnvelopeTransport transport) {
         try {
             transport.close();
         } catch (MessagingException | RuntimeException e) {

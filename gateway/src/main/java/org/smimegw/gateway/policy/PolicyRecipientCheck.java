@@ -12,13 +12,15 @@ import org.smimegw.mailets.policy.EffectivePolicy;
 import org.smimegw.mailets.policy.MailDirection;
 import org.smimegw.mailets.policy.OutboundDecision;
 import org.smimegw.mailets.policy.PolicyCheck;
+import org.smimegw.mailets.policy.PolicyStatus;
 import org.smimegw.mailets.policy.enforce.PolicyDecisionLog;
 
 /**
  * The S/MIME policy at RCPT TO: for outbound mail (internal sender) whose pair policy requires signing or
  * encryption, the answer is known before DATA — a sender without a usable key, a recipient without a usable
- * certificate, or no allowed algorithm is refused with {@code 550 5.7.1 <reason>}; a certificate directory (or
- * CRL) that cannot be asked is {@code 451 4.7.1 <reason>}, so the client retries and nothing is downgraded.
+ * certificate, or no allowed algorithm is refused ({@link PolicyStatus#REFUSED}: {@code 550 5.7.1 <reason>}); a
+ * certificate directory (or CRL) that cannot be asked is deferred ({@link PolicyStatus#DEFERRED}:
+ * {@code 451 4.4.3 <reason>}), so the client retries and nothing is downgraded.
  * Pairs that require nothing are accepted without a lookup; everything else is left to the pipeline's
  * {@code EnforceOutboundPolicy}, which decides again with the message in hand. Only refusals and deferrals are
  * logged and counted here ({@code policy.decision.<setting>.<outcome>}): those recipients never reach the pipeline.
@@ -48,13 +50,11 @@ public final class PolicyRecipientCheck implements RecipientPolicyCheck {
                 return Optional.empty();
             }
             OutboundDecision d = check.outbound(sender, recipient);
-            if (d instanceof OutboundDecision.Refuse refuse) {
+            if (d instanceof OutboundDecision.Refuse || d instanceof OutboundDecision.Defer) {
                 decisionLog.record("rcpt", sender, recipient, d.setting(), d.outcome(), d.reason());
-                return Optional.of(SmtpRejection.permanent(oneLine(refuse.reason())));
-            }
-            if (d instanceof OutboundDecision.Defer defer) {
-                decisionLog.record("rcpt", sender, recipient, d.setting(), d.outcome(), d.reason());
-                return Optional.of(SmtpRejection.temporary(oneLine(defer.reason())));
+                PolicyStatus status = d instanceof OutboundDecision.Refuse ? PolicyStatus.REFUSED
+                        : PolicyStatus.DEFERRED;
+                return Optional.of(new SmtpRejection(status.permanent(), status.enhancedStatus(), oneLine(d.reason())));
             }
             return Optional.empty();
         } catch (RuntimeException e) {

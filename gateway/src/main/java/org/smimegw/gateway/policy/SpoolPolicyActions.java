@@ -15,9 +15,9 @@ import org.slf4j.Logger;
 import org.smimegw.gateway.delivery.DsnMailBouncer;
 import org.slf4j.LoggerFactory;
 
+import org.smimegw.gateway.container.MailEnvelopes;
 import org.smimegw.gateway.container.PipelineAttributes;
 import org.smimegw.gateway.delivery.DsnFactory;
-import org.smimegw.gateway.spool.Envelope;
 import org.smimegw.gateway.spool.Spool;
 import org.smimegw.gateway.spool.SpoolArea;
 import org.smimegw.gateway.spool.SpoolEntry;
@@ -49,7 +49,7 @@ public final class SpoolPolicyActions implements PolicyActions {
     @Override
     public void refuse(Mail mail, Collection<MailAddress> recipients, String status, String reason)
             throws MessagingException {
-        dsns.report(mail, recipients.stream().map(MailAddress::asString).toList(), status, reason, "policy DSN");
+        dsns.report(mail, recipients, status, reason, "policy DSN");
     }
 
     @Override
@@ -62,19 +62,12 @@ public final class SpoolPolicyActions implements PolicyActions {
         attributes.put(REASON, oneLine);
         SpoolEntry entry;
         try {
-            entry = spool.store(SpoolArea.QUARANTINE,
-                    envelope(mail.getMaybeSender().asString(""), kept, mail, attributes), mail.getMessage());
+            entry = spool.store(SpoolArea.QUARANTINE, MailEnvelopes.of(mail, recipients, clock.instant(), attributes),
+                    mail.getMessage());
         } catch (SpoolException e) {
             throw new MessagingException("cannot store mail " + mail.getName() + " in the quarantine: "
                     + e.getMessage(), e);
         }
         LOG.warn("quarantined mail {} for {} as {}: {}", mail.getName(), kept, entry.id(), oneLine);
-    }
-
-    private Envelope envelope(String sender, List<String> recipients, Mail mail, Map<String, String> attributes) {
-        String helo = mail.getAttribute(Mail.SMTP_HELO).map(a -> String.valueOf(a.getValue().value())).orElse("");
-        return new Envelope(sender, Map.of(), recipients,
-                mail.getRemoteAddr() == null ? "127.0.0.1" : mail.getRemoteAddr(), helo, null, clock.instant(),
-                attributes);
     }
 }

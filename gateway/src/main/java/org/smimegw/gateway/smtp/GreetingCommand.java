@@ -6,8 +6,9 @@ import org.subethamail.smtp.internal.server.BaseCommand;
 import org.subethamail.smtp.server.Session;
 
 /**
- * EHLO and HELO. EHLO lists the extensions: PIPELINING, SIZE, 8BITMIME, ENHANCEDSTATUSCODES, STARTTLS (before TLS)
- * and AUTH PLAIN LOGIN (only after TLS, and only when users are configured).
+ * EHLO and HELO. EHLO lists the extensions: PIPELINING, SIZE, 8BITMIME, DSN (RFC 3461: the parameters are carried to
+ * the next hop and obeyed in the gateway's own notifications), ENHANCEDSTATUSCODES, STARTTLS (before TLS) and AUTH
+ * PLAIN LOGIN (only after TLS, and only when users are configured).
  */
 final class GreetingCommand extends BaseCommand {
     private final boolean extended;
@@ -46,6 +47,7 @@ final class GreetingCommand extends BaseCommand {
         b.append("250-PIPELINING\r\n");
         b.append("250-SIZE ").append(maxMessageSize).append("\r\n");
         b.append("250-8BITMIME\r\n");
+        b.append("250-DSN\r\n");
         if (!session.isTLSStarted()) {
             b.append("250-STARTTLS\r\n");
         } else if (authAvailable) {

@@ -1,21 +1,19 @@
 package org.smimegw.gateway.smtp;
 
 import java.io.IOException;
-import java.util.Locale;
 
+import org.smimegw.gateway.spool.EnvelopeParameters;
 import org.subethamail.smtp.RejectException;
-import org.subethamail.smtp.internal.server.BaseCommand;
 import org.subethamail.smtp.server.Session;
 
 /** MAIL FROM:&lt;address&gt; [parameters]: keeps the parameters for the envelope, checks a declared SIZE. */
-final class MailFromCommand extends BaseCommand {
+final class MailFromCommand extends PathCommand {
     private final long maxMessageSize;
-    private final SmtpReplies replies;
 
     MailFromCommand(long maxMessageSize, SmtpReplies replies) {
-        super("MAIL", "Specifies the sender.", "FROM: <sender> [ <parameters> ]");
+        super("MAIL", "Specifies the sender.", "FROM: <sender> [ <parameters> ]", "FROM:", SmtpReason.MAIL_SYNTAX,
+                SmtpReason.BAD_SENDER_ADDRESS, EnvelopeParameters::checkMail, replies);
         this.maxMessageSize = maxMessageSize;
-        this.replies = replies;
     }
 
     @Override
@@ -24,26 +22,14 @@ final class MailFromCommand extends BaseCommand {
             session.sendResponse(replies.replyLine(SmtpReason.NESTED_MAIL));
             return;
         }
-        String arg = commandString.length() > 4 ? commandString.substring(4).strip() : "";
-        MailPath path = arg.toUpperCase(Locale.ROOT).startsWith("FROM:") ? MailPath.parse(arg.substring(5)) : null;
+        MailPath path = path(commandString, session, true);
         if (path == null) {
-            session.sendResponse(replies.replyLine(SmtpReason.MAIL_SYNTAX));
             return;
         }
-        if (!path.address().isEmpty() && !MailPath.isPlausibleMailbox(path.address())) {
-            session.sendResponse(replies.replyLine(SmtpReason.BAD_SENDER_ADDRESS));
+        String size = path.parameters().get(EnvelopeParameters.SIZE);
+        if (size != null && Long.parseLong(size) > maxMessageSize) {
+            session.sendResponse(replies.replyLine(SmtpReason.MESSAGE_TOO_BIG));
             return;
-        }
-        String size = path.parameters().get("SIZE");
-        if (size != null) {
-            if (!size.matches("[0-9]{1,18}")) {
-                session.sendResponse(replies.replyLine(SmtpReason.MAIL_SYNTAX));
-                return;
-            }
-            if (Long.parseLong(size) > maxMessageSize) {
-                session.sendResponse(replies.replyLine(SmtpReason.MESSAGE_TOO_BIG));
-                return;
-            }
         }
         session.startMailTransaction();
         try {

@@ -1,19 +1,25 @@
 package org.smimegw.gateway.smtp;
 
 import java.io.IOException;
-import java.util.Locale;
 
+import org.smimegw.gateway.spool.EnvelopeParameters;
 import org.subethamail.smtp.RejectException;
-import org.subethamail.smtp.internal.server.BaseCommand;
 import org.subethamail.smtp.server.Session;
 
-/** RCPT TO:&lt;address&gt;: syntax here; recipient limit, relay rights and policy checks in the message handler. */
-final class RcptToCommand extends BaseCommand {
-    private final SmtpReplies replies;
+/**
+ * RCPT TO:&lt;address&gt; [parameters]: syntax here; recipient limit, relay rights and policy checks in the message
+ * handler, which keeps the parameters (NOTIFY, ORCPT) for the envelope. {@code <postmaster>} without a domain (which
+ * RFC 5321 section 4.1.1.3 requires a server to take) is the postmaster of the gateway's host name.
+ */
+final class RcptToCommand extends PathCommand {
+    private static final String POSTMASTER = "postmaster";
+    private final String hostname;
 
-    RcptToCommand(SmtpReplies replies) {
-        super("RCPT", "Specifies the recipient. Can be used any number of times.", "TO: <recipient> [ <parameters> ]");
-        this.replies = replies;
+    RcptToCommand(String hostname, SmtpReplies replies) {
+        super("RCPT", "Specifies the recipient. Can be used any number of times.", "TO: <recipient> [ <parameters> ]",
+                "TO:", SmtpReason.RCPT_SYNTAX, SmtpReason.BAD_RECIPIENT_ADDRESS, EnvelopeParameters::checkRcpt,
+                replies);
+        this.hostname = hostname;
     }
 
     @Override
@@ -22,23 +28,23 @@ final class RcptToCommand extends BaseCommand {
             session.sendResponse(replies.replyLine(SmtpReason.NEED_MAIL));
             return;
         }
-        String arg = commandString.length() > 4 ? commandString.substring(4).strip() : "";
-        MailPath path = arg.toUpperCase(Locale.ROOT).startsWith("TO:") ? MailPath.parse(arg.substring(3)) : null;
+        MailPath path = path(commandString, session, false);
         if (path == null) {
-            session.sendResponse(replies.replyLine(SmtpReason.RCPT_SYNTAX));
-            return;
-        }
-        if (!MailPath.isPlausibleMailbox(path.address())) {
-            session.sendResponse(replies.replyLine(SmtpReason.BAD_RECIPIENT_ADDRESS));
             return;
         }
         try {
-            session.getMessageHandler().recipient(path.address());
+            ((SpoolingMessageHandler) session.getMessageHandler()).rcptTo(path.address(), path.parameters());
         } catch (RejectException e) {
             session.sendResponse(e.getErrorResponse());
             return;
         }
         session.addRecipient(path.address());
         session.sendResponse(SmtpReplies.ok("2.1.5"));
+    }
+
+    @Override
+    protected MailPath mailbox(MailPath path) {
+        return path.address().equalsIgnoreCase(POSTMASTER)
+                ? new MailPath(POSTMASTER + "@" + hostname, path.parameters()) : path;
     }
 }

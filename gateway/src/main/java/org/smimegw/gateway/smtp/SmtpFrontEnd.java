@@ -26,10 +26,10 @@ import org.subethamail.smtp.server.SMTPServer;
 import org.subethamail.smtp.server.Session;
 
 /**
- * The SMTP listener (SubEthaSMTP): ESMTP with PIPELINING, SIZE, 8BITMIME, ENHANCEDSTATUSCODES, STARTTLS and AUTH
- * PLAIN/LOGIN after TLS; relay control; limits; DATA read in blocks ({@link DataCommand}) and streamed into the INCOMING
- * spool area, {@code 250} only after the spool returned; then {@code listener} is told about the new entry. Behind a
- * load balancer the client's address comes from the PROXY protocol header ({@link ProxyProtocolGate}).
+ * The SMTP listener (SubEthaSMTP): ESMTP with PIPELINING, SIZE, 8BITMIME, DSN, ENHANCEDSTATUSCODES, STARTTLS and
+ * AUTH PLAIN/LOGIN after TLS; relay control; limits; DATA read in blocks ({@link DataCommand}) and streamed into the
+ * INCOMING spool area, {@code 250} only after the spool returned; then {@code listener} is told about the new entry.
+ * Behind a load balancer the client's address comes from the PROXY protocol header ({@link ProxyProtocolGate}).
  */
 public final class SmtpFrontEnd {
     private static final Logger log = LoggerFactory.getLogger(SmtpFrontEnd.class);
@@ -111,7 +111,7 @@ public final class SmtpFrontEnd {
         commands.addCommand(new GreetingCommand(true, config.maxMessageSize(), authAvailable, sessions, replies));
         commands.addCommand(new GreetingCommand(false, config.maxMessageSize(), authAvailable, sessions, replies));
         commands.addCommand(new MailFromCommand(config.maxMessageSize(), replies));
-        commands.addCommand(new RcptToCommand(replies));
+        commands.addCommand(new RcptToCommand(hostname, replies));
         commands.addCommand(new StartTlsCommand(tls, replies));
         SimpleCommands.create(replies, libraryAuth, dataTransfer, authAvailable).forEach(commands::addCommand);
         commands.addCommand(new ProxyCommandRefusal(replies));

@@ -19,11 +19,13 @@ public enum SmtpReason {
     NOT_IMPLEMENTED(502, "5.5.1", "Command not implemented"),
     MAIL_SYNTAX(501, "5.5.4", "Syntax: MAIL FROM:<address> [parameters]"),
     RCPT_SYNTAX(501, "5.5.4", "Syntax: RCPT TO:<address> [parameters]"),
-    BAD_SENDER_ADDRESS(553, "5.1.7", "Bad sender address syntax"),
-    BAD_RECIPIENT_ADDRESS(553, "5.1.3", "Bad recipient address syntax"),
+    BAD_SENDER_ADDRESS(501, "5.1.7", "Bad sender address syntax"),
+    BAD_RECIPIENT_ADDRESS(501, "5.1.3", "Bad recipient address syntax"),
+    /** RFC 5321 section 4.1.1.11: a MAIL or RCPT parameter the gateway does not know. */
+    PARAMETER_NOT_SUPPORTED(555, "5.5.4", "Parameter not supported"),
+    /** A known MAIL or RCPT parameter with a malformed value, given twice, or without a valid keyword. */
+    PARAMETER_INVALID(555, "5.5.4", "Invalid parameter"),
     HELO_SYNTAX(501, "5.5.4", "Syntax: EHLO hostname"),
-    POLICY_PERMANENT(550, "5.7.1", "Recipient rejected by policy"),
-    POLICY_TEMPORARY(451, "4.7.1", "Recipient temporarily rejected by policy"),
     TIMEOUT(421, "4.4.2", "Timeout waiting for data from client, closing connection"),
     UNKNOWN_COMMAND(500, "5.5.2", "Command not recognized"),
     COMMAND_SYNTAX(501, "5.5.2", "Syntax error in command line"),

@@ -1,8 +1,8 @@
 package org.smimegw.gateway.smtp;
 
 /**
- * A recipient refused by a {@link RecipientPolicyCheck}: permanent (550) or temporary (451), with an RFC 3463
- * enhanced status code matching its class (5.x.x / 4.x.x) and a one-line text for the client.
+ * A recipient refused by a {@link RecipientPolicyCheck}: permanent (550) or temporary (451), with the check's RFC 3463
+ * enhanced status code (it must match the class, 5.x.x / 4.x.x) and a one-line text for the client.
  */
 public record SmtpRejection(boolean permanent, String enhancedStatus, String text) {
     public SmtpRejection {
@@ -15,13 +15,8 @@ public record SmtpRejection(boolean permanent, String enhancedStatus, String tex
         }
     }
 
-    /** {@code 550 5.7.1 <text>}. */
-    public static SmtpRejection permanent(String text) {
-        return new SmtpRejection(true, "5.7.1", text);
-    }
-
-    /** {@code 451 4.7.1 <text>}: the client retries later (e.g. a directory lookup failed). */
-    public static SmtpRejection temporary(String text) {
-        return new SmtpRejection(false, "4.7.1", text);
+    /** The reply code: 550 (permanent) or 451 (temporary). */
+    public int code() {
+        return permanent ? 550 : 451;
     }
 }

@@ -82,11 +82,22 @@ public final class SmtpReplies {
         return line(reason);
     }
 
-    /** A policy check's refusal: 550 (permanent) or 451 (temporary) with the check's enhanced status and text. */
-    public RejectException reject(SmtpRejection rejection) {
-        SmtpReason reason = rejection.permanent() ? SmtpReason.POLICY_PERMANENT : SmtpReason.POLICY_TEMPORARY;
+    /**
+     * Counts and returns the reply line for {@code reason} with a detail after its text, e.g.
+     * {@code 555 5.5.4 Parameter not supported: FOO} (one line, no secrets).
+     */
+    public String replyLine(SmtpReason reason, String detail) {
         count(reason);
-        return new RejectException(reason.code(), rejection.enhancedStatus() + " " + oneLine(rejection.text()));
+        return line(reason) + (detail.isEmpty() ? "" : ": " + oneLine(detail));
+    }
+
+    /**
+     * A policy check's refusal: 550 (permanent) or 451 (temporary) with the check's own enhanced status and text,
+     * counted in {@code smtp.rejected.policy_permanent} / {@code smtp.rejected.policy_temporary}.
+     */
+    public RejectException reject(SmtpRejection rejection) {
+        metrics.counter("smtp.rejected.policy_" + (rejection.permanent() ? "permanent" : "temporary")).inc();
+        return new RejectException(rejection.code(), rejection.enhancedStatus() + " " + oneLine(rejection.text()));
     }
 
     /** Rewords a refusal produced inside SubEthaSMTP's AUTH handlers into our reply with an enhanced status. */

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,6 +18,7 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+import org.smimegw.gateway.logging.LogFields;
 import org.smimegw.gateway.spool.Envelope;
 import org.smimegw.gateway.spool.Spool;
 import org.smimegw.gateway.spool.SpoolArea;
@@ -27,7 +29,7 @@ import org.subethamail.smtp.RejectException;
 import org.subethamail.smtp.server.Session;
 
 /**
- * One mail transaction: collects the envelope (MAIL parameters, accepted RCPTs), applies the recipient limit, relay
+ * One mail transaction: collects the envelope (MAIL parameters, accepted RCPTs and their parameters), applies the recipient limit, relay
  * rights and policy checks at RCPT, and streams DATA with a Received header straight into the INCOMING spool area.
  * The 250 reply is produced only after the spool returned (content and envelope fsynced).
  */
@@ -45,6 +47,7 @@ final class SpoolingMessageHandler implements MessageHandler {
     private String sender = "";
     private Map<String, String> mailParameters = Map.of();
     private final List<String> recipients = new ArrayList<>();
+    private final Map<String, Map<String, String>> recipientParameters = new HashMap<>();
 
     SpoolingMessageHandler(Session session, Shared shared) {
         this.session = session;
@@ -69,6 +72,11 @@ final class SpoolingMessageHandler implements MessageHandler {
 
     @Override
     public void recipient(String recipient) throws RejectException {
+        rcptTo(recipient, Map.of());
+    }
+
+    /** RCPT TO with its parameters (NOTIFY, ORCPT), kept for the envelope once the recipient is accepted. */
+    void rcptTo(String recipient, Map<String, String> parameters) throws RejectException {
         if (recipients.size() >= shared.config().maxRecipients()) {
             throw shared.replies().reject(SmtpReason.TOO_MANY_RECIPIENTS);
         }
@@ -92,14 +100,18 @@ final class SpoolingMessageHandler implements MessageHandler {
             }
         }
         recipients.add(recipient);
+        if (!parameters.isEmpty()) {
+            recipientParameters.put(recipient, parameters);
+        }
     }
 
     @Override
     public String data(InputStream data) throws RejectException, IOException {
         Instant receivedAt = shared.clock().instant();
         SmtpSessionInfo info = sessionInfo();
-        Envelope envelope = new Envelope(sender, mailParameters, recipients, info.clientAddress().getHostAddress(),
-                info.helo(), info.authenticatedUser().orElse(null), receivedAt, Map.of());
+        Envelope envelope = new Envelope(sender, mailParameters, recipients, recipientParameters,
+                info.clientAddress().getHostAddress(), info.helo(), info.authenticatedUser().orElse(null), receivedAt,
+                Map.of());
         Socket socket = session.getSocket();
         int idleTimeout = socket.getSoTimeout();
         socket.setSoTimeout(Math.toIntExact(shared.config().dataTimeoutSeconds() * 1000L));
@@ -109,8 +121,9 @@ final class SpoolingMessageHandler implements MessageHandler {
                 writeReceived(out, id, info, receivedAt);
                 LimitedCopy.copy(data, out, shared.config().maxMessageSize(), shared.config().maxLineLength());
             });
-            log.info("queued as {}: from=<{}> nrcpt={} client={}", entry.id(), sender, recipients.size(),
-                    envelope.clientAddress());
+            log.atInfo().addKeyValue(LogFields.STAGE, "smtp").addKeyValue(LogFields.OUTCOME, "queued")
+                    .log("queued as {}: from=<{}> nrcpt={} client={}", entry.id(), sender, recipients.size(),
+                            envelope.clientAddress());
             notifyListener(entry);
             return shared.replies().queued(entry.id());
         } catch (LimitExceededException e) {

@@ -22,21 +22,24 @@ import com.fasterxml.jackson.core.StreamWriteFeature;
 /**
  * Envelope ⇄ JSON ({@code <id>.env}), one line of UTF-8, on Jackson's streaming API (one factory, no data binding).
  *
- * <p>Format version 2 (written): {@code version, sender, mailParameters, recipients, clientAddress, clientHelo,
- * authenticatedUser, receivedAt, receivedAtEpochNanos, attributes}. {@code receivedAt} is ISO-8601 text, as in
- * version 1 (for people reading the file and for the previous release, which reads version 2 files too);
+ * <p>Format version 3 (written): {@code version, sender, mailParameters, recipients, recipientParameters,
+ * clientAddress, clientHelo, authenticatedUser, receivedAt, receivedAtEpochNanos, attributes}.
+ * {@code recipientParameters} maps a recipient to its RCPT TO parameters (version 3; earlier versions had none, and
+ * the releases that wrote them read version 3 files too, skipping the field). {@code receivedAt} is ISO-8601 text, as
+ * in version 1 (for people reading the file and for the releases before, which read later versions too);
  * {@code receivedAtEpochNanos} is the same instant as nanoseconds since 1970-01-01T00:00:00Z, which the reader
  * takes instead of parsing the text. It is left out for an instant outside its range (before 1677 or after 2262)
  * and for none ({@code "receivedAt":null}).
  *
- * <p>Reading accepts version 1 (the previous release; {@code receivedAt} only) and 2, and any later version by the
+ * <p>Reading accepts version 1 ({@code receivedAt} only), 2 (no {@code recipientParameters}) and 3, and any later
+ * version by the
  * fields it knows: {@code receivedAtEpochNanos} when present, else {@code receivedAt}; unknown fields are skipped;
  * missing ones read as empty ({@code sender} {@code ""}, maps and lists empty, the rest {@code null}). Anything
  * else — truncated, not JSON, a list where a string belongs, a {@code null} inside a list or map, an unparsable
  * time — is an {@link IOException} that says what and where (line, column).
  */
 final class EnvelopeCodec {
-    static final int VERSION = 2;
+    static final int VERSION = 3;
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
     private final JsonFactory factory = JsonFactory.builder()
@@ -61,6 +64,11 @@ final class EnvelopeCodec {
                 g.writeString(r);
             }
             g.writeEndArray();
+            g.writeObjectFieldStart("recipientParameters");
+            for (Map.Entry<String, Map<String, String>> entry : e.recipientParameters().entrySet()) {
+                writeMap(g, entry.getKey(), entry.getValue());
+            }
+            g.writeEndObject();
             g.writeStringField("clientAddress", e.clientAddress());
             g.writeStringField("clientHelo", e.clientHelo());
             g.writeStringField("authenticatedUser", e.authenticatedUser());
@@ -150,6 +158,7 @@ final class EnvelopeCodec {
         String sender = null;
         Map<String, String> mailParameters = Map.of();
         List<String> recipients = List.of();
+        Map<String, Map<String, String>> recipientParameters = Map.of();
         String clientAddress = null;
         String clientHelo = null;
         String authenticatedUser = null;
@@ -165,6 +174,7 @@ final class EnvelopeCodec {
                 case "sender" -> sender = text(p, name);
                 case "mailParameters" -> mailParameters = map(p, name);
                 case "recipients" -> recipients = list(p, name);
+                case "recipientParameters" -> recipientParameters = mapOfMaps(p, name);
                 case "clientAddress" -> clientAddress = text(p, name);
                 case "clientHelo" -> clientHelo = text(p, name);
                 case "authenticatedUser" -> authenticatedUser = text(p, name);
@@ -186,8 +196,8 @@ final class EnvelopeCodec {
         if (!exactTime) {
             receivedAt = isoInstant(p, receivedAtText);
         }
-        return new Envelope(sender == null ? "" : sender, mailParameters, recipients, clientAddress, clientHelo,
-                authenticatedUser, receivedAt, attributes);
+        return new Envelope(sender == null ? "" : sender, mailParameters, recipients, recipientParameters,
+                clientAddress, clientHelo, authenticatedUser, receivedAt, attributes);
     }
 
     /** A string field; other scalars as their text (as the previous, data-binding reader took them); null stays. */
@@ -227,6 +237,23 @@ final class EnvelopeCodec {
             String key = p.currentName();
             p.nextToken();
             m.put(key, element(p, field));
+        }
+        return m;
+    }
+
+    private static Map<String, Map<String, String>> mapOfMaps(JsonParser p, String field) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.VALUE_NULL) {
+            return Map.of();
+        }
+        if (t != JsonToken.START_OBJECT) {
+            throw new JsonParseException(p, "malformed envelope: " + field + " must be an object");
+        }
+        Map<String, Map<String, String>> m = new HashMap<>();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String key = p.currentName();
+            p.nextToken();
+            m.put(key, map(p, field));
         }
         return m;
     }

@@ -16,6 +16,29 @@ public final class TestGatewayConfig {
     }
 
     /**
+     * A pipeline that relays every mail: root hands it to transport, which runs {@code transportMailets} and then
+     * {@code RemoteDelivery}; a failing mail goes to the ERROR spool area.
+     */
+    public static String relayPipeline(String transportMailets) {
+        return """
+                <mailetcontainer>
+                  <processors>
+                    <processor state="root">
+                      <mailet match="All" class="ToProcessor"><processor>transport</processor></mailet>
+                    </processor>
+                    <processor state="transport">
+                """ + transportMailets + """
+                      <mailet match="All" class="RemoteDelivery"/>
+                    </processor>
+                    <processor state="error">
+                      <mailet match="All" class="org.smimegw.gateway.container.ToSpoolArea"><area>error</area></mailet>
+                    </processor>
+                  </processors>
+                </mailetcontainer>
+                """;
+    }
+
+    /**
      * Writes {@code mailetcontainer.xml} and {@code gateway.yaml} into {@code dir} and loads them.
      *
      * @param extraYaml further top-level sections (e.g. {@code embeddedMailbox:}, {@code delivery:}, {@code policy:})
@@ -37,6 +60,6 @@ public final class TestGatewayConfig {
                   port: 0
                   jmx: false
                 """ + extraYaml);
-        return new ConfigLoader(dir).load(yaml);
+        return new ConfigLoader().load(yaml);
     }
 }

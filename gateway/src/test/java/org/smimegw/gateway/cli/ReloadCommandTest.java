@@ -49,7 +49,7 @@ class ReloadCommandTest {
             admin.start();
             MainTest.Result result = MainTest.run("reload", "--admin",
                     "http://127.0.0.1:" + admin.address().getPort());
-            assertThat(result.code()).isEqualTo(ExitCodes.FAILURE);
+            assertThat(result.code()).isEqualTo(ExitCodes.CONFIG);
             assertThat(result.err().strip())
                     .isEqualTo("reload: reload refused: policy.yaml:7: unknown algorithm 'rc2'");
         }
@@ -106,7 +106,8 @@ class ReloadCommandTest {
             MainTest.Result result = MainTest.run("reload", "--admin", urlRefusing, "--admin", urlDown, "--admin",
                     urlOk);
 
-            assertThat(result.code()).isEqualTo(ExitCodes.FAILURE);
+            // a refused configuration is a configuration error, as for one node
+            assertThat(result.code()).isEqualTo(ExitCodes.CONFIG);
             assertThat(result.out().strip()).isEqualTo(urlOk + ": reloaded: policy: 1");
             String[] err = result.err().strip().split("\n");
             assertThat(err).hasSize(3);
@@ -116,6 +117,12 @@ class ReloadCommandTest {
                     + "/reload (").endsWith("); is it running?");
             assertThat(err[2]).isEqualTo("reload: 2 of 3 nodes did not reload");
             assertThat(good).hasValue(1);
+
+            // only unreachable: a failure, as for one node
+            MainTest.Result down = MainTest.run("reload", "--admin", urlDown, "--admin", urlOk);
+            assertThat(down.code()).isEqualTo(ExitCodes.FAILURE);
+            assertThat(down.err().strip()).endsWith("reload: 1 of 2 nodes did not reload");
+            assertThat(good).hasValue(2);
         }
     }
 

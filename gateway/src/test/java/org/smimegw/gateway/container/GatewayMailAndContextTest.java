@@ -141,6 +141,23 @@ class GatewayMailAndContextTest {
         assertThat(incoming.get(2).envelope().recipients()).containsExactly("bob@example.org");
     }
 
+    /** The policy's state (policy.* String attributes) survives a re-injection, as it survives the error area. */
+    @Test
+    void sendMailKeepsThePolicyAttributesForTheNextRun() throws Exception {
+        GatewayMail mail = fx.mail("alice@example.com", "bob@example.org");
+        mail.setAttribute(new org.apache.mailet.Attribute(org.apache.mailet.AttributeName.of("policy.deferredSince"),
+                org.apache.mailet.AttributeValue.of("2026-01-02T03:04:05Z")));
+        mail.setAttribute(new org.apache.mailet.Attribute(org.apache.mailet.AttributeName.of("other.thing"),
+                org.apache.mailet.AttributeValue.of("not kept")));
+        fx.context.sendMail(mail, "outbound", 1, TimeUnit.MINUTES);
+        SpoolEntry entry = fx.spool.list(SpoolArea.INCOMING).get(0);
+        assertThat(entry.envelope().attributes()).containsEntry("policy.deferredSince", "2026-01-02T03:04:05Z")
+                .doesNotContainKey("other.thing").containsEntry(PipelineAttributes.STATE, "outbound");
+        GatewayMail read = GatewayMail.fromSpool(entry, fx.spool, MailScratch.inTempDirectory());
+        assertThat(read.getAttribute(org.apache.mailet.AttributeName.of("policy.deferredSince")))
+                .hasValueSatisfying(a -> assertThat(a.getValue().value()).isEqualTo("2026-01-02T03:04:05Z"));
+    }
+
     @Test
     void bounceGoesToTheSuppliedBouncer() throws Exception {
         fx.context.bounce(fx.mail("alice@example.com", "bob@example.org"), "no such user");

@@ -193,7 +193,7 @@ class MailetContainerTest {
         assertThat(fx.recorder.byTag("after")).isEmpty();
         assertThat(fx.recorder.byTag("error")).singleElement()
                 .satisfies(seen -> assertThat(seen.state()).isEqualTo("error"));
-        assertThat(fx.metrics.counter("mailet.root.1.FailingMailet.exceptions").getCount()).isEqualTo(1);
+        assertThat(fx.metrics.counter("mailet.root.FailingMailet.exceptions").getCount()).isEqualTo(1);
     }
 
     @Test
@@ -235,7 +235,8 @@ class MailetContainerTest {
         assertThat(fx.recorder.byTag("matchall")).hasSize(1);
         assertThat(fx.recorder.byTag("never")).isEmpty();
         assertThat(fx.recorder.byTag("error")).hasSize(1);
-        assertThat(fx.metrics.counter("matcher.root.3.FailingMatcher.exceptions").getCount()).isEqualTo(1);
+        // one counter per processor and matcher class (not per position): the three failing matches add up
+        assertThat(fx.metrics.counter("matcher.root.FailingMatcher.exceptions").getCount()).isEqualTo(3);
     }
 
     @Test
@@ -287,10 +288,10 @@ class MailetContainerTest {
         load(rec("All", "a") + TO_TRANSPORT, "");
         container.process(fx.mail("alice@example.com", "bob@example.org"));
         container.process(fx.mail("alice@example.com", "bob@example.org"));
-        assertThat(fx.metrics.timer("mailet.root.1.RecordMailet").getCount()).isEqualTo(2);
+        assertThat(fx.metrics.timer("mailet.root.RecordMailet").getCount()).isEqualTo(2);
         assertThat(fx.metrics.timer("processor.root").getCount()).isEqualTo(2);
         assertThat(fx.metrics.timer("processor.transport").getCount()).isEqualTo(2);
-        assertThat(fx.metrics.timer("mailet.transport.2.Null").getCount()).isEqualTo(2);
+        assertThat(fx.metrics.timer("mailet.transport.Null").getCount()).isEqualTo(2);
     }
 
     @Test

@@ -385,6 +385,49 @@ class DeliveryServiceTest {
                 .contains("Final-Recipient: rfc822; y@elsewhere.test").contains("Status: 5.4.4");
     }
 
+    @Test
+    void anOutgoingEntryWrittenBeforeRcptParametersWereKeptIsDeliveredWithItsMailParameters() throws Exception {
+        // outgoing/*.env and *.eml stored by FileSpool in format version 2, checked in
+        Path resources = Path.of(getClass().getResource("/org/smimegw/gateway/spool/v2-spool/outgoing").toURI());
+        Files.createDirectories(dir.resolve("outgoing"));
+        try (var files = Files.list(resources)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, dir.resolve("outgoing").resolve(f.getFileName()));
+            }
+        }
+        ScriptedNextHop hop = closeLater(new ScriptedNextHop().announceDsn().refuse("carol@remote.test"));
+        DeliveryService service = service(config(route(hop.port(), DeliveryConfig.StartTls.OFF), FAST_RETRY, 1));
+        service.start();
+        service.flush(); // its next attempt was stored as a fixed time
+
+        DeliveryTests.await(WAIT, () -> spool.list(SpoolArea.OUTGOING).isEmpty());
+        assertThat(hop.commandLines()).containsExactly("MAIL FROM:<alice@example.org> BODY=8BITMIME RET=HDRS ENVID=env-42",
+                "RCPT TO:<bob@remote.test>", "RCPT TO:<carol@remote.test>");
+        String status = deliveryStatus(spool.open(spool.list(SpoolArea.INCOMING).get(0)));
+        assertThat(status).contains("Original-Envelope-Id: env-42\r\n").contains("Final-Recipient: rfc822; carol@remote.test")
+                .contains("Action: failed").doesNotContain("bob@");
+    }
+
+    @Test
+    void aDelayNoticeIsSentOnceAndNotAgainOnLaterDeferrals() throws Exception {
+        ScriptedNextHop hop = closeLater(new ScriptedNextHop().alwaysTempFail());
+        DeliveryConfig.Retry warnAtOnce = new DeliveryConfig.Retry(0.2, 1.0, 0.2, 1.0, 0.0);
+        DeliveryService service = service(config(route(hop.port(), DeliveryConfig.StartTls.OFF), warnAtOnce, 1));
+        service.start();
+        Envelope envelope = new Envelope("alice@example.com", Map.of("ENVID", "slow-1"), List.of("bob@remote.test"),
+                Map.of("bob@remote.test", Map.of("NOTIFY", "DELAY,FAILURE")), "192.0.2.1", "client.test", null,
+                Instant.now(), Map.of());
+        service.submit(spool.store(SpoolArea.OUTGOING, envelope, new ByteArrayInputStream(
+                message("alice@example.com", "bob@remote.test", "slow", "Hello\r\n"))));
+
+        DeliveryTests.await(WAIT, () -> hop.transactions() >= 4);
+        assertThat(bouncesQueued).hasSize(1);
+        assertThat(outgoingAttribute(DeliveryService.ATTR_DELAY_REPORTED)).isEqualTo("true");
+        String status = deliveryStatus(spool.open(bouncesQueued.get(0)));
+        assertThat(status).contains("Original-Envelope-Id: slow-1").contains("Action: delayed")
+                .contains("Status: 4.3.0");
+    }
+
     // --- helpers ---
 
     private DeliveryService service(DeliveryConfig config) {

@@ -14,12 +14,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.subethamail.smtp.MessageContext;
 import org.subethamail.smtp.MessageHandler;
 import org.subethamail.smtp.MessageHandlerFactory;
+import org.subethamail.smtp.DropConnectionException;
 import org.subethamail.smtp.RejectException;
+import org.subethamail.smtp.internal.server.Command;
+import org.subethamail.smtp.internal.server.CommandException;
+import org.subethamail.smtp.internal.server.CommandHandler;
+import org.subethamail.smtp.internal.server.HelpMessage;
 import org.subethamail.smtp.server.SMTPServer;
+import org.subethamail.smtp.server.Session;
 
 /**
  * A real SMTP server (SubEthaSMTP on loopback, ephemeral port) that answers as a test script says: temporary
- * failures for the first N transactions, permanent refusal of chosen recipients, otherwise 250.
+ * failures for the first N transactions, permanent refusal of chosen recipients, otherwise 250. It records the MAIL
+ * and RCPT command lines as they arrived ({@link #commandLines()}) and can announce DSN ({@link #announceDsn()}).
  */
 final class ScriptedNextHop implements MessageHandlerFactory, AutoCloseable {
 
@@ -35,6 +42,8 @@ final class ScriptedNextHop implements MessageHandlerFactory, AutoCloseable {
     private final Set<String> refused = ConcurrentHashMap.newKeySet();
     private final Set<String> deferredRcpts = ConcurrentHashMap.newKeySet();
     private volatile Runnable onData = () -> { };
+    private final List<String> commandLines = new CopyOnWriteArrayList<>();
+    private volatile boolean announceDsn;
 
     ScriptedNextHop() {
         this(java.time.Duration.ofMinutes(1), null, null, null);
@@ -71,6 +80,14 @@ final class ScriptedNextHop implements MessageHandlerFactory, AutoCloseable {
                     }));
         }
         server = builder.build();
+        CommandHandler commands = server.getCommandHandler();
+        for (String verb : List.of("MAIL", "RCPT")) {
+            commands.addCommand(new ReplacedCommand(commands.getCommand(verb), (line, session, library) -> {
+                commandLines.add(line);
+                library.execute(line, session);
+            }));
+        }
+        commands.addCommand(new ReplacedCommand(commands.getCommand("EHLO"), this::ehlo));
         server.start();
     }
 
@@ -110,6 +127,20 @@ final class ScriptedNextHop implements MessageHandlerFactory, AutoCloseable {
     ScriptedNextHop onData(Runnable hook) {
         onData = hook;
         return this;
+    }
+
+    /**
+     * Announces 8BITMIME and DSN (RFC 3461) in the EHLO reply, and nothing else (no STARTTLS, AUTH, CHUNKING):
+     * SubEthaSMTP's own EHLO reply does not list DSN.
+     */
+    ScriptedNextHop announceDsn() {
+        announceDsn = true;
+        return this;
+    }
+
+    /** The MAIL FROM and RCPT TO command lines received, as sent by the client, in order. */
+    List<String> commandLines() {
+        return commandLines;
     }
 
     int transactions() {
@@ -170,5 +201,41 @@ final class ScriptedNextHop implements MessageHandlerFactory, AutoCloseable {
     @Override
     public void close() {
         server.stop();
+    }
+
+    /** What this next hop does instead of one of the library's commands (which it may still call). */
+    @FunctionalInterface
+    private interface Replacement {
+        void execute(String commandString, Session session, Command library) throws IOException, DropConnectionException;
+    }
+
+    /** A library command whose execution the next hop replaces; help and name stay the library's. */
+    private record ReplacedCommand(Command library, Replacement replacement) implements Command {
+        @Override
+        public void execute(String commandString, Session session) throws IOException, DropConnectionException {
+            replacement.execute(commandString, session, library);
+        }
+
+        @Override
+        public HelpMessage getHelp() throws CommandException {
+            return library.getHelp();
+        }
+
+        @Override
+        public String getName() {
+            return library.getName();
+        }
+    }
+
+    /** The library's EHLO, or with {@link #announceDsn()} a reply that lists 8BITMIME and DSN. */
+    private void ehlo(String commandString, Session session, Command library) throws IOException, DropConnectionException {
+        String[] words = commandString.trim().split("\\s+");
+        if (!announceDsn || words.length < 2) {
+            library.execute(commandString, session);
+            return;
+        }
+        session.resetMailTransaction();
+        session.setHelo(words[1]);
+        session.sendResponse("250-" + session.getServer().getHostName() + "\r\n250-8BITMIME\r\n250-DSN\r\n250 Ok");
     }
 }

@@ -10,20 +10,25 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
 
+import org.apache.james.core.MailAddress;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeValue;
+import org.apache.mailet.DsnParameters;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.test.FakeMail;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.smimegw.gateway.container.MailEnvelopes;
 import org.smimegw.gateway.delivery.DeliveryService;
 import org.smimegw.gateway.delivery.SpoolDeliveryQueue;
 import org.smimegw.gateway.spool.Envelope;
@@ -45,8 +50,15 @@ class RemoteDeliveryTest {
                 .recipients("bob@remote.test", "carol@remote.test").mimeMessage(message())
                 .remoteAddr("192.0.2.9").remoteHost("client.example.com")
                 .attribute(new Attribute(Mail.SMTP_AUTH_USER, AttributeValue.of("alice")))
-                .attribute(new Attribute(SpoolDeliveryQueue.MAIL_PARAMETERS,
-                        AttributeValue.of("BODY=8BITMIME envid=abc-1 RET=HDRS"))).build();
+                .attribute(new Attribute(MailEnvelopes.MAIL_PARAMETERS,
+                        AttributeValue.of(Map.<String, AttributeValue<?>>of("BODY", AttributeValue.of("8BITMIME")))))
+                .build();
+        mail.setDsnParameters(DsnParameters.builder().envId(DsnParameters.EnvId.of("abc-1"))
+                .ret(DsnParameters.Ret.HDRS)
+                .addRcptParameter(new MailAddress("bob@remote.test"), DsnParameters.RecipientDsnParameters.of(
+                        EnumSet.of(DsnParameters.Notify.SUCCESS, DsnParameters.Notify.FAILURE),
+                        new MailAddress("bob+x@remote.test")))
+                .build().orElseThrow());
 
         mailet.service(mail);
 
@@ -59,8 +71,9 @@ class RemoteDeliveryTest {
         assertThat(envelope.recipients()).containsExactly("bob@remote.test", "carol@remote.test");
         assertThat(envelope.clientAddress()).isEqualTo("192.0.2.9");
         assertThat(envelope.authenticatedUser()).isEqualTo("alice");
-        assertThat(envelope.mailParameters()).containsEntry("BODY", "8BITMIME").containsEntry("ENVID", "abc-1")
-                .containsEntry("RET", "HDRS");
+        assertThat(envelope.mailParameters()).isEqualTo(Map.of("BODY", "8BITMIME", "ENVID", "abc-1", "RET", "HDRS"));
+        assertThat(envelope.recipientParameters()).isEqualTo(Map.of("bob@remote.test",
+                Map.of("NOTIFY", "SUCCESS,FAILURE", "ORCPT", "rfc822;bob+2Bx@remote.test")));
         assertThat(envelope.attributes()).containsEntry(DeliveryService.ATTR_QUEUED_AT, "2026-03-04T05:06:07Z");
         assertThat(spool.open(outgoing.get(0)).getSubject()).isEqualTo("queued");
     }

@@ -63,6 +63,7 @@ final class PolicyFixture implements AutoCloseable {
                   <mailet match="All" class="StripSMIMEHeaders"/>
                   <mailet match="All" class="EnforceOutboundPolicy" onMailetException="propagate">
                     <processor>transport</processor>
+                    <deferralRetrySeconds>1</deferralRetrySeconds>
                   </mailet>
                 </processor>
                 <processor state="inbound">
@@ -120,7 +121,7 @@ final class PolicyFixture implements AutoCloseable {
                   file: policy.yaml
                   rcptCheck: %s
                 """.formatted(certstoreExtra.strip().indent(2).stripTrailing(), rcptCheck));
-        GatewayConfig config = new ConfigLoader(dir).load(yaml);
+        GatewayConfig config = new ConfigLoader().load(yaml);
         app = new GatewayApplication(config, java.time.Clock.systemUTC(), metrics);
         if (certstoreExtra.isBlank()) {
             app.addService(CertificateStore.class, new OutageStore(store, directoryDown));

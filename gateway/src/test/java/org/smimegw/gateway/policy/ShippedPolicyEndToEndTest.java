@@ -48,7 +48,7 @@ class ShippedPolicyEndToEndTest {
         store.addUserKey(finance.privateKey(), finance.certificate(), finance.chain());
         store.addUserCertificate(bob.certificate(), bob.chain());
 
-        GatewayConfig config = new ConfigLoader(dir).load(dir.resolve("conf/gateway.yaml"))
+        GatewayConfig config = new ConfigLoader().load(dir.resolve("conf/gateway.yaml"))
                 .withEphemeralPorts(dir.resolve("var"));
         try (GatewayApplication app = new GatewayApplication(config)) {
             app.start();
@@ -66,6 +66,12 @@ class ShippedPolicyEndToEndTest {
             assertThat(PolicyFixture.cms(got).algorithmOid()).isEqualTo("2.16.840.1.101.3.4.1.42");
             assertThat(PolicyEnforcementEndToEndTest.decryptPart(got, bob).getContentType())
                     .startsWith("multipart/signed").contains("sha-384");
+            // the policy mailet did the work: the S/MIME counters say so, on /metrics as in the registry
+            assertThat(app.metrics().timer("smime.sign.time").getCount()).isEqualTo(1);
+            assertThat(app.metrics().timer("smime.encrypt.time").getCount()).isEqualTo(1);
+            assertThat(scrape(app)).containsPattern("(?m)^smime_sign_messages_total\\{outcome=\"signed\"} 1\\.0$")
+                    .containsPattern("(?m)^smime_encrypt_messages_total\\{outcome=\"encrypted\"} 1\\.0$")
+                    .containsPattern("(?m)^smime_sign_duration_seconds_count 1$");
 
             PolicyFixture.send(app, "ext@outside.example", List.of("legal@example.com"),
                     message("ext@outside.example", "legal@example.com", null, "s3 unsigned", "MARKER-s3"));
@@ -86,5 +92,16 @@ class ShippedPolicyEndToEndTest {
                         .doesNotContain("MARKER-s3");
             }
         }
+    }
+
+    /** The Prometheus text the admin endpoint serves. */
+    static String scrape(GatewayApplication app) throws Exception {
+        var admin = app.adminAddress().orElseThrow();
+        var request = java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + admin.getPort() + "/metrics")).build();
+        var response = java.net.http.HttpClient.newHttpClient().send(request,
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        return response.body();
     }
 }

@@ -22,7 +22,7 @@ import org.smimegw.certstore.UserKey;
 import org.smimegw.certstore.file.FileCertificateStore;
 import org.smimegw.certstore.testing.TestPki;
 import org.smimegw.gateway.config.ConfigLoader;
-import org.smimegw.mailets.crypto.ContentEncryption;
+import org.smimegw.mailets.crypto.EncryptionAlgorithm;
 import org.smimegw.mailets.crypto.EncryptorSettings;
 import org.smimegw.mailets.crypto.MessageFiles;
 import org.smimegw.mailets.crypto.SignerSettings;
@@ -59,7 +59,7 @@ class SmimeGatewayEndToEndTest {
     void start() throws Exception {
         Path yaml = SmimeGatewayFixture.writeConfig(dir, "");
         FileCertificateStore store = FileCertificateStore.fromConfig(
-                new ConfigLoader(dir).load(yaml).certstore(), dir, System::getenv);
+                new ConfigLoader().load(yaml).certstore(), dir, System::getenv);
         store.addTrusted(pki.rootCertificate());
         store.addTrusted(pki.intermediate().certificate());
         store.addUserKey(alice.privateKey(), alice.certificate(), alice.chain());
@@ -126,7 +126,7 @@ class SmimeGatewayEndToEndTest {
                 .sign(parse(plain("bob@partner.example", "alice@example.com", "", "for alice only")), key(bob),
                         Instant.now());
         MimeMessage encrypted = new SmimeEncryptor(EncryptorSettings.defaults(), files)
-                .encrypt(signed, List.of(alice.certificate()), ContentEncryption.AES_256_GCM);
+                .encrypt(signed, List.of(alice.certificate()), EncryptionAlgorithm.AES256GCM);
         gateway.send(encrypted, "bob@partner.example", "alice@example.com");
 
         MimeMessage arrived = gateway.awaitMail("alice@example.com", 1).get(0);

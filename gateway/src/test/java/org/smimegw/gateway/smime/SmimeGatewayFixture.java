@@ -55,7 +55,7 @@ final class SmimeGatewayFixture implements AutoCloseable {
                 internalDomains: [example.com]
                 smtp: {port: 0}
                 pipeline:
-                  config: conf/mailetcontainer.xml
+                  config: mailetcontainer.xml
                   workers: 2
                   maxFailures: 1000
                   retryDelaySeconds: 1
@@ -64,15 +64,15 @@ final class SmimeGatewayFixture implements AutoCloseable {
                 delivery:
                   retry: {initialDelaySeconds: 1}
                 certstore:
-                  directory: var/certstore
-                  keyPassword: file:var/certstore/keystore.pass
+                  directory: ../var/certstore
+                  keyPassword: file:../var/certstore/keystore.pass
                   revocation: {mode: OFF}
                 """ + certstoreExtra);
     }
 
-    /** Starts the gateway from {@code dir/conf/gateway.yaml} (see {@link #writeConfig}), paths relative to dir. */
+    /** Starts the gateway from {@code dir/conf/gateway.yaml} (see {@link #writeConfig}), state in {@code dir/var}. */
     static SmimeGatewayFixture start(Path dir) throws Exception {
-        GatewayConfig config = new ConfigLoader(dir).load(dir.resolve("conf/gateway.yaml"))
+        GatewayConfig config = new ConfigLoader().load(dir.resolve("conf/gateway.yaml"))
                 .withEphemeralPorts(dir.resolve("var"));
         GatewayApplication app = new GatewayApplication(config);
         try {

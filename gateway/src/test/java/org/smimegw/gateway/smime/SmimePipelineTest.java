@@ -31,6 +31,8 @@ import org.smimegw.certstore.file.FileCertificateStore;
 import org.smimegw.certstore.file.KeyPasswordSource;
 import org.smimegw.certstore.testing.TestPki;
 import org.smimegw.certstore.validation.PkixCertificateValidator;
+import org.smimegw.gateway.policy.GatewayPolicy;
+import org.smimegw.mailets.policy.PolicyCheck;
 import org.smimegw.gateway.container.GatewayMail;
 import org.smimegw.gateway.container.GatewayMailetContext;
 import org.smimegw.gateway.container.MailScratch;
@@ -43,7 +45,7 @@ import org.smimegw.gateway.delivery.SpoolDeliveryQueue;
 import org.smimegw.gateway.spool.FileSpool;
 import org.smimegw.gateway.spool.SpoolArea;
 import org.smimegw.gateway.spool.SpoolEntry;
-import org.smimegw.mailets.crypto.ContentEncryption;
+import org.smimegw.mailets.crypto.EncryptionAlgorithm;
 import org.smimegw.mailets.crypto.DecryptionResult;
 import org.smimegw.mailets.crypto.EncryptorSettings;
 import org.smimegw.mailets.crypto.MessageFiles;
@@ -132,7 +134,10 @@ class SmimePipelineTest {
                 .with(CertificateStore.class, store)
                 .with(CertificateValidator.class, validator)
                 .with(Clock.class, clock)
-                .with(DeliveryQueue.class, new SpoolDeliveryQueue(spool, clock, entry -> { }));
+                .with(DeliveryQueue.class, new SpoolDeliveryQueue(spool, clock, entry -> { }))
+                // as the gateway offers it: the built-in policy (nothing required, software keys allowed)
+                .with(PolicyCheck.class, GatewayPolicy.create(GatewayPolicy.defaults(), false, store, validator,
+                        List.of("corp.example"), clock, metrics).check());
         Path xml = Files.writeString(dir.resolve("mailetcontainer.xml"), PIPELINE);
         container = new MailetContainerLoader(context, services, metrics).load(xml);
         files = new MessageFiles(dir.resolve("tmp"));
@@ -201,7 +206,7 @@ class SmimePipelineTest {
         MimeMessage fromBob = message("bob@partner.example", "alice@corp.example", "X-SMIME-Status: forged\r\n", "hello alice");
         MimeMessage signed = new SmimeSigner(SignerSettings.defaults(), files).sign(fromBob, key(bob), Instant.now());
         MimeMessage encrypted = new SmimeEncryptor(EncryptorSettings.defaults(), files)
-                .encrypt(signed, List.of(alice.certificate()), ContentEncryption.AES_256_GCM);
+                .encrypt(signed, List.of(alice.certificate()), EncryptionAlgorithm.AES256GCM);
         process(encrypted, "bob@partner.example", "alice@corp.example");
 
         MimeMessage delivered = outgoingTo("alice@corp.example");

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.smimegw.certstore.KeyStorage;
 import org.smimegw.certstore.UserKey;
@@ -29,7 +30,7 @@ import org.smimegw.certstore.pkcs11.SoftHsmToken;
 import org.smimegw.certstore.pkcs11.TokenEnroller;
 import org.smimegw.certstore.testing.TestPki;
 import org.smimegw.gateway.config.ConfigLoader;
-import org.smimegw.mailets.crypto.ContentEncryption;
+import org.smimegw.mailets.crypto.EncryptionAlgorithm;
 import org.smimegw.mailets.crypto.EncryptorSettings;
 import org.smimegw.mailets.crypto.MessageFiles;
 import org.smimegw.mailets.crypto.SignerSettings;
@@ -79,7 +80,7 @@ class TokenKeyGatewayEndToEndTest {
                     reloadIntervalSeconds: 0
                 """.formatted(token.library(), token.slot(), token.pinFile()));
         FileCertificateStore store = FileCertificateStore.fromConfig(
-                new ConfigLoader(dir).load(yaml).certstore(), dir, System::getenv);
+                new ConfigLoader().load(yaml).certstore(), dir, System::getenv);
         store.addTrusted(pki.rootCertificate());
         store.addTrusted(pki.intermediate().certificate());
         store.addUserCertificate(bob.certificate(), bob.chain());
@@ -148,7 +149,7 @@ class TokenKeyGatewayEndToEndTest {
         MimeMessage signed = new SmimeSigner(SignerSettings.defaults(), files)
                 .sign(parse(plain("bob@partner.example", user, "for the token holder")), bobKey, Instant.now());
         MimeMessage encrypted = new SmimeEncryptor(EncryptorSettings.defaults(), files)
-                .encrypt(signed, List.of(userCertificate), ContentEncryption.AES_256_GCM);
+                .encrypt(signed, List.of(userCertificate), EncryptionAlgorithm.AES256GCM);
 
         assertThat(gateway.send(encrypted, "bob@partner.example", user)).startsWith("250");
 
@@ -159,5 +160,29 @@ class TokenKeyGatewayEndToEndTest {
         String content = SmimeGatewayFixture.openssl(dir, "cms", "-verify", "-in",
                 gateway.save(arrived, "to-user.eml").toString(), "-CAfile", rootPem.toString());
         assertThat(content).contains("for the token holder").contains("Verification successful");
+    }
+
+    /** openssl encrypts to the token user's RSA certificate with RSA-OAEP key transport (SHA-1 default, SHA-256). */
+    @ParameterizedTest
+    @ValueSource(strings = {"sha1", "sha256"})
+    void rsaOaepMailToTheTokenUserArrivesDecryptedByTheToken(String oaepDigest, SoftHsmToken token) throws Exception {
+        start(token, TokenEnroller.KeyAlgorithm.RSA_2048);
+        Path plain = Files.writeString(dir.resolve("oaep-plain.eml"), "Content-Type: text/plain; charset=us-ascii"
+                + "\r\n\r\nOAEP to the token (" + oaepDigest + ")\r\n");
+        Path userPem = TestPki.writePem(dir.resolve("user.cert.pem"), userCertificate);
+        Path encrypted = dir.resolve("oaep.eml");
+        SmimeGatewayFixture.openssl(dir, "cms", "-encrypt", "-aes256", "-in", plain.toString(), "-out",
+                encrypted.toString(), "-from", "bob@partner.example", "-to", user, "-subject", "oaep " + oaepDigest,
+                "-recip", userPem.toString(), "-keyopt", "rsa_padding_mode:oaep", "-keyopt",
+                "rsa_oaep_md:" + oaepDigest);
+        assertThat(SmimeGatewayFixture.openssl(dir, "cms", "-cmsout", "-print", "-in", encrypted.toString()))
+                .contains("rsaesOaep");
+
+        assertThat(gateway.send(Files.readString(encrypted), "bob@partner.example", user)).startsWith("250");
+
+        MimeMessage arrived = gateway.awaitMail(user, 1).get(0);
+        assertThat(arrived.getHeader("X-SMIME-Decryption")).containsExactly("decrypted");
+        assertThat(arrived.getHeader("X-SMIME-Algorithms", null)).contains("encryption=AES-256-CBC");
+        assertThat(((String) arrived.getContent()).trim()).isEqualTo("OAEP to the token (" + oaepDigest + ")");
     }
 }

@@ -20,18 +20,18 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 
 /** A line-level SMTP client for tests: exact replies, STARTTLS, streaming DATA. */
-final class RawSmtpClient implements AutoCloseable {
+public final class RawSmtpClient implements AutoCloseable {
     private Socket socket;
     private InputStream in;
     private OutputStream out;
     private Certificate[] serverCertificates;
 
-    RawSmtpClient(int port) throws IOException {
+    public RawSmtpClient(int port) throws IOException {
         this(port, null);
     }
 
     /** Connects from {@code localAddress} (e.g. 127.0.0.2, any 127/8 address works on Linux); null: any. */
-    RawSmtpClient(int port, java.net.InetAddress localAddress) throws IOException {
+    public RawSmtpClient(int port, java.net.InetAddress localAddress) throws IOException {
         socket = new Socket();
         if (localAddress != null) {
             socket.bind(new InetSocketAddress(localAddress, 0));
@@ -47,7 +47,7 @@ final class RawSmtpClient implements AutoCloseable {
     }
 
     /** The next reply, all lines joined with "\n" (e.g. "250-a\n250 b"). */
-    String reply() throws IOException {
+    public String reply() throws IOException {
         List<String> lines = new ArrayList<>();
         while (true) {
             String line = readLine();
@@ -61,22 +61,22 @@ final class RawSmtpClient implements AutoCloseable {
         }
     }
 
-    String greeting() throws IOException {
+    public String greeting() throws IOException {
         return reply();
     }
 
     /** Sends one command line and returns its reply. */
-    String command(String line) throws IOException {
+    public String command(String line) throws IOException {
         send(line);
         return reply();
     }
 
-    void send(String line) throws IOException {
+    public void send(String line) throws IOException {
         out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
         out.flush();
     }
 
-    void sendRaw(byte[] bytes) throws IOException {
+    public void sendRaw(byte[] bytes) throws IOException {
         out.write(bytes);
         out.flush();
     }
@@ -92,7 +92,7 @@ final class RawSmtpClient implements AutoCloseable {
     }
 
     /** Sends a message (CRLF lines, dot-stuffed here) and the terminating dot; returns the final reply. */
-    String data(String message) throws IOException {
+    public String data(String message) throws IOException {
         String r = command("DATA");
         if (!r.startsWith("354")) {
             return r;

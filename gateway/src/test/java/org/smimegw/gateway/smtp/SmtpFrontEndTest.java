@@ -91,7 +91,7 @@ class SmtpFrontEndTest {
             assertThat(c.greeting()).startsWith("220 gw.test ESMTP");
             String ehlo = c.command("EHLO client.example");
             assertThat(ehlo.split("\n")).containsExactly("250-gw.test", "250-PIPELINING", "250-SIZE 52428800",
-                    "250-8BITMIME", "250-STARTTLS", "250 ENHANCEDSTATUSCODES");
+                    "250-8BITMIME", "250-DSN", "250-STARTTLS", "250 ENHANCEDSTATUSCODES");
             assertThat(c.command("MAIL FROM:<alice@example.org> BODY=8BITMIME SIZE=300")).isEqualTo("250 2.1.0 Ok");
             assertThat(c.command("RCPT TO:<bob@example.com>")).isEqualTo("250 2.1.5 Ok");
             assertThat(c.command("RCPT TO:<carol@elsewhere.net>")).isEqualTo("250 2.1.5 Ok");
@@ -375,10 +375,10 @@ class SmtpFrontEndTest {
         RecipientPolicyCheck check = (session, sender, recipient) -> {
             seenSenders.add(sender + "|" + session.clientAddress().getHostAddress() + "|" + session.trustedNetwork());
             if (recipient.startsWith("nocert@")) {
-                return Optional.of(SmtpRejection.permanent("No certificate for <" + recipient + ">"));
+                return Optional.of(new SmtpRejection(true, "5.7.1", "No certificate for <" + recipient + ">"));
             }
             if (recipient.startsWith("later@")) {
-                return Optional.of(SmtpRejection.temporary("Directory unavailable"));
+                return Optional.of(new SmtpRejection(false, "4.4.3", "Directory unavailable"));
             }
             return Optional.empty();
         };
@@ -388,7 +388,7 @@ class SmtpFrontEndTest {
             c.command("EHLO client.example");
             c.command("MAIL FROM:<a@example.org>");
             assertThat(c.command("RCPT TO:<nocert@example.com>")).isEqualTo("550 5.7.1 No certificate for <nocert@example.com>");
-            assertThat(c.command("RCPT TO:<later@example.com>")).isEqualTo("451 4.7.1 Directory unavailable");
+            assertThat(c.command("RCPT TO:<later@example.com>")).isEqualTo("451 4.4.3 Directory unavailable");
             assertThat(c.command("RCPT TO:<fine@example.com>")).isEqualTo("250 2.1.5 Ok");
         }
         assertThat(seenSenders).containsOnly("a@example.org|127.0.0.1|true");
@@ -418,14 +418,59 @@ class SmtpFrontEndTest {
             assertThat(c.command("VRFY bob")).isEqualTo("502 5.5.1 Command not implemented");
             assertThat(c.command("BDAT 10 LAST")).isEqualTo("502 5.5.1 Command not implemented");
             assertThat(c.command("MAIL TO:<a@example.org>")).isEqualTo("501 5.5.4 Syntax: MAIL FROM:<address> [parameters]");
-            assertThat(c.command("MAIL FROM:<a b@example.org>")).isEqualTo("553 5.1.7 Bad sender address syntax");
+            assertThat(c.command("MAIL FROM:<a b@example.org>")).isEqualTo("501 5.1.7 Bad sender address syntax");
             assertThat(c.command("MAIL FROM:<a@example.org>")).isEqualTo("250 2.1.0 Ok");
             assertThat(c.command("MAIL FROM:<a@example.org>")).isEqualTo("503 5.5.1 Sender already specified");
-            assertThat(c.command("RCPT TO:<>")).isEqualTo("553 5.1.3 Bad recipient address syntax");
+            assertThat(c.command("RCPT TO:<>")).isEqualTo("501 5.1.3 Bad recipient address syntax");
             assertThat(c.command("RCPT TO:<b@example.com>")).isEqualTo("250 2.1.5 Ok");
             idOf(c.data(MESSAGE));
         }
         assertThat(Files.readString(spool.list(SpoolArea.INCOMING).get(0).contentFile())).contains(" with SMTP id ");
+    }
+
+    @Test
+    void pathsThatAreNotRfc5321Get501AndUnknownOrMalformedParametersGet555() throws Exception {
+        SmtpFrontEnd fe = start(trusted());
+        try (RawSmtpClient c = new RawSmtpClient(fe.port())) {
+            c.greeting();
+            c.command("EHLO client.example");
+            for (String path : List.of("abc", "<abc>", "a@example.org", "<a@example.org", "<a@@example.org>",
+                    "<a@example..org>", "<.a@example.org>", "<a@-example.org>", "<ä@example.org>", "<a@example.org>x",
+                    "<<a@example.org>>")) {
+                assertThat(c.command("MAIL FROM:" + path)).as(path).isEqualTo("501 5.1.7 Bad sender address syntax");
+            }
+            for (String parameters : List.of("FOO=bar", "BODY=BINARYMIME", "BODY=", "RET=ALL", "ENVID=a+zz",
+                    "ENVID=" + "x".repeat(101), "SIZE=abc", "BODY=8BITMIME BODY=7BIT", "=x", "SMTPUTF8")) {
+                assertThat(c.command("MAIL FROM:<a@example.org> " + parameters)).as(parameters).startsWith("555 5.5.4 ");
+            }
+            assertThat(c.command("MAIL FROM:<a@example.org> FOO=bar"))
+                    .isEqualTo("555 5.5.4 Parameter not supported: FOO");
+            assertThat(c.command("MAIL FROM:<a@example.org> RET=ALL")).isEqualTo("555 5.5.4 Invalid parameter: RET");
+            assertThat(c.command("MAIL FROM:<a@example.org> BODY=8bitmime RET=hdrs ENVID=QQ+2B1 SIZE=100"))
+                    .isEqualTo("250 2.1.0 Ok");
+            for (String path : List.of("b@example.com", "<b>", "<b@example.com", "<b@example.com>>", "<b@[::1]>")) {
+                assertThat(c.command("RCPT TO:" + path)).as(path).isEqualTo("501 5.1.3 Bad recipient address syntax");
+            }
+            for (String parameters : List.of("NOTIFY=SOMETIMES", "NOTIFY=NEVER,SUCCESS", "NOTIFY=", "ORCPT=bob",
+                    "ORCPT=rfc822;a+zz@example.com", "XYZ", "BODY=8BITMIME", "NOTIFY=DELAY NOTIFY=DELAY")) {
+                assertThat(c.command("RCPT TO:<b@example.com> " + parameters)).as(parameters).startsWith("555 5.5.4 ");
+            }
+            assertThat(c.command("RCPT TO:<b@example.com> NOTIFY=success,FAILURE ORCPT=rfc822;b+2B1@example.com"))
+                    .isEqualTo("250 2.1.5 Ok");
+            assertThat(c.command("RCPT TO:<c@example.com> NOTIFY=NEVER")).isEqualTo("250 2.1.5 Ok");
+            assertThat(c.command("RCPT TO:<Postmaster>")).isEqualTo("250 2.1.5 Ok"); // RFC 5321 section 4.1.1.3
+            idOf(c.data(MESSAGE));
+        }
+        // what was accepted is in the envelope as the client sent it
+        SpoolEntry e = spool.list(SpoolArea.INCOMING).get(0);
+        assertThat(e.envelope().mailParameters())
+                .isEqualTo(Map.of("BODY", "8bitmime", "RET", "hdrs", "ENVID", "QQ+2B1", "SIZE", "100"));
+        assertThat(e.envelope().recipients()).containsExactly("b@example.com", "c@example.com", "postmaster@gw.test");
+        assertThat(e.envelope().recipientParameters()).isEqualTo(Map.of(
+                "b@example.com", Map.of("NOTIFY", "success,FAILURE", "ORCPT", "rfc822;b+2B1@example.com"),
+                "c@example.com", Map.of("NOTIFY", "NEVER")));
+        assertThat(metrics.counter("smtp.rejected.bad_sender_address").getCount()).isEqualTo(11);
+        assertThat(metrics.counter("smtp.rejected.bad_recipient_address").getCount()).isEqualTo(5);
     }
 
     @Test

@@ -43,6 +43,8 @@ class EnvelopeCodecTest {
         attributes.put("empty value", "");
         return new Envelope("s\u00e9nder@b\u00fccher.example", Map.of("BODY", "8BITMIME", "SIZE", "1234", "SMTPUTF8", ""),
                 List.of("b@example.com", "\u00fcser@b\u00fccher.example", "c@example.com", "b@example.com"),
+                Map.of("b@example.com", Map.of("NOTIFY", "SUCCESS,FAILURE", "ORCPT", "rfc822;b+2B1@example.com"),
+                        "c@example.com", Map.of("NOTIFY", "NEVER")),
                 "2001:db8::7", "client.example", "alice@example.org",
                 Instant.parse("2026-11-28T09:00:00.123456789Z"), attributes);
     }
@@ -86,12 +88,14 @@ class EnvelopeCodecTest {
     }
 
     @Test
-    void writesVersion2OnOneHumanReadableUtf8LineWithTheTimeAlsoAsEpochNanoseconds() throws IOException {
-        Envelope e = new Envelope("", Map.of("RET", "HDRS"), List.of("x@example.com"), "::1", "h", null,
+    void writesVersion3OnOneHumanReadableUtf8LineWithTheTimeAlsoAsEpochNanoseconds() throws IOException {
+        Envelope e = new Envelope("", Map.of("RET", "HDRS"), List.of("x@example.com"),
+                Map.of("x@example.com", Map.of("NOTIFY", "NEVER")), "::1", "h", null,
                 Instant.parse("2026-01-02T03:04:05.678901Z"), Map.of("note", "gr\u00fc\u00dfe"));
         String json = new String(write(e), StandardCharsets.UTF_8);
-        assertThat(json).isEqualTo("{\"version\":2,\"sender\":\"\",\"mailParameters\":{\"RET\":\"HDRS\"},"
-                + "\"recipients\":[\"x@example.com\"],\"clientAddress\":\"::1\",\"clientHelo\":\"h\","
+        assertThat(json).isEqualTo("{\"version\":3,\"sender\":\"\",\"mailParameters\":{\"RET\":\"HDRS\"},"
+                + "\"recipients\":[\"x@example.com\"],\"recipientParameters\":{\"x@example.com\":{\"NOTIFY\":\"NEVER\"}},"
+                + "\"clientAddress\":\"::1\",\"clientHelo\":\"h\","
                 + "\"authenticatedUser\":null,\"receivedAt\":\"2026-01-02T03:04:05.678901Z\","
                 + "\"receivedAtEpochNanos\":1767323045678901000,\"attributes\":{\"note\":\"gr\u00fc\u00dfe\"}}");
         // an instant beyond the range of epoch nanoseconds, and none at all, have the ISO-8601 field only
@@ -140,18 +144,24 @@ class EnvelopeCodecTest {
     }
 
     @Test
-    void thePreviousReleaseReadsVersion2WithEveryField() throws IOException {
-        // going back after an upgrade: the data-binding reader of version 1 ignores receivedAtEpochNanos
+    void theReleasesBeforeReadVersion3WithEveryFieldTheyKnow() throws IOException {
+        // going back after an upgrade: the data-binding reader of version 1 ignores receivedAtEpochNanos and
+        // recipientParameters (as the streaming reader of version 2 skips every field it does not know)
         for (Envelope e : List.of(full(), new Envelope("", Map.of(), List.of("x@example.com"), null, null, null, null,
                 Map.of()))) {
-            assertThat(PreviousRelease.read(write(e))).isEqualTo(e);
+            assertThat(PreviousRelease.read(write(e))).isEqualTo(new Envelope(e.sender(), e.mailParameters(),
+                    e.recipients(), e.clientAddress(), e.clientHelo(), e.authenticatedUser(), e.receivedAt(),
+                    e.attributes()));
         }
     }
 
     @Test
     void readsWhatThePreviousReleaseWroteWithItsDataBindingWriter() throws IOException {
-        for (Envelope e : List.of(full(), new Envelope("", Map.of(), List.of("x@example.com"), null, null, null, null,
-                Map.of()), full().withRecipients(List.of()))) {
+        for (Envelope e : List.of(full().withRecipients(List.of("c@example.com", "x@example.com")),
+                new Envelope("", Map.of(), List.of("x@example.com"), null, null, null, null, Map.of()),
+                full().withRecipients(List.of()))) {
+            e = new Envelope(e.sender(), e.mailParameters(), e.recipients(), e.clientAddress(), e.clientHelo(),
+                    e.authenticatedUser(), e.receivedAt(), e.attributes()); // version 1 had no RCPT parameters
             byte[] v1 = PreviousRelease.write(e);
             assertThat(new String(v1, StandardCharsets.UTF_8)).startsWith("{\"version\":1,");
             assertThat(codec.read(new ByteArrayInputStream(v1))).isEqualTo(e);
@@ -160,7 +170,7 @@ class EnvelopeCodecTest {
     }
 
     @Test
-    void aSpoolWrittenByThePreviousReleaseIsReadExactlyAndRewrittenAsVersion2() throws Exception {
+    void aSpoolWrittenByVersion1IsReadExactlyAndRewrittenAsVersion3() throws Exception {
         // incoming/*.env and *.eml stored by FileSpool of commit 07e7002 (format version 1), checked in
         Path resources = Paths.get(getClass().getResource("v1-spool/incoming").toURI());
         Path root = tmp.resolve("spool");
@@ -190,7 +200,7 @@ class EnvelopeCodecTest {
         assertThat(entries.get(2).envelope()).isEqualTo(new Envelope("bounce@example.org", Map.of(),
                 List.of("y@example.com"), "::1", "h", null, Instant.parse("2026-01-02T03:04:05.678901Z"), Map.of()));
 
-        // the way through the pipeline: open, store into OUTGOING (rewritten as version 2), delete from INCOMING
+        // the way through the pipeline: open, store into OUTGOING (rewritten as version 3), delete from INCOMING
         for (SpoolEntry in : entries) {
             SpoolEntry out;
             try (SpooledMimeMessage m = (SpooledMimeMessage) spool.open(in)) {
@@ -198,11 +208,43 @@ class EnvelopeCodecTest {
                 out = spool.store(SpoolArea.OUTGOING, in.envelope(), m);
             }
             spool.delete(in);
-            assertThat(Files.readString(root.resolve("outgoing").resolve(out.id() + ".env"))).startsWith("{\"version\":2,");
+            assertThat(Files.readString(root.resolve("outgoing").resolve(out.id() + ".env"))).startsWith("{\"version\":3,");
             assertThat(new FileSpool(root, Clock.systemUTC(), new MetricRegistry()).find(SpoolArea.OUTGOING, out.id())
                     .orElseThrow().envelope()).isEqualTo(in.envelope());
         }
         assertThat(spool.list(SpoolArea.INCOMING)).isEmpty();
+    }
+
+    @Test
+    void aSpoolWrittenByVersion2IsReadExactlyAndKeepsItsParametersWhenRewrittenAsVersion3() throws Exception {
+        // incoming/ and outgoing/ entries stored by FileSpool before RCPT TO parameters were kept (format version 2)
+        Path root = tmp.resolve("spool");
+        for (String area : List.of("incoming", "outgoing")) {
+            Path resources = Paths.get(getClass().getResource("v2-spool/" + area).toURI());
+            Files.createDirectories(root.resolve(area));
+            try (Stream<Path> files = Files.list(resources)) {
+                for (Path f : files.toList()) {
+                    Files.copy(f, root.resolve(area).resolve(f.getFileName()));
+                }
+            }
+        }
+        FileSpool spool = new FileSpool(root, Clock.systemUTC(), new MetricRegistry());
+        SpoolEntry outgoing = spool.list(SpoolArea.OUTGOING).get(0);
+        Envelope expected = new Envelope("alice@example.org", Map.of("BODY", "8BITMIME", "ENVID", "env-42", "RET", "HDRS"),
+                List.of("bob@remote.test", "carol@remote.test"), "192.0.2.7", "client.example", "alice",
+                Instant.parse("2026-11-28T09:00:00.123456789Z"), Map.of("delivery.queuedAt", "2026-11-28T09:00:01Z",
+                "delivery.attempts", "1", "delivery.nextAttempt", "2026-11-28T09:01:01Z",
+                "delivery.lastError", "4.2.1 451 4.2.1 mailbox busy"));
+        assertThat(outgoing.envelope()).isEqualTo(expected);
+        assertThat(spool.list(SpoolArea.INCOMING).get(0).envelope()).isEqualTo(new Envelope("", Map.of(),
+                List.of("alice@example.org"), "127.0.0.1", "gw.test", null, Instant.parse("2026-11-28T09:00:02Z"),
+                Map.of()));
+
+        // delivery rewrites the envelope after an attempt: as version 3, every field kept
+        SpoolEntry updated = spool.updateEnvelope(outgoing, outgoing.envelope().withRecipients(List.of("carol@remote.test")));
+        assertThat(Files.readString(root.resolve("outgoing").resolve(updated.id() + ".env"))).startsWith("{\"version\":3,");
+        assertThat(new FileSpool(root, Clock.systemUTC(), new MetricRegistry()).find(SpoolArea.OUTGOING, updated.id())
+                .orElseThrow().envelope()).isEqualTo(expected.withRecipients(List.of("carol@remote.test")));
     }
 
     @Test
@@ -222,6 +264,8 @@ class EnvelopeCodecTest {
             "{\"recipients\":[\"b@example.com\",", "{\"recipients\":[\"b@example.com\" \"c@example.com\"]}",
             "{\"recipients\":\"b@example.com\"}", "{\"recipients\":[null]}", "{\"recipients\":[[\"b\"]]}",
             "{\"attributes\":[]}", "{\"attributes\":{\"a\":null}}", "{\"attributes\":{\"a\":{}}}",
+            "{\"recipientParameters\":[]}", "{\"recipientParameters\":{\"a\":\"NOTIFY\"}}",
+            "{\"recipientParameters\":{\"a\":{\"NOTIFY\":null}}}", "{\"recipientParameters\":{\"a\":{\"N\":[]}}}",
             "{\"sender\":{}}", "{\"sender\":[\"a\"]}", "{\"receivedAt\":\"yesterday\"}", "{\"receivedAt\":12}",
             "{\"receivedAtEpochNanos\":\"12\"}", "{\"receivedAtEpochNanos\":1.5}",
             "{\"receivedAtEpochNanos\":99999999999999999999}", "{sender:\"a\"}", "{\"sender\":\"a\",}", "\u0000\u0001"})

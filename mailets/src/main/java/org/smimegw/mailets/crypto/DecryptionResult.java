@@ -23,6 +23,8 @@ public record DecryptionResult(Status status, Optional<MimeMessage> message, Str
         NESTED_REFUSED,
         /** None of the RecipientInfos is for a key we hold. */
         NO_KEY,
+        /** A key we hold would decrypt, but policy does not let it (the reason says why); nothing was decrypted. */
+        KEY_REFUSED,
         /** Malformed CMS, wrong key, failed integrity check, unsupported algorithm. */
         FAILED;
 

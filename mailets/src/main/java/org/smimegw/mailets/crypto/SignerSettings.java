@@ -14,7 +14,7 @@ import java.util.List;
  * @param encryptionKeyPreference   whether to add SMIMEEncryptionKeyPreference naming the signer's certificate
  */
 public record SignerSettings(SignMode mode, DigestAlgorithm digest, SignatureScheme rsaScheme,
-                             CertificateInclusion certificates, List<ContentEncryption> capabilities,
+                             CertificateInclusion certificates, List<EncryptionAlgorithm> capabilities,
                              boolean encryptionKeyPreference) {
     public SignerSettings {
         capabilities = List.copyOf(capabilities);
@@ -22,13 +22,13 @@ public record SignerSettings(SignMode mode, DigestAlgorithm digest, SignatureSch
 
     /** Clear-signed, SHA-256, PKCS#1 v1.5, chain without root, all our algorithms announced, key preference on. */
     public static SignerSettings defaults() {
-        return new SignerSettings(SignMode.CLEAR, DigestAlgorithm.SHA_256, SignatureScheme.PKCS1,
+        return new SignerSettings(SignMode.CLEAR, DigestAlgorithm.SHA256, SignatureScheme.PKCS1,
                 CertificateInclusion.CHAIN_WITHOUT_ROOT, defaultCapabilities(), true);
     }
 
-    public static List<ContentEncryption> defaultCapabilities() {
-        return List.of(ContentEncryption.AES_256_GCM, ContentEncryption.AES_256_CBC, ContentEncryption.AES_192_CBC,
-                ContentEncryption.AES_128_GCM, ContentEncryption.AES_128_CBC);
+    public static List<EncryptionAlgorithm> defaultCapabilities() {
+        return List.of(EncryptionAlgorithm.AES256GCM, EncryptionAlgorithm.AES256, EncryptionAlgorithm.AES192,
+                EncryptionAlgorithm.AES128GCM, EncryptionAlgorithm.AES128);
     }
 
     public SignerSettings withMode(SignMode newMode) {

@@ -32,8 +32,10 @@ import org.bouncycastle.cms.jcajce.JceKeyTransEnvelopedRecipient;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.mail.smime.SMIMEEnvelopedParser;
 import org.bouncycastle.operator.DefaultAlgorithmNameFinder;
+import org.smimegw.certstore.CertificateInfo;
 import org.smimegw.certstore.UserKey;
 import org.smimegw.certstore.pkcs11.TokenKeyAgreeRecipient;
+import org.smimegw.certstore.pkcs11.TokenKeyTransRecipient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,6 +61,15 @@ public final class SmimeDecryptor {
     }
 
     public DecryptionResult decrypt(MimeMessage message, Collection<UserKey> keys) {
+        return decrypt(message, keys, List.of());
+    }
+
+    /**
+     * Decrypts with {@code keys}; {@code refused} are keys held that policy does not let decrypt: they are never
+     * used, and when one of them is what the message is encrypted to (and no usable key is), the result is
+     * {@link DecryptionResult.Status#KEY_REFUSED} with its reason instead of {@code NO_KEY}.
+     */
+    public DecryptionResult decrypt(MimeMessage message, Collection<UserKey> keys, Collection<RefusedKey> refused) {
         SmimeContentTypes.Kind kind;
         try {
             kind = SmimeContentTypes.classify(message);
@@ -74,13 +85,13 @@ public final class SmimeDecryptor {
         }
         try {
             if (kind == SmimeContentTypes.Kind.AUTH_ENVELOPED) {
-                return authEnveloped(message, keys);
+                return authEnveloped(message, keys, refused);
             }
             try {
-                return enveloped(message, keys);
+                return enveloped(message, keys, refused);
             } catch (CMSException e) {
                 if (kind == SmimeContentTypes.Kind.PKCS7_UNTYPED) {
-                    return authEnveloped(message, keys);
+                    return authEnveloped(message, keys, refused);
                 }
                 throw e;
             }
@@ -89,11 +100,11 @@ public final class SmimeDecryptor {
         }
     }
 
-    private DecryptionResult enveloped(MimeMessage message, Collection<UserKey> keys)
+    private DecryptionResult enveloped(MimeMessage message, Collection<UserKey> keys, Collection<RefusedKey> refused)
             throws CMSException, IOException, MessagingException {
         SMIMEEnvelopedParser parser = new SMIMEEnvelopedParser(message);
         try {
-            return decrypt(message, parser.getRecipientInfos(), parser.getContentEncryptionAlgorithm(), keys);
+            return decrypt(message, parser.getRecipientInfos(), parser.getContentEncryptionAlgorithm(), keys, refused);
         } finally {
             parser.close();
         }
@@ -104,7 +115,7 @@ public final class SmimeDecryptor {
      * returns unauthenticated garbage for definite-length (DER) input such as OpenSSL produces, without failing the
      * GCM tag check. The non-streaming CMSAuthEnvelopedData checks the tag before releasing any plain text.
      */
-    private DecryptionResult authEnveloped(MimeMessage message, Collection<UserKey> keys)
+    private DecryptionResult authEnveloped(MimeMessage message, Collection<UserKey> keys, Collection<RefusedKey> refused)
             throws CMSException, IOException, MessagingException {
         CMSAuthEnvelopedData data;
         try (InputStream in = message.getInputStream()) {
@@ -130,12 +141,12 @@ public final class SmimeDecryptor {
                         algorithmName(info.getKeyEncryptionAlgorithm()), key.certificate(), "decrypted");
             }
         }
-        return DecryptionResult.of(DecryptionResult.Status.NO_KEY, algorithm,
-                "no key held for any of the " + data.getRecipientInfos().size() + " recipient(s)");
+        return noUsableKey(data.getRecipientInfos(), algorithm, refused);
     }
 
     private DecryptionResult decrypt(MimeMessage message, RecipientInformationStore recipients,
-                                     AlgorithmIdentifier contentAlgorithm, Collection<UserKey> keys)
+                                     AlgorithmIdentifier contentAlgorithm, Collection<UserKey> keys,
+                                     Collection<RefusedKey> refused)
             throws CMSException, IOException, MessagingException {
         String algorithm = algorithmName(contentAlgorithm);
         for (UserKey key : keys) {
@@ -158,10 +169,25 @@ public final class SmimeDecryptor {
                 }
                 MimeMessage decrypted = MimeMessages.withEntity(message, entity, files);
                 if (LOG.isDebugEnabled()) {
-                    LOG.debug("decrypted with {} ({})", Certificates.describe(key.certificate()), algorithm);
+                    LOG.debug("decrypted with {} ({})", CertificateInfo.of(key.certificate()), algorithm);
                 }
                 return new DecryptionResult(DecryptionResult.Status.DECRYPTED, Optional.of(decrypted), algorithm,
                         algorithmName(info.getKeyEncryptionAlgorithm()), key.certificate(), "decrypted");
+            }
+        }
+        return noUsableKey(recipients, algorithm, refused);
+    }
+
+    /** No usable key decrypted: a refused key the message is for makes it KEY_REFUSED (with why), else NO_KEY. */
+    private static DecryptionResult noUsableKey(RecipientInformationStore recipients, String algorithm,
+                                                Collection<RefusedKey> refused) {
+        for (RefusedKey r : refused) {
+            try {
+                if (!matching(recipients, new X509CertificateHolder(r.key().certificate().getEncoded())).isEmpty()) {
+                    return DecryptionResult.of(DecryptionResult.Status.KEY_REFUSED, algorithm, r.reason());
+                }
+            } catch (CertificateEncodingException | IOException e) {
+                // a certificate that does not encode matches nothing
             }
         }
         return DecryptionResult.of(DecryptionResult.Status.NO_KEY, algorithm,
@@ -182,9 +208,8 @@ public final class SmimeDecryptor {
         Provider tokenProvider = key.provider();
         if (info instanceof KeyTransRecipientInformation) {
             if (tokenProvider != null) {
-                // RSA unwrap in the token; the content key comes out usable by software, content decrypted here
-                return new JceKeyTransEnvelopedRecipient(key.privateKey()).setProvider(tokenProvider)
-                        .setContentProvider(provider).setMustProduceEncodableUnwrappedKey(true);
+                // RSA in the token (PKCS#1 v1.5 there; OAEP as raw RSA there, decoded here), content decrypted here
+                return new TokenKeyTransRecipient(key.privateKey(), key.certificate(), tokenProvider, provider);
             }
             // the RSA unwrap with the JCA's default provider (the JDK's, ~25 % cheaper than Bouncy Castle's blinded,
             // re-checked RSA for the one private-key operation per message), the content with Bouncy Castle's
@@ -205,9 +230,9 @@ public final class SmimeDecryptor {
         if (id == null) {
             return null;
         }
-        ContentEncryption ours = ContentEncryption.fromOid(id.getAlgorithm().getId());
-        if (ours != null) {
-            return ours.displayName();
+        List<EncryptionAlgorithm> known = EncryptionAlgorithm.byOid(id.getAlgorithm().getId());
+        if (known.size() == 1) {
+            return known.get(0).displayName();
         }
         return names.hasAlgorithmName(id.getAlgorithm()) ? names.getAlgorithmName(id.getAlgorithm()) : id.getAlgorithm().getId();
     }

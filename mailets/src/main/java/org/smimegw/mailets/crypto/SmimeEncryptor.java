@@ -37,6 +37,7 @@ import org.bouncycastle.mail.smime.SMIMEException;
 import org.bouncycastle.operator.OutputAEADEncryptor;
 import org.bouncycastle.operator.OutputEncryptor;
 import org.bouncycastle.operator.jcajce.JcaAlgorithmParametersConverter;
+import org.smimegw.certstore.Certificates;
 
 /**
  * Encrypts messages to recipients' certificates: EnvelopedData (AES-CBC) or AuthEnvelopedData (AES-GCM), RSA key
@@ -79,10 +80,13 @@ public final class SmimeEncryptor {
     }
 
     /** A new message (held by {@link MessageFiles}) with {@code message}'s headers and its content encrypted to {@code recipients}. */
-    public MimeMessage encrypt(MimeMessage message, List<X509Certificate> recipients, ContentEncryption algorithm)
+    public MimeMessage encrypt(MimeMessage message, List<X509Certificate> recipients, EncryptionAlgorithm algorithm)
             throws SmimeException {
         if (recipients.isEmpty()) {
             throw new SmimeException("no recipient certificate to encrypt to");
+        }
+        if (!algorithm.producible()) {
+            throw new SmimeException("the gateway does not encrypt with legacy " + algorithm.displayName());
         }
         try {
             MimeBodyPart content = MimeMessages.contentPart(message, files);
@@ -134,7 +138,7 @@ public final class SmimeEncryptor {
         }
     }
 
-    private OutputEncryptor encryptor(ContentEncryption algorithm) throws CMSException {
+    private OutputEncryptor encryptor(EncryptionAlgorithm algorithm) throws CMSException {
         JceCMSContentEncryptorBuilder builder = new JceCMSContentEncryptorBuilder(algorithm.oid())
                 .setSecureRandom(random);
         if (algorithm.authenticated()) {
@@ -142,12 +146,12 @@ public final class SmimeEncryptor {
         } // else the JDK's AES-CBC (SunJCE, AES-NI)
         OutputEncryptor encryptor = builder.build();
         if (algorithm.authenticated() && !(encryptor instanceof OutputAEADEncryptor)) {
-            throw new CMSException(algorithm + " did not yield an AEAD encryptor");
+            throw new CMSException(algorithm.displayName() + " did not yield an AEAD encryptor");
         }
         return encryptor;
     }
 
-    private List<RecipientInfoGenerator> recipientInfos(List<X509Certificate> recipients, ContentEncryption algorithm)
+    private List<RecipientInfoGenerator> recipientInfos(List<X509Certificate> recipients, EncryptionAlgorithm algorithm)
             throws GeneralSecurityException {
         List<RecipientInfoGenerator> generators = new java.util.ArrayList<>();
         // one key-agreement RecipientInfo per curve: the originator's ephemeral key must be on the recipient's curve
@@ -162,7 +166,7 @@ public final class SmimeEncryptor {
                     KeyPair ephemeral = kpg.generateKeyPair();
                     ASN1ObjectIdentifier kdf = ec.getParams().getCurve().getField().getFieldSize() > 256
                             ? CMSAlgorithm.ECDH_SHA384KDF : CMSAlgorithm.ECDH_SHA256KDF;
-                    ASN1ObjectIdentifier wrap = algorithm.keySize() > 128 ? CMSAlgorithm.AES256_WRAP : CMSAlgorithm.AES128_WRAP;
+                    ASN1ObjectIdentifier wrap = algorithm.keyBits() > 128 ? CMSAlgorithm.AES256_WRAP : CMSAlgorithm.AES128_WRAP;
                     kari = new JceKeyAgreeRecipientInfoGenerator(kdf, ephemeral.getPrivate(), ephemeral.getPublic(), wrap)
                             .setProvider(bouncyCastle).setSecureRandom(random);
                     byCurve.put(curve, kari);

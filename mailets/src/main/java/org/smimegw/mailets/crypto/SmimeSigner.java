@@ -43,6 +43,8 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 import org.bouncycastle.util.Store;
+import org.smimegw.certstore.CertificateInfo;
+import org.smimegw.certstore.Certificates;
 import org.smimegw.certstore.UserKey;
 
 /**
@@ -94,7 +96,7 @@ public final class SmimeSigner {
             throw new IllegalStateException("no digest provider", e);
         }
         SMIMECapabilityVector capabilityVector = new SMIMECapabilityVector();
-        for (ContentEncryption c : settings.capabilities()) {
+        for (EncryptionAlgorithm c : settings.capabilities()) {
             capabilityVector.addCapability(c.oid());
         }
         this.capabilities = settings.capabilities().isEmpty() ? null : new SMIMECapabilitiesAttribute(capabilityVector);
@@ -125,7 +127,7 @@ public final class SmimeSigner {
         try {
             return pieces(key).description();
         } catch (SmimeException e) {
-            return Certificates.describe(key.certificate());
+            return CertificateInfo.of(key.certificate()).toString();
         }
     }
 
@@ -213,24 +215,21 @@ public final class SmimeSigner {
                     ? new SMIMEEncryptionKeyPreferenceAttribute(SMIMEUtil.createIssuerAndSerialNumberFor(key.certificate()))
                     : null;
             return new SignerPieces(new JcaX509CertificateHolder(key.certificate()),
-                    new JcaCertStore(certificates(key)), preference, Certificates.describe(key.certificate()));
+                    new JcaCertStore(certificates(key)), preference, CertificateInfo.of(key.certificate()).toString());
         } catch (CertificateEncodingException | CertificateParsingException e) {
-            throw new SmimeException("cannot use the key of " + Certificates.describe(key.certificate()), e);
+            throw new SmimeException("cannot use the key of " + CertificateInfo.of(key.certificate()), e);
         }
     }
 
     private List<X509Certificate> certificates(UserKey key) {
         List<X509Certificate> certs = new ArrayList<>();
         certs.add(key.certificate());
+        List<X509Certificate> chain = key.chain().stream().filter(c -> !c.equals(key.certificate())).toList();
         switch (settings.certificates()) {
-            case SIGNER_ONLY -> { }
-            case CHAIN_WITHOUT_ROOT -> certs.addAll(Certificates.withoutRoots(without(key.chain(), key.certificate())));
-            case CHAIN_WITH_ROOT -> certs.addAll(without(key.chain(), key.certificate()));
+            case CERTIFICATE_ONLY -> { }
+            case CHAIN_WITHOUT_ROOT -> certs.addAll(chain.stream().filter(c -> !Certificates.isSelfSigned(c)).toList());
+            case CHAIN_AND_ROOT -> certs.addAll(chain);
         }
         return certs;
-    }
-
-    private static List<X509Certificate> without(List<X509Certificate> chain, X509Certificate certificate) {
-        return chain.stream().filter(c -> !c.equals(certificate)).toList();
     }
 }

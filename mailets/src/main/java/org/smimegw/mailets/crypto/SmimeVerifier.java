@@ -56,6 +56,7 @@ import org.smimegw.certstore.Purpose;
 import org.smimegw.certstore.SmimeCapabilities;
 import org.smimegw.certstore.ValidationFailure;
 import org.smimegw.certstore.ValidationResult;
+import org.smimegw.certstore.Certificates;
 
 /**
  * Verifies S/MIME signatures: clear-signed multipart/signed and opaque signed-data, RFC 8551 and legacy

@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -13,9 +12,9 @@ import org.smimegw.certstore.CertificateValidator;
 import org.smimegw.certstore.DirectoryUnavailableException;
 import org.smimegw.certstore.PublishedCertificate;
 import org.smimegw.certstore.Purpose;
-import org.smimegw.certstore.UserKey;
 import org.smimegw.certstore.ValidationFailure;
 import org.smimegw.certstore.ValidationResult;
+import org.smimegw.mailets.SigningKeys;
 
 /**
  * {@link PolicyFacts} answered by the certificate store and validator: the signing key must have a certificate valid
@@ -28,6 +27,7 @@ public final class CertificateStorePolicyFacts implements PolicyFacts {
 
     private final CertificateStore store;
     private final CertificateValidator validator;
+    private final SigningKeys signingKeys;
     private final Predicate<String> internal;
     private final Clock clock;
 
@@ -35,6 +35,7 @@ public final class CertificateStorePolicyFacts implements PolicyFacts {
                                        Predicate<String> isInternal, Clock clock) {
         this.store = store;
         this.validator = validator;
+        this.signingKeys = new SigningKeys(store, validator);
         this.internal = isInternal;
         this.clock = clock;
     }
@@ -64,17 +65,13 @@ public final class CertificateStorePolicyFacts implements PolicyFacts {
 
     @Override
     public SigningKeyFact signingKey(String address) {
-        Optional<UserKey> key = store.signingKey(address);
-        if (key.isEmpty()) {
-            return new SigningKeyFact.Missing("the gateway holds no signing key for " + address);
-        }
-        ValidationResult result = validator.validate(key.get().certificate(), key.get().chain(), Purpose.SIGN,
-                address, clock.instant());
-        if (!result.isValid()) {
-            return new SigningKeyFact.Missing("its certificate " + CertificateSummary.of(key.get().certificate())
-                    + " is not valid for signing: " + result.failures());
-        }
-        return SigningKeyFact.Usable.of(key.get());
+        return switch (signingKeys.find(address, clock.instant())) {
+            case SigningKeys.Usable u -> SigningKeyFact.Usable.of(u.key());
+            case SigningKeys.Missing m -> new SigningKeyFact.Missing("the gateway holds no signing key for " + address);
+            case SigningKeys.Invalid i -> new SigningKeyFact.Missing("its certificate "
+                    + CertificateSummary.of(i.key().certificate()) + " is not valid for signing: "
+                    + i.validation().failures());
+        };
     }
 
     @Override

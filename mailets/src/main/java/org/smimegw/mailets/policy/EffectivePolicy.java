@@ -7,6 +7,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.smimegw.mailets.crypto.DigestAlgorithm;
+import org.smimegw.mailets.crypto.EncryptionAlgorithm;
+import org.smimegw.mailets.crypto.NegotiationMode;
+import org.smimegw.mailets.crypto.CertificateInclusion;
+
 /**
  * The policy for one sender/recipient pair in one direction: every setting with its value and origin, combined from
  * the sender's Sending policy and the recipient's Receiving policy by each setting's pair rule
@@ -164,12 +169,12 @@ public final class EffectivePolicy {
         return value(Settings.ENCRYPTION_ALGORITHMS);
     }
 
-    public ChainInclusion chainInclusion() {
+    public CertificateInclusion chainInclusion() {
         if (value(Settings.INCLUDE_CHAIN_AND_ROOT)) {
-            return ChainInclusion.CHAIN_AND_ROOT;
+            return CertificateInclusion.CHAIN_AND_ROOT;
         }
-        return value(Settings.INCLUDE_CHAIN_WITHOUT_ROOT) ? ChainInclusion.CHAIN_WITHOUT_ROOT
-                : ChainInclusion.CERTIFICATE_ONLY;
+        return value(Settings.INCLUDE_CHAIN_WITHOUT_ROOT) ? CertificateInclusion.CHAIN_WITHOUT_ROOT
+                : CertificateInclusion.CERTIFICATE_ONLY;
     }
 
     public InboundViolationAction inboundViolationAction() {

@@ -7,6 +7,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import org.smimegw.certstore.SmimeCapabilities;
+import org.smimegw.mailets.crypto.EncryptionAlgorithm;
+import org.smimegw.mailets.crypto.NegotiationMode;
 
 /**
  * Chooses the content-encryption algorithm for one recipient from three policy inputs (the allowed list in order of

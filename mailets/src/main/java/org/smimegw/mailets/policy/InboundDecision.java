@@ -16,17 +16,15 @@ public sealed interface InboundDecision {
         }
     }
 
-    /** The recipient's policy is not met: {@code action} (InboundViolationAction) says reject (5.7.1) or quarantine. */
+    /** The recipient's policy is not met: {@code action} (InboundViolationAction) says reject ({@link PolicyStatus#REFUSED}) or quarantine. */
     record Violation(InboundViolationAction action, String setting, String reason) implements InboundDecision {
-        public static final String ENHANCED_STATUS = "5.7.1";
-
         @Override
         public String outcome() {
             return action == InboundViolationAction.Reject ? "reject" : "quarantine";
         }
 
         public String smtpReply() {
-            return "550 " + ENHANCED_STATUS + " " + reason;
+            return PolicyStatus.REFUSED.reply(reason);
         }
     }
 }

@@ -1,5 +1,7 @@
 package org.smimegw.mailets.policy;
 
+import org.smimegw.mailets.crypto.EncryptionAlgorithm;
+
 /** The outcome of choosing a content-encryption algorithm for one recipient. */
 public sealed interface NegotiationResult {
 

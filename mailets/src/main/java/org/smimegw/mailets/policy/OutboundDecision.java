@@ -5,8 +5,8 @@ import java.util.Optional;
 
 /**
  * What policy says to do with a mail from an internal sender to one recipient: send (signed and/or encrypted, or as
- * it is), refuse (permanent, 5.7.1: at RCPT time when known there, else a DSN), or defer (temporary, 4.4.3: a
- * directory or CRL could not be asked; never downgraded to clear text).
+ * it is), refuse ({@link PolicyStatus#REFUSED}: at RCPT time when known there, else a DSN), or defer
+ * ({@link PolicyStatus#DEFERRED}: a directory or CRL could not be asked; never downgraded to clear text).
  * {@link #setting()} and {@link #outcome()} are the labels for the decision's log line and metric.
  */
 public sealed interface OutboundDecision {
@@ -33,7 +33,6 @@ public sealed interface OutboundDecision {
     }
 
     record Refuse(String setting, String reason) implements OutboundDecision {
-        public static final String ENHANCED_STATUS = "5.7.1";
 
         @Override
         public String outcome() {
@@ -42,21 +41,20 @@ public sealed interface OutboundDecision {
 
         /** e.g. "550 5.7.1 encryption required ..." for a RCPT reply. */
         public String smtpReply() {
-            return "550 " + ENHANCED_STATUS + " " + reason;
+            return PolicyStatus.REFUSED.reply(reason);
         }
     }
 
     record Defer(String setting, String reason) implements OutboundDecision {
-        /** RFC 3463 X.4.3: directory server failure. */
-        public static final String ENHANCED_STATUS = "4.4.3";
 
         @Override
         public String outcome() {
             return "defer";
         }
 
+        /** e.g. "451 4.4.3 encryption required ... cannot be asked ..." for a RCPT reply. */
         public String smtpReply() {
-            return "451 " + ENHANCED_STATUS + " " + reason;
+            return PolicyStatus.DEFERRED.reply(reason);
         }
     }
 }

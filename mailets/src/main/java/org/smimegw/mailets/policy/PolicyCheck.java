@@ -2,6 +2,8 @@ package org.smimegw.mailets.policy;
 
 import java.util.Optional;
 
+import org.smimegw.certstore.KeyStorage;
+
 /**
  * Policy for one sender/recipient pair, now: the current policy, the facts and the decision together. The hook for
  * the RCPT-time check (outbound decisions need no message content, so a {@link OutboundDecision.Refuse} can be the
@@ -36,6 +38,14 @@ public final class PolicyCheck {
     public OutboundDecision outbound(String sender, String recipient) {
         EffectivePolicy p = policy.current().resolveOutbound(sender, recipient);
         return decisions.decideOutbound(p, facts.signingKey(p.sender()), facts.recipientCertificate(p.recipient()));
+    }
+
+    /**
+     * Why {@code recipient}'s key kept in {@code storage} may not decrypt mail from {@code sender} now (the recipient's
+     * AllowSMIMESoftCerts); empty when it may.
+     */
+    public Optional<String> decryptionKeyRefusal(String sender, String recipient, KeyStorage storage) {
+        return decisions.decryptionKeyRefusal(policy.current().resolveInbound(sender, recipient), storage);
     }
 
     /** What inbound policy decides for this recipient, given what decryption and verification found. */

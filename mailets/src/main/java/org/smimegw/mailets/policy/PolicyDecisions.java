@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Optional;
 
 import org.smimegw.certstore.KeyStorage;
+import org.smimegw.mailets.crypto.DigestAlgorithm;
+import org.smimegw.mailets.crypto.EncryptionAlgorithm;
 
 /**
  * Pure decisions from an {@link EffectivePolicy} and the facts about keys, certificates and messages. No I/O, no
@@ -25,8 +27,8 @@ public final class PolicyDecisions {
 
     /**
      * Outbound, for one recipient. Order: signing first (a refusal there is final), then encryption. Required
-     * encryption is never dropped: no certificate refuses (5.7.1), a directory outage or an unreachable CRL with
-     * OWACheckCRLOnSend defers (4.4.3).
+     * encryption is never dropped: no certificate refuses ({@link PolicyStatus#REFUSED}), a directory outage or an
+     * unreachable CRL with OWACheckCRLOnSend defers ({@link PolicyStatus#DEFERRED}).
      */
     public OutboundDecision decideOutbound(EffectivePolicy p, SigningKeyFact key, RecipientCertificateFact certificate) {
         List<String> notes = new ArrayList<>();
@@ -183,6 +185,18 @@ public final class PolicyDecisions {
         return storage == KeyStorage.HARDWARE || p.allowSoftCerts();
     }
 
+    /**
+     * Why the recipient's key kept in {@code storage} may not decrypt mail of this inbound pair (AllowSMIMESoftCerts
+     * of the recipient, whose key it is); empty when it may.
+     */
+    public Optional<String> decryptionKeyRefusal(EffectivePolicy p, KeyStorage storage) {
+        if (keyAllowed(p, storage)) {
+            return Optional.empty();
+        }
+        return Optional.of(p.recipient() + "'s decryption key is in a software keystore and AllowSMIMESoftCerts is "
+                + "false (" + where(p.get(Settings.ALLOW_SOFT_CERTS)) + "): only a hardware token key may decrypt");
+    }
+
     private static String digestProblem(EffectivePolicy p, String digestOid) {
         Optional<DigestAlgorithm> digest = DigestAlgorithm.byOid(digestOid);
         if (digest.isEmpty()) {
@@ -196,9 +210,7 @@ public final class PolicyDecisions {
     }
 
     private static String cipherProblem(EffectivePolicy p, InboundMessageFacts.Encryption.Encrypted e) {
-        Optional<EncryptionAlgorithm> alg = EncryptionAlgorithm.byOid(e.contentAlgorithmOid()).stream()
-                .filter(a -> EncryptionAlgorithm.byOid(e.contentAlgorithmOid()).size() == 1 || a.keyBits() == e.keyBits())
-                .findFirst();
+        Optional<EncryptionAlgorithm> alg = EncryptionAlgorithm.byOid(e.contentAlgorithmOid(), e.keyBits());
         if (alg.isEmpty()) {
             return "it is encrypted with an unknown algorithm " + e.contentAlgorithmOid();
         }

@@ -1,11 +1,12 @@
 package org.smimegw.mailets.policy;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.stream.Collectors;
 
 import org.smimegw.certstore.KeyStorage;
 import org.smimegw.certstore.SmimeCapabilities;
+import org.smimegw.mailets.crypto.DigestAlgorithm;
+import org.smimegw.mailets.crypto.EncryptionAlgorithm;
 
 /**
  * The text of {@code policy explain --from A --to B}: the direction, every effective setting for the pair with where
@@ -89,7 +90,7 @@ public final class PolicyExplainer {
         switch (d) {
             case OutboundDecision.Send send -> {
                 line(out, "sign", send.signing().map(s -> s.digest() + ", " + (s.clearSign() ? "clear-signed"
-                                : "opaque") + ", " + s.chain().name().toLowerCase(Locale.ROOT).replace('_', ' ')
+                                : "opaque") + ", " + s.chain().description()
                                 + (s.capabilitiesToAnnounce().isEmpty() ? "" : ", announcing "
                                 + s.capabilitiesToAnnounce().stream().map(Object::toString)
                                 .collect(Collectors.joining(" ")))

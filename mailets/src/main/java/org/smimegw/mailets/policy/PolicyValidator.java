@@ -8,6 +8,9 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 import org.smimegw.mailets.config.ConfigFileException;
+import org.smimegw.mailets.crypto.DigestAlgorithm;
+import org.smimegw.mailets.crypto.EncryptionAlgorithm;
+import org.smimegw.mailets.crypto.NegotiationMode;
 
 /**
  * Checks a parsed policy: legacy algorithms only with {@code AllowWeakAlgorithms: true}, and for every entry, in

@@ -15,6 +15,10 @@ import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
+import org.smimegw.mailets.crypto.DigestAlgorithm;
+import org.smimegw.mailets.crypto.EncryptionAlgorithm;
+import org.smimegw.mailets.crypto.NegotiationMode;
+
 /** Every policy setting, in the order policy explain and the docs list them. */
 public final class Settings {
 
@@ -28,15 +32,16 @@ public final class Settings {
 
     public static final Setting<Boolean> REQUIRE_SIGNED = bool("RequireSignedSMIMEMessages", false, false,
             anyTrue(), "required if either side requires it",
-            "Mail must be signed. Outbound: the gateway signs with the sender's key, or refuses the recipient (5.7.1) "
-                    + "when the sender has no usable key. Inbound: mail without a valid signature from a trusted CA "
-                    + "is handled by InboundViolationAction.");
+            "Mail must be signed. Outbound: the gateway signs with the sender's key, or refuses the recipient ("
+                    + PolicyStatus.REFUSED.enhancedStatus() + ") when the sender has no usable key. Inbound: mail "
+                    + "without a valid signature from a trusted CA is handled by InboundViolationAction.");
 
     public static final Setting<Boolean> REQUIRE_ENCRYPTED = bool("RequireEncryptedSMIMEMessages", false, false,
             anyTrue(), "required if either side requires it",
-            "Mail must be encrypted. Outbound: the gateway encrypts to the recipient's certificate, refuses (5.7.1) "
-                    + "when the recipient has none, defers (4.4.3) when the directory cannot be asked; never sends in "
-                    + "clear. Inbound: unencrypted mail is handled by InboundViolationAction.");
+            "Mail must be encrypted. Outbound: the gateway encrypts to the recipient's certificate, refuses ("
+                    + PolicyStatus.REFUSED.enhancedStatus() + ") when the recipient has none, defers ("
+                    + PolicyStatus.DEFERRED.enhancedStatus() + ") when the directory cannot be asked; never sends "
+                    + "in clear. Inbound: unencrypted mail is handled by InboundViolationAction.");
 
     public static final Setting<DigestAlgorithm> REQUIRE_SIGNED_ALGORITHM = new Setting<>("RequireSignedSMIMEAlgorithm",
             DigestAlgorithm.class, DigestAlgorithm.SHA256, false,
@@ -65,7 +70,8 @@ public final class Settings {
     public static final Setting<Boolean> ALLOW_SOFT_CERTS = bool("AllowSMIMESoftCerts", true, false,
             keyOwner(), "the key owner's side (outbound: sender, inbound: recipient)",
             "false: the party's signing and decryption keys must be in a hardware token (PKCS#11); a key in a software "
-                    + "keystore is not used, and required signing with it is refused (5.7.1).");
+                    + "keystore is not used, and required signing with it is refused ("
+                    + PolicyStatus.REFUSED.enhancedStatus() + ").");
 
     public static final Setting<Boolean> ALWAYS_SIGN = bool("OWAAlwaysSign", false, false,
             anyTrue(), "either side",
@@ -124,8 +130,8 @@ public final class Settings {
 
     public static final Setting<Boolean> CHECK_CRL_ON_SEND = bool("OWACheckCRLOnSend", false, false,
             anyTrue(), "either side",
-            "When a recipient certificate's revocation status cannot be determined (CRL unreachable), defer (4.4.3) "
-                    + "instead of encrypting to it.");
+            "When a recipient certificate's revocation status cannot be determined (CRL unreachable), defer ("
+                    + PolicyStatus.DEFERRED.enhancedStatus() + ") instead of encrypting to it.");
 
     public static final Setting<Boolean> DISABLE_CRL_CHECK = bool("OWADisableCRLCheck", false, false,
             allTrue(), "only if both sides disable it",
@@ -143,7 +149,8 @@ public final class Settings {
             node -> readName(node, "InboundViolationAction", InboundViolationAction.values(), Enum::name),
             Enum::name, recipientSide(), "the recipient's side",
             "Inbound mail to a recipient whose policy requires signed or encrypted mail, that is not (or badly "
-                    + "signed, or with a refused algorithm): Reject (5.7.1) or Quarantine.");
+                    + "signed, or with a refused algorithm): Reject (" + PolicyStatus.REFUSED.enhancedStatus()
+                    + ") or Quarantine.");
 
     /** Every setting, in presentation order. */
     public static final List<Setting<?>> ALL = List.of(ALLOW_WEAK_ALGORITHMS, REQUIRE_SIGNED, REQUIRE_ENCRYPTED,

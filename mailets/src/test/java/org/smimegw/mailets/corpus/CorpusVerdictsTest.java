@@ -17,6 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.smimegw.certstore.UserKey;
 import org.smimegw.certstore.ValidationFailure;
 import org.smimegw.mailets.crypto.DecryptionResult;
+import org.smimegw.mailets.crypto.EncryptionAlgorithm;
 import org.smimegw.mailets.crypto.MessageFiles;
 import org.smimegw.mailets.crypto.SmimeDecryptor;
 import org.smimegw.mailets.crypto.SmimeVerifier;
@@ -101,7 +102,7 @@ class CorpusVerdictsTest {
         UserKey bob = Corpus.key(Corpus.pkcs8("rfc4134/BobPrivRSAEncrypt.pri", "RSA"), Corpus.certificate("rfc4134/BobRSASignByCarl.cer"));
         DecryptionResult eml = decryptor.decrypt(Corpus.message("rfc4134/5.3.eml"), List.of(bob));
         assertThat(eml.status()).isEqualTo(DecryptionResult.Status.DECRYPTED);
-        assertThat(eml.contentEncryption()).containsIgnoringCase("DESEDE");
+        assertThat(eml.contentEncryption()).isEqualTo(EncryptionAlgorithm.TripleDES.displayName()); // recognised, not produced
         assertThat(decryptor.decrypt(Corpus.cmsAsMessage("rfc4134/5.1.bin", "enveloped-data", "a@b.example"), List.of(bob)).status())
                 .isEqualTo(DecryptionResult.Status.DECRYPTED);
         assertThat(decryptor.decrypt(Corpus.cmsAsMessage("rfc4134/5.2.bin", "enveloped-data", "a@b.example"), List.of(bob)).contentEncryption())

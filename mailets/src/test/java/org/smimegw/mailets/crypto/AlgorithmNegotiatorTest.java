@@ -2,11 +2,11 @@ package org.smimegw.mailets.crypto;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.smimegw.mailets.crypto.ContentEncryption.AES_128_CBC;
-import static org.smimegw.mailets.crypto.ContentEncryption.AES_128_GCM;
-import static org.smimegw.mailets.crypto.ContentEncryption.AES_192_CBC;
-import static org.smimegw.mailets.crypto.ContentEncryption.AES_256_CBC;
-import static org.smimegw.mailets.crypto.ContentEncryption.AES_256_GCM;
+import static org.smimegw.mailets.crypto.EncryptionAlgorithm.AES128;
+import static org.smimegw.mailets.crypto.EncryptionAlgorithm.AES128GCM;
+import static org.smimegw.mailets.crypto.EncryptionAlgorithm.AES192;
+import static org.smimegw.mailets.crypto.EncryptionAlgorithm.AES256;
+import static org.smimegw.mailets.crypto.EncryptionAlgorithm.AES256GCM;
 
 import java.util.Arrays;
 import java.util.List;
@@ -16,41 +16,46 @@ import org.smimegw.certstore.SmimeCapabilities;
 
 class AlgorithmNegotiatorTest {
 
-    private static SmimeCapabilities caps(ContentEncryption... algorithms) {
-        return new SmimeCapabilities(Arrays.stream(algorithms).map(ContentEncryption::oidString).toList());
+    private static SmimeCapabilities caps(EncryptionAlgorithm... algorithms) {
+        return new SmimeCapabilities(Arrays.stream(algorithms).map(a -> a.oid().getId()).toList());
     }
 
     @Test
     void strongestCommonAlgorithmWins() {
         AlgorithmNegotiator n = AlgorithmNegotiator.defaults();
-        assertThat(n.choose(List.of(caps(AES_128_CBC, AES_256_GCM, AES_256_CBC)))).isEqualTo(AES_256_GCM);
-        assertThat(n.choose(List.of(caps(AES_256_GCM, AES_256_CBC), caps(AES_256_CBC, AES_128_CBC)))).isEqualTo(AES_256_CBC);
-        assertThat(n.choose(List.of(caps(AES_128_GCM, AES_128_CBC)))).isEqualTo(AES_128_GCM);
+        assertThat(n.choose(List.of(caps(AES128, AES256GCM, AES256)))).isEqualTo(AES256GCM);
+        assertThat(n.choose(List.of(caps(AES256GCM, AES256), caps(AES256, AES128)))).isEqualTo(AES256);
+        assertThat(n.choose(List.of(caps(AES128GCM, AES128)))).isEqualTo(AES128GCM);
     }
 
     @Test
     void unknownOrNothingInCommonGivesTheDefault() {
         AlgorithmNegotiator n = AlgorithmNegotiator.defaults();
-        assertThat(n.choose(List.of(SmimeCapabilities.UNKNOWN))).isEqualTo(AES_256_CBC);
-        assertThat(n.choose(List.of(caps(AES_128_GCM), SmimeCapabilities.UNKNOWN))).isEqualTo(AES_256_CBC);
-        assertThat(n.choose(List.of(caps(AES_128_GCM), caps(AES_192_CBC)))).isEqualTo(AES_256_CBC);
-        assertThat(n.choose(List.of(new SmimeCapabilities(List.of("1.2.840.113549.3.7"))))).isEqualTo(AES_256_CBC); // 3DES only
+        assertThat(n.choose(List.of(SmimeCapabilities.UNKNOWN))).isEqualTo(AES256);
+        assertThat(n.choose(List.of(caps(AES128GCM), SmimeCapabilities.UNKNOWN))).isEqualTo(AES256);
+        assertThat(n.choose(List.of(caps(AES128GCM), caps(AES192)))).isEqualTo(AES256);
+        assertThat(n.choose(List.of(new SmimeCapabilities(List.of("1.2.840.113549.3.7"))))).isEqualTo(AES256); // 3DES only
     }
 
     @Test
     void allowedListAndFixedModeConstrainTheChoice() {
-        AlgorithmNegotiator cbcOnly = new AlgorithmNegotiator(List.of(AES_128_CBC, AES_256_CBC), AES_256_CBC, NegotiationMode.NEGOTIATE);
-        assertThat(cbcOnly.choose(List.of(caps(AES_256_GCM, AES_128_CBC)))).isEqualTo(AES_128_CBC);
-        AlgorithmNegotiator fixed = new AlgorithmNegotiator(List.of(ContentEncryption.values()), AES_128_GCM, NegotiationMode.FIXED);
-        assertThat(fixed.choose(List.of(caps(AES_256_GCM)))).isEqualTo(AES_128_GCM);
-        assertThatThrownBy(() -> new AlgorithmNegotiator(List.of(AES_128_CBC), AES_256_CBC, NegotiationMode.NEGOTIATE))
+        AlgorithmNegotiator cbcOnly = new AlgorithmNegotiator(List.of(AES128, AES256), AES256, NegotiationMode.AllowAnyAlgorithmNegotiation);
+        assertThat(cbcOnly.choose(List.of(caps(AES256GCM, AES128)))).isEqualTo(AES128);
+        AlgorithmNegotiator fixed = new AlgorithmNegotiator(EncryptionAlgorithm.producibleStrongestFirst(), AES128GCM, NegotiationMode.BlockNegotiation);
+        assertThat(fixed.choose(List.of(caps(AES256GCM)))).isEqualTo(AES128GCM);
+        assertThatThrownBy(() -> new AlgorithmNegotiator(List.of(AES128), AES256, NegotiationMode.AllowAnyAlgorithmNegotiation))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void namesParse() {
-        assertThat(ContentEncryption.fromName("aes256-gcm")).isEqualTo(AES_256_GCM);
-        assertThat(ContentEncryption.fromName("AES_128_CBC")).isEqualTo(AES_128_CBC);
-        assertThatThrownBy(() -> ContentEncryption.fromName("DES-EDE3-CBC")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(EncryptionAlgorithm.fromName("aes256-gcm")).isEqualTo(AES256GCM);
+        assertThat(EncryptionAlgorithm.fromName("AES_128_CBC")).isEqualTo(AES128);
+        assertThat(EncryptionAlgorithm.fromName("AES-192-CBC")).isEqualTo(AES192);
+        assertThat(EncryptionAlgorithm.fromName("AES256")).isEqualTo(AES256);
+        assertThatThrownBy(() -> EncryptionAlgorithm.fromName("DES-EDE3-CBC")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("does not encrypt with legacy");
+        assertThatThrownBy(() -> new AlgorithmNegotiator(List.of(EncryptionAlgorithm.TripleDES, AES256), AES256,
+                NegotiationMode.AllowAnyAlgorithmNegotiation)).hasMessageContaining("TripleDES");
     }
 }

@@ -42,7 +42,7 @@ class ConcurrentUseTest {
                     MimeMessage plain = TestMessages.simple("alice@example.com", "bob@partner.example", "n" + n, "message " + n + "\n");
                     MimeMessage signed = signer.sign(plain, TestKeys.userKey(alice), Instant.now());
                     MimeMessage encrypted = encryptor.encrypt(signed, List.of(bob.certificate()),
-                            n % 2 == 0 ? ContentEncryption.AES_256_GCM : ContentEncryption.AES_128_CBC);
+                            n % 2 == 0 ? EncryptionAlgorithm.AES256GCM : EncryptionAlgorithm.AES128);
                     DecryptionResult d = decryptor.decrypt(encrypted, List.of(TestKeys.userKey(bob)));
                     VerificationResult v = verifier.verify(d.message().orElseThrow(), Instant.now());
                     var multipart = (jakarta.mail.internet.MimeMultipart) d.message().get().getContent();

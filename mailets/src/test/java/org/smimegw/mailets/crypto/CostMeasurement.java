@@ -46,12 +46,12 @@ class CostMeasurement {
             for (int size : new int[] {10 * 1024, 1024 * 1024}) {
                 MimeMessage plain = TestMessages.withAttachment("alice@example.com", "bob@partner.example", size * 3 / 4);
                 MimeMessage signed = signer.sign(plain, aliceKey, Instant.now());
-                MimeMessage encrypted = encryptor.encrypt(plain, List.of(bob.certificate()), ContentEncryption.AES_256_CBC);
+                MimeMessage encrypted = encryptor.encrypt(plain, List.of(bob.certificate()), EncryptionAlgorithm.AES256);
                 int iterations = size > 100_000 ? 30 : 200;
                 double sign = time(iterations, () -> signer.sign(plain, aliceKey, Instant.now()));
-                double encrypt = time(iterations, () -> encryptor.encrypt(plain, List.of(bob.certificate()), ContentEncryption.AES_256_CBC));
+                double encrypt = time(iterations, () -> encryptor.encrypt(plain, List.of(bob.certificate()), EncryptionAlgorithm.AES256));
                 double both = time(iterations, () -> encryptor.encrypt(signer.sign(plain, aliceKey, Instant.now()),
-                        List.of(bob.certificate()), ContentEncryption.AES_256_CBC));
+                        List.of(bob.certificate()), EncryptionAlgorithm.AES256));
                 double verify = time(iterations, () -> {
                     if (!verifier.verify(signed, Instant.now()).isValid()) {
                         throw new IllegalStateException("not valid");

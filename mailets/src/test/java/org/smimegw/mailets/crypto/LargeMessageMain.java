@@ -41,7 +41,7 @@ public final class LargeMessageMain {
         SmimeSigner signer = new SmimeSigner(SignerSettings.defaults(), files);
         SmimeEncryptor encryptor = new SmimeEncryptor(EncryptorSettings.defaults(), files);
         MimeMessage signed = signer.sign(message, TestKeys.userKey(alice), Instant.now());
-        MimeMessage encrypted = encryptor.encrypt(signed, List.of(bob.certificate()), ContentEncryption.AES_256_CBC);
+        MimeMessage encrypted = encryptor.encrypt(signed, List.of(bob.certificate()), EncryptionAlgorithm.AES256);
         File out = dir.resolve("large-signed-encrypted.eml").toFile();
         try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(out.toPath()))) {
             encrypted.writeTo(os);

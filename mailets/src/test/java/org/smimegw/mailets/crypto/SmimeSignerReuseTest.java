@@ -24,6 +24,7 @@ import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
 import org.bouncycastle.mail.smime.SMIMESigned;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.smimegw.certstore.Certificates;
 import org.smimegw.certstore.KeyStorage;
 import org.smimegw.certstore.UserKey;
 import org.smimegw.certstore.testing.TestPki;
@@ -94,7 +95,7 @@ class SmimeSignerReuseTest {
         assertThat(a1.carried()).hasSize(2);
         assertThat(c1.carried()).hasSize(1);
         assertThat(signer.describe(aliceKey)).contains("alice@example.com").contains(
-                Certificates.sha256Fingerprint(alice.certificate()));
+                Certificates.sha256(alice.certificate()));
         assertThat(signer.describe(carolOnly)).contains("carol@example.com");
     }
 
@@ -113,7 +114,7 @@ class SmimeSignerReuseTest {
         assertThat(parts.getBodyPart(0).getHeader("Content-Type")).singleElement().asString().startsWith("text/plain");
         assertThat(parts.getBodyPart(0).getHeader("Content-Transfer-Encoding")).containsExactly("7bit");
         MimeMessage encrypted = new SmimeEncryptor(EncryptorSettings.defaults(), files).encrypt(bare,
-                List.of(bob.certificate()), ContentEncryption.AES_256_CBC);
+                List.of(bob.certificate()), EncryptionAlgorithm.AES256);
         DecryptionResult d = new SmimeDecryptor(files).decrypt(encrypted, List.of(
                 new UserKey(bob.privateKey(), bob.certificate(), bob.chain(), KeyStorage.SOFTWARE)));
         MimeMessage clear = d.message().orElseThrow();

@@ -23,6 +23,7 @@ import org.smimegw.certstore.TrustCollection;
 import org.smimegw.certstore.UserKey;
 import org.smimegw.certstore.testing.TestPki;
 import org.smimegw.certstore.validation.PkixCertificateValidator;
+import org.smimegw.mailets.crypto.EncryptionAlgorithm;
 
 /**
  * The store-backed facts: certificates from the test PKI, validated by the certstore's PkixCertificateValidator

@@ -10,6 +10,8 @@ import org.smimegw.certstore.KeyStorage;
 import org.smimegw.mailets.config.ConfigFileException;
 import org.smimegw.mailets.policy.InboundMessageFacts.Encryption;
 import org.smimegw.mailets.policy.InboundMessageFacts.Signature;
+import org.smimegw.mailets.crypto.DigestAlgorithm;
+import org.smimegw.mailets.crypto.EncryptionAlgorithm;
 
 /** Inbound mail for internal recipients whose policy requires signed or encrypted mail. */
 class InboundDecisionTest {

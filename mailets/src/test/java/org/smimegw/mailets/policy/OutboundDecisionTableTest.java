@@ -11,6 +11,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.smimegw.certstore.KeyStorage;
 import org.smimegw.certstore.SmimeCapabilities;
 import org.smimegw.mailets.config.ConfigFileException;
+import org.smimegw.mailets.crypto.EncryptionAlgorithm;
+import org.smimegw.mailets.crypto.CertificateInclusion;
 
 /** Sender / recipient / policy / key / certificate situations -> what outbound policy decides. */
 class OutboundDecisionTableTest {
@@ -173,7 +175,7 @@ class OutboundDecisionTableTest {
         OutboundDecision.Send send = (OutboundDecision.Send) d;
         SigningPlan s = send.signing().orElseThrow();
         assertThat(s.clearSign()).isFalse();
-        assertThat(s.chain()).isEqualTo(ChainInclusion.CHAIN_AND_ROOT);
+        assertThat(s.chain()).isEqualTo(CertificateInclusion.CHAIN_AND_ROOT);
         assertThat(s.capabilitiesToAnnounce()).isEmpty();
         assertThat(s.storage()).isEqualTo(KeyStorage.SOFTWARE);
         EncryptionPlan e = send.encryption().orElseThrow();

@@ -7,6 +7,7 @@ import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.smimegw.certstore.KeyStorage;
+import org.smimegw.mailets.crypto.EncryptionAlgorithm;
 
 /**
  * policy explain for the README's example (the shipped conf/policy.yaml): "everything to partner.example must be

@@ -12,6 +12,7 @@ import org.smimegw.certstore.KeyStorage;
 import org.smimegw.certstore.SmimeCapabilities;
 import org.smimegw.certstore.testing.TestPki;
 import org.smimegw.mailets.config.ConfigFileException;
+import org.smimegw.mailets.crypto.EncryptionAlgorithm;
 
 /** Helpers shared by the policy tests. */
 final class PolicyFixtures {

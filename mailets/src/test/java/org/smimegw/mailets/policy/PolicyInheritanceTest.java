@@ -8,6 +8,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.smimegw.mailets.crypto.DigestAlgorithm;
+import org.smimegw.mailets.crypto.EncryptionAlgorithm;
+import org.smimegw.mailets.crypto.NegotiationMode;
+import org.smimegw.mailets.crypto.CertificateInclusion;
 
 import org.smimegw.mailets.config.ConfigFileException;
 
@@ -188,7 +192,7 @@ class PolicyInheritanceTest {
         assertThat(p.requiredEncryptionAlgorithm()).isEqualTo(EncryptionAlgorithm.AES256);
         assertThat(p.negotiation()).isEqualTo(NegotiationMode.AllowAnyAlgorithmNegotiation);
         assertThat(p.allowSoftCerts()).isTrue();
-        assertThat(p.chainInclusion()).isEqualTo(ChainInclusion.CHAIN_WITHOUT_ROOT);
+        assertThat(p.chainInclusion()).isEqualTo(CertificateInclusion.CHAIN_WITHOUT_ROOT);
         assertThat(p.inboundViolationAction()).isEqualTo(InboundViolationAction.Quarantine);
         assertThat(p.encryptionAlgorithms()).allMatch(EncryptionAlgorithm::isStrong);
         assertThat(p.signingAlgorithms()).allMatch(DigestAlgorithm::isStrong);

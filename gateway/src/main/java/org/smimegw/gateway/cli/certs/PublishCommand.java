@@ -11,7 +11,6 @@ import org.smimegw.certstore.Certificates;
 import org.smimegw.certstore.DirectoryUnavailableException;
 import org.smimegw.certstore.SecretReferences;
 import org.smimegw.certstore.UserKey;
-import org.smimegw.certstore.file.StoredCertificate;
 import org.smimegw.certstore.ldap.LdapCertificatePublisher;
 import org.smimegw.certstore.ldap.LdapConfig;
 import org.smimegw.certstore.ldap.Publication;
@@ -91,7 +90,7 @@ final class PublishCommand extends StoreCommand {
                     + ", " + current + " up to date, " + failed + " failed (" + publisher.name() + ")");
         }
         err().flush();
-        return failed == 0 ? OK : ERROR;
+        return failed == 0 ? OK : FAILURE;
     }
 
     /** The key of the newest valid certificate that decrypts, and the signing key when its certificate differs. */
@@ -106,14 +105,9 @@ final class PublishCommand extends StoreCommand {
     }
 
     /** Every address the file store or the token holds a key for, sorted. */
-    private List<String> keyHolders(CertificateServices services) {
+    private static List<String> keyHolders(CertificateServices services) {
         TreeSet<String> all = new TreeSet<>();
-        for (StoredCertificate c : services.fileStore().list()) {
-            if (c.kind() == StoredCertificate.Kind.USER_KEY) {
-                c.addresses().forEach(a -> all.add(a.toLowerCase(Locale.ROOT)));
-            }
-        }
-        services.token().ifPresent(t -> t.addresses().forEach(a -> all.add(a.toLowerCase(Locale.ROOT))));
+        services.keyCertificates().forEach(k -> all.add(k.address().toLowerCase(Locale.ROOT)));
         return List.copyOf(all);
     }
 }

@@ -1,6 +1,5 @@
 package org.smimegw.gateway.cli.quarantine;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 
@@ -11,7 +10,7 @@ import picocli.CommandLine.Spec;
 
 import org.smimegw.gateway.cli.ConfigFileOption;
 import org.smimegw.gateway.cli.CliException;
-import org.smimegw.gateway.config.GatewayConfig;
+import org.smimegw.gateway.cli.ExistingState;
 import org.smimegw.gateway.spool.FileSpool;
 import org.smimegw.gateway.spool.SpoolException;
 import org.smimegw.mailets.config.ConfigFileException;
@@ -34,13 +33,9 @@ public final class QuarantineCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** The quarantine of the spool the configuration names; the spool must exist. */
+    /** The quarantine of the spool the configuration names; the configuration file and the spool must exist. */
     static QuarantineArea open(ConfigFileOption option) throws ConfigFileException, CliException, SpoolException {
-        GatewayConfig config = option.load();
-        Path root = config.stateDir().resolve("spool");
-        if (!Files.isDirectory(root)) {
-            throw new CliException("no spool at " + root + " (stateDir of the configuration)");
-        }
+        Path root = ExistingState.spool(option.load(), option);
         Clock clock = Clock.systemUTC();
         return new QuarantineArea(FileSpool.attach(root, clock, new MetricRegistry()), clock);
     }

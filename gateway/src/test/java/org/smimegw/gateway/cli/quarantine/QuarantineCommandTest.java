@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.smimegw.gateway.cli.ExitCodes;
 import org.smimegw.gateway.cli.Main;
 import org.smimegw.gateway.container.PipelineAttributes;
 import org.smimegw.gateway.spool.Envelope;
@@ -141,14 +142,13 @@ class QuarantineCommandTest {
     }
 
     @Test
-    void aMissingSpoolIsOneLineAndExitCodeOne() throws Exception {
+    void aMissingSpoolIsOneLineAndExitCodeFour() throws Exception {
         Path other = dir.resolve("other.yaml");
-        Files.writeString(other, "stateDir: " + dir.resolve("nothing-here") + "\npipeline: {config: "
-                + dir.resolve("mailetcontainer.xml") + "}\n");
+        Files.writeString(other, "stateDir: nothing-here\npipeline: {config: mailetcontainer.xml}\n");
         Result result = run("quarantine", "list", "--config", other.toString());
-        assertThat(result.code()).isEqualTo(1);
+        assertThat(result.code()).isEqualTo(ExitCodes.NO_STATE);
         assertThat(result.err().strip()).isEqualTo("list: no spool at " + dir.resolve("nothing-here/spool")
-                + " (stateDir of the configuration)");
+                + " (stateDir of " + other + "); the gateway creates it when it starts");
         assertThat(Files.exists(dir.resolve("nothing-here"))).isFalse();
     }
 

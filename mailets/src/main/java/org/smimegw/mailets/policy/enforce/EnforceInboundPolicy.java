@@ -17,15 +17,16 @@ import org.apache.mailet.AttributeName;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.smimegw.mailets.SmimeAttributes;
-import org.smimegw.mailets.crypto.ContentEncryption;
+import org.smimegw.mailets.crypto.EncryptionAlgorithm;
 import org.smimegw.mailets.crypto.SmimeContentTypes;
 import org.smimegw.mailets.policy.CertificateSummary;
-import org.smimegw.mailets.policy.DigestAlgorithm;
+import org.smimegw.mailets.crypto.DigestAlgorithm;
 import org.smimegw.mailets.policy.InboundDecision;
 import org.smimegw.mailets.policy.InboundMessageFacts;
 import org.smimegw.mailets.policy.InboundViolationAction;
 import org.smimegw.mailets.policy.MailDirection;
 import org.smimegw.mailets.policy.PolicyCheck;
+import org.smimegw.mailets.policy.PolicyStatus;
 
 import com.codahale.metrics.MetricRegistry;
 
@@ -107,7 +108,7 @@ public class EnforceInboundPolicy extends GenericMailet {
             actions.quarantine(mail, q.getValue(), q.getKey());
         }
         for (Map.Entry<String, List<MailAddress>> r : rejected.entrySet()) {
-            actions.refuse(mail, r.getValue(), PolicyActions.REFUSED_STATUS, r.getKey());
+            actions.refuse(mail, r.getValue(), PolicyStatus.REFUSED.enhancedStatus(), r.getKey());
         }
         if (keep.size() != mail.getRecipients().size()) {
             if (keep.isEmpty()) {
@@ -135,9 +136,9 @@ public class EnforceInboundPolicy extends GenericMailet {
         Optional<String> decryption = SmimeAttributes.get(mail, SmimeAttributes.DECRYPTION);
         Optional<String> algorithm = SmimeAttributes.get(mail, SmimeAttributes.DECRYPTION_ALGORITHM);
         if (decryption.filter("decrypted"::equals).isPresent() && algorithm.isPresent()) {
-            ContentEncryption c = fromName(algorithm.get());
-            encryption = c == null ? new InboundMessageFacts.Encryption.Encrypted(algorithm.get(), 0)
-                    : new InboundMessageFacts.Encryption.Encrypted(c.oidString(), c.keySize());
+            encryption = EncryptionAlgorithm.byName(algorithm.get())
+                    .map(c -> new InboundMessageFacts.Encryption.Encrypted(c.oid().getId(), c.keyBits()))
+                    .orElseGet(() -> new InboundMessageFacts.Encryption.Encrypted(algorithm.get(), 0));
         } else if (decryption.isPresent() || SmimeContentTypes.isEncrypted(mail.getMessage())) {
             // arrived encrypted but not decrypted here: the algorithm is not known to the gateway
             encryption = new InboundMessageFacts.Encryption.Encrypted("(not decrypted: "
@@ -152,21 +153,8 @@ public class EnforceInboundPolicy extends GenericMailet {
         String algorithms = SmimeAttributes.get(mail, SmimeAttributes.ALGORITHMS).orElse("");
         Matcher m = DIGEST.matcher(algorithms);
         if (m.find()) {
-            for (DigestAlgorithm d : DigestAlgorithm.values()) {
-                if (d.jcaName().equalsIgnoreCase(m.group(1)) || d.policyName().equalsIgnoreCase(m.group(1))) {
-                    return d.oid().getId();
-                }
-            }
-            return m.group(1);
+            return DigestAlgorithm.byNameIgnoringCase(m.group(1)).map(d -> d.oid().getId()).orElse(m.group(1));
         }
         return "(unknown digest)";
-    }
-
-    private static ContentEncryption fromName(String name) {
-        try {
-            return ContentEncryption.fromName(name);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
     }
 }

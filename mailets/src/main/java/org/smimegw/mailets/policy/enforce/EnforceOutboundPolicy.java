@@ -2,6 +2,7 @@ package org.smimegw.mailets.policy.enforce;
 
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -10,7 +11,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -25,11 +25,16 @@ import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.smimegw.certstore.CertificateStore;
+import org.smimegw.certstore.CertificateValidator;
 import org.smimegw.certstore.DirectoryUnavailableException;
 import org.smimegw.certstore.PublishedCertificate;
 import org.smimegw.certstore.UserKey;
+import org.smimegw.mailets.SigningKeys;
 import org.smimegw.mailets.SmimeAttributes;
-import org.smimegw.mailets.crypto.ContentEncryption;
+import org.smimegw.mailets.SmimeMetrics;
+import org.smimegw.mailets.crypto.CertificateInclusion;
+import org.smimegw.mailets.crypto.DigestAlgorithm;
+import org.smimegw.mailets.crypto.EncryptionAlgorithm;
 import org.smimegw.mailets.crypto.EncryptorSettings;
 import org.smimegw.mailets.crypto.KeyTransport;
 import org.smimegw.mailets.crypto.MessageFiles;
@@ -47,7 +52,7 @@ import org.smimegw.mailets.policy.EffectivePolicy;
 import org.smimegw.mailets.policy.EncryptionPlan;
 import org.smimegw.mailets.policy.OutboundDecision;
 import org.smimegw.mailets.policy.PolicyCheck;
-import org.smimegw.mailets.policy.PolicyCryptoMapping;
+import org.smimegw.mailets.policy.PolicyStatus;
 import org.smimegw.mailets.policy.Settings;
 import org.smimegw.mailets.policy.SigningPlan;
 import org.slf4j.Logger;
@@ -63,9 +68,13 @@ import com.codahale.metrics.MetricRegistry;
  *       recipient identifier, Bcc forking, triple wrap) share one message, signed and/or encrypted as planned;</li>
  *   <li><b>refuse</b>: the recipients are removed and the sender gets a DSN naming them with 5.7.1 and the reason
  *       ({@link PolicyActions#refuse});</li>
- *   <li><b>defer</b> (directory or CRL unreachable): the mailet throws, nothing is changed or sent, and the pipeline
- *       retries the whole mail later ({@code onMailetException="propagate"}); never downgraded to clear text.</li>
+ *   <li><b>defer</b> (directory or CRL unreachable): only those recipients wait, in a copy of the mail as it arrived
+ *       here that runs this processor again after {@code deferralRetrySeconds} (default 60; the gateway keeps it in
+ *       its spool); the others are handled now. Recipients deferred longer than {@code deferralLifetimeHours}
+ *       (default 120) are given up with a DSN (4.4.3 and the reason). Never downgraded to clear text.</li>
  * </ul>
+ * A failure while signing or encrypting (or a key or certificate that changed since the decision) throws before
+ * anything was handed on, so the pipeline retries the whole mail ({@code onMailetException="propagate"}).
  * Every resulting message continues in {@code processor} (default {@code transport}). With {@code silentProcessor}
  * set, recipients for whom the policy is silent (nothing required or wanted, soft keys allowed) go there unchanged,
  * so the classic {@code SMIMESign}/{@code SMIMEEncrypt} can do opportunistic S/MIME for them. The sender is the envelope
@@ -76,13 +85,17 @@ public class EnforceOutboundPolicy extends GenericMailet {
 
     private static final Logger LOG = LoggerFactory.getLogger(EnforceOutboundPolicy.class);
     static final Set<String> PARAMETERS = Set.of("processor", "silentProcessor", "senderAddress", "rsaSignature",
-            "keyTransport", "encryptionKeyPreference", "temporaryDirectory", "inMemoryLimit");
+            "keyTransport", "encryptionKeyPreference", "temporaryDirectory", "inMemoryLimit", "deferralRetrySeconds",
+            "deferralLifetimeHours");
 
     private final PolicyCheck check;
     private final CertificateStore store;
+    private final SigningKeys signingKeys;
+    private final SmimeMetrics metered;
     private final PolicyActions actions;
     private final PolicyDecisionLog decisionLog;
     private final Clock clock;
+    private DeferredRecipients deferrals;
     private final Map<SignerSettings, SmimeSigner> signers = new ConcurrentHashMap<>();
     private final Map<RecipientIdentifierType, SmimeEncryptor> encryptors = new EnumMap<>(RecipientIdentifierType.class);
     private String processor;
@@ -92,10 +105,12 @@ public class EnforceOutboundPolicy extends GenericMailet {
     private MessageFiles files;
 
     @Inject
-    public EnforceOutboundPolicy(PolicyCheck check, CertificateStore store, PolicyActions actions,
-                                 MetricRegistry metrics, Clock clock) {
+    public EnforceOutboundPolicy(PolicyCheck check, CertificateStore store, CertificateValidator validator,
+                                 PolicyActions actions, MetricRegistry metrics, Clock clock) {
         this.check = check;
         this.store = store;
+        this.signingKeys = new SigningKeys(store, validator);
+        this.metered = new SmimeMetrics(metrics);
         this.actions = actions;
         this.decisionLog = new PolicyDecisionLog(metrics);
         this.clock = clock;
@@ -109,13 +124,23 @@ public class EnforceOutboundPolicy extends GenericMailet {
         useFromHeader = p.choice("senderAddress", "sender", Set.of("sender", "from")).equals("from");
         SignatureScheme rsaScheme = p.parse("rsaSignature", "pkcs1", SignatureScheme::fromName);
         KeyTransport keyTransport = p.parse("keyTransport", "pkcs1", KeyTransport::fromName);
-        signerBase = new SignerSettings(SignMode.CLEAR, org.smimegw.mailets.crypto.DigestAlgorithm.SHA_256, rsaScheme,
-                org.smimegw.mailets.crypto.CertificateInclusion.CHAIN_WITHOUT_ROOT, List.of(),
-                p.bool("encryptionKeyPreference", true));
+        signerBase = new SignerSettings(SignMode.CLEAR, DigestAlgorithm.SHA256, rsaScheme,
+                CertificateInclusion.CHAIN_WITHOUT_ROOT, List.of(), p.bool("encryptionKeyPreference", true));
         files = p.files();
+        deferrals = new DeferredRecipients(actions, decisionLog, clock,
+                Duration.ofSeconds(p.parse("deferralRetrySeconds", "60", v -> positive(v, 0))),
+                Duration.ofHours(p.parse("deferralLifetimeHours", "120", v -> positive(v, 1))));
         for (RecipientIdentifierType rid : RecipientIdentifierType.values()) {
             encryptors.put(rid, new SmimeEncryptor(new EncryptorSettings(keyTransport, rid), files));
         }
+    }
+
+    private static long positive(String value, long min) {
+        long n = Long.parseLong(value);
+        if (n < min) {
+            throw new IllegalArgumentException("must be at least " + min);
+        }
+        return n;
     }
 
     /** The parameters this mailet accepts (the gateway's container refuses others at start). */
@@ -148,17 +173,15 @@ public class EnforceOutboundPolicy extends GenericMailet {
             }
             decisions.put(recipient, d);
         }
-        List<String> deferred = new ArrayList<>();
+        // deferred recipients wait on their own: a copy as the mail arrived here, handed on after the crypto below
+        Map<MailAddress, OutboundDecision.Defer> deferred = new LinkedHashMap<>();
         decisions.forEach((r, d) -> {
             if (d instanceof OutboundDecision.Defer defer) {
-                decisionLog.record("outbound", sender, r.asString(), d.setting(), d.outcome(), d.reason());
-                deferred.add(r.asString() + ": " + defer.reason());
+                deferred.put(r, defer);
             }
         });
-        if (!deferred.isEmpty()) {
-            // nothing has been changed or sent: the pipeline keeps the mail and retries it later
-            throw new MessagingException("deferred by S/MIME policy, retried later: " + String.join("; ", deferred));
-        }
+        deferred.keySet().forEach(decisions::remove);
+        Mail waiting = deferred.isEmpty() ? null : mail.duplicate();
 
         Map<String, List<MailAddress>> refused = new LinkedHashMap<>();
         Map<Plan, List<MailAddress>> groups = new LinkedHashMap<>();
@@ -187,7 +210,7 @@ public class EnforceOutboundPolicy extends GenericMailet {
             MimeMessage message = original;
             boolean signed = false;
             if (plan.signer() != null && !alreadySigned && !alreadyEncrypted) {
-                key = key != null ? key : signingKey(sender, plan);
+                key = key != null ? key : signingKey(sender, plan, now);
                 message = sign(message, plan.signer(), key, now);
                 signed = true;
             }
@@ -208,8 +231,13 @@ public class EnforceOutboundPolicy extends GenericMailet {
             OutboundDecision d = e.getValue();
             decisionLog.record("outbound", sender, e.getKey().asString(), d.setting(), d.outcome(), d.reason());
         }
+        if (waiting != null) {
+            deferred.forEach((r, d) -> decisionLog.record("outbound", sender, r.asString(), d.setting(), d.outcome(),
+                    d.reason()));
+            deferrals.hold(getMailetContext(), waiting, mail.getState(), sender, deferred);
+        }
         for (Map.Entry<String, List<MailAddress>> r : refused.entrySet()) {
-            actions.refuse(mail, r.getValue(), PolicyActions.REFUSED_STATUS, r.getKey());
+            actions.refuse(mail, r.getValue(), PolicyStatus.REFUSED.enhancedStatus(), r.getKey());
         }
         if (!silent.isEmpty()) {
             // the policy has nothing to say for these pairs: the classic mailets in silentProcessor handle them
@@ -257,11 +285,11 @@ public class EnforceOutboundPolicy extends GenericMailet {
         if (!(d instanceof OutboundDecision.Send send)) {
             return d;
         }
-        if (send.signing().isPresent() && PolicyCryptoMapping.digest(send.signing().get().digest()).isEmpty()) {
+        if (send.signing().isPresent() && !send.signing().get().digest().producible()) {
             return new OutboundDecision.Refuse("RequireSignedSMIMEAlgorithm", "policy requires signing with "
                     + send.signing().get().digest() + ", which the gateway does not produce");
         }
-        if (send.encryption().isPresent() && PolicyCryptoMapping.contentEncryption(send.encryption().get().algorithm()).isEmpty()) {
+        if (send.encryption().isPresent() && !send.encryption().get().algorithm().producible()) {
             return new OutboundDecision.Refuse("RequireEncryptionSMIMEAlgorithm", "policy requires encryption with "
                     + send.encryption().get().algorithm() + ", which the gateway does not produce");
         }
@@ -273,33 +301,38 @@ public class EnforceOutboundPolicy extends GenericMailet {
         String signerFingerprint = null;
         if (send.signing().isPresent()) {
             SigningPlan s = send.signing().get();
-            signer = PolicyCryptoMapping.signerSettings(s, signerBase);
+            signer = new SignerSettings(s.clearSign() ? SignMode.CLEAR : SignMode.OPAQUE, s.digest(),
+                    signerBase.rsaScheme(), s.chain(), s.capabilitiesToAnnounce().stream()
+                    .filter(EncryptionAlgorithm::producible).toList(), signerBase.encryptionKeyPreference());
             signerFingerprint = s.certificate().sha256();
         }
         if (send.encryption().isEmpty()) {
             return new Plan(signer, signerFingerprint, null, null, null, false);
         }
         EncryptionPlan e = send.encryption().get();
-        return new Plan(signer, signerFingerprint, PolicyCryptoMapping.contentEncryption(e.algorithm()).orElseThrow(),
+        return new Plan(signer, signerFingerprint, e.algorithm(),
                 e.useKeyIdentifier() ? RecipientIdentifierType.SUBJECT_KEY_IDENTIFIER
                         : RecipientIdentifierType.ISSUER_AND_SERIAL,
                 e.bccForking(), send.tripleWrap());
     }
 
-    /** The key policy decided on: still there, still the same certificate (else retried and decided again). */
-    private UserKey signingKey(String sender, Plan plan) throws MessagingException {
-        Optional<UserKey> key = store.signingKey(sender);
-        if (key.isEmpty() || !CertificateSummary.of(key.get().certificate()).sha256().equals(plan.signerFingerprint())) {
-            throw new MessagingException("the signing key of " + sender + " changed while the policy was applied; "
-                    + "retried");
+    /**
+     * The key policy decided on, with its validated chain up to the trust anchor: still there, still the same
+     * certificate, still valid (else retried and decided again).
+     */
+    private UserKey signingKey(String sender, Plan plan, Instant now) throws MessagingException {
+        if (signingKeys.find(sender, now) instanceof SigningKeys.Usable usable
+                && CertificateSummary.of(usable.key().certificate()).sha256().equals(plan.signerFingerprint())) {
+            return usable.key();
         }
-        return key.get();
+        throw new MessagingException("the signing key of " + sender + " changed while the policy was applied; "
+                + "retried");
     }
 
     private MimeMessage sign(MimeMessage message, SignerSettings settings, UserKey key, Instant now)
             throws MessagingException {
         try {
-            return signers.computeIfAbsent(settings, s -> new SmimeSigner(s, files)).sign(message, key, now);
+            return metered.sign(signers.computeIfAbsent(settings, s -> new SmimeSigner(s, files)), message, key, now);
         } catch (SmimeException e) {
             throw new MessagingException("S/MIME signing failed: " + e.getMessage(), e);
         }
@@ -312,7 +345,7 @@ public class EnforceOutboundPolicy extends GenericMailet {
             certificates.add(certificate(r, plans.get(r).certificate()));
         }
         try {
-            return encryptors.get(plan.recipientIdentifier()).encrypt(message, certificates, plan.content());
+            return metered.encrypt(encryptors.get(plan.recipientIdentifier()), message, certificates, plan.content());
         } catch (SmimeException e) {
             throw new MessagingException("S/MIME encryption failed: " + e.getMessage(), e);
         }
@@ -375,12 +408,12 @@ public class EnforceOutboundPolicy extends GenericMailet {
     }
 
     /** Recipients sharing a plan share one message. */
-    private record Plan(SignerSettings signer, String signerFingerprint, ContentEncryption content,
+    private record Plan(SignerSettings signer, String signerFingerprint, EncryptionAlgorithm content,
                         RecipientIdentifierType recipientIdentifier, BccForking bccForking, boolean tripleWrap) {
     }
 
     private record Outgoing(List<MailAddress> recipients, MimeMessage message, String signedBy,
-                            ContentEncryption encryptedWith, String processor) {
+                            EncryptionAlgorithm encryptedWith, String processor) {
         void applyTo(Mail mail) throws MessagingException {
             mail.setRecipients(recipients);
             mail.setMessage(message);

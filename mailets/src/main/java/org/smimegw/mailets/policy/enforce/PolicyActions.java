@@ -14,14 +14,17 @@ import org.apache.mailet.Mail;
  */
 public interface PolicyActions {
 
-    /** RFC 3463 "delivery not authorized, message refused": every policy refusal. */
-    String REFUSED_STATUS = "5.7.1";
-
     /** Envelope/mail attribute of a quarantined mail: why policy kept it (one line). */
     String QUARANTINE_REASON = "policy.quarantineReason";
 
     /** Mail attribute (from the envelope) of a mail an administrator released from the quarantine. */
     String RELEASED = "policy.released";
+
+    /**
+     * Mail/envelope attribute of a copy that waits for recipients the policy deferred: when they were first deferred
+     * (ISO-8601 instant), kept across retries so that the deferral can end.
+     */
+    String DEFERRED_SINCE = "policy.deferredSince";
 
     /** Sends the sender of {@code mail} a DSN: {@code recipients} failed with {@code status} and {@code reason}. */
     void refuse(Mail mail, Collection<MailAddress> recipients, String status, String reason) throws MessagingException;

@@ -71,6 +71,7 @@ class EnforcementMailetsTest {
     @TempDir
     Path tmp;
     TestStores.SwitchableStore store;
+    PkixCertificateValidator validator;
     PolicyCheck check;
     RecordingActions actions;
     MetricRegistry metrics;
@@ -105,8 +106,8 @@ class EnforcementMailetsTest {
         TestStores.publish(fileStore, bob);
         store = new TestStores.SwitchableStore(fileStore);
         PolicySet policy = new PolicyLoader().parse("policy.yaml", new StringReader(POLICY));
-        check = new PolicyCheck(() -> policy, new CertificateStorePolicyFacts(store,
-                new PkixCertificateValidator(fileStore::trust, CertStoreConfig.Revocation.defaults()),
+        validator = new PkixCertificateValidator(fileStore::trust, CertStoreConfig.Revocation.defaults());
+        check = new PolicyCheck(() -> policy, new CertificateStorePolicyFacts(store, validator,
                 CertificateStorePolicyFacts.domains(Set.of("internal.example")), Clock.systemUTC()),
                 new PolicyDecisions());
         actions = new RecordingActions();
@@ -115,7 +116,8 @@ class EnforcementMailetsTest {
     }
 
     private EnforceOutboundPolicy outbound(String... params) throws MessagingException {
-        EnforceOutboundPolicy mailet = new EnforceOutboundPolicy(check, store, actions, metrics, Clock.systemUTC());
+        EnforceOutboundPolicy mailet = new EnforceOutboundPolicy(check, store, validator, actions, metrics,
+                Clock.systemUTC());
         FakeMailetConfig.Builder config = FakeMailetConfig.builder().mailetName("EnforceOutboundPolicy")
                 .mailetContext(context).setProperty("temporaryDirectory", tmp.toString());
         for (int i = 0; i < params.length; i += 2) {
@@ -198,17 +200,42 @@ class EnforcementMailetsTest {
     }
 
     @Test
-    void directoryOutageThrowsAndChangesNothing() throws Exception {
+    void directoryOutageDefersOnlyThatRecipientTheOthersGoOn() throws Exception {
         store.setUnavailable(true);
         MimeMessage original = message("alice@internal.example", "bob@partner.example");
         FakeMail mail = mail(original, "alice@internal.example", "bob@partner.example", "carol@other.example");
-        assertThatThrownBy(() -> outbound().service(mail)).isInstanceOf(MessagingException.class)
-                .hasMessageContaining("deferred by S/MIME policy");
-        assertThat(mail.getRecipients()).hasSize(2);
-        assertThat(mail.getMessage()).isSameAs(original);
-        assertThat(mail.getState()).isEqualTo("outbound");
+        outbound().service(mail);
+
+        // carol (nothing required) goes on now; bob (encryption required, directory down) waits alone
+        assertThat(mail.getState()).isEqualTo("transport");
+        assertThat(mail.getRecipients()).extracting(MailAddress::asString).containsExactly("carol@other.example");
+        assertThat(context.getSentMails()).singleElement().satisfies(waiting -> {
+            assertThat(waiting.getRecipients()).extracting(MailAddress::asString)
+                    .containsExactly("bob@partner.example");
+            assertThat(waiting.getState()).as("runs this processor again").isEqualTo("outbound");
+            assertThat(waiting.getDelay()).hasValueSatisfying(d ->
+                    assertThat(d.getTimeUnit().toSeconds(d.getDuration())).isEqualTo(60));
+            assertThat(SmimeContentTypes.isEncrypted(waiting.getMsg())).isFalse();
+            assertThat(waiting.getAttributes()).containsKey(
+                    org.apache.mailet.AttributeName.of(PolicyActions.DEFERRED_SINCE));
+        });
         assertThat(actions.calls).isEmpty();
+        assertThat(metrics.counter("policy.decision.RequireEncryptedSMIMEMessages.defer").getCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aRecipientDeferredLongerThanTheLifetimeIsGivenUpWithA443Dsn() throws Exception {
+        store.setUnavailable(true);
+        FakeMail mail = mail(message("alice@internal.example", "bob@partner.example"), "alice@internal.example",
+                "bob@partner.example");
+        SmimeAttributes.set(mail, org.apache.mailet.AttributeName.of(PolicyActions.DEFERRED_SINCE),
+                java.time.Instant.now().minus(java.time.Duration.ofHours(3)).toString());
+        outbound("deferralLifetimeHours", "2").service(mail);
+        assertThat(mail.getState()).isEqualTo(Mail.GHOST);
         assertThat(context.getSentMails()).isEmpty();
+        assertThat(actions.calls).singleElement().asString().startsWith("refuse [bob@partner.example] 4.4.3 ")
+                .contains("cannot be asked").contains("given up after 2 h");
+        assertThat(metrics.counter("policy.decision.RequireEncryptedSMIMEMessages.expired").getCount()).isEqualTo(1);
     }
 
     @Test
@@ -287,6 +314,60 @@ class EnforcementMailetsTest {
         SmimeAttributes.set(mail, SmimeAttributes.STATUS, "invalid-signature");
         assertThat(EnforceInboundPolicy.facts(mail).signature())
                 .isInstanceOf(InboundMessageFacts.Signature.Invalid.class);
+    }
+
+    /**
+     * OWAIncludeCertificateChainAndRootCertificate: the signature carries signer, intermediate and root, also when the
+     * key was imported with its chain but without the root (as Windows exports often are): the root is the trust
+     * anchor the validator's path ends in. Off (chain without root, the default): no root.
+     */
+    @Test
+    void chainAndRootPutsTheRootIntoTheSignatureEvenWhenTheKeysChainLacksIt() throws Exception {
+        TestPki.Issued carol = pki.issue("carol@internal.example");
+        TestPki.Issued dan = pki.issue("dan@internal.example");
+        FileCertificateStore fileStore = TestStores.fileStore(tmp.resolve("chain-store"), pki);
+        fileStore.addUserKey(carol.privateKey(), carol.certificate(), List.of(pki.intermediate().certificate()));
+        fileStore.addUserKey(dan.privateKey(), dan.certificate(), List.of(pki.intermediate().certificate()));
+        PolicySet policy = new PolicyLoader().parse("policy.yaml", new StringReader("""
+                global:
+                  RequireSignedSMIMEMessages: true
+                users:
+                  carol@internal.example:
+                    Sending:
+                      OWAIncludeCertificateChainAndRootCertificate: true
+                """));
+        validator = new PkixCertificateValidator(fileStore::trust, CertStoreConfig.Revocation.defaults());
+        check = new PolicyCheck(() -> policy, new CertificateStorePolicyFacts(fileStore, validator,
+                CertificateStorePolicyFacts.domains(Set.of("internal.example")), Clock.systemUTC()),
+                new PolicyDecisions());
+        store = new TestStores.SwitchableStore(fileStore);
+        assertThat(new org.smimegw.mailets.policy.PolicyExplainer(() -> policy, new CertificateStorePolicyFacts(
+                fileStore, validator, CertificateStorePolicyFacts.domains(Set.of("internal.example")),
+                Clock.systemUTC()), new PolicyDecisions()).explain("carol@internal.example", "x@other.example"))
+                .contains("chain and root");
+
+        FakeMail withRoot = mail(message("carol@internal.example", "x@other.example"), "carol@internal.example",
+                "x@other.example");
+        outbound().service(withRoot);
+        assertThat(carried(withRoot.getMessage())).containsExactlyInAnyOrder(carol.certificate(),
+                pki.intermediate().certificate(), pki.rootCertificate());
+
+        FakeMail withoutRoot = mail(message("dan@internal.example", "x@other.example"), "dan@internal.example",
+                "x@other.example");
+        outbound().service(withoutRoot);
+        assertThat(carried(withoutRoot.getMessage())).containsExactlyInAnyOrder(dan.certificate(),
+                pki.intermediate().certificate());
+    }
+
+    /** The certificates in a clear-signed message's SignedData (Bouncy Castle's parser). */
+    private static List<java.security.cert.X509Certificate> carried(MimeMessage signed) throws Exception {
+        org.bouncycastle.mail.smime.SMIMESigned parsed = new org.bouncycastle.mail.smime.SMIMESigned(
+                (jakarta.mail.internet.MimeMultipart) signed.getContent());
+        List<java.security.cert.X509Certificate> out = new ArrayList<>();
+        for (org.bouncycastle.cert.X509CertificateHolder h : parsed.getCertificates().getMatches(null)) {
+            out.add(new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter().getCertificate(h));
+        }
+        return out;
     }
 
     @Test
