@@ -3,6 +3,10 @@ package org.smimegw.gateway.smime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -19,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.smimegw.certstore.CertStoreConfig;
+import org.smimegw.certstore.Certificates;
 import org.smimegw.certstore.Purpose;
 import org.smimegw.certstore.testing.TestPki;
 import org.smimegw.gateway.app.CertificateServices;
@@ -69,7 +74,9 @@ class DirectoryTrustReloadTest {
                     retryAfterFailureMillis: 0
                     trustBaseDn: "ou=First,%s"
                 """.formatted(directory.getListenPort(), BASE, BASE);
-        SmimeGatewayFixture.writeConfig(dir, ldapSection);
+        Path yaml = SmimeGatewayFixture.writeConfig(dir, ldapSection);
+        // the admin endpoint on (an ephemeral port): its /metrics shows the anchors' expiry
+        Files.writeString(yaml, Files.readString(yaml).replace("admin: {enabled: false,", "admin: {enabled: true,"));
         gateway = SmimeGatewayFixture.start(dir);
     }
 
@@ -115,6 +122,16 @@ class DirectoryTrustReloadTest {
         assertThat(certificates().trust().roots()).containsExactlyInAnyOrder(FIRST.rootCertificate(),
                 SECOND.rootCertificate());
         assertThat(valid(BOB)).isTrue();
+    }
+
+    @Test
+    void theDirectorysAnchorsHaveAnExpiryGauge() throws Exception {
+        int port = gateway.app().adminAddress().orElseThrow().getPort();
+        HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(metrics.body().lines().filter(l -> l.startsWith("smime_trust_anchor_expiry_days{")))
+                .singleElement().asString().contains(Certificates.sha256(FIRST.rootCertificate()));
     }
 
     @Test
