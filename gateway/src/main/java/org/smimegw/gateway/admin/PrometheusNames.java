@@ -27,6 +27,7 @@ public final class PrometheusNames {
         rule(rules, "smtp.connections", "smtp_connections");
         rule(rules, "smtp.inflow.delayed", "smtp_inflow_delayed_sessions");
         rule(rules, "smtp.inflow.timeout", "smtp_inflow_timeouts");
+        // smtp.rejected.<SmtpReason in lower case>, the PROXY protocol's proxy_header_invalid and proxy_not_allowed too
         rule(rules, "smtp.rejected.*", "smtp_rejections", "reason", "${0}");
         // spool
         rule(rules, "spool.open.messages", "spool_open_messages");

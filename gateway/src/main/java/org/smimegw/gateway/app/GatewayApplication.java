@@ -285,7 +285,7 @@ public final class GatewayApplication implements AutoCloseable {
                     SpoolSpace.of(stateDir.resolve("spool"), config.admin().ready().spoolReserveMegabytes() << 20),
                     certs::directoryUnreachable);
             adminServer = new AdminServer(new InetSocketAddress(config.admin().bind(), config.admin().port()),
-                    new PrometheusMetrics(metrics, certs::keyCertificates, () -> certs.fileStore().trust().roots(),
+                    new PrometheusMetrics(metrics, certs::keyCertificates, () -> certs.trust().roots(),
                             clock), this::health, readiness::check, this::reload);
             AtomicBoolean adminRunning = new AtomicBoolean();
             components.add(Component.of("admin", () -> {
@@ -350,9 +350,7 @@ public final class GatewayApplication implements AutoCloseable {
         if (s.hostname() != null) {
             return s;
         }
-        return new SmtpConfig(s.bind(), s.port(), config.hostname(), s.maxMessageSize(), s.maxRecipients(),
-                s.maxConnections(), s.idleTimeoutSeconds(), s.dataTimeoutSeconds(), s.maxLineLength(),
-                s.mynetworks(), s.relayDomains(), s.tls(), s.auth());
+        return s.withHostname(config.hostname());
     }
 
     /**

@@ -14,6 +14,8 @@ import javax.net.ssl.SSLContext;
 import com.codahale.metrics.MetricRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.smimegw.gateway.smtp.proxy.ProxyCommandRefusal;
+import org.smimegw.gateway.smtp.proxy.ProxyProtocolGate;
 import org.smimegw.gateway.spool.Spool;
 import org.smimegw.gateway.spool.SpoolEntry;
 import org.subethamail.smtp.internal.server.Command;
@@ -27,6 +29,7 @@ import org.subethamail.smtp.server.Session;
  * The SMTP listener (SubEthaSMTP): ESMTP with PIPELINING, SIZE, 8BITMIME, DSN, ENHANCEDSTATUSCODES, STARTTLS and
  * AUTH PLAIN/LOGIN after TLS; relay control; limits; DATA read in blocks ({@link DataCommand}) and streamed into the
  * INCOMING spool area, {@code 250} only after the spool returned; then {@code listener} is told about the new entry.
+ * Behind a load balancer the client's address comes from the PROXY protocol header ({@link ProxyProtocolGate}).
  */
 public final class SmtpFrontEnd {
     private static final Logger log = LoggerFactory.getLogger(SmtpFrontEnd.class);
@@ -101,6 +104,9 @@ public final class SmtpFrontEnd {
                 .connectionTimeout(config.idleTimeoutSeconds(), TimeUnit.SECONDS)
                 .sessionHandler(sessions)
                 .serverThreadName("smtp-" + config.bind() + ":" + config.port());
+        if (config.proxyProtocol().enabled()) {
+            b.proxyHandler(new ProxyProtocolGate(config.proxyProtocol(), replies));
+        }
         if (authAvailable) {
             b.authenticationHandlerFactory(new UserAuthentication(config.auth().users(), new PasswordHasher(), replies));
         }
@@ -115,6 +121,7 @@ public final class SmtpFrontEnd {
         commands.addCommand(new RcptToCommand(hostname, replies));
         commands.addCommand(new StartTlsCommand(tls, replies));
         SimpleCommands.create(replies, libraryAuth, dataTransfer, authAvailable).forEach(commands::addCommand);
+        commands.addCommand(new ProxyCommandRefusal(replies));
         try {
             s.start();
         } catch (RuntimeException e) {

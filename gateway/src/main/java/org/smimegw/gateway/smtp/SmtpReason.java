@@ -37,7 +37,11 @@ public enum SmtpReason {
     TLS_NOT_AVAILABLE(454, "4.7.0", "TLS not available due to temporary reason"),
     TLS_ALREADY_ACTIVE(454, "4.7.0", "TLS not available: TLS already active"),
     AUTH_CANCELLED(501, "5.7.0", "Authentication canceled by client"),
-    AUTH_ALREADY_DONE(503, "5.5.1", "Already authenticated");
+    AUTH_ALREADY_DONE(503, "5.5.1", "Already authenticated"),
+    /** A load balancer's connection without a valid PROXY protocol header (missing, malformed, too slow). */
+    PROXY_HEADER_INVALID(421, "4.7.0", "Invalid or missing PROXY protocol header, closing connection"),
+    /** A PROXY protocol header from an address that is not one of {@code smtp.proxyProtocol.loadBalancers}. */
+    PROXY_NOT_ALLOWED(554, "5.7.1", "PROXY protocol not accepted from this address, closing connection");
 
     private final int code;
     private final String enhancedStatus;

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.smimegw.certstore.Certificates;
 import org.smimegw.certstore.testing.TestPki;
 import org.smimegw.gateway.app.CertificateServices.AddressedCertificate;
+import org.smimegw.gateway.smtp.SmtpReason;
 
 /** /metrics in Prometheus conventions: base units, _total counters, labels instead of names built from values. */
 class PrometheusMetricsTest {
@@ -71,6 +72,17 @@ class PrometheusMetricsTest {
         // no family name carries a value that belongs in a label
         assertThat(text).doesNotContain("RequireEncryptedSMIMEMessages_refuse").doesNotContain("SMIMESign_")
                 .doesNotContain("relay_denied_total");
+    }
+
+    @Test
+    void proxyProtocolRefusalsAreRejectionReasons() throws Exception {
+        registry.counter(SmtpReason.PROXY_HEADER_INVALID.metricName()).inc();
+        registry.counter(SmtpReason.PROXY_NOT_ALLOWED.metricName()).inc(2);
+
+        assertThat(scrape(new PrometheusMetrics(registry)))
+                .contains("smtp_rejections_total{reason=\"proxy_header_invalid\"} 1.0")
+                .contains("smtp_rejections_total{reason=\"proxy_not_allowed\"} 2.0")
+                .doesNotContain("proxy_header_invalid_total").doesNotContain("proxy_not_allowed_total");
     }
 
     @Test

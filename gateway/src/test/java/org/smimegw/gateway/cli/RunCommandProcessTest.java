@@ -137,7 +137,7 @@ class RunCommandProcessTest {
         assertThat(process.exitValue()).isEqualTo(ExitCodes.CONFIG);
         assertThat(output).isEqualTo("config error: " + config + ":4: unknown key 'colour' in smtp (known keys: "
                 + "auth, bind, dataTimeoutSeconds, hostname, idleTimeoutSeconds, maxConnections, maxLineLength, "
-                + "maxMessageSize, maxRecipients, mynetworks, port, relayDomains, tls)");
+                + "maxMessageSize, maxRecipients, mynetworks, port, proxyProtocol, relayDomains, tls)");
     }
 
     private String exitOutput(Process process) throws Exception {

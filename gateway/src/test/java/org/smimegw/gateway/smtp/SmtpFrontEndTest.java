@@ -55,7 +55,7 @@ class SmtpFrontEndTest {
     private static SmtpConfig config(List<String> mynetworks, List<String> relayDomains, Long maxSize, Integer maxRcpt,
                                      Integer maxConnections, Integer maxLine, List<SmtpConfig.User> users) {
         return new SmtpConfig("127.0.0.1", 0, "gw.test", maxSize, maxRcpt, maxConnections, null, null, maxLine,
-                mynetworks, relayDomains, null, new SmtpConfig.Auth(users));
+                mynetworks, relayDomains, null, new SmtpConfig.Auth(users), null);
     }
 
     private static SmtpConfig trusted() {
@@ -524,7 +524,8 @@ class SmtpFrontEndTest {
 
     @Test
     void stalledDataTimesOutAndLeavesNothingBehind() throws Exception {
-        SmtpConfig cfg = new SmtpConfig("127.0.0.1", 0, "gw.test", null, null, null, 30, 1, null, null, null, null, null);
+        SmtpConfig cfg = new SmtpConfig("127.0.0.1", 0, "gw.test", null, null, null, 30, 1, null, null, null, null, null,
+                null);
         SmtpFrontEnd fe = start(cfg);
         try (RawSmtpClient c = new RawSmtpClient(fe.port())) {
             c.greeting();
@@ -572,7 +573,8 @@ class SmtpFrontEndTest {
 
     @Test
     void idleClientIsDisconnected() throws Exception {
-        SmtpConfig cfg = new SmtpConfig("127.0.0.1", 0, "gw.test", null, null, null, 1, null, null, null, null, null, null);
+        SmtpConfig cfg = new SmtpConfig("127.0.0.1", 0, "gw.test", null, null, null, 1, null, null, null, null, null, null,
+                null);
         SmtpFrontEnd fe = start(cfg);
         try (RawSmtpClient c = new RawSmtpClient(fe.port())) {
             c.greeting();

@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
         description = "Manage the certificate store: trust collection, users' certificates and keys, CRLs.",
         subcommands = {ImportTrustCommand.class, ImportUserCommand.class, ImportCrlCommand.class, ListCommand.class,
                 ShowCommand.class, VerifyCommand.class, RemoveCommand.class, DemoSetupCommand.class,
-                EnrollTokenCommand.class})
+                EnrollTokenCommand.class, PublishCommand.class})
 public final class CertsCommand implements Runnable {
 
     private final Function<String, String> environment;

@@ -159,9 +159,9 @@ abstract class StoreCommand implements Callable<Integer> {
         return new CertificateImporter(store(), new CertificateFileParser(), parent.clock());
     }
 
+    /** The validator the gateway uses: the trust collection of the file store and, when configured, the directory. */
     PkixCertificateValidator validator() throws ConfigFileException, CliException {
-        FileCertificateStore s = store();
-        return new PkixCertificateValidator(s::trust, storeConfig().revocation(), parent.clock());
+        return services().validator();
     }
 
     /** The certs commands need only the certstore: section to be usable; the rest is the gateway's business. */

@@ -2,12 +2,9 @@ package org.smimegw.gateway.cli.certs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509CRL;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -17,10 +14,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.smimegw.certstore.Certificates;
+import org.smimegw.gateway.cli.certs.CertsCli.Run;
 import org.smimegw.certstore.testing.TestPki;
 import org.smimegw.gateway.cli.ExitCodes;
 
-import picocli.CommandLine;
 
 class CertsCommandTest {
 
@@ -31,8 +28,7 @@ class CertsCommandTest {
     Path dir;
     private Path config;
 
-    record Run(int exit, String out, String err) {
-    }
+    private final CertsCli cli = new CertsCli(Map.of("P12_PASS", P12_PASS));
 
     @BeforeEach
     void config() throws Exception {
@@ -51,23 +47,11 @@ class CertsCommandTest {
     }
 
     private Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = new CommandLine(new CertsCommand(Map.of("P12_PASS", P12_PASS)::get, Clock.systemUTC()));
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        System.out.println("$ certs " + String.join(" ", args) + "   # exit " + exit + "\n" + out + err);
-        return new Run(exit, out.toString(), err.toString());
+        return cli.run(args);
     }
 
     private Run certs(String command, String... rest) {
-        String[] args = new String[rest.length + 3];
-        args[0] = command;
-        args[1] = "--config";
-        args[2] = config.toString();
-        System.arraycopy(rest, 0, args, 3, rest.length);
-        return run(args);
+        return cli.certs(config, command, rest);
     }
 
     @Test
