@@ -2,6 +2,8 @@ package org.smimegw.mailets.crypto;
 
 import java.util.Locale;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+
 /**
  * The value of {@code crypto.providers} in gateway.yaml: which JCA providers compute the S/MIME primitives.
  * {@link #AUTO} takes, per primitive, the fastest correct provider installed (the table in {@link Primitive});
@@ -11,6 +13,7 @@ import java.util.Locale;
 public enum CryptoProviders {
     AUTO, JDK, BC, ACCP;
 
+    @JsonCreator
     public static CryptoProviders fromName(String name) {
         String n = name.trim().toLowerCase(Locale.ROOT);
         for (CryptoProviders c : values()) {
