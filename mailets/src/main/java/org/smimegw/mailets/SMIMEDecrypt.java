@@ -11,6 +11,7 @@ import jakarta.mail.MessagingException;
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
+import org.smimegw.mailets.crypto.PrimitiveProviders;
 import org.smimegw.certstore.CertificateStore;
 import org.smimegw.certstore.UserKey;
 import org.smimegw.mailets.crypto.DecryptionResult;
@@ -47,13 +48,18 @@ public class SMIMEDecrypt extends GenericMailet {
     private Timer timer;
 
     /** Every key the store holds for a recipient may decrypt (no policy). */
-    public SMIMEDecrypt(CertificateStore store, MetricRegistry metrics) {
-        this(store, null, metrics);
+    /** Which JCA provider computes each primitive (crypto.providers in gateway.yaml). */
+    private final PrimitiveProviders providers;
+
+    public SMIMEDecrypt(CertificateStore store, MetricRegistry metrics, PrimitiveProviders providers) {
+        this(store, null, metrics, providers);
     }
 
     /** @param policy decides per recipient whether its software keys may decrypt (AllowSMIMESoftCerts); null: all */
     @Inject
-    public SMIMEDecrypt(CertificateStore store, PolicyCheck policy, MetricRegistry metrics) {
+    public SMIMEDecrypt(CertificateStore store, PolicyCheck policy, MetricRegistry metrics,
+                        PrimitiveProviders providers) {
+        this.providers = providers;
         this.store = store;
         this.policy = policy;
         this.metrics = metrics;
@@ -62,7 +68,7 @@ public class SMIMEDecrypt extends GenericMailet {
     @Override
     public void init() throws MessagingException {
         checkInitParameters(PARAMETERS);
-        decryptor = new SmimeDecryptor(new Parameters(this).files());
+        decryptor = new SmimeDecryptor(new Parameters(this).files(), providers);
         timer = metrics.timer(MetricRegistry.name("smime", "decrypt", "time"));
     }
 

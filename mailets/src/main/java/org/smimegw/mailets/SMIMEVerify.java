@@ -12,6 +12,7 @@ import jakarta.mail.MessagingException;
 
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
+import org.smimegw.mailets.crypto.PrimitiveProviders;
 import org.smimegw.certstore.CertificateStore;
 import org.smimegw.certstore.CertificateValidator;
 import org.smimegw.certstore.DirectoryUnavailableException;
@@ -49,8 +50,13 @@ public class SMIMEVerify extends GenericMailet {
     private boolean headers;
     private Timer timer;
 
+    /** Which JCA provider computes each primitive (crypto.providers in gateway.yaml). */
+    private final PrimitiveProviders providers;
+
     @Inject
-    public SMIMEVerify(CertificateStore store, CertificateValidator validator, MetricRegistry metrics, Clock clock) {
+    public SMIMEVerify(CertificateStore store, CertificateValidator validator, MetricRegistry metrics, Clock clock,
+                       PrimitiveProviders providers) {
+        this.providers = providers;
         this.store = store;
         this.validator = validator;
         this.metrics = metrics;
@@ -63,7 +69,7 @@ public class SMIMEVerify extends GenericMailet {
         Parameters p = new Parameters(this);
         harvest = p.bool("harvest", true);
         headers = p.bool("headers", true);
-        verifier = new SmimeVerifier(validator, p.files());
+        verifier = new SmimeVerifier(validator, p.files(), providers);
         timer = metrics.timer(MetricRegistry.name("smime", "verify", "time"));
     }
 

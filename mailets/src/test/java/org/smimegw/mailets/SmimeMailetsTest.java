@@ -24,6 +24,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.smimegw.mailets.crypto.TestProviders;
 import org.smimegw.certstore.CertStoreConfig;
 import org.smimegw.certstore.CertificateStore;
 import org.smimegw.certstore.CertificateValidator;
@@ -126,19 +127,19 @@ class SmimeMailetsTest {
     }
 
     private SMIMESign sign(String... params) throws MessagingException {
-        return init(new SMIMESign(store, validator, metrics, clock), params);
+        return init(new SMIMESign(store, validator, metrics, clock, TestProviders.providers()), params);
     }
 
     private SMIMEEncrypt encrypt(String... params) throws MessagingException {
-        return init(new SMIMEEncrypt(store, validator, metrics, clock), params);
+        return init(new SMIMEEncrypt(store, validator, metrics, clock, TestProviders.providers()), params);
     }
 
     private SMIMEVerify verify() throws MessagingException {
-        return init(new SMIMEVerify(store, validator, metrics, clock));
+        return init(new SMIMEVerify(store, validator, metrics, clock, TestProviders.providers()));
     }
 
     private SMIMEDecrypt decryptAs(CertificateStore keys) throws MessagingException {
-        return init(new SMIMEDecrypt(keys, metrics));
+        return init(new SMIMEDecrypt(keys, metrics, TestProviders.providers()));
     }
 
     private CertificateStore storeOf(String address, TestPki.Issued issued) {

@@ -57,6 +57,7 @@ import org.smimegw.gateway.spool.Spool;
 import org.smimegw.gateway.spool.SpoolArea;
 import org.smimegw.gateway.spool.SpoolEntry;
 import org.smimegw.gateway.spool.SpoolSpace;
+import org.smimegw.mailets.crypto.PrimitiveProviders;
 import org.smimegw.mailets.config.ConfigFileException;
 import org.smimegw.mailets.mime.MimeLimits;
 import org.smimegw.mailets.policy.PolicyCheck;
@@ -230,6 +231,7 @@ public final class GatewayApplication implements AutoCloseable {
                 .with(MimeLimits.class, config.pipeline().mimeLimits())
                 .with(DeliveryQueue.class, deliveryQueue)
                 .with(Clock.class, clock)
+                .with(PrimitiveProviders.class, cryptoProviders(config))
                 .with(GatewayConfig.class, config);
         for (Map.Entry<Class<?>, Object> service : extraServices.entrySet()) {
             services = with(services, service.getKey(), service.getValue()); // replaces a default of that type
@@ -550,4 +552,13 @@ public final class GatewayApplication implements AutoCloseable {
         }
         return message.replace('\n', ' ');
     }
+
+    /** The JCA providers per primitive as crypto.providers says, logged once: which one computes what, and why. */
+    private static PrimitiveProviders cryptoProviders(GatewayConfig config) {
+        PrimitiveProviders providers = PrimitiveProviders.select(config.crypto().providers());
+        log.info("crypto.providers: {} ({}): {}", providers.choice().configName(), providers.correttoStatus(),
+                String.join(", ", providers.describe()));
+        return providers;
+    }
+
 }

@@ -37,11 +37,12 @@ import org.smimegw.gateway.spool.SpoolSettings;
  *                        file ({@link ConfigPaths}; the working directory for the built-in defaults when there is
  *                        no file); the certificate store resolves its default paths against it
  * @param logging         {@code logging:} section: the log line format
+ * @param crypto          {@code crypto:} section: which JCA providers compute the S/MIME primitives
  */
 public record GatewayConfig(String hostname, String postmaster, List<String> internalDomains, Path stateDir,
                             SpoolSettings spool, SmtpConfig smtp, PipelineConfig pipeline, DeliveryConfig delivery, AdminConfig admin,
                             EmbeddedMailboxConfig embeddedMailbox, CertStoreConfig certstore, PolicySettings policy,
-                            Path baseDirectory, LoggingConfig logging) {
+                            Path baseDirectory, LoggingConfig logging, CryptoConfig crypto) {
 
     public static final String DEFAULT_STATE_DIR = "var";
 
@@ -62,7 +63,8 @@ public record GatewayConfig(String hostname, String postmaster, List<String> int
                             @JsonProperty("embeddedMailbox") EmbeddedMailboxConfig embeddedMailbox,
                             @JsonProperty("certstore") CertStoreConfig certstore,
                             @JsonProperty("policy") PolicySettings policy,
-                            @JsonProperty("logging") LoggingConfig logging) {
+                            @JsonProperty("logging") LoggingConfig logging,
+                            @JsonProperty("crypto") CryptoConfig crypto) {
         String host = hostname == null ? HostNames.localHostName() : hostname;
         List<String> domains = internalDomains == null ? List.of() : internalDomains;
         return new GatewayConfig(host,
@@ -79,12 +81,13 @@ public record GatewayConfig(String hostname, String postmaster, List<String> int
                 embeddedMailbox == null ? EmbeddedMailboxConfig.defaults() : embeddedMailbox,
                 certstore == null ? CertStoreConfig.defaults() : certstore,
                 policy == null ? PolicySettings.defaults() : policy,
-                Path.of("").toAbsolutePath(), logging == null ? LoggingConfig.defaults() : logging);
+                Path.of("").toAbsolutePath(), logging == null ? LoggingConfig.defaults() : logging,
+                crypto == null ? CryptoConfig.defaults() : crypto);
     }
 
     /** Every section at its defaults (what an empty file gives). */
     public static GatewayConfig defaults() {
-        return of(null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return of(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /**
@@ -96,7 +99,7 @@ public record GatewayConfig(String hostname, String postmaster, List<String> int
         return new GatewayConfig(hostname, postmaster, internalDomains, base.resolve(stateDir).normalize(), spool, smtp,
                 new PipelineConfig(base.resolve(p.config()).normalize(), p.workers(), p.maxFailures(),
                         p.retryDelaySeconds(), p.inFlowDelayMillis(), p.mimeLimits()),
-                delivery, admin, embeddedMailbox, certstore, policy.resolvedAgainst(base), base, logging);
+                delivery, admin, embeddedMailbox, certstore, policy.resolvedAgainst(base), base, logging, crypto);
     }
 
     /** The certificate store's directory ({@code certstore.directory}, default {@code var/certstore}), absolute. */
@@ -107,7 +110,7 @@ public record GatewayConfig(String hostname, String postmaster, List<String> int
     /** This configuration with another SMTP section (e.g. a test's port 0). */
     public GatewayConfig withSmtp(SmtpConfig newSmtp) {
         return new GatewayConfig(hostname, postmaster, internalDomains, stateDir, spool, newSmtp, pipeline, delivery,
-                admin, embeddedMailbox, certstore, policy, baseDirectory, logging);
+                admin, embeddedMailbox, certstore, policy, baseDirectory, logging, crypto);
     }
 
     /**
@@ -118,19 +121,19 @@ public record GatewayConfig(String hostname, String postmaster, List<String> int
         EmbeddedMailboxConfig m = embeddedMailbox;
         return new GatewayConfig(hostname, postmaster, internalDomains, newStateDir, spool, smtp.withPort(0), pipeline,
                 delivery, admin.withPort(0),
-                new EmbeddedMailboxConfig(m.enabled(), m.bind(), 0, 0), certstore, policy, baseDirectory, logging);
+                new EmbeddedMailboxConfig(m.enabled(), m.bind(), 0, 0), certstore, policy, baseDirectory, logging, crypto);
     }
 
     /** This configuration with another {@code policy:} section (e.g. a test's policy file). */
     public GatewayConfig withPolicy(PolicySettings newPolicy) {
         return new GatewayConfig(hostname, postmaster, internalDomains, stateDir, spool, smtp, pipeline, delivery, admin,
-                embeddedMailbox, certstore, newPolicy, baseDirectory, logging);
+                embeddedMailbox, certstore, newPolicy, baseDirectory, logging, crypto);
     }
 
     /** This configuration with another {@code pipeline:} section (e.g. a test's mailetcontainer.xml). */
     public GatewayConfig withPipeline(PipelineConfig newPipeline) {
         return new GatewayConfig(hostname, postmaster, internalDomains, stateDir, spool, smtp, newPipeline, delivery, admin,
-                embeddedMailbox, certstore, policy, baseDirectory, logging);
+                embeddedMailbox, certstore, policy, baseDirectory, logging, crypto);
     }
 
     /** True when {@code domain} is one of {@link #internalDomains()} (case-insensitive). */

@@ -35,6 +35,8 @@ import org.w3c.dom.NamedNodeMap;
 import org.w3c.dom.Node;
 
 import org.smimegw.mailets.config.ConfigFileException;
+import org.smimegw.mailets.crypto.CryptoProviders;
+import org.smimegw.mailets.crypto.PrimitiveProviders;
 
 /**
  * Reads a {@code mailetcontainer.xml} in the James format and builds a {@link MailetContainer}: resolves and
@@ -69,7 +71,8 @@ public final class MailetContainerLoader {
 
     /**
      * @param context  the mailet context given to every mailet and matcher
-     * @param services services for {@code @Inject} constructors (the metric registry and the context are added)
+     * @param services services for {@code @Inject} constructors (the metric registry, the context and the
+     *                 {@code auto} {@link PrimitiveProviders} are added where missing)
      * @param metrics  where per-mailet and per-processor timers and exception counters are registered
      */
     public MailetContainerLoader(MailetContext context, ServiceRegistry services, MetricRegistry metrics) {
@@ -85,6 +88,9 @@ public final class MailetContainerLoader {
         }
         if (services.find(MailetContext.class).isEmpty()) {
             withBuiltIns = withBuiltIns.with(MailetContext.class, context);
+        }
+        if (services.find(PrimitiveProviders.class).isEmpty()) {
+            withBuiltIns = withBuiltIns.with(PrimitiveProviders.class, PrimitiveProviders.select(CryptoProviders.AUTO));
         }
         this.services = withBuiltIns;
         this.metrics = metrics;

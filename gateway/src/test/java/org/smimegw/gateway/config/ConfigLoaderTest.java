@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.smimegw.mailets.config.ConfigFileException;
+import org.smimegw.mailets.crypto.CryptoProviders;
 
 class ConfigLoaderTest {
     @TempDir
@@ -177,6 +178,20 @@ class ConfigLoaderTest {
                 """);
         assertThat(e.line()).hasValue(3);
         assertThat(e.reason()).isEqualTo("admin.port: 'eighty' is not a whole number");
+    }
+
+    @Test
+    void cryptoProvidersDefaultsToAutoAndNamesABadValue() throws Exception {
+        Path file = dir.resolve("crypto.yaml");
+        Files.writeString(file, "crypto:\n  providers: jdk\n");
+        assertThat(new ConfigLoader().load(file).crypto().providers()).isEqualTo(CryptoProviders.JDK);
+        assertThat(GatewayConfig.defaults().crypto().providers()).isEqualTo(CryptoProviders.AUTO);
+        ConfigFileException e = failure("""
+                crypto:
+                  providers: openssl
+                """);
+        assertThat(e.line()).hasValue(2);
+        assertThat(e.reason()).contains("expected auto, jdk, bc or accp, got 'openssl'");
     }
 
     @Test

@@ -65,7 +65,7 @@ class SmtpSessionFuzzTest {
         // small limits so that the fuzzer reaches them (64 KiB messages, 5 recipients, 200-octet lines); loopback
         // is not a trusted network: relaying only to example.com
         SmtpConfig config = new SmtpConfig("127.0.0.1", 0, "gw.test", 65_536L, 5, 20, 10, 10, 200,
-                List.of("192.0.2.0/24"), List.of("example.com"), null, new SmtpConfig.Auth(List.of()));
+                List.of("192.0.2.0/24"), List.of("example.com"), null, new SmtpConfig.Auth(List.of()), null);
         frontEnd = new SmtpFrontEnd(config, dir.resolve("state"), spool, Clock.systemUTC(), metrics, entry -> { });
         frontEnd.start();
         LoggerContext logging = (LoggerContext) LoggerFactory.getILoggerFactory();

@@ -20,6 +20,7 @@ import jakarta.mail.internet.MimeMessage;
 import org.bouncycastle.asn1.ASN1InputStream;
 import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
 import org.bouncycastle.asn1.cms.ContentInfo;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cms.CMSAuthEnvelopedData;
@@ -33,7 +34,6 @@ import org.bouncycastle.cms.RecipientInformation;
 import org.bouncycastle.cms.RecipientInformationStore;
 import org.bouncycastle.cms.jcajce.JceKeyAgreeEnvelopedRecipient;
 import org.bouncycastle.cms.jcajce.JceKeyTransEnvelopedRecipient;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.mail.smime.SMIMEEnvelopedParser;
 import org.bouncycastle.operator.DefaultAlgorithmNameFinder;
 import org.smimegw.certstore.CertificateInfo;
@@ -56,12 +56,19 @@ public final class SmimeDecryptor {
     private static final int MAX_NESTED_SCAN_DEPTH = 8;
 
     private final MessageFiles files;
+    private final PrimitiveProviders providers;
     private final Provider provider;
     private final DefaultAlgorithmNameFinder names = new DefaultAlgorithmNameFinder();
 
     public SmimeDecryptor(MessageFiles files) {
+        this(files, new PrimitiveProviders());
+    }
+
+    /** @param providers which JCA provider computes the RSA private-key operation (the content: Bouncy Castle's) */
+    public SmimeDecryptor(MessageFiles files, PrimitiveProviders providers) {
         this.files = files;
-        this.provider = new BouncyCastleProvider();
+        this.providers = providers;
+        this.provider = providers.bouncyCastle();
     }
 
     public DecryptionResult decrypt(MimeMessage message, Collection<UserKey> keys) {
@@ -246,10 +253,12 @@ public final class SmimeDecryptor {
                 // RSA in the token (PKCS#1 v1.5 there; OAEP as raw RSA there, decoded here), content decrypted here
                 return new TokenKeyTransRecipient(key.privateKey(), key.certificate(), tokenProvider, provider);
             }
-            // the RSA unwrap with the JCA's default provider (the JDK's, ~25 % cheaper than Bouncy Castle's blinded,
-            // re-checked RSA for the one private-key operation per message), the content with Bouncy Castle's
-            // (every CMS content algorithm, the JDK lacks some such as Camellia or SEED)
-            return new JceKeyTransEnvelopedRecipient(key.privateKey()).setContentProvider(provider);
+            // the RSA unwrap with the provider chosen for RSA private-key operations, the content with Bouncy
+            // Castle's (every CMS content algorithm, the JDK lacks some such as Camellia or SEED)
+            JceKeyTransEnvelopedRecipient recipient = new JceKeyTransEnvelopedRecipient(key.privateKey());
+            boolean oaep = !PKCSObjectIdentifiers.rsaEncryption.equals(info.getKeyEncryptionAlgorithm().getAlgorithm());
+            providers.keyTransport(true, oaep).ifPresent(recipient::setProvider);
+            return recipient.setContentProvider(provider);
         }
         if (info instanceof KeyAgreeRecipientInformation) {
             if (tokenProvider != null) {

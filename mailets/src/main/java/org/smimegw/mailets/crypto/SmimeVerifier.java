@@ -38,13 +38,10 @@ import org.bouncycastle.cms.CMSSignedDataParser;
 import org.bouncycastle.cms.CMSSignerDigestMismatchException;
 import org.bouncycastle.cms.CMSTypedStream;
 import org.bouncycastle.cms.SignerInformation;
-import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.mail.smime.SMIMESignedParser;
 import org.bouncycastle.operator.DefaultAlgorithmNameFinder;
 import org.bouncycastle.operator.DigestCalculatorProvider;
 import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 import org.bouncycastle.util.Store;
 import org.smimegw.certstore.CertificateValidator;
 import org.smimegw.certstore.Purpose;
@@ -70,20 +67,23 @@ public final class SmimeVerifier {
 
     private final CertificateValidator validator;
     private final MessageFiles files;
+    private final PrimitiveProviders providers;
     private final Provider provider;
     private final DigestCalculatorProvider digests;
     private final DefaultAlgorithmNameFinder names = new DefaultAlgorithmNameFinder();
     private final MethodHandle outputBodyPart = canonicalWriter();
 
     public SmimeVerifier(CertificateValidator validator, MessageFiles files) {
+        this(validator, files, new PrimitiveProviders());
+    }
+
+    /** @param providers which JCA provider computes the digests and signature verifications */
+    public SmimeVerifier(CertificateValidator validator, MessageFiles files, PrimitiveProviders providers) {
         this.validator = validator;
         this.files = files;
-        this.provider = new BouncyCastleProvider();
-        try {
-            this.digests = new JcaDigestCalculatorProviderBuilder().setProvider(provider).build();
-        } catch (OperatorCreationException e) {
-            throw new IllegalStateException("digest calculators unavailable", e);
-        }
+        this.providers = providers;
+        this.provider = providers.bouncyCastle();
+        this.digests = providers.digestCalculators();
     }
 
     public VerificationResult verify(MimeMessage message, Instant now) {
@@ -256,8 +256,7 @@ public final class SmimeVerifier {
         boolean intact = false;
         try {
             // built from the public key: certificate validity is the validator's question, not Bouncy Castle's
-            intact = signer.verify(new JcaSimpleSignerInfoVerifierBuilder().setProvider(provider)
-                    .build(certificate.getPublicKey()));
+            intact = signer.verify(providers.signerVerifier(certificate.getPublicKey()));
             if (!intact) {
                 intact = verifyAsEncoded(signer, certificate);
             }

@@ -1,5 +1,6 @@
 package org.smimegw.mailets.corpus;
 
+import org.smimegw.mailets.crypto.TestProviders;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -40,11 +41,11 @@ class CorpusVerdictsTest {
     @BeforeEach
     void setUp() {
         files = new MessageFiles(tmp);
-        decryptor = new SmimeDecryptor(files);
+        decryptor = new SmimeDecryptor(files, TestProviders.providers());
     }
 
     private SmimeVerifier trusting(List<X509Certificate> roots, List<X509Certificate> intermediates) {
-        return new SmimeVerifier(TestValidators.pkix(Corpus.trust(roots, intermediates)), files);
+        return new SmimeVerifier(TestValidators.pkix(Corpus.trust(roots, intermediates)), files, TestProviders.providers());
     }
 
     private SmimeVerifier rfc4134() throws Exception {

@@ -59,8 +59,8 @@ class OpenSslInteropTest {
         openssl = new OpenSsl(dir);
         files = new MessageFiles(dir);
         TrustCollection trust = TestKeys.trust(pki);
-        verifier = new SmimeVerifier(TestValidators.pkix(trust), files);
-        decryptor = new SmimeDecryptor(files);
+        verifier = new SmimeVerifier(TestValidators.pkix(trust), files, TestProviders.providers());
+        decryptor = new SmimeDecryptor(files, TestProviders.providers());
     }
 
     static MimeMessage message() throws Exception {
@@ -69,7 +69,7 @@ class OpenSslInteropTest {
     }
 
     static SmimeSigner signer(SignerSettings settings) {
-        return new SmimeSigner(settings, files);
+        return new SmimeSigner(settings, files, TestProviders.providers());
     }
 
     static Path save(MimeMessage m, String name) throws Exception {
@@ -128,7 +128,7 @@ class OpenSslInteropTest {
                 assertThat(inner.getBodyPart(0).getContent().toString()).startsWith("Gr\u00fc\u00dfe, this is a test.");
             }
             assertThat(verifier.verify(signed, Instant.now()).status()).isEqualTo(VerificationStatus.VALID);
-            MimeMessage encrypted = new SmimeEncryptor(EncryptorSettings.defaults(), files)
+            MimeMessage encrypted = new SmimeEncryptor(EncryptorSettings.defaults(), files, TestProviders.providers())
                     .encrypt(signed, List.of(bobRsa.certificate()), EncryptionAlgorithm.AES256GCM);
             DecryptionResult d = decryptor.decrypt(encrypted, List.of(TestKeys.userKey(bobRsa)));
             assertThat(verifier.verify(d.message().orElseThrow(), Instant.now()).status()).isEqualTo(VerificationStatus.VALID);
@@ -246,7 +246,7 @@ class OpenSslInteropTest {
     @ParameterizedTest
     @EnumSource(value = EncryptionAlgorithm.class, names = {"AES128", "AES128GCM", "AES192", "AES256", "AES256GCM"})
     void everyContentEncryptionDecryptsWithOpenSsl(EncryptionAlgorithm algorithm) throws Exception {
-        SmimeEncryptor encryptor = new SmimeEncryptor(EncryptorSettings.defaults(), files);
+        SmimeEncryptor encryptor = new SmimeEncryptor(EncryptorSettings.defaults(), files, TestProviders.providers());
         MimeMessage encrypted = encryptor.encrypt(message(), List.of(bobRsa.certificate()), algorithm);
         assertThat(encrypted.getContentType()).contains(algorithm.authenticated() ? "authEnveloped-data" : "enveloped-data");
         assertThat(encrypted.getHeader("Subject", null)).isEqualTo("interop");
@@ -260,7 +260,7 @@ class OpenSslInteropTest {
     @Test
     void oaepAndSubjectKeyIdentifierDecryptWithOpenSsl() throws Exception {
         SmimeEncryptor encryptor = new SmimeEncryptor(
-                new EncryptorSettings(KeyTransport.RSA_OAEP_SHA256, RecipientIdentifierType.SUBJECT_KEY_IDENTIFIER), files);
+                new EncryptorSettings(KeyTransport.RSA_OAEP_SHA256, RecipientIdentifierType.SUBJECT_KEY_IDENTIFIER), files, TestProviders.providers());
         MimeMessage encrypted = encryptor.encrypt(message(), List.of(bobRsa.certificate()), EncryptionAlgorithm.AES256);
         Path file = save(encrypted, "oaep.eml");
         OpenSsl.Result print = openssl.run("cms", "-cmsout", "-print", "-in", file.toString());
@@ -273,7 +273,7 @@ class OpenSslInteropTest {
     @Test
     void ecdhKeyAgreementDecryptsWithOpenSslForP256AndP384() throws Exception {
         for (RecipientIdentifierType rid : RecipientIdentifierType.values()) {
-            SmimeEncryptor encryptor = new SmimeEncryptor(new EncryptorSettings(KeyTransport.RSA_PKCS1, rid), files);
+            SmimeEncryptor encryptor = new SmimeEncryptor(new EncryptorSettings(KeyTransport.RSA_PKCS1, rid), files, TestProviders.providers());
             MimeMessage encrypted = encryptor.encrypt(message(),
                     List.of(bobEc256.certificate(), bobEc384.certificate(), aliceRsa.certificate()), EncryptionAlgorithm.AES256GCM);
             assertOpenSslDecrypts(encrypted, "ec256-" + rid + ".eml", "bob-ec256.crt", "bob-ec256.key");
@@ -290,7 +290,7 @@ class OpenSslInteropTest {
     void signedThenEncryptedDecryptsAndVerifiesWithOpenSsl() throws Exception {
         UserKey alice = TestKeys.userKey(aliceRsa);
         MimeMessage signed = signer(SignerSettings.defaults()).sign(message(), alice, Instant.now());
-        MimeMessage encrypted = new SmimeEncryptor(EncryptorSettings.defaults(), files)
+        MimeMessage encrypted = new SmimeEncryptor(EncryptorSettings.defaults(), files, TestProviders.providers())
                 .encrypt(signed, List.of(bobRsa.certificate()), EncryptionAlgorithm.AES256);
         Path file = save(encrypted, "sign-encrypt.eml");
         Path inner = dir.resolve("inner.eml");
@@ -353,7 +353,7 @@ class OpenSslInteropTest {
         assertThat(verifier.verify(TestMessages.parse(text), Instant.now()).status()).isEqualTo(VerificationStatus.SIGNER_MISMATCH);
 
         TestPki other = TestPki.create("Other");
-        SmimeVerifier strict = new SmimeVerifier(TestValidators.pkix(TestKeys.trust(other)), files);
+        SmimeVerifier strict = new SmimeVerifier(TestValidators.pkix(TestKeys.trust(other)), files, TestProviders.providers());
         VerificationResult r = strict.verify(TestMessages.read(dir.resolve("o-mismatch.eml")), Instant.now());
         assertThat(r.status()).isEqualTo(VerificationStatus.UNTRUSTED);
         assertThat(r.reasons()).anyMatch(s -> s.contains("NO_PATH_TO_TRUST_ANCHOR"));
@@ -410,7 +410,7 @@ class OpenSslInteropTest {
 
     @Test
     void tamperedAuthEnvelopedDataFailsWithoutReleasingPlainText() throws Exception {
-        SmimeEncryptor encryptor = new SmimeEncryptor(EncryptorSettings.defaults(), files);
+        SmimeEncryptor encryptor = new SmimeEncryptor(EncryptorSettings.defaults(), files, TestProviders.providers());
         MimeMessage encrypted = encryptor.encrypt(message(), List.of(bobRsa.certificate()), EncryptionAlgorithm.AES256GCM);
         byte[] der = encrypted.getInputStream().readAllBytes();
         byte[] raw = encrypted.getInputStream().readAllBytes();
@@ -426,7 +426,7 @@ class OpenSslInteropTest {
 
     @Test
     void noMatchingKeyIsAResult() throws Exception {
-        MimeMessage encrypted = new SmimeEncryptor(EncryptorSettings.defaults(), files)
+        MimeMessage encrypted = new SmimeEncryptor(EncryptorSettings.defaults(), files, TestProviders.providers())
                 .encrypt(message(), List.of(bobRsa.certificate()), EncryptionAlgorithm.AES256);
         DecryptionResult r = decryptor.decrypt(encrypted, List.of(TestKeys.userKey(aliceRsa)));
         assertThat(r.status()).isEqualTo(DecryptionResult.Status.NO_KEY);

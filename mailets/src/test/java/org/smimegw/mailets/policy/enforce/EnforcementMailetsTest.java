@@ -26,6 +26,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.smimegw.mailets.crypto.TestProviders;
 import org.smimegw.certstore.CertStoreConfig;
 import org.smimegw.certstore.file.FileCertificateStore;
 import org.smimegw.certstore.testing.TestPki;
@@ -117,7 +118,7 @@ class EnforcementMailetsTest {
 
     private EnforceOutboundPolicy outbound(String... params) throws MessagingException {
         EnforceOutboundPolicy mailet = new EnforceOutboundPolicy(check, store, validator, actions, metrics,
-                Clock.systemUTC());
+                Clock.systemUTC(), TestProviders.providers());
         FakeMailetConfig.Builder config = FakeMailetConfig.builder().mailetName("EnforceOutboundPolicy")
                 .mailetContext(context).setProperty("temporaryDirectory", tmp.toString());
         for (int i = 0; i < params.length; i += 2) {
