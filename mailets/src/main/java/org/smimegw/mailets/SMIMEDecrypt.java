@@ -113,6 +113,7 @@ public class SMIMEDecrypt extends GenericMailet {
         SmimeAttributes.set(mail, SmimeAttributes.DECRYPTION_REASON,
                 result.status() == DecryptionResult.Status.DECRYPTED ? null : result.reason());
         SmimeAttributes.set(mail, SmimeAttributes.DECRYPTION_ALGORITHM, result.contentEncryption());
+        SmimeAttributes.set(mail, SmimeAttributes.HEADER_PROTECTION, result.headerProtection());
         try {
             if (result.message().isPresent()) {
                 mail.setMessage(result.message().get());

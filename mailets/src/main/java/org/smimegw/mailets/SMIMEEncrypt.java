@@ -32,6 +32,7 @@ import org.smimegw.certstore.UserKey;
 import org.smimegw.mailets.crypto.AlgorithmNegotiator;
 import org.smimegw.mailets.crypto.EncryptionAlgorithm;
 import org.smimegw.mailets.crypto.EncryptorSettings;
+import org.smimegw.mailets.crypto.HeaderProtection;
 import org.smimegw.mailets.crypto.KeyTransport;
 import org.smimegw.mailets.crypto.MessageFiles;
 import org.smimegw.mailets.crypto.NegotiationMode;
@@ -56,7 +57,7 @@ public class SMIMEEncrypt extends GenericMailet {
     private static final Logger LOG = LoggerFactory.getLogger(SMIMEEncrypt.class);
     static final Set<String> PARAMETERS = Set.of("algorithms", "defaultAlgorithm", "negotiation", "keyTransport",
             "recipientIdentifier", "encryptToSender", "noCertificateProcessor", "bccFork", "forkProcessor",
-            "tripleWrap", "temporaryDirectory", "inMemoryLimit");
+            "tripleWrap", "headerProtection", "temporaryDirectory", "inMemoryLimit");
 
     private final CertificateStore store;
     private final RecipientCertificates certificates;
@@ -71,6 +72,7 @@ public class SMIMEEncrypt extends GenericMailet {
     private SmimeSigner tripleWrapSigner;
     private boolean encryptToSender;
     private boolean bccFork;
+    private boolean headerProtection;
     private String noCertificateProcessor;
     private String forkProcessor;
 
@@ -105,6 +107,7 @@ public class SMIMEEncrypt extends GenericMailet {
                 p.get("recipientIdentifier", "issuer-serial", RecipientIdentifierType::fromName)), files, providers);
         encryptToSender = p.bool("encryptToSender", false);
         bccFork = p.bool("bccFork", false);
+        headerProtection = p.bool("headerProtection", true);
         noCertificateProcessor = p.string("noCertificateProcessor", "no-certificate");
         forkProcessor = p.string("forkProcessor", null);
         tripleWrapSigner = p.bool("tripleWrap", false) ? new SmimeSigner(SignerSettings.defaults(), files, providers) : null;
@@ -153,17 +156,34 @@ public class SMIMEEncrypt extends GenericMailet {
             LOG.info("{} recipient(s) without a valid certificate handed to processor {}", without.size(), noCertificateProcessor);
         }
         List<List<MailAddress>> groups = groups(plain, new ArrayList<>(found.keySet()));
+        boolean protectHeaders = protectHeaders(mail, plain);
         for (int i = 1; i < groups.size(); i++) {
             Mail copy = mail.duplicate();
             copy.setRecipients(groups.get(i));
-            copy.setMessage(encrypt(plain, groups.get(i), found, senderCertificate, from, now));
+            copy.setMessage(encrypt(plain, groups.get(i), found, senderCertificate, from, now, protectHeaders));
             SmimeAttributes.set(copy, SmimeAttributes.ENCRYPTED_WITH, algorithmName(groups.get(i), found, senderCertificate));
             copy.setState(forkProcessor != null ? forkProcessor : mail.getState());
             getMailetContext().sendMail(copy);
         }
         mail.setRecipients(groups.get(0));
-        mail.setMessage(encrypt(plain, groups.get(0), found, senderCertificate, from, now));
+        mail.setMessage(encrypt(plain, groups.get(0), found, senderCertificate, from, now, protectHeaders));
         SmimeAttributes.set(mail, SmimeAttributes.ENCRYPTED_WITH, algorithmName(groups.get(0), found, senderCertificate));
+    }
+
+    /**
+     * RFC 9788 hp="cipher" for this mail: an unsigned message gets it in its content; a signed one only when
+     * SMIMESign put the protected fields inside its signature for encryption (headerProtection=encrypted), since
+     * otherwise the real Subject would be in no part a reader can see.
+     */
+    private boolean protectHeaders(Mail mail, MimeMessage plain) throws MessagingException {
+        if (!headerProtection) {
+            return false;
+        }
+        if (!SmimeContentTypes.isSigned(plain)) {
+            return true;
+        }
+        return SmimeAttributes.get(mail, SmimeAttributes.SIGNED_HEADER_PROTECTION)
+                .filter(HeaderProtection.Mode.CIPHER.value()::equals).isPresent();
     }
 
     private Optional<PublishedCertificate> lookup(String address, Instant now) throws MessagingException {
@@ -223,7 +243,8 @@ public class SMIMEEncrypt extends GenericMailet {
     }
 
     private MimeMessage encrypt(MimeMessage plain, List<MailAddress> group, Map<MailAddress, PublishedCertificate> found,
-                                Optional<PublishedCertificate> sender, String from, Instant now) throws MessagingException {
+                                Optional<PublishedCertificate> sender, String from, Instant now, boolean protectHeaders)
+            throws MessagingException {
         List<X509Certificate> certs = new ArrayList<>();
         for (MailAddress r : group) {
             certs.add(found.get(r).certificate());
@@ -240,11 +261,13 @@ public class SMIMEEncrypt extends GenericMailet {
                     : Optional.empty();
             MimeMessage result;
             if (wrapKey.isPresent()) {
-                MimeMessage inner = metered.sign(tripleWrapSigner, plain, wrapKey.get(), now);
-                result = metered.sign(tripleWrapSigner, metered.encrypt(encryptor, inner, certs, algorithm), wrapKey.get(),
-                        now);
+                // the protected fields go inside the inner signature unless plain's own signature has them
+                MimeMessage inner = metered.sign(tripleWrapSigner, plain, wrapKey.get(), now,
+                        protectHeaders && !SmimeContentTypes.isSigned(plain) ? HeaderProtection.Mode.CIPHER : null);
+                result = metered.sign(tripleWrapSigner, metered.encrypt(encryptor, inner, certs, algorithm,
+                        protectHeaders), wrapKey.get(), now);
             } else {
-                result = metered.encrypt(encryptor, plain, certs, algorithm);
+                result = metered.encrypt(encryptor, plain, certs, algorithm, protectHeaders);
             }
             LOG.info("encrypted to {} recipient certificate(s) with {}", certs.size(), algorithm.displayName());
             return result;

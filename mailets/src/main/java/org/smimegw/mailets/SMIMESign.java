@@ -19,6 +19,7 @@ import org.smimegw.certstore.UserKey;
 import org.smimegw.mailets.crypto.CertificateInclusion;
 import org.smimegw.certstore.CertificateInfo;
 import org.smimegw.mailets.crypto.DigestAlgorithm;
+import org.smimegw.mailets.crypto.HeaderProtection;
 import org.smimegw.mailets.crypto.SignMode;
 import org.smimegw.mailets.crypto.SignatureScheme;
 import org.smimegw.mailets.crypto.SignerSettings;
@@ -39,7 +40,8 @@ public class SMIMESign extends GenericMailet {
 
     private static final Logger LOG = LoggerFactory.getLogger(SMIMESign.class);
     static final Set<String> PARAMETERS = Set.of("signerAddress", "mode", "digest", "rsaSignature", "certificates",
-            "capabilities", "encryptionKeyPreference", "noKeyProcessor", "skipSMIME", "temporaryDirectory", "inMemoryLimit");
+            "capabilities", "encryptionKeyPreference", "noKeyProcessor", "skipSMIME", "headerProtection", "temporaryDirectory",
+            "inMemoryLimit");
 
     private final SigningKeys signingKeys;
     private final SmimeMetrics metered;
@@ -51,6 +53,8 @@ public class SMIMESign extends GenericMailet {
     private boolean useEnvelopeSender;
     private String noKeyProcessor;
     private boolean skipSmime;
+    /** RFC 9788 header protection of the signed content, or null for none. */
+    private HeaderProtection.Mode headerProtection;
 
     @Inject
     public SMIMESign(CertificateStore store, CertificateValidator validator, MetricRegistry metrics, Clock clock,
@@ -80,6 +84,12 @@ public class SMIMESign extends GenericMailet {
                 p.bool("encryptionKeyPreference", true));
         noKeyProcessor = p.string("noKeyProcessor", null);
         skipSmime = p.bool("skipSMIME", true);
+        headerProtection = p.get("headerProtection", "off", v -> switch (v.trim().toLowerCase(Locale.ROOT)) {
+            case "off", "none" -> null;
+            case "signed", "clear" -> HeaderProtection.Mode.CLEAR;
+            case "encrypted", "cipher" -> HeaderProtection.Mode.CIPHER;
+            default -> throw new IllegalArgumentException("expected off, signed (hp=clear) or encrypted (hp=cipher)");
+        });
         signer = new SmimeSigner(settings, p.files(), providers);
     }
 
@@ -113,8 +123,10 @@ public class SMIMESign extends GenericMailet {
             return;
         }
         try {
-            mail.setMessage(metered.sign(signer, message, key.get(), now));
+            mail.setMessage(metered.sign(signer, message, key.get(), now, headerProtection));
             SmimeAttributes.set(mail, SmimeAttributes.SIGNED_BY, address);
+            SmimeAttributes.set(mail, SmimeAttributes.SIGNED_HEADER_PROTECTION,
+                    headerProtection == null ? null : headerProtection.value());
             LOG.info("signed for {} with {}", address, signer.describe(key.get()));
         } catch (SmimeException e) {
             throw new MessagingException("S/MIME signing failed for " + address + ": " + e.getMessage(), e);

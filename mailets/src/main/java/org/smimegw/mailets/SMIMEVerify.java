@@ -19,6 +19,7 @@ import org.smimegw.certstore.DirectoryUnavailableException;
 import org.smimegw.certstore.HarvestedCertificate;
 import org.smimegw.certstore.Certificates;
 import org.smimegw.mailets.crypto.DecryptionResult;
+import org.smimegw.mailets.crypto.HeaderProtection;
 import org.smimegw.mailets.crypto.SignerResult;
 import org.smimegw.mailets.crypto.SmimeVerifier;
 import org.smimegw.mailets.crypto.VerificationResult;
@@ -83,6 +84,7 @@ public class SMIMEVerify extends GenericMailet {
         }
         record(mail, result);
         authenticateDecryptedContent(mail, result);
+        protectHeaders(mail, result);
         if (headers) {
             SmimeHeaders.write(mail);
         }
@@ -106,6 +108,26 @@ public class SMIMEVerify extends GenericMailet {
             SmimeAttributes.set(mail, SmimeAttributes.DECRYPTION, DecryptionResult.Status.DECRYPTED.value());
             SmimeAttributes.set(mail, SmimeAttributes.DECRYPTION_REASON, null);
         }
+    }
+
+    /**
+     * RFC 9788: a valid signature over content with a protected header section delivers its end-to-end fields in
+     * place of the outer ones (the signed body stays as it is) and says how the outer ones differed; content that
+     * is not validly signed has nothing promoted ({@code unauthenticated}); signed content without one is
+     * {@code none}. Unsigned mail keeps what decryption said.
+     */
+    private static void protectHeaders(Mail mail, VerificationResult result) throws MessagingException {
+        String verdict;
+        if (result.protectedHeaders().isPresent()) {
+            verdict = result.isValid()
+                    ? HeaderProtection.promote(mail.getMessage(), result.protectedHeaders().get())
+                    : HeaderProtection.UNAUTHENTICATED;
+        } else if (result.status() != VerificationStatus.NOT_SIGNED) {
+            verdict = HeaderProtection.NONE;
+        } else {
+            return;
+        }
+        SmimeAttributes.set(mail, SmimeAttributes.HEADER_PROTECTION, verdict);
     }
 
     private static void record(Mail mail, VerificationResult result) {

@@ -33,6 +33,16 @@ public final class SmimeAttributes {
     public static final AttributeName DECRYPTION_REASON = AttributeName.of("org.smimegw.smime.decryption.reason");
     /** Content-encryption algorithm of a decrypted message, e.g. AES-256-GCM. */
     public static final AttributeName DECRYPTION_ALGORITHM = AttributeName.of("org.smimegw.smime.decryption.algorithm");
+    /**
+     * RFC 9788 header protection of the decrypted or verified content: ok, mismatch (Subject, ...), none,
+     * unauthenticated ({@link org.smimegw.mailets.crypto.HeaderProtection}).
+     */
+    public static final AttributeName HEADER_PROTECTION = AttributeName.of("org.smimegw.smime.header.protection");
+    /**
+     * Set by SMIMESign when the signed content carries RFC 9788 protected header fields: "clear" or "cipher" (then
+     * SMIMEEncrypt, with headerProtection, only reduces the outer header section).
+     */
+    public static final AttributeName SIGNED_HEADER_PROTECTION = AttributeName.of("org.smimegw.smime.signed.hp");
     /** Set by SMIMESign: the address whose key signed. */
     public static final AttributeName SIGNED_BY = AttributeName.of("org.smimegw.smime.signed.by");
     /** Set by SMIMEEncrypt: the content-encryption algorithm used. */

@@ -27,6 +27,7 @@ public final class SmimeHeaders {
     public static final String REASON = "X-SMIME-Reason";
     public static final String ALGORITHMS = "X-SMIME-Algorithms";
     public static final String DECRYPTION = "X-SMIME-Decryption";
+    public static final String HEADER_PROTECTION = "X-SMIME-Header-Protection";
 
     private static final int MAX_VALUE_LENGTH = 900;
     /** RFC 5322 2.1.1's limit for a line (the 78 characters it recommends would fold most signer verdicts). */
@@ -59,6 +60,7 @@ public final class SmimeHeaders {
         put(message, SIGNER, SmimeAttributes.get(mail, SmimeAttributes.SIGNER));
         put(message, REASON, SmimeAttributes.get(mail, SmimeAttributes.REASON));
         put(message, ALGORITHMS, SmimeAttributes.get(mail, SmimeAttributes.ALGORITHMS));
+        put(message, HEADER_PROTECTION, SmimeAttributes.get(mail, SmimeAttributes.HEADER_PROTECTION));
     }
 
     /** The outcome, and the reason as a comment when it was not decrypted: {@code key-refused (bob's key is ...)}. */

@@ -12,6 +12,8 @@ import org.smimegw.mailets.crypto.SmimeEncryptor;
 import org.smimegw.mailets.crypto.SmimeException;
 import org.smimegw.mailets.crypto.SmimeSigner;
 
+import org.smimegw.mailets.crypto.HeaderProtection;
+
 import com.codahale.metrics.Counter;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
@@ -43,13 +45,26 @@ public final class SmimeMetrics {
     /** {@link SmimeSigner#sign}, timed and counted. */
     public MimeMessage sign(SmimeSigner signer, MimeMessage message, UserKey key, Instant signingTime)
             throws SmimeException {
-        return counted(signTime, signed, signFailed, () -> signer.sign(message, key, signingTime));
+        return sign(signer, message, key, signingTime, null);
+    }
+
+    /** {@link SmimeSigner#sign} with RFC 9788 header protection ({@code headerProtection} null: none), timed and counted. */
+    public MimeMessage sign(SmimeSigner signer, MimeMessage message, UserKey key, Instant signingTime,
+                            HeaderProtection.Mode headerProtection) throws SmimeException {
+        return counted(signTime, signed, signFailed, () -> signer.sign(message, key, signingTime, headerProtection));
     }
 
     /** {@link SmimeEncryptor#encrypt}, timed and counted. */
     public MimeMessage encrypt(SmimeEncryptor encryptor, MimeMessage message, List<X509Certificate> recipients,
                                EncryptionAlgorithm algorithm) throws SmimeException {
-        return counted(encryptTime, encrypted, encryptFailed, () -> encryptor.encrypt(message, recipients, algorithm));
+        return encrypt(encryptor, message, recipients, algorithm, false);
+    }
+
+    /** {@link SmimeEncryptor#encrypt} with or without RFC 9788 header protection, timed and counted. */
+    public MimeMessage encrypt(SmimeEncryptor encryptor, MimeMessage message, List<X509Certificate> recipients,
+                               EncryptionAlgorithm algorithm, boolean protectHeaders) throws SmimeException {
+        return counted(encryptTime, encrypted, encryptFailed,
+                () -> encryptor.encrypt(message, recipients, algorithm, protectHeaders));
     }
 
     private interface Work {

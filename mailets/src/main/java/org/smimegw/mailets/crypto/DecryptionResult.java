@@ -12,9 +12,18 @@ import jakarta.mail.internet.MimeMessage;
  * @param contentEncryption the content-encryption algorithm's name (e.g. AES-256-CBC) or OID, null when unknown
  * @param keyEncryption     the key transport / agreement algorithm of the RecipientInfo used, null when none
  * @param certificate       the certificate of the key that decrypted, null when none
+ * @param headerProtection  the RFC 9788 verdict on the decrypted content ({@link HeaderProtection}: ok,
+ *                          mismatch (...), none, unauthenticated), null when it is for SMIMEVerify to say (signed
+ *                          content) or nothing was decrypted
  */
 public record DecryptionResult(Status status, Optional<MimeMessage> message, String contentEncryption,
-                               String keyEncryption, X509Certificate certificate, String reason) {
+                               String keyEncryption, X509Certificate certificate, String reason,
+                               String headerProtection) {
+
+    public DecryptionResult(Status status, Optional<MimeMessage> message, String contentEncryption,
+                            String keyEncryption, X509Certificate certificate, String reason) {
+        this(status, message, contentEncryption, keyEncryption, certificate, reason, null);
+    }
 
     public enum Status {
         /** Decrypted, and the content is authenticated: AuthEnvelopedData with an AEAD algorithm (AES-GCM...). */

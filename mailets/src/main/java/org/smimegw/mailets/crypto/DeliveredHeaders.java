@@ -23,8 +23,10 @@ import jakarta.mail.internet.MimePart;
  * decrypted bytes (from malleable CBC above all) must not add, duplicate or replace a header a person or a filter
  * trusts.
  * <p>
- * RFC 9788 header protection plugs in here: a protected header section of authenticated content is the only thing
- * that may ever replace outer fields, and the decision belongs in this class.
+ * RFC 9788 header protection is the one exception: for authenticated content (AuthEnvelopedData) whose
+ * Content-Type carries {@code hp}, the content's end-to-end fields ({@link HeaderProtection#PROTECTED_FIELDS})
+ * replace the outer ones of those names (every outer one of those names goes, whether or not the content has it);
+ * nothing else of the content is taken. The caller decides whether the content is authenticated.
  */
 public final class DeliveredHeaders {
 
@@ -40,11 +42,26 @@ public final class DeliveredHeaders {
      * {@code content}'s body: the outer fields, {@code MIME-Version: 1.0}, then {@code content}'s Content-* fields.
      */
     static void write(MimeMessage outer, MimePart content, OutputStream out) throws IOException, MessagingException {
+        write(outer, content, null, out);
+    }
+
+    /**
+     * As {@link #write(MimeMessage, MimePart, OutputStream)}; {@code promoted} (authenticated content's RFC 9788
+     * protected header section, or null) replaces the outer end-to-end fields.
+     */
+    static void write(MimeMessage outer, MimePart content, HeaderProtection.Payload promoted, OutputStream out)
+            throws IOException, MessagingException {
         Enumeration<String> outerLines = outer.getAllHeaderLines();
         while (outerLines.hasMoreElements()) {
             String line = outerLines.nextElement();
             String name = fieldName(line);
-            if (name != null && !describesOuterEntity(name)) {
+            if (name != null && !describesOuterEntity(name)
+                    && (promoted == null || !HeaderProtection.replacedOutside(name))) {
+                writeLine(line, out);
+            }
+        }
+        if (promoted != null) {
+            for (String line : HeaderProtection.deliveredLines(promoted)) {
                 writeLine(line, out);
             }
         }

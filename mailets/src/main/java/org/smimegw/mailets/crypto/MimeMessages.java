@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Enumeration;
+import java.util.List;
 import java.util.Locale;
 
 import jakarta.mail.Header;
@@ -53,7 +54,18 @@ final class MimeMessages {
 
     /** The message's content (Content-* headers, blank line, raw body) as a body part held by {@link MessageFiles}. */
     static MimeBodyPart contentPart(MimeMessage message, MessageFiles files) throws IOException, MessagingException {
-        return files.part(out -> writeContentEntity(message, out));
+        return contentPart(message, files, null);
+    }
+
+    /**
+     * As {@link #contentPart(MimeMessage, MessageFiles)}, as an RFC 9788 Cryptographic Payload when {@code hp} is
+     * not null: the message's protected header fields (and HP-Outer records) join the Content-* fields, and the
+     * Content-Type carries {@code hp} ({@link HeaderProtection}).
+     */
+    static MimeBodyPart contentPart(MimeMessage message, MessageFiles files, HeaderProtection.Mode hp)
+            throws IOException, MessagingException {
+        List<String> protectedLines = hp == null ? List.of() : HeaderProtection.payloadLines(message, hp);
+        return files.part(out -> writeContentEntity(message, out, protectedLines, hp));
     }
 
     /**
@@ -61,8 +73,9 @@ final class MimeMessages {
      * re-encoded (text as quoted-printable, the rest as base64), because multipart/signed content must survive
      * transports that are not 8-bit clean (RFC 8551 3.1.3).
      */
-    static MimeBodyPart sevenBitContentPart(MimeMessage message, MessageFiles files) throws IOException, MessagingException {
-        MimeBodyPart part = contentPart(message, files);
+    static MimeBodyPart sevenBitContentPart(MimeMessage message, MessageFiles files, HeaderProtection.Mode hp)
+            throws IOException, MessagingException {
+        MimeBodyPart part = contentPart(message, files, hp);
         if (!needsSevenBit(part, 0)) {
             return part;
         }
@@ -82,6 +95,8 @@ final class MimeMessages {
                 }
                 holder.setHeader("Content-Type", type);
                 holder.saveChanges();
+                // the protected fields the content part carried (RFC 9788), then the holder's Content-* and body
+                writeLines(hp == null ? List.of() : HeaderProtection.payloadLines(message, hp), out);
                 writeEntity(holder, out);
             });
         } finally {
@@ -153,14 +168,39 @@ final class MimeMessages {
 
     private static void writeContentHeaderLines(MimeMessage message, OutputStream out)
             throws IOException, MessagingException {
+        writeContentHeaderLines(message, out, null);
+    }
+
+    /** The Content-* lines; with {@code hp}, the Content-Type carries it (one is written if the message has none). */
+    private static void writeContentHeaderLines(MimeMessage message, OutputStream out, HeaderProtection.Mode hp)
+            throws IOException, MessagingException {
+        boolean typeWritten = false;
         Enumeration<String> lines = message.getAllHeaderLines();
         while (lines.hasMoreElements()) {
             String line = lines.nextElement();
             int colon = line.indexOf(':');
             if (colon > 0 && isContentHeader(line.substring(0, colon).trim())) {
+                if (hp != null && line.substring(0, colon).trim().equalsIgnoreCase("Content-Type")) {
+                    if (typeWritten) {
+                        continue;
+                    }
+                    line = "Content-Type: " + HeaderProtection.withHp(
+                            jakarta.mail.internet.MimeUtility.unfold(line.substring(colon + 1)).trim(), hp);
+                    typeWritten = true;
+                }
                 out.write(line.getBytes(StandardCharsets.UTF_8));
                 out.write(CRLF);
             }
+        }
+        if (hp != null && !typeWritten) {
+            writeLines(List.of("Content-Type: " + HeaderProtection.withHp(null, hp)), out);
+        }
+    }
+
+    private static void writeLines(List<String> lines, OutputStream out) throws IOException {
+        for (String line : lines) {
+            out.write(line.getBytes(StandardCharsets.UTF_8));
+            out.write(CRLF);
         }
     }
 
@@ -211,7 +251,13 @@ final class MimeMessages {
      * quoted-printable) without encoding the body, so the part would declare an encoding its bytes do not have.
      */
     static void writeContentEntity(MimeMessage message, OutputStream out) throws IOException, MessagingException {
-        writeContentHeaderLines(message, out);
+        writeContentEntity(message, out, List.of(), null);
+    }
+
+    private static void writeContentEntity(MimeMessage message, OutputStream out, List<String> protectedLines,
+                                           HeaderProtection.Mode hp) throws IOException, MessagingException {
+        writeLines(protectedLines, out);
+        writeContentHeaderLines(message, out, hp);
         String undeclared = undeclaredTransferEncoding(message);
         if (undeclared != null) {
             out.write(("Content-Transfer-Encoding: " + undeclared).getBytes(StandardCharsets.US_ASCII));
@@ -262,8 +308,17 @@ final class MimeMessages {
      */
     static MimeMessage withContent(MimeMessage original, Object content, MessageFiles files)
             throws IOException, MessagingException {
+        return withContent(original, content, false, files);
+    }
+
+    /** As above; {@code obscure} applies RFC 9788's hcp_baseline to the outer header section. */
+    static MimeMessage withContent(MimeMessage original, Object content, boolean obscure, MessageFiles files)
+            throws IOException, MessagingException {
         MimeMessage out = new org.smimegw.mailets.mime.RawBodyMimeMessage(files.session());
         copyOuterHeaders(original, out);
+        if (obscure) {
+            HeaderProtection.obscureOuter(out);
+        }
         if (content instanceof MimeMultipart multipart) {
             out.setContent(multipart);
         } else if (content instanceof MimeBodyPart part) {
@@ -285,10 +340,10 @@ final class MimeMessages {
      * content): its header block is what {@link DeliveredHeaders} decides (the outer fields, and the entity's
      * Content-* fields only).
      */
-    static MimeMessage withEntity(MimeMessage outer, MimeBodyPart entity, MessageFiles files)
-            throws IOException, MessagingException {
+    static MimeMessage withEntity(MimeMessage outer, MimeBodyPart entity, HeaderProtection.Payload promoted,
+                                  MessageFiles files) throws IOException, MessagingException {
         return files.message(out -> {
-            DeliveredHeaders.write(outer, entity, out);
+            DeliveredHeaders.write(outer, entity, promoted, out);
             out.write(CRLF);
             try (InputStream body = entity.getRawInputStream()) {
                 body.transferTo(out);

@@ -79,6 +79,14 @@ public final class SenderBinding {
         } catch (MessagingException e) {
             return ambiguous("the header block cannot be read");
         }
+        return of(headers);
+    }
+
+    /**
+     * Reads the given From field values (e.g. an RFC 9788 protected header section's, which is what a reader is
+     * shown when the content carries one); never throws.
+     */
+    public static SenderBinding of(String[] headers) {
         if (headers == null || headers.length == 0) {
             return ambiguous("the message has no From header");
         }

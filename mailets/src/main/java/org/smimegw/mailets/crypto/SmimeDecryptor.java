@@ -202,16 +202,24 @@ public final class SmimeDecryptor {
         } catch (MessagingException | IOException | RuntimeException e) {
             return DecryptionResult.of(DecryptionResult.Status.FAILED, algorithm, FailureReasons.UNDECRYPTABLE);
         }
-        MimeMessage decrypted = MimeMessages.withEntity(message, entity, files);
+        // RFC 9788: protected headers of authenticated content are delivered; of malleable content, never
+        Optional<HeaderProtection.Payload> payload = HeaderProtection.read(entity);
+        HeaderProtection.Payload promoted = authenticated ? payload.orElse(null) : null;
+        String headerProtection = payload.isEmpty()
+                ? (SmimeContentTypes.isSigned(entity) ? null : HeaderProtection.NONE)
+                : promoted == null ? HeaderProtection.UNAUTHENTICATED
+                : HeaderProtection.verdict(promoted, message.getAllHeaderLines());
+        MimeMessage decrypted = MimeMessages.withEntity(message, entity, promoted, files);
         if (LOG.isDebugEnabled()) {
             LOG.debug("decrypted with {} ({})", CertificateInfo.of(key.certificate()), algorithm);
         }
         return authenticated
                 ? new DecryptionResult(DecryptionResult.Status.DECRYPTED, Optional.of(decrypted), algorithm,
-                        algorithmName(info.getKeyEncryptionAlgorithm()), key.certificate(), "decrypted")
+                        algorithmName(info.getKeyEncryptionAlgorithm()), key.certificate(), "decrypted",
+                        headerProtection)
                 : new DecryptionResult(DecryptionResult.Status.DECRYPTED_UNAUTHENTICATED, Optional.of(decrypted),
                         algorithm, algorithmName(info.getKeyEncryptionAlgorithm()), key.certificate(),
-                        unauthenticated(algorithm));
+                        unauthenticated(algorithm), headerProtection);
     }
 
     /** Why content decrypted from EnvelopedData is not trusted to be as sent. */

@@ -79,6 +79,18 @@ public final class SmimeEncryptor {
     /** A new message (held by {@link MessageFiles}) with {@code message}'s headers and its content encrypted to {@code recipients}. */
     public MimeMessage encrypt(MimeMessage message, List<X509Certificate> recipients, EncryptionAlgorithm algorithm)
             throws SmimeException {
+        return encrypt(message, recipients, algorithm, false);
+    }
+
+    /**
+     * As {@link #encrypt(MimeMessage, List, EncryptionAlgorithm)}; with {@code protectHeaders} RFC 9788 header
+     * protection ({@link HeaderProtection}, {@code hp="cipher"}): an unsigned message's content becomes the
+     * Cryptographic Payload carrying its protected header fields and HP-Outer records; a signed one is taken to
+     * carry them inside its signature already (signed with {@code CIPHER}: the caller's promise). Either way the
+     * outer header section is reduced by hcp_baseline (Subject {@code [...]}).
+     */
+    public MimeMessage encrypt(MimeMessage message, List<X509Certificate> recipients, EncryptionAlgorithm algorithm,
+                               boolean protectHeaders) throws SmimeException {
         if (recipients.isEmpty()) {
             throw new SmimeException("no recipient certificate to encrypt to");
         }
@@ -86,7 +98,9 @@ public final class SmimeEncryptor {
             throw new SmimeException("the gateway does not encrypt with legacy " + algorithm.displayName());
         }
         try {
-            MimeBodyPart content = MimeMessages.contentPart(message, files);
+            HeaderProtection.Mode hp = protectHeaders && !SmimeContentTypes.isSigned(message)
+                    ? HeaderProtection.Mode.CIPHER : null;
+            MimeBodyPart content = MimeMessages.contentPart(message, files, hp);
             SMIMEEnvelopedGenerator generator = algorithm.authenticated()
                     ? new AuthEnvelopedGenerator()
                     : new EnvelopedGenerator();
@@ -94,7 +108,7 @@ public final class SmimeEncryptor {
                 generator.addRecipientInfoGenerator(r);
             }
             MimeBodyPart encrypted = generator.generate(content, encryptor(algorithm));
-            return MimeMessages.withContent(message, encrypted, files);
+            return MimeMessages.withContent(message, encrypted, protectHeaders, files);
         } catch (IOException | MessagingException | SMIMEException | CMSException | GeneralSecurityException e) {
             throw new SmimeException("encryption failed: " + e.getMessage(), e);
         }

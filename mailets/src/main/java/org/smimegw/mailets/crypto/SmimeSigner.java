@@ -103,10 +103,21 @@ public final class SmimeSigner {
 
     /** A new message (held by {@link MessageFiles}): {@code message}'s headers around its signed content. */
     public MimeMessage sign(MimeMessage message, UserKey key, Instant signingTime) throws SmimeException {
+        return sign(message, key, signingTime, null);
+    }
+
+    /**
+     * As {@link #sign(MimeMessage, UserKey, Instant)}; with {@code headerProtection} not null the signed content is
+     * an RFC 9788 Cryptographic Payload carrying the message's protected header fields ({@link HeaderProtection}):
+     * {@code CLEAR} for a message sent signed only, {@code CIPHER} for one that is encrypted next (the encryption
+     * then only reduces the outer header section).
+     */
+    public MimeMessage sign(MimeMessage message, UserKey key, Instant signingTime,
+                            HeaderProtection.Mode headerProtection) throws SmimeException {
         try {
             MimeBodyPart content = settings.mode() == SignMode.CLEAR
-                    ? MimeMessages.sevenBitContentPart(message, files)
-                    : MimeMessages.contentPart(message, files);
+                    ? MimeMessages.sevenBitContentPart(message, files, headerProtection)
+                    : MimeMessages.contentPart(message, files, headerProtection);
             SMIMESignedGenerator generator = generator(key, signingTime);
             Object signed = settings.mode() == SignMode.CLEAR
                     ? generator.generate(content)

@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 import jakarta.mail.BodyPart;
@@ -96,6 +97,7 @@ public final class SmimeVerifier {
         InputStream signedData = null;
         try {
             CMSSignedDataParser parser;
+            Optional<HeaderProtection.Payload> protectedHeaders;
             switch (kind) {
                 case CLEAR_SIGNED -> {
                     Object content = message.getContent();
@@ -103,6 +105,7 @@ public final class SmimeVerifier {
                         return VerificationResult.of(VerificationStatus.MALFORMED, "multipart/signed without two parts");
                     }
                     parser = clearSigned(multipart);
+                    protectedHeaders = HeaderProtection.read(multipart.getBodyPart(0));
                 }
                 case OPAQUE_SIGNED, PKCS7_UNTYPED -> {
                     signedData = message.getInputStream();
@@ -114,16 +117,20 @@ public final class SmimeVerifier {
                         }
                         throw e;
                     }
-                    // digested as it is read; only the verdict is wanted, so the content is not kept
-                    drain(parser.getSignedContent());
+                    // digested as it is read; only the verdict and the content's header section are kept
+                    protectedHeaders = drainKeepingHeaders(parser.getSignedContent());
                 }
                 default -> {
                     return VerificationResult.of(VerificationStatus.NOT_SIGNED, "not S/MIME signed");
                 }
             }
             try {
-                // the signed content has been read (and digested) above
-                return verifySigners(parser, SenderBinding.of(message), now);
+                // the signed content has been read (and digested) above; a protected header section is what a
+                // reader is shown, so its From is the one the signer must match (RFC 9788 section 4.4)
+                SenderBinding from = protectedHeaders.map(p -> SenderBinding.of(p.values("From")))
+                        .orElseGet(() -> SenderBinding.of(message));
+                VerificationResult result = verifySigners(parser, from, now);
+                return new VerificationResult(result.status(), result.signers(), result.reasons(), protectedHeaders);
             } finally {
                 parser.close();
             }
@@ -175,6 +182,21 @@ public final class SmimeVerifier {
             throw new IOException("cannot write the signed part: " + e, e);
         }
         buffered.flush();
+    }
+
+    /** Drains (and so digests) opaque signed content, keeping its header section's RFC 9788 protection, if any. */
+    private static Optional<HeaderProtection.Payload> drainKeepingHeaders(CMSTypedStream content) throws CMSException {
+        if (content == null) {
+            return Optional.empty();
+        }
+        Optional<HeaderProtection.Payload> headers;
+        try {
+            headers = HeaderProtection.read(new jakarta.mail.internet.InternetHeaders(content.getContentStream()));
+        } catch (MessagingException e) {
+            headers = Optional.empty();
+        }
+        drain(content);
+        return headers;
     }
 
     private static void drain(CMSTypedStream content) throws CMSException {

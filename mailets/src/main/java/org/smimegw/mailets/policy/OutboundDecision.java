@@ -3,6 +3,8 @@ package org.smimegw.mailets.policy;
 import java.util.List;
 import java.util.Optional;
 
+import org.smimegw.mailets.crypto.HeaderProtection;
+
 /**
  * What policy says to do with a mail from an internal sender to one recipient: send (signed and/or encrypted, or as
  * it is), refuse ({@link PolicyStatus#REFUSED}: at RCPT time when known there, else a DSN), or defer
@@ -20,8 +22,13 @@ public sealed interface OutboundDecision {
     /** One sentence for the log, the SMTP reply or the DSN. */
     String reason();
 
+    /**
+     * @param headerProtection RFC 9788 header protection for the message as planned (SMIMEHeaderProtection):
+     *                         CIPHER when encrypted, CLEAR when signed only, empty for none
+     */
     record Send(Optional<SigningPlan> signing, Optional<EncryptionPlan> encryption, boolean tripleWrap,
-                String setting, String reason, List<String> notes) implements OutboundDecision {
+                Optional<HeaderProtection.Mode> headerProtection, String setting, String reason, List<String> notes)
+            implements OutboundDecision {
         public Send {
             notes = List.copyOf(notes);
         }

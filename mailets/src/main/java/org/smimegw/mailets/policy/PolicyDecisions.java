@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import org.smimegw.mailets.crypto.HeaderProtection;
 import org.smimegw.certstore.KeyStorage;
 import org.smimegw.mailets.crypto.DigestAlgorithm;
 import org.smimegw.mailets.crypto.EncryptionAlgorithm;
@@ -136,7 +137,9 @@ public final class PolicyDecisions {
         } else {
             reason = "sent as it is: policy requires neither signing nor encryption";
         }
-        return new OutboundDecision.Send(signing, encryption, tripleWrap, setting, reason, notes);
+        Optional<HeaderProtection.Mode> headerProtection = p.value(Settings.HEADER_PROTECTION)
+                .mode(signing.isPresent(), encryption.isPresent());
+        return new OutboundDecision.Send(signing, encryption, tripleWrap, headerProtection, setting, reason, notes);
     }
 
     /**

@@ -104,6 +104,9 @@ public final class PolicyExplainer {
                 if (send.tripleWrap()) {
                     line(out, "triple wrap", "yes (signed, encrypted, signed again)");
                 }
+                send.headerProtection().ifPresent(hp -> line(out, "header protection", "RFC 9788, hp=\"" + hp.value()
+                        + "\"" + (hp == org.smimegw.mailets.crypto.HeaderProtection.Mode.CIPHER
+                                ? ", outer Subject [...]" : "")));
                 for (String note : send.notes()) {
                     line(out, "note", note);
                 }

@@ -152,12 +152,20 @@ public final class Settings {
                     + "signed, or with a refused algorithm): Reject (" + PolicyStatus.REFUSED.enhancedStatus()
                     + ") or Quarantine.");
 
+    public static final Setting<HeaderProtectionPolicy> HEADER_PROTECTION = new Setting<>("SMIMEHeaderProtection",
+            HeaderProtectionPolicy.class, HeaderProtectionPolicy.Encrypted, false,
+            node -> readName(node, "SMIMEHeaderProtection", HeaderProtectionPolicy.values(), Enum::name),
+            Enum::name, moreSpecific(), "the side that set it more specifically (recipient on a tie)",
+            "RFC 9788 header protection (the gateway's own setting): Encrypted puts the protected header fields "
+                    + "into encrypted mail's inner part (hp=\"cipher\") and replaces the outer Subject with [...]; "
+                    + "Always also signed-only mail (hp=\"clear\"); Off never.");
+
     /** Every setting, in presentation order. */
     public static final List<Setting<?>> ALL = List.of(ALLOW_WEAK_ALGORITHMS, REQUIRE_SIGNED, REQUIRE_ENCRYPTED,
             REQUIRE_SIGNED_ALGORITHM, REQUIRE_ENCRYPTION_ALGORITHM, NEGOTIATION, ALLOW_SOFT_CERTS, ALWAYS_SIGN,
             ALWAYS_ENCRYPT, SIGNING_ALGORITHMS, ENCRYPTION_ALGORITHMS, CLEAR_SIGN, INCLUDE_CHAIN_WITHOUT_ROOT,
             INCLUDE_CHAIN_AND_ROOT, INCLUDE_CAPABILITIES, TRIPLE_WRAP, USE_KEY_IDENTIFIER, CHECK_CRL_ON_SEND,
-            DISABLE_CRL_CHECK, BCC_FORKING, INBOUND_VIOLATION_ACTION);
+            DISABLE_CRL_CHECK, BCC_FORKING, HEADER_PROTECTION, INBOUND_VIOLATION_ACTION);
 
     private static final Map<String, Setting<?>> BY_NAME = ALL.stream()
             .collect(Collectors.toMap(Setting::name, s -> s, (a, b) -> a, LinkedHashMap::new));

@@ -37,6 +37,7 @@ import org.smimegw.mailets.crypto.CertificateInclusion;
 import org.smimegw.mailets.crypto.DigestAlgorithm;
 import org.smimegw.mailets.crypto.EncryptionAlgorithm;
 import org.smimegw.mailets.crypto.EncryptorSettings;
+import org.smimegw.mailets.crypto.HeaderProtection;
 import org.smimegw.mailets.crypto.KeyTransport;
 import org.smimegw.mailets.crypto.MessageFiles;
 import org.smimegw.mailets.crypto.RecipientIdentifierType;
@@ -216,17 +217,21 @@ public class EnforceOutboundPolicy extends GenericMailet {
             boolean signed = false;
             if (plan.signer() != null && !alreadySigned && !alreadyEncrypted) {
                 key = key != null ? key : signingKey(sender, plan, now);
-                message = sign(message, plan.signer(), key, now);
+                message = sign(message, plan.signer(), key, now, plan.headerProtection());
                 signed = true;
             }
+            // RFC 9788 hp="cipher": in our own signature, or in the content when unsigned; never around a client's
+            // signature (its content carries no protected fields, so an obscured Subject would be lost)
+            boolean protectHeaders = plan.headerProtection() == HeaderProtection.Mode.CIPHER
+                    && (signed || !alreadySigned);
             if (plan.content() == null || alreadyEncrypted) {
                 outgoing.add(new Outgoing(group.getValue(), message, signed ? sender : null, null, processor));
                 continue;
             }
             for (List<MailAddress> part : forks(group.getValue(), visible, plan.bccForking())) {
-                MimeMessage encrypted = encrypt(message, plan, part, encryptionPlans, now);
+                MimeMessage encrypted = encrypt(message, plan, part, encryptionPlans, protectHeaders);
                 if (plan.tripleWrap() && signed) {
-                    encrypted = sign(encrypted, plan.signer(), key, now);
+                    encrypted = sign(encrypted, plan.signer(), key, now, null);
                 }
                 outgoing.add(new Outgoing(part, encrypted, signed ? sender : null, plan.content(), processor));
             }
@@ -311,14 +316,15 @@ public class EnforceOutboundPolicy extends GenericMailet {
                     .filter(EncryptionAlgorithm::producible).toList(), signerBase.encryptionKeyPreference());
             signerFingerprint = s.certificate().sha256();
         }
+        HeaderProtection.Mode headerProtection = send.headerProtection().orElse(null);
         if (send.encryption().isEmpty()) {
-            return new Plan(signer, signerFingerprint, null, null, null, false);
+            return new Plan(signer, signerFingerprint, null, null, null, false, headerProtection);
         }
         EncryptionPlan e = send.encryption().get();
         return new Plan(signer, signerFingerprint, e.algorithm(),
                 e.useKeyIdentifier() ? RecipientIdentifierType.SUBJECT_KEY_IDENTIFIER
                         : RecipientIdentifierType.ISSUER_AND_SERIAL,
-                e.bccForking(), send.tripleWrap());
+                e.bccForking(), send.tripleWrap(), headerProtection);
     }
 
     /**
@@ -334,23 +340,25 @@ public class EnforceOutboundPolicy extends GenericMailet {
                 + "retried");
     }
 
-    private MimeMessage sign(MimeMessage message, SignerSettings settings, UserKey key, Instant now)
-            throws MessagingException {
+    private MimeMessage sign(MimeMessage message, SignerSettings settings, UserKey key, Instant now,
+                             HeaderProtection.Mode headerProtection) throws MessagingException {
         try {
-            return metered.sign(signers.computeIfAbsent(settings, s -> new SmimeSigner(s, files, providers)), message, key, now);
+            return metered.sign(signers.computeIfAbsent(settings, s -> new SmimeSigner(s, files, providers)), message,
+                    key, now, headerProtection);
         } catch (SmimeException e) {
             throw new MessagingException("S/MIME signing failed: " + e.getMessage(), e);
         }
     }
 
     private MimeMessage encrypt(MimeMessage message, Plan plan, List<MailAddress> recipients,
-                                Map<MailAddress, EncryptionPlan> plans, Instant now) throws MessagingException {
+                                Map<MailAddress, EncryptionPlan> plans, boolean protectHeaders) throws MessagingException {
         List<X509Certificate> certificates = new ArrayList<>();
         for (MailAddress r : recipients) {
             certificates.add(certificate(r, plans.get(r).certificate()));
         }
         try {
-            return metered.encrypt(encryptors.get(plan.recipientIdentifier()), message, certificates, plan.content());
+            return metered.encrypt(encryptors.get(plan.recipientIdentifier()), message, certificates, plan.content(),
+                    protectHeaders);
         } catch (SmimeException e) {
             throw new MessagingException("S/MIME encryption failed: " + e.getMessage(), e);
         }
@@ -414,7 +422,8 @@ public class EnforceOutboundPolicy extends GenericMailet {
 
     /** Recipients sharing a plan share one message. */
     private record Plan(SignerSettings signer, String signerFingerprint, EncryptionAlgorithm content,
-                        RecipientIdentifierType recipientIdentifier, BccForking bccForking, boolean tripleWrap) {
+                        RecipientIdentifierType recipientIdentifier, BccForking bccForking, boolean tripleWrap,
+                        HeaderProtection.Mode headerProtection) {
     }
 
     private record Outgoing(List<MailAddress> recipients, MimeMessage message, String signedBy,
