@@ -97,7 +97,7 @@ class HeaderProtectionTest {
     }
 
     private static String decryptedEntity(MimeMessage encrypted) throws Exception {
-        var parser = new org.bouncycastle.mail.smime.SMIMEAuthEnvelopedParser(reparse(encrypted));
+        var parser = new org.bouncycastle.mail.smime.SMIMEAuthEnveloped(reparse(encrypted));
         var info = parser.getRecipientInfos().getRecipients().iterator().next();
         byte[] plain = info.getContent(new org.bouncycastle.cms.jcajce.JceKeyTransEnvelopedRecipient(bob.privateKey())
                 .setProvider(TestProviders.providers().bouncyCastle()));
