@@ -176,6 +176,65 @@ class SmimeMailetsTest {
     }
 
     @Test
+    void signedForEncryptionThenEncryptedCarriesTheSubjectInsideTheSignature() throws Exception {
+        FakeMail mail = outbound("bob@partner.example");
+        sign("headerProtection", "encrypted").service(mail);
+        encrypt().service(mail);
+        assertThat(mail.getMessage().getSubject()).isEqualTo("[...]");
+
+        decryptAs(storeOf("bob@partner.example", bob)).service(mail);
+        verify().service(mail);
+        assertThat(mail.getMessage().getHeader("X-SMIME-Status")).containsExactly("valid");
+        assertThat(mail.getMessage().getHeader(SmimeHeaders.HEADER_PROTECTION)).containsExactly("ok");
+        assertThat(mail.getMessage().getHeader("X-SMIME-Decryption")).containsExactly("decrypted");
+        assertThat(mail.getMessage().getHeader("Subject")).containsExactly("hello");
+    }
+
+    @Test
+    void aSignatureWithoutProtectedFieldsIsEncryptedWithTheSubjectAsWritten() throws Exception {
+        FakeMail mail = outbound("bob@partner.example");
+        sign().service(mail);
+        encrypt().service(mail);
+        assertThat(mail.getMessage().getSubject()).isEqualTo("hello");
+        decryptAs(storeOf("bob@partner.example", bob)).service(mail);
+        verify().service(mail);
+        assertThat(mail.getMessage().getHeader(SmimeHeaders.HEADER_PROTECTION)).containsExactly("none");
+        assertThat(mail.getMessage().getSubject()).isEqualTo("hello");
+    }
+
+    @Test
+    void encryptedOnlyHeaderProtectionIsDeliveredOnlyWhenAuthenticated() throws Exception {
+        FakeMail gcm = outbound("bob@partner.example");
+        encrypt("algorithms", "AES-256-GCM", "defaultAlgorithm", "AES-256-GCM").service(gcm);
+        assertThat(gcm.getMessage().getSubject()).isEqualTo("[...]");
+        decryptAs(storeOf("bob@partner.example", bob)).service(gcm);
+        verify().service(gcm);
+        assertThat(gcm.getMessage().getHeader(SmimeHeaders.HEADER_PROTECTION)).containsExactly("ok");
+        assertThat(gcm.getMessage().getHeader("Subject")).containsExactly("hello");
+
+        FakeMail cbc = outbound("bob@partner.example");
+        encrypt().service(cbc);
+        decryptAs(storeOf("bob@partner.example", bob)).service(cbc);
+        verify().service(cbc);
+        assertThat(cbc.getMessage().getHeader(SmimeHeaders.HEADER_PROTECTION)).containsExactly("unauthenticated");
+        assertThat(cbc.getMessage().getHeader("Subject")).containsExactly("[...]");
+    }
+
+    @Test
+    void signedOnlyHeaderProtectionReportsASubjectChangedInTransit() throws Exception {
+        FakeMail mail = outbound("bob@partner.example");
+        sign("headerProtection", "signed").service(mail);
+        mail.getMessage().setHeader("Subject", "changed on the way");
+        mail.getMessage().setHeader(SmimeHeaders.HEADER_PROTECTION, "ok");
+        verify().service(mail);
+        assertThat(mail.getMessage().getHeader("X-SMIME-Status")).containsExactly("valid");
+        assertThat(mail.getMessage().getHeader(SmimeHeaders.HEADER_PROTECTION)).containsExactly("mismatch (Subject)");
+        assertThat(mail.getMessage().getHeader("Subject")).containsExactly("hello");
+        assertThatThrownBy(() -> sign("headerProtection", "yes")).isInstanceOf(MessagingException.class)
+                .hasMessageContaining("headerProtection");
+    }
+
+    @Test
     void signThenVerifyMarksValidAndHarvests() throws Exception {
         FakeMail mail = outbound("bob@partner.example");
         sign().service(mail);

@@ -184,6 +184,37 @@ class OutboundDecisionTableTest {
         assertThat(send.tripleWrap()).isFalse();
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            # SMIMEHeaderProtection at the recipient's domain | key  | certificate | expected hp
+            default                                             | none | caps:AES256 | CIPHER
+            default                                             | soft | none        | -
+            default                                             | soft | caps:AES256 | CIPHER
+            Encrypted                                           | soft | none        | -
+            Always                                              | soft | none        | CLEAR
+            Always                                              | soft | caps:AES256 | CIPHER
+            Always                                              | none | none        | -
+            Off                                                 | soft | caps:AES256 | -
+            """)
+    void headerProtectionFollowsSMIMEHeaderProtection(String value, String key, String certificate, String expected)
+            throws ConfigFileException {
+        PolicySet set = PolicyFixtures.parse("global:\n  OWAAlwaysSign: true\n  OWAAlwaysEncrypt: true\n"
+                + (value.equals("default") ? "" : "domains:\n  x.example:\n    SMIMEHeaderProtection: " + value + "\n"));
+        OutboundDecision.Send send = (OutboundDecision.Send) decisions.decideOutbound(
+                set.resolveOutbound("a@example.com", "b@x.example"), key(key), certificate(certificate));
+
+        assertThat(send.headerProtection().map(Enum::name).orElse("-")).isEqualTo(expected);
+    }
+
+    @Test
+    void anUnknownHeaderProtectionValueIsRefused() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> PolicyFixtures.parse("""
+                global:
+                  SMIMEHeaderProtection: on
+                """)).hasMessageContaining("unknown value 'on' for SMIMEHeaderProtection")
+                .hasMessageContaining("Off, Encrypted, Always");
+    }
+
     @Test
     void pairConflictRefusesRequiredEncryption() throws ConfigFileException {
         PolicySet set = PolicyFixtures.parse("""

@@ -63,6 +63,9 @@ class EnforcementMailetsTest {
               records@internal.example:
                 Receiving:
                   RequireSignedSMIMEMessages: true
+              nohp@internal.example:
+                Sending:
+                  SMIMEHeaderProtection: Off
             """;
 
     static TestPki pki;
@@ -181,6 +184,39 @@ class EnforcementMailetsTest {
         assertThat(metrics.counter("policy.decision.RequireEncryptedSMIMEMessages.refuse").getCount()).isEqualTo(1);
         assertThat(metrics.counter("policy.decision.RequireEncryptedSMIMEMessages.send").getCount()).isEqualTo(1);
         assertThat(metrics.counter("policy.decision.none.send").getCount()).isEqualTo(1);
+    }
+
+    @Test
+    void encryptedMailGetsRfc9788HeaderProtectionByDefault() throws Exception {
+        FakeMail mail = mail(message("alice@internal.example", "bob@partner.example"), "alice@internal.example",
+                "bob@partner.example");
+        outbound().service(mail);
+
+        MimeMessage sent = mail.getMessage();
+        assertThat(SmimeContentTypes.isEncrypted(sent)).isTrue();
+        assertThat(sent.getHeader("Subject")).containsExactly("[...]");
+        assertThat(payload(sent)).contains("hp=cipher").contains("Subject: test\r\n")
+                .contains("HP-Outer: Subject: [...]\r\n").contains("SECRET body");
+    }
+
+    @Test
+    void smimeHeaderProtectionOffLeavesTheHeadersAsWritten() throws Exception {
+        FakeMail mail = mail(message("nohp@internal.example", "bob@partner.example"), "nohp@internal.example",
+                "bob@partner.example");
+        outbound().service(mail);
+
+        MimeMessage sent = mail.getMessage();
+        assertThat(SmimeContentTypes.isEncrypted(sent)).isTrue();
+        assertThat(sent.getHeader("Subject")).containsExactly("test");
+        assertThat(payload(sent)).doesNotContain("hp=").doesNotContain("Subject:").contains("SECRET body");
+    }
+
+    /** The decrypted content of a message encrypted to bob, as bytes a client would get. */
+    private static String payload(MimeMessage encrypted) throws Exception {
+        var enveloped = new org.bouncycastle.mail.smime.SMIMEEnveloped(encrypted);
+        var info = enveloped.getRecipientInfos().getRecipients().iterator().next();
+        return new String(info.getContent(new org.bouncycastle.cms.jcajce.JceKeyTransEnvelopedRecipient(bob.privateKey())
+                .setProvider(TestProviders.providers().bouncyCastle())), java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
     @Test
