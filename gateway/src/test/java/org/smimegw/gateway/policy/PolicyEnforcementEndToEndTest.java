@@ -154,7 +154,10 @@ class PolicyEnforcementEndToEndTest {
         PolicyFixture.Cms cms = PolicyFixture.cms(got);
         assertThat(cms.contentType()).isEqualTo(ENVELOPED);
         assertThat(cms.algorithmOid()).isEqualTo(AES256_CBC);
-        assertThat(decrypt(got, bob)).contains("MARKER-partner-aes256");
+        // RFC 9788 header protection (SMIMEHeaderProtection: Encrypted by default): the Subject travels inside
+        assertThat(got.getSubject()).isEqualTo("[...]");
+        assertThat(decrypt(got, bob)).contains("MARKER-partner-aes256").contains("hp=cipher")
+                .contains("Subject: t1 partner").contains("HP-Outer: Subject: [...]");
     }
 
     @Test

@@ -484,6 +484,30 @@ final class AttackCatalogue {
                 "ambiguous-sender",
                 Raw.prepend("From: The CEO <ceo@example.com>", managers),
                 Expectation.of(status("ambiguous-sender")));
+        String ceoPayload = Raw.lines("From: The CEO <ceo@example.com>", "To: " + JOHNNY, "Subject: inner subject",
+                "Content-Type: text/plain; charset=us-ascii; hp=\"clear\"", "") + FIRED + Raw.CRLF;
+        add(k, "hp-protected-from-not-the-signer", "eve's valid signature over RFC 9788 protected headers (hp=\"clear\")"
+                        + " naming the CEO as From, her own address outside",
+                "signer-mismatch (the protected From is what a reader is shown); nothing promoted",
+                Raw.message(outer("From: Eve <" + EVE + ">", "outer subject"), Cms.clearSignedEntity(ceoPayload,
+                        CmsForgery.signedData(Raw.bytes(ceoPayload), false, List.of(CmsForgery.Signer.honest(p.eve)),
+                                chain(p.eve)), "application/pkcs7-signature")),
+                Expectation.of(status("signer-mismatch"), only("X-SMIME-Header-Protection", "unauthenticated"),
+                        only("From", "Eve <" + EVE + ">"), only("Subject", "outer subject"),
+                        reason("the message is From ceo@example.com")));
+        String fields = Raw.lines("From: The Manager <" + MANAGER + ">", "To: " + JOHNNY,
+                "Subject: quarterly figures", "Date: Mon, 2 Feb 2026 10:00:00 +0000", "Message-ID: <hp-q@attack.test>");
+        String quarterly = fields + Raw.lines("Content-Type: text/plain; charset=us-ascii; hp=\"clear\"", "")
+                + HARMLESS + Raw.CRLF;
+        add(k, "hp-protected-subject-rewritten-outside", "the manager's signed mail with RFC 9788 protected headers"
+                        + " (hp=\"clear\"), its outer Subject rewritten in transit",
+                "valid; the signed Subject is delivered and X-SMIME-Header-Protection says mismatch (Subject)",
+                Raw.message(fields.replace("Subject: quarterly figures", "Subject: URGENT wire transfer"),
+                        Cms.clearSignedEntity(quarterly, CmsForgery.signedData(Raw.bytes(quarterly), false,
+                                List.of(CmsForgery.Signer.honest(p.manager)), chain(p.manager)),
+                                "application/pkcs7-signature")),
+                Expectation.of(status("valid"), signer(MANAGER), only("Subject", "quarterly figures"),
+                        only("X-SMIME-Header-Protection", "mismatch (Subject)"), notInHeaders("URGENT")));
     }
 
     // ---- controls: must keep their verdict ---------------------------------------------------------------------
@@ -522,6 +546,21 @@ final class AttackCatalogue {
                 Parties.encryptCbc(outer("From: " + MANAGER, "cbc"), textPart(HARMLESS), p.johnny),
                 Expectation.of(decryption("decrypted-unauthenticated"), status("not-signed"),
                         d -> org.assertj.core.api.Assertions.assertThat(d.raw()).contains(HARMLESS)));
+        String sealedFields = Raw.lines("From: The Manager <" + MANAGER + ">", "To: " + JOHNNY,
+                "Date: Mon, 2 Feb 2026 10:00:00 +0000", "Message-ID: <hp-sealed@attack.test>");
+        String sealed = sealedFields + Raw.lines("Subject: sealed subject") + Raw.lines(
+                "HP-Outer: From: The Manager <" + MANAGER + ">", "HP-Outer: To: " + JOHNNY,
+                "HP-Outer: Date: Mon, 2 Feb 2026 10:00:00 +0000", "HP-Outer: Message-ID: <hp-sealed@attack.test>",
+                "HP-Outer: Subject: [...]", "Content-Type: text/plain; charset=us-ascii; hp=\"cipher\"", "")
+                + HARMLESS + Raw.CRLF;
+        add(k, "control-header-protected-signed-and-gcm", "the manager's signed mail with RFC 9788 protected headers"
+                        + " (hp=\"cipher\"), encrypted with AES-GCM, outer Subject [...]",
+                "decrypted, valid; the protected Subject is delivered, X-SMIME-Header-Protection: ok",
+                Parties.encryptGcm(sealedFields + Raw.lines("Subject: [...]"), Cms.clearSignedEntity(sealed,
+                        CmsForgery.signedData(Raw.bytes(sealed), false, List.of(CmsForgery.Signer.honest(p.manager)),
+                                chain(p.manager)), "application/pkcs7-signature"), p.johnny),
+                Expectation.of(decryption("decrypted"), status("valid"), signer(MANAGER),
+                        only("Subject", "sealed subject"), only("X-SMIME-Header-Protection", "ok"), absent("HP-Outer")));
         add(k, "control-unsigned-gcm", "unsigned mail encrypted with AES-GCM", "decrypted, not-signed",
                 Parties.encryptGcm(outer("From: " + MANAGER, "gcm"), textPart(HARMLESS), p.johnny),
                 Expectation.of(decryption("decrypted"), status("not-signed")));
