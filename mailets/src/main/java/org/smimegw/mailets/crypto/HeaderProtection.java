@@ -133,6 +133,26 @@ public final class HeaderProtection {
         return lines;
     }
 
+    /**
+     * Gives a message without {@code Date} or {@code Message-ID} one now, before its fields are copied into a
+     * payload: the outer header section would otherwise get them only when it is saved, and differ from the
+     * protected copy. The Message-ID's right side is the From domain (else {@code localhost}).
+     */
+    static void completeOrigin(MimeMessage message) throws MessagingException {
+        if (message.getHeader("Date") == null) {
+            message.setSentDate(new java.util.Date());
+        }
+        if (message.getHeader("Message-ID") == null) {
+            String domain = "localhost";
+            jakarta.mail.Address[] from = message.getFrom();
+            if (from != null && from.length > 0 && from[0] instanceof jakarta.mail.internet.InternetAddress a
+                    && a.getAddress() != null && a.getAddress().lastIndexOf('@') > 0) {
+                domain = a.getAddress().substring(a.getAddress().lastIndexOf('@') + 1);
+            }
+            message.setHeader("Message-ID", "<" + java.util.UUID.randomUUID() + "@" + domain + ">");
+        }
+    }
+
     /** The Content-Type value with {@code hp} set to {@code mode}. */
     static String withHp(String contentType, Mode mode) throws ParseException {
         ContentType type = new ContentType(contentType == null ? "text/plain; charset=us-ascii" : contentType);

@@ -64,6 +64,9 @@ final class MimeMessages {
      */
     static MimeBodyPart contentPart(MimeMessage message, MessageFiles files, HeaderProtection.Mode hp)
             throws IOException, MessagingException {
+        if (hp != null) {
+            HeaderProtection.completeOrigin(message);
+        }
         List<String> protectedLines = hp == null ? List.of() : HeaderProtection.payloadLines(message, hp);
         return files.part(out -> writeContentEntity(message, out, protectedLines, hp));
     }
