@@ -184,14 +184,27 @@ public final class SmimeVerifier {
         buffered.flush();
     }
 
-    /** Drains (and so digests) opaque signed content, keeping its header section's RFC 9788 protection, if any. */
+    /** The most of opaque signed content read to find its header section (a longer one is taken as none). */
+    private static final int MAX_PAYLOAD_HEADER_BYTES = 64 * 1024;
+
+    /**
+     * Drains (and so digests) opaque signed content, keeping its header section's RFC 9788 protection, if any. At
+     * most {@link #MAX_PAYLOAD_HEADER_BYTES} are looked at, so content without line ends is never held whole.
+     */
     private static Optional<HeaderProtection.Payload> drainKeepingHeaders(CMSTypedStream content) throws CMSException {
         if (content == null) {
             return Optional.empty();
         }
-        Optional<HeaderProtection.Payload> headers;
+        Optional<HeaderProtection.Payload> headers = Optional.empty();
         try {
-            headers = HeaderProtection.read(new jakarta.mail.internet.InternetHeaders(content.getContentStream()));
+            byte[] prefix = content.getContentStream().readNBytes(MAX_PAYLOAD_HEADER_BYTES);
+            String text = new String(prefix, java.nio.charset.StandardCharsets.ISO_8859_1);
+            if (text.contains("\r\n\r\n") || text.contains("\n\n")) {
+                headers = HeaderProtection.read(new jakarta.mail.internet.InternetHeaders(
+                        new java.io.ByteArrayInputStream(prefix)));
+            }
+        } catch (IOException e) {
+            throw new CMSException("unable to read content for verification: " + e, e);
         } catch (MessagingException e) {
             headers = Optional.empty();
         }
