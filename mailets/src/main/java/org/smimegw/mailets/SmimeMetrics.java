@@ -8,11 +8,10 @@ import jakarta.mail.internet.MimeMessage;
 
 import org.smimegw.certstore.UserKey;
 import org.smimegw.mailets.crypto.EncryptionAlgorithm;
+import org.smimegw.mailets.crypto.HeaderProtection;
 import org.smimegw.mailets.crypto.SmimeEncryptor;
 import org.smimegw.mailets.crypto.SmimeException;
 import org.smimegw.mailets.crypto.SmimeSigner;
-
-import org.smimegw.mailets.crypto.HeaderProtection;
 
 import com.codahale.metrics.Counter;
 import com.codahale.metrics.MetricRegistry;
