@@ -148,11 +148,15 @@ class InboundSmimeFuzzTest {
         Outcome outcome = inbound(parse(bytes), pkiKeys, pkiVerifier);
         if (changes == 0) {
             if (encrypt) {
+                // CBC content is unauthenticated by itself (a valid signature inside vouches for it later)
                 assertThat(outcome.decryption().status()).as(outcome.decryption().reason())
-                        .isEqualTo(DecryptionResult.Status.DECRYPTED);
+                        .isEqualTo(algorithm.authenticated() ? DecryptionResult.Status.DECRYPTED
+                                : DecryptionResult.Status.DECRYPTED_UNAUTHENTICATED);
             }
+            // the fuzzed inner message chooses its From: bound to the signer, another address, or several
             assertThat(outcome.verification().status()).as(outcome.verification().toString())
-                    .isIn(VerificationStatus.VALID, VerificationStatus.SIGNER_MISMATCH);
+                    .isIn(VerificationStatus.VALID, VerificationStatus.SIGNER_MISMATCH,
+                            VerificationStatus.AMBIGUOUS_SENDER);
         }
     }
 
@@ -164,7 +168,8 @@ class InboundSmimeFuzzTest {
         DecryptionResult decryption = decryptor.decrypt(received, keys);
         assertThat(decryption.status()).isNotNull();
         assertThat(decryption.message().isPresent())
-                .isEqualTo(decryption.status() == DecryptionResult.Status.DECRYPTED);
+                .isEqualTo(decryption.status() == DecryptionResult.Status.DECRYPTED
+                        || decryption.status() == DecryptionResult.Status.DECRYPTED_UNAUTHENTICATED);
         MimeMessage toVerify = decryption.message().orElse(received);
         VerificationResult verification = verifier.verify(toVerify, Instant.now());
         assertThat(verification.status()).isNotNull();
