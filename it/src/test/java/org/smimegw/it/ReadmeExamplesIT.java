@@ -101,11 +101,22 @@ class ReadmeExamplesIT {
     void readmeIsAssembledFromTheDocs() throws Exception {
         Assumptions.assumeTrue(Commands.run("sh", "-c", "command -v python3").exit() == 0,
                 "python3 is not installed: README.md cannot be assembled here");
-        Commands.Result assembled = Commands.run(List.of("sh", "-c",
-                "python3 docs/readme/assemble.py docs/readme/template.md 2>&1"), REPOSITORY, null).expectSuccess();
-        assertThat(Files.readString(REPOSITORY.resolve("README.md")))
-                .as("README.md is out of date: python3 docs/readme/assemble.py docs/readme/template.md > README.md")
-                .isEqualTo(assembled.output());
+        Process assemble = new ProcessBuilder("python3", "docs/readme/assemble.py", "docs/readme/template.md")
+                .directory(REPOSITORY.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String assembled = new String(assemble.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(assemble.waitFor()).as("exit status of docs/readme/assemble.py").isZero();
+        List<String> readme = Files.readString(REPOSITORY.resolve("README.md")).lines().toList();
+        List<String> fromDocs = assembled.lines().toList();
+        int line = 0;
+        while (line < Math.min(readme.size(), fromDocs.size()) && readme.get(line).equals(fromDocs.get(line))) {
+            line++;
+        }
+        assertThat(line == readme.size() && line == fromDocs.size())
+                .as("README.md is out of date from line %d on (README.md: '%s', from the docs: '%s'): run "
+                        + "python3 docs/readme/assemble.py docs/readme/template.md > README.md", line + 1,
+                        line < readme.size() ? readme.get(line) : "(end)",
+                        line < fromDocs.size() ? fromDocs.get(line) : "(end)")
+                .isTrue();
     }
 
     private Path unpackArchive() throws Exception {
