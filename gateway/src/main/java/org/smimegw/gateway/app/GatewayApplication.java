@@ -90,6 +90,7 @@ public final class GatewayApplication implements AutoCloseable {
     private PipelineRunner pipeline;
     private SmtpFrontEnd smtp;
     private AdminServer adminServer;
+    private ConsoleFactory.Console console;
     private JmxReporter jmxReporter;
     private GatewayReloader reloader;
     private CertificateServices certificates;
@@ -285,6 +286,10 @@ public final class GatewayApplication implements AutoCloseable {
                 adminServer.close();
             }, adminRunning::get));
         }
+        if (config.console().enabled()) {
+            console = console();
+            components.add(console);
+        }
         InFlowGate inFlow = new InFlowGate(pipeline::pendingCount, config.pipeline().inFlowLimit(),
                 Duration.ofMillis(config.pipeline().inFlowDelayMillis()), metrics);
         smtp = new SmtpFrontEnd(smtpConfig(), stateDir, spool, clock, metrics, toPipeline, recipientChecks, inFlow);
@@ -297,6 +302,19 @@ public final class GatewayApplication implements AutoCloseable {
             smtp.stop();
         }, smtpRunning::get));
         return components;
+    }
+
+    /** The web console, from the console module on the class path ({@link ConsoleFactory}). */
+    private ConsoleFactory.Console console() throws StartupException {
+        ConsoleFactory factory = java.util.ServiceLoader.load(ConsoleFactory.class).findFirst()
+                .orElseThrow(() -> new StartupException("console: console.enabled is true, but the console module "
+                        + "is not on the class path", null));
+        try {
+            return factory.create(new GatewayServices(config, clock, metrics, spool, certificates, policy, containers,
+                    reloader));
+        } catch (Exception e) {
+            throw new StartupException("console: " + describe(e), e);
+        }
     }
 
     /**
@@ -506,6 +524,11 @@ public final class GatewayApplication implements AutoCloseable {
         return embeddedMailbox == null || !running ? Optional.empty() : Optional.of(embeddedMailbox);
     }
 
+    /** Where the web console is served, when it is enabled and running. */
+    public synchronized Optional<java.net.URI> consoleUri() {
+        return running && console != null ? Optional.of(console.uri()) : Optional.empty();
+    }
+
     /** One line for the admin: where everything listens. */
     public synchronized String describeEndpoints() {
         List<String> parts = new ArrayList<>();
@@ -513,6 +536,7 @@ public final class GatewayApplication implements AutoCloseable {
             parts.add("smtp " + hostPort(smtpAddress()));
         }
         adminAddress().ifPresent(a -> parts.add("admin http://" + hostPort(a)));
+        consoleUri().ifPresent(uri -> parts.add("console " + uri));
         Optional<EmbeddedMailbox> mailbox = embeddedMailbox();
         if (mailbox.isPresent()) {
             parts.add("next hop embedded mailbox smtp " + hostPort(mailbox.get().smtpAddress())

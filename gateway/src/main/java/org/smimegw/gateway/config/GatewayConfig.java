@@ -33,11 +33,12 @@ import org.smimegw.gateway.smtp.SmtpConfig;
  * @param policy          {@code policy:} section: where the S/MIME policy file is ({@link PolicySettings})
  * @param baseDirectory   what relative paths in the file are resolved against (the working directory unless the
  *                        loader was given another); the certificate store resolves its paths against it
+ * @param console         {@code console:} section (web console and users' page; off by default)
  */
 public record GatewayConfig(String hostname, String postmaster, List<String> internalDomains, Path stateDir,
                             SmtpConfig smtp, PipelineConfig pipeline, DeliveryConfig delivery, AdminConfig admin,
                             EmbeddedMailboxConfig embeddedMailbox, CertStoreConfig certstore, PolicySettings policy,
-                            Path baseDirectory) {
+                            Path baseDirectory, ConsoleConfig console) {
 
     public static final String DEFAULT_STATE_DIR = "var";
 
@@ -56,7 +57,8 @@ public record GatewayConfig(String hostname, String postmaster, List<String> int
                             @JsonProperty("admin") AdminConfig admin,
                             @JsonProperty("embeddedMailbox") EmbeddedMailboxConfig embeddedMailbox,
                             @JsonProperty("certstore") CertStoreConfig certstore,
-                            @JsonProperty("policy") PolicySettings policy) {
+                            @JsonProperty("policy") PolicySettings policy,
+                            @JsonProperty("console") ConsoleConfig console) {
         String host = hostname == null ? HostNames.localHostName() : hostname;
         List<String> domains = internalDomains == null ? List.of() : internalDomains;
         return new GatewayConfig(host,
@@ -71,12 +73,12 @@ public record GatewayConfig(String hostname, String postmaster, List<String> int
                 embeddedMailbox == null ? EmbeddedMailboxConfig.defaults() : embeddedMailbox,
                 certstore == null ? CertStoreConfig.defaults() : certstore,
                 policy == null ? PolicySettings.defaults() : policy,
-                Path.of("").toAbsolutePath());
+                Path.of("").toAbsolutePath(), console == null ? ConsoleConfig.defaults() : console);
     }
 
     /** Every section at its defaults (what an empty file gives). */
     public static GatewayConfig defaults() {
-        return of(null, null, null, null, null, null, null, null, null, null, null);
+        return of(null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /**
@@ -88,13 +90,13 @@ public record GatewayConfig(String hostname, String postmaster, List<String> int
         return new GatewayConfig(hostname, postmaster, internalDomains, base.resolve(stateDir).normalize(), smtp,
                 new PipelineConfig(base.resolve(p.config()).normalize(), p.workers(), p.maxFailures(),
                         p.retryDelaySeconds(), p.inFlowDelayMillis()),
-                delivery, admin, embeddedMailbox, certstore, policy.resolvedAgainst(base), base);
+                delivery, admin, embeddedMailbox, certstore, policy.resolvedAgainst(base), base, console);
     }
 
     /** This configuration with another SMTP section (e.g. a test's port 0). */
     public GatewayConfig withSmtp(SmtpConfig newSmtp) {
         return new GatewayConfig(hostname, postmaster, internalDomains, stateDir, newSmtp, pipeline, delivery,
-                admin, embeddedMailbox, certstore, policy, baseDirectory);
+                admin, embeddedMailbox, certstore, policy, baseDirectory, console);
     }
 
     /**
@@ -105,19 +107,26 @@ public record GatewayConfig(String hostname, String postmaster, List<String> int
         EmbeddedMailboxConfig m = embeddedMailbox;
         return new GatewayConfig(hostname, postmaster, internalDomains, newStateDir, smtp.withPort(0), pipeline,
                 delivery, new AdminConfig(admin.enabled(), admin.bind(), 0, admin.jmx(), admin.jmxDomain()),
-                new EmbeddedMailboxConfig(m.enabled(), m.bind(), 0, 0), certstore, policy, baseDirectory);
+                new EmbeddedMailboxConfig(m.enabled(), m.bind(), 0, 0), certstore, policy, baseDirectory,
+                console.withEphemeralPort());
     }
 
     /** This configuration with another {@code policy:} section (e.g. a test's policy file). */
     public GatewayConfig withPolicy(PolicySettings newPolicy) {
         return new GatewayConfig(hostname, postmaster, internalDomains, stateDir, smtp, pipeline, delivery, admin,
-                embeddedMailbox, certstore, newPolicy, baseDirectory);
+                embeddedMailbox, certstore, newPolicy, baseDirectory, console);
     }
 
     /** This configuration with another {@code pipeline:} section (e.g. a test's mailetcontainer.xml). */
     public GatewayConfig withPipeline(PipelineConfig newPipeline) {
         return new GatewayConfig(hostname, postmaster, internalDomains, stateDir, smtp, newPipeline, delivery, admin,
-                embeddedMailbox, certstore, policy, baseDirectory);
+                embeddedMailbox, certstore, policy, baseDirectory, console);
+    }
+
+    /** This configuration with another {@code console:} section (e.g. a test's administrators). */
+    public GatewayConfig withConsole(ConsoleConfig newConsole) {
+        return new GatewayConfig(hostname, postmaster, internalDomains, stateDir, smtp, pipeline, delivery, admin,
+                embeddedMailbox, certstore, policy, baseDirectory, newConsole);
     }
 
     /** True when {@code domain} is one of {@link #internalDomains()} (case-insensitive). */

@@ -286,7 +286,9 @@ public final class MailetContainerLoader {
                     LocatedXml.line(element), matcher, mailet, onMatch, onMailet,
                     metrics.timer(metricBase), metrics.counter(metricBase + ".exceptions"),
                     metrics.counter("matcher." + processor + "." + index + "."
-                            + matcherMetricName(matchSpec) + ".exceptions"));
+                            + matcherMetricName(matchSpec) + ".exceptions"),
+                    new MailetOutline(processor, index, (hasNotMatch ? "!" : "") + matchSpec, mailetClass.getName(),
+                            parameters, LocatedXml.line(element), metricBase));
         }
 
         private String matcherMetricName(String spec) {

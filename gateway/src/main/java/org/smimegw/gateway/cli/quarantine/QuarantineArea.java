@@ -53,6 +53,13 @@ public final class QuarantineArea {
      * no failure count, no delay). Returns the entry in INCOMING.
      */
     public SpoolEntry release(String id) throws SpoolException, CliException {
+        return release(id, null);
+    }
+
+    /**
+     * {@link #release(String)}, recording why ({@link QuarantineAttributes#RELEASE_REASON}) when a reason is given.
+     */
+    public SpoolEntry release(String id, String reason) throws SpoolException, CliException {
         SpoolEntry entry = find(id);
         Map<String, String> attributes = new HashMap<>(entry.envelope().attributes());
         attributes.remove(PipelineAttributes.STATE);
@@ -62,6 +69,9 @@ public final class QuarantineArea {
         attributes.remove(QuarantineAttributes.REASON);
         attributes.put(QuarantineAttributes.RELEASED, "true");
         attributes.put(QuarantineAttributes.RELEASED_AT, clock.instant().toString());
+        if (reason != null && !reason.isBlank()) {
+            attributes.put(QuarantineAttributes.RELEASE_REASON, reason.strip().replaceAll("\\s+", " "));
+        }
         SpoolEntry marked = spool.updateEnvelope(entry, entry.envelope().withAttributes(attributes));
         return spool.move(marked, SpoolArea.INCOMING);
     }

@@ -15,6 +15,8 @@ public final class QuarantineAttributes {
     public static final String RELEASED = "policy.released";
     /** When it was released (ISO-8601). */
     public static final String RELEASED_AT = "policy.releasedAt";
+    /** Why it was released, as the administrator gave it (one line; optional). */
+    public static final String RELEASE_REASON = "policy.releaseReason";
 
     private QuarantineAttributes() {
     }
