@@ -478,7 +478,7 @@ public final class LdapCertificateSource implements CertificateSource, HarvestSi
         }
     }
 
-    private static TrustManager trustManager(LdapConfig config, SecretReferences secrets) {
+    static TrustManager trustManager(LdapConfig config, SecretReferences secrets) {
         if (config.insecureTrustAll()) {
             LOG.warn("certstore.ldap.insecureTrustAll is on: any directory server certificate is trusted");
             return new TrustAllTrustManager();
