@@ -171,13 +171,26 @@ final class CertificatesApi implements Routes {
         json.put("file", report.file());
         json.put("format", report.format().name());
         json.put("read", report.read().size());
-        json.put("imported", report.imported());
+        json.put("imported", report.imported().stream().map(CertificatesApi::info).toList());
         json.put("keysImported", report.keysImported());
-        json.put("refused", report.refused().stream().map(r -> Map.of("certificate", r.certificate(),
+        json.put("refused", report.refused().stream().map(r -> Map.of("certificate", info(r.certificate()),
                 "reason", r.reason().text() + (r.detail() == null ? "" : " (" + r.detail() + ")"))).toList());
         json.put("crlsRead", report.crlsRead());
         json.put("crlsImported", report.crlsImported());
         json.put("notes", report.notes());
+        return json;
+    }
+
+    /** An imported or refused certificate as JSON (times as ISO-8601 text). */
+    private static Map<String, Object> info(CertificateInfo i) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("subject", i.subject());
+        json.put("issuer", i.issuer());
+        json.put("serial", i.serial());
+        json.put("notBefore", i.notBefore().toString());
+        json.put("notAfter", i.notAfter().toString());
+        json.put("fingerprint", i.sha256());
+        json.put("ca", i.ca());
         return json;
     }
 
