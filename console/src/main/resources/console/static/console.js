@@ -77,12 +77,6 @@ function download(blob, name) {
 
 const pages = {
   async login() {
-    const session = await api('GET', '/api/session');
-    document.querySelector('meta[name=csrf-token]').content = session.csrfToken;
-    if (session.certificateLogin && session.clientCertificate) {
-      $('client-subject').textContent = session.clientCertificate;
-      $('certificate-login').hidden = false;
-    }
     const done = (s) => { window.location = s.role === 'admin' ? '/' : '/me'; };
     $('login-form').addEventListener('submit', async (event) => {
       event.preventDefault();
@@ -93,6 +87,12 @@ const pages = {
     $('certificate-submit').addEventListener('click', async () => {
       try { done(await api('POST', '/api/login/certificate')); } catch (e) { status('login-error', e.message, true); }
     });
+    const session = await api('GET', '/api/session');
+    document.querySelector('meta[name=csrf-token]').content = session.csrfToken;
+    if (session.certificateLogin && session.clientCertificate) {
+      $('client-subject').textContent = session.clientCertificate;
+      $('certificate-login').hidden = false;
+    }
   },
 
   async overview() {
@@ -296,5 +296,7 @@ document.addEventListener('DOMContentLoaded', () => {
   const logout = $('logout');
   if (logout) logout.addEventListener('click', async () => { await api('POST', '/api/logout'); window.location = '/login'; });
   const page = pages[document.body.dataset.page];
-  if (page) page().catch(e => document.querySelector('main').prepend(el('p', {class: 'error'}, e.message)));
+  // body[data-ready] tells a person's tools (and the browser tests) that the page is wired and loaded
+  if (page) page().catch(e => document.querySelector('main').prepend(el('p', {class: 'error'}, e.message)))
+    .finally(() => { document.body.dataset.ready = 'true'; });
 });

@@ -161,6 +161,9 @@ final class ConsoleServer implements ConsoleFactory.Console {
     /** Role first (401 without login, 403 with the wrong role), then the CSRF token on state-changing API calls. */
     private void guard(Context ctx) {
         Set<RouteRole> roles = ctx.routeRoles();
+        if (roles.isEmpty() && ctx.path().startsWith("/static/")) {
+            return; // the pages' script and style sheet, the same for everyone
+        }
         boolean api = ctx.path().startsWith("/api/");
         if (!roles.contains(Role.ANYONE)) {
             var principal = Sessions.principal(ctx);
