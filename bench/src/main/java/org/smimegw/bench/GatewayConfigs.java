@@ -2,13 +2,13 @@ package org.smimegw.bench;
 
 import java.nio.file.Path;
 
-/** The generated gateway.yaml and mailetcontainer.xml of the gateway scenarios. */
-final class GatewayConfigs {
+/** The generated gateway.yaml and mailetcontainer.xml of the gateway scenarios (and of the crash test). */
+public final class GatewayConfigs {
 
     private GatewayConfigs() {
     }
 
-    static String certstoreYaml(Path store) {
+    public static String certstoreYaml(Path store) {
         return "certstore:\n"
                 + "  directory: " + store.toAbsolutePath() + "\n"
                 + "  keyPassword: file:" + store.toAbsolutePath().resolve("keystore.pass") + "\n";
@@ -18,7 +18,7 @@ final class GatewayConfigs {
      * Loopback only, embedded mailbox off, smarthost = the sink without STARTTLS, a private state directory, the
      * scenario's pipeline and certificate store.
      */
-    static String gatewayYaml(int smtpPort, int sinkPort, int adminPort, Path stateDir, Path mailetContainer,
+    public static String gatewayYaml(int smtpPort, int sinkPort, int adminPort, Path stateDir, Path mailetContainer,
                               Path certstore, java.util.List<String> pipelineSettings) {
         StringBuilder pipeline = new StringBuilder();
         for (String setting : pipelineSettings) {

@@ -1,5 +1,7 @@
 package org.smimegw.certstore;
 
+import java.nio.file.Path;
+
 import org.smimegw.certstore.ldap.LdapConfig;
 import org.smimegw.certstore.pkcs11.Pkcs11Config;
 
@@ -7,10 +9,12 @@ import org.smimegw.certstore.pkcs11.Pkcs11Config;
  * The {@code certstore:} section of the gateway configuration. Every component may be null (absent in YAML) and
  * then takes its default. The LDAP directory settings are added by the LDAP source.
  *
- * @param directory   the embedded store's directory (default {@code var/certstore}), relative to the working directory
+ * @param directory   the embedded store's directory (default {@code var/certstore}); relative paths resolve against
+ *                    the base directory the caller gives (the gateway: the directory of its configuration file)
  * @param keyPassword where the password protecting the stored PKCS#12 keys comes from: {@code env:NAME} or
- *                    {@code file:PATH} (default {@code file:var/certstore/keystore.pass}; when that default file does
- *                    not exist a random password is generated into it, mode 0600). Never the password itself.
+ *                    {@code file:PATH} (default {@code file:var/certstore/keystore.pass}). When the file is the
+ *                    store's own, {@value #KEY_PASSWORD_FILE} in the store directory, and does not exist, a random
+ *                    password is generated into it, mode 0600. Never the password itself.
  * @param revocation  revocation checking
  * @param ldap        {@code certstore.ldap:}: an LDAP directory as an additional source of recipients' certificates
  *                    (and, with {@code harvestBaseDn}, a shared harvest subtree); null = no directory
@@ -22,6 +26,8 @@ public record CertStoreConfig(String directory, String keyPassword, Revocation r
 
     public static final String DEFAULT_DIRECTORY = "var/certstore";
     public static final String DEFAULT_KEY_PASSWORD = "file:var/certstore/keystore.pass";
+    /** The store's own key password file, in the store directory, generated when missing. */
+    public static final String KEY_PASSWORD_FILE = "keystore.pass";
 
     public CertStoreConfig {
         directory = directory == null || directory.isBlank() ? DEFAULT_DIRECTORY : directory;
@@ -46,9 +52,17 @@ public record CertStoreConfig(String directory, String keyPassword, Revocation r
         return new CertStoreConfig(directory, keyPassword, revocation, ldap, newPkcs11);
     }
 
-    /** Whether {@link #keyPassword} is the shipped default, whose file is generated when missing. */
-    public boolean isDefaultKeyPassword() {
-        return DEFAULT_KEY_PASSWORD.equals(keyPassword);
+    /**
+     * Whether {@link #keyPassword} names the store's own password file, {@value #KEY_PASSWORD_FILE} in the store
+     * directory (as the default does), which is generated when missing; relative paths resolve against {@code base}.
+     */
+    public boolean generatesKeyPassword(Path base) {
+        if (!keyPassword.startsWith("file:")) {
+            return false;
+        }
+        Path store = base.resolve(directory).normalize();
+        return base.resolve(keyPassword.substring("file:".length())).normalize()
+                .equals(store.resolve(KEY_PASSWORD_FILE));
     }
 
     public enum RevocationMode {

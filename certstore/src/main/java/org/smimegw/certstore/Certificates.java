@@ -55,6 +55,24 @@ public final class Certificates {
 
     /** The e-mail addresses in subjectAltName rfc822Name and in the subject's emailAddress, lower case. */
     public static Set<String> emailAddresses(X509Certificate certificate) {
+        Set<String> addresses = new LinkedHashSet<>(subjectAltNameAddresses(certificate));
+        addresses.addAll(subjectAddresses(certificate));
+        return addresses;
+    }
+
+    /**
+     * The addresses a signature made with this certificate speaks for, lower case: its subjectAltName rfc822Names,
+     * or, only when the certificate has no subjectAltName extension at all, the subject's emailAddress attributes
+     * (RFC 8550 3: the subjectAltName is where addresses belong; emailAddress is the legacy place).
+     */
+    public static Set<String> senderAddresses(X509Certificate certificate) {
+        if (certificate.getExtensionValue(Extension.subjectAlternativeName.getId()) != null) {
+            return subjectAltNameAddresses(certificate);
+        }
+        return subjectAddresses(certificate);
+    }
+
+    private static Set<String> subjectAltNameAddresses(X509Certificate certificate) {
         Set<String> addresses = new LinkedHashSet<>();
         try {
             Collection<List<?>> names = certificate.getSubjectAlternativeNames();
@@ -66,8 +84,13 @@ public final class Certificates {
                 }
             }
         } catch (CertificateParsingException e) {
-            // a broken SAN: fall back to the subject
+            // a broken SAN names no address
         }
+        return addresses;
+    }
+
+    private static Set<String> subjectAddresses(X509Certificate certificate) {
+        Set<String> addresses = new LinkedHashSet<>();
         X500Name subject = X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded());
         for (RDN rdn : subject.getRDNs()) {
             for (AttributeTypeAndValue atv : rdn.getTypesAndValues()) {

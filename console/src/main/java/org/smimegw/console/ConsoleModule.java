@@ -8,7 +8,6 @@ import org.smimegw.certstore.SecretReferences;
 import org.smimegw.certstore.ldap.LdapUserBind;
 import org.smimegw.gateway.app.ConsoleFactory;
 import org.smimegw.gateway.app.GatewayServices;
-import org.smimegw.gateway.cli.quarantine.QuarantineArea;
 import org.smimegw.gateway.config.ConsoleConfig;
 import org.smimegw.gateway.policy.PolicyExplanation;
 import org.smimegw.gateway.reload.ConfigFileEditor;
@@ -34,7 +33,7 @@ public final class ConsoleModule implements ConsoleFactory {
         List<Routes> routes = List.of(
                 new SessionApi(authenticator, audit),
                 new OverviewApi(services.metrics(), certificates.fileStore(), services.clock()),
-                new QuarantineApi(new QuarantineArea(services.spool(), services.clock()), audit),
+                new QuarantineApi(services.spool(), audit),
                 new CertificatesApi(certificates, audit, services.clock()),
                 new PolicyApi(services.policy(), new PolicyExplanation(services.policy(), certificates.store(),
                         certificates.validator(), services.config().internalDomains(), services.clock()),

@@ -28,10 +28,11 @@ import org.slf4j.LoggerFactory;
 
 import org.smimegw.certstore.DirectoryUnavailableException;
 import org.smimegw.certstore.importer.ImportException;
+import org.smimegw.gateway.admin.SpoolAdmin;
 import org.smimegw.gateway.app.ConsoleFactory;
-import org.smimegw.gateway.cli.CliException;
 import org.smimegw.gateway.config.ConsoleConfig;
 import org.smimegw.gateway.reload.ReloadException;
+import org.smimegw.gateway.spool.SpoolException;
 import org.smimegw.mailets.config.ConfigFileException;
 
 /**
@@ -196,7 +197,9 @@ final class ConsoleServer implements ConsoleFactory.Console {
         app.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
         app.exception(ImportException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
         app.exception(NoSuchElementException.class, (e, ctx) -> error(ctx, 404, e.getMessage()));
-        app.exception(CliException.class, (e, ctx) -> error(ctx, 404, e.getMessage()));
+        app.exception(SpoolAdmin.NoSuchEntryException.class, (e, ctx) -> error(ctx, 404, e.getMessage()));
+        // the entry cannot take the operation as it is (an unreadable envelope, not deliverable): the message says why
+        app.exception(SpoolException.class, (e, ctx) -> error(ctx, 409, e.getMessage()));
         app.exception(DirectoryUnavailableException.class, (e, ctx) -> error(ctx, 503, e.getMessage()));
         app.exception(ReloadException.class, (e, ctx) -> error(ctx, 409, e.getMessage()));
         app.exception(ConfigFileException.class, (e, ctx) -> ctx.status(422).json(Map.of("error", e.getMessage(),

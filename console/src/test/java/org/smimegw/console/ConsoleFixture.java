@@ -94,7 +94,7 @@ final class ConsoleFixture implements AutoCloseable {
                 dir.resolve("key-password"), dir.resolve("policy.yaml"), ADMIN,
                 hasher.hash(ADMIN_PASSWORD.toCharArray()), USER, hasher.hash(USER_PASSWORD.toCharArray()),
                 consoleExtra.indent(2)));
-        app = new GatewayApplication(new ConfigLoader(dir).load(yaml));
+        app = new GatewayApplication(new ConfigLoader().load(yaml));
         app.addReloadable(() -> {
             if (failReload.get()) {
                 throw new IllegalStateException("test reloadable refuses");

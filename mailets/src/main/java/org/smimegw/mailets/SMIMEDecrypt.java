@@ -11,6 +11,7 @@ import jakarta.mail.MessagingException;
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
+import org.smimegw.mailets.crypto.PrimitiveProviders;
 import org.smimegw.certstore.CertificateStore;
 import org.smimegw.certstore.UserKey;
 import org.smimegw.mailets.crypto.DecryptionResult;
@@ -26,7 +27,10 @@ import com.codahale.metrics.Timer;
 /**
  * Decrypts whole-message S/MIME encryption with the keys the store holds for the mail's recipients. A mail that
  * cannot be decrypted keeps its ciphertext and gets {@code X-SMIME-Decryption} / {@link SmimeAttributes#DECRYPTION}
- * (with the reason in {@link SmimeAttributes#DECRYPTION_REASON}); this mailet never throws for bad input.
+ * (with the reason in {@link SmimeAttributes#DECRYPTION_REASON}); this mailet never throws. Match it with
+ * {@code All}: an encrypted part inside an unencrypted multipart is then marked {@code nested-refused} (never
+ * decrypted); unencrypted mail is left alone. Content decrypted from EnvelopedData (CBC) is marked
+ * {@code decrypted-unauthenticated} until a valid signature inside vouches for it ({@code SMIMEVerify}).
  * <p>
  * With the gateway's {@link PolicyCheck}, a recipient whose policy says {@code AllowSMIMESoftCerts: false} has only
  * the keys in a hardware token used: a software key is never used, and mail only it could decrypt is marked
@@ -44,13 +48,18 @@ public class SMIMEDecrypt extends GenericMailet {
     private Timer timer;
 
     /** Every key the store holds for a recipient may decrypt (no policy). */
-    public SMIMEDecrypt(CertificateStore store, MetricRegistry metrics) {
-        this(store, null, metrics);
+    /** Which JCA provider computes each primitive (crypto.providers in gateway.yaml). */
+    private final PrimitiveProviders providers;
+
+    public SMIMEDecrypt(CertificateStore store, MetricRegistry metrics, PrimitiveProviders providers) {
+        this(store, null, metrics, providers);
     }
 
     /** @param policy decides per recipient whether its software keys may decrypt (AllowSMIMESoftCerts); null: all */
     @Inject
-    public SMIMEDecrypt(CertificateStore store, PolicyCheck policy, MetricRegistry metrics) {
+    public SMIMEDecrypt(CertificateStore store, PolicyCheck policy, MetricRegistry metrics,
+                        PrimitiveProviders providers) {
+        this.providers = providers;
         this.store = store;
         this.policy = policy;
         this.metrics = metrics;
@@ -59,7 +68,7 @@ public class SMIMEDecrypt extends GenericMailet {
     @Override
     public void init() throws MessagingException {
         checkInitParameters(PARAMETERS);
-        decryptor = new SmimeDecryptor(new Parameters(this).files());
+        decryptor = new SmimeDecryptor(new Parameters(this).files(), providers);
         timer = metrics.timer(MetricRegistry.name("smime", "decrypt", "time"));
     }
 
@@ -82,30 +91,36 @@ public class SMIMEDecrypt extends GenericMailet {
                 }
             }
             result = decryptor.decrypt(mail.getMessage(), keys, refused);
-            if (result.status() == DecryptionResult.Status.NOT_ENCRYPTED) {
-                return;
-            }
-            SmimeAttributes.set(mail, SmimeAttributes.DECRYPTION, result.status().value());
-            SmimeAttributes.set(mail, SmimeAttributes.DECRYPTION_REASON,
-                    result.status() == DecryptionResult.Status.DECRYPTED ? null : result.reason());
-            SmimeAttributes.set(mail, SmimeAttributes.DECRYPTION_ALGORITHM, result.contentEncryption());
+        } catch (MessagingException | RuntimeException e) {
+            // the store or the message could not be read: the mail goes on as it came, marked
+            result = DecryptionResult.of(DecryptionResult.Status.FAILED, null,
+                    "decryption could not be attempted (the gateway's log names the error)");
+            LOG.warn("decryption could not be attempted, the mail keeps its ciphertext: {}", e.getClass().getName());
+        }
+        if (result.status() == DecryptionResult.Status.NOT_ENCRYPTED) {
+            return;
+        }
+        record(mail, result);
+        metrics.counter("smime.decrypt." + result.status().value()).inc();
+        LOG.info("decryption: {}{}{}", result.status().value(),
+                result.contentEncryption() == null ? "" : " (" + result.contentEncryption() + ")",
+                result.status() == DecryptionResult.Status.DECRYPTED ? "" : ": " + result.reason());
+    }
+
+    /** The verdict as attributes and headers; the decrypted message replaces the ciphertext only when decrypted. */
+    private static void record(Mail mail, DecryptionResult result) {
+        SmimeAttributes.set(mail, SmimeAttributes.DECRYPTION, result.status().value());
+        SmimeAttributes.set(mail, SmimeAttributes.DECRYPTION_REASON,
+                result.status() == DecryptionResult.Status.DECRYPTED ? null : result.reason());
+        SmimeAttributes.set(mail, SmimeAttributes.DECRYPTION_ALGORITHM, result.contentEncryption());
+        try {
             if (result.message().isPresent()) {
                 mail.setMessage(result.message().get());
             }
             SmimeHeaders.write(mail);
-            metrics.counter("smime.decrypt." + result.status().value()).inc();
-            LOG.info("decryption: {} ({}){}", result.status().value(), result.contentEncryption(),
-                    result.status() == DecryptionResult.Status.DECRYPTED ? "" : ": " + result.reason());
         } catch (MessagingException | RuntimeException e) {
-            metrics.counter("smime.decrypt.failed").inc();
-            LOG.warn("decryption failed, the mail keeps its ciphertext: {}", e.toString());
-            SmimeAttributes.set(mail, SmimeAttributes.DECRYPTION, DecryptionResult.Status.FAILED.value());
-            SmimeAttributes.set(mail, SmimeAttributes.DECRYPTION_REASON, "decryption could not be attempted");
-            try {
-                SmimeHeaders.write(mail);
-            } catch (MessagingException | RuntimeException ignored) {
-                // the attribute still says it
-            }
+            // the attributes still say it; SMIMEVerify writes the headers again
+            LOG.warn("cannot write the decryption verdict headers: {}", e.getClass().getName());
         }
     }
 

@@ -22,6 +22,7 @@ import jakarta.mail.internet.MimeMessage;
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
+import org.smimegw.mailets.crypto.PrimitiveProviders;
 import org.smimegw.certstore.CertificateStore;
 import org.smimegw.certstore.CertificateValidator;
 import org.smimegw.certstore.DirectoryUnavailableException;
@@ -64,6 +65,8 @@ public class SMIMEEncrypt extends GenericMailet {
     private final MetricRegistry metrics;
     private final Clock clock;
     private AlgorithmNegotiator negotiator;
+    /** Which JCA provider computes each primitive (crypto.providers in gateway.yaml). */
+    private final PrimitiveProviders providers;
     private SmimeEncryptor encryptor;
     private SmimeSigner tripleWrapSigner;
     private boolean encryptToSender;
@@ -72,7 +75,9 @@ public class SMIMEEncrypt extends GenericMailet {
     private String forkProcessor;
 
     @Inject
-    public SMIMEEncrypt(CertificateStore store, CertificateValidator validator, MetricRegistry metrics, Clock clock) {
+    public SMIMEEncrypt(CertificateStore store, CertificateValidator validator, MetricRegistry metrics, Clock clock,
+                        PrimitiveProviders providers) {
+        this.providers = providers;
         this.store = store;
         this.certificates = new RecipientCertificates(store, validator);
         this.signingKeys = new SigningKeys(store, validator);
@@ -97,12 +102,12 @@ public class SMIMEEncrypt extends GenericMailet {
         MessageFiles files = p.files();
         encryptor = new SmimeEncryptor(new EncryptorSettings(
                 p.get("keyTransport", "pkcs1", KeyTransport::fromName),
-                p.get("recipientIdentifier", "issuer-serial", RecipientIdentifierType::fromName)), files);
+                p.get("recipientIdentifier", "issuer-serial", RecipientIdentifierType::fromName)), files, providers);
         encryptToSender = p.bool("encryptToSender", false);
         bccFork = p.bool("bccFork", false);
         noCertificateProcessor = p.string("noCertificateProcessor", "no-certificate");
         forkProcessor = p.string("forkProcessor", null);
-        tripleWrapSigner = p.bool("tripleWrap", false) ? new SmimeSigner(SignerSettings.defaults(), files) : null;
+        tripleWrapSigner = p.bool("tripleWrap", false) ? new SmimeSigner(SignerSettings.defaults(), files, providers) : null;
     }
 
     @Override

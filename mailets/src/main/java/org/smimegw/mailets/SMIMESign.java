@@ -12,6 +12,7 @@ import jakarta.mail.internet.MimeMessage;
 
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
+import org.smimegw.mailets.crypto.PrimitiveProviders;
 import org.smimegw.certstore.CertificateStore;
 import org.smimegw.certstore.CertificateValidator;
 import org.smimegw.certstore.UserKey;
@@ -44,13 +45,17 @@ public class SMIMESign extends GenericMailet {
     private final SmimeMetrics metered;
     private final MetricRegistry metrics;
     private final Clock clock;
+    /** Which JCA provider computes each primitive (crypto.providers in gateway.yaml). */
+    private final PrimitiveProviders providers;
     private SmimeSigner signer;
     private boolean useEnvelopeSender;
     private String noKeyProcessor;
     private boolean skipSmime;
 
     @Inject
-    public SMIMESign(CertificateStore store, CertificateValidator validator, MetricRegistry metrics, Clock clock) {
+    public SMIMESign(CertificateStore store, CertificateValidator validator, MetricRegistry metrics, Clock clock,
+                     PrimitiveProviders providers) {
+        this.providers = providers;
         this.signingKeys = new SigningKeys(store, validator);
         this.metered = new SmimeMetrics(metrics);
         this.metrics = metrics;
@@ -75,7 +80,7 @@ public class SMIMESign extends GenericMailet {
                 p.bool("encryptionKeyPreference", true));
         noKeyProcessor = p.string("noKeyProcessor", null);
         skipSmime = p.bool("skipSMIME", true);
-        signer = new SmimeSigner(settings, p.files());
+        signer = new SmimeSigner(settings, p.files(), providers);
     }
 
     @Override

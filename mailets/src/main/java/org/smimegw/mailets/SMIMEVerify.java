@@ -12,11 +12,13 @@ import jakarta.mail.MessagingException;
 
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
+import org.smimegw.mailets.crypto.PrimitiveProviders;
 import org.smimegw.certstore.CertificateStore;
 import org.smimegw.certstore.CertificateValidator;
 import org.smimegw.certstore.DirectoryUnavailableException;
 import org.smimegw.certstore.HarvestedCertificate;
 import org.smimegw.certstore.Certificates;
+import org.smimegw.mailets.crypto.DecryptionResult;
 import org.smimegw.mailets.crypto.SignerResult;
 import org.smimegw.mailets.crypto.SmimeVerifier;
 import org.smimegw.mailets.crypto.VerificationResult;
@@ -31,7 +33,8 @@ import org.smimegw.certstore.CertificateInfo;
 /**
  * Removes incoming {@code X-SMIME-*} headers, verifies the message's S/MIME signature(s) and records the verdict as
  * attributes ({@link SmimeAttributes}) and headers ({@link SmimeHeaders}). A valid, trusted signer's certificate and
- * capabilities are harvested into the store.
+ * capabilities are harvested into the store. A valid signature over content that {@code SMIMEDecrypt} decrypted from
+ * EnvelopedData authenticates it ({@code decrypted-unauthenticated} becomes {@code decrypted}).
  */
 public class SMIMEVerify extends GenericMailet {
 
@@ -47,8 +50,13 @@ public class SMIMEVerify extends GenericMailet {
     private boolean headers;
     private Timer timer;
 
+    /** Which JCA provider computes each primitive (crypto.providers in gateway.yaml). */
+    private final PrimitiveProviders providers;
+
     @Inject
-    public SMIMEVerify(CertificateStore store, CertificateValidator validator, MetricRegistry metrics, Clock clock) {
+    public SMIMEVerify(CertificateStore store, CertificateValidator validator, MetricRegistry metrics, Clock clock,
+                       PrimitiveProviders providers) {
+        this.providers = providers;
         this.store = store;
         this.validator = validator;
         this.metrics = metrics;
@@ -61,7 +69,7 @@ public class SMIMEVerify extends GenericMailet {
         Parameters p = new Parameters(this);
         harvest = p.bool("harvest", true);
         headers = p.bool("headers", true);
-        verifier = new SmimeVerifier(validator, p.files());
+        verifier = new SmimeVerifier(validator, p.files(), providers);
         timer = metrics.timer(MetricRegistry.name("smime", "verify", "time"));
     }
 
@@ -74,6 +82,7 @@ public class SMIMEVerify extends GenericMailet {
             result = verifier.verify(mail.getMessage(), now);
         }
         record(mail, result);
+        authenticateDecryptedContent(mail, result);
         if (headers) {
             SmimeHeaders.write(mail);
         }
@@ -83,6 +92,19 @@ public class SMIMEVerify extends GenericMailet {
         }
         if (harvest && result.isValid()) {
             harvest(result, now);
+        }
+    }
+
+    /**
+     * Content decrypted from EnvelopedData (CBC) is authenticated once a valid signature covers it: the signature is
+     * then the integrity check the encryption lacks, and the decryption verdict becomes {@code decrypted}.
+     */
+    private static void authenticateDecryptedContent(Mail mail, VerificationResult result) {
+        boolean unauthenticated = SmimeAttributes.get(mail, SmimeAttributes.DECRYPTION)
+                .filter(DecryptionResult.Status.DECRYPTED_UNAUTHENTICATED.value()::equals).isPresent();
+        if (unauthenticated && result.isValid()) {
+            SmimeAttributes.set(mail, SmimeAttributes.DECRYPTION, DecryptionResult.Status.DECRYPTED.value());
+            SmimeAttributes.set(mail, SmimeAttributes.DECRYPTION_REASON, null);
         }
     }
 

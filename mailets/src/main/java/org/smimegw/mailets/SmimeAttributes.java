@@ -10,7 +10,10 @@ import org.apache.mailet.Mail;
 /** Names of the mail attributes the S/MIME mailets set (all String values unless noted). */
 public final class SmimeAttributes {
 
-    /** Verification verdict: valid, invalid-signature, untrusted, signer-mismatch, malformed, not-signed. */
+    /**
+     * Verification verdict: valid, invalid-signature, malformed, untrusted, ambiguous-sender, signer-mismatch,
+     * not-signed ({@link org.smimegw.mailets.crypto.VerificationStatus}).
+     */
     public static final AttributeName STATUS = AttributeName.of("org.smimegw.smime.status");
     /** The signer(s): e-mail address and certificate subject, separated by ", ". */
     public static final AttributeName SIGNER = AttributeName.of("org.smimegw.smime.signer");
@@ -18,9 +21,15 @@ public final class SmimeAttributes {
     public static final AttributeName REASON = AttributeName.of("org.smimegw.smime.reason");
     /** Algorithms seen: "digest=SHA-256; signature=RSA" (verify) and/or "encryption=AES-256-CBC" (decrypt). */
     public static final AttributeName ALGORITHMS = AttributeName.of("org.smimegw.smime.algorithms");
-    /** Decryption outcome: decrypted, no-key, key-refused, failed, nested-refused. */
+    /**
+     * Decryption outcome: decrypted, decrypted-unauthenticated, no-key, key-refused, failed, nested-refused
+     * ({@link org.smimegw.mailets.crypto.DecryptionResult.Status}).
+     */
     public static final AttributeName DECRYPTION = AttributeName.of("org.smimegw.smime.decryption");
-    /** Why a mail was not decrypted (any outcome but decrypted), in words a person understands. */
+    /**
+     * Why a mail was not decrypted, or why its decrypted content is unauthenticated (any outcome but decrypted), in
+     * words a person understands; never message content.
+     */
     public static final AttributeName DECRYPTION_REASON = AttributeName.of("org.smimegw.smime.decryption.reason");
     /** Content-encryption algorithm of a decrypted message, e.g. AES-256-GCM. */
     public static final AttributeName DECRYPTION_ALGORITHM = AttributeName.of("org.smimegw.smime.decryption.algorithm");

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.smimegw.mailets.crypto.TestProviders;
 import org.smimegw.certstore.CertStoreConfig;
 import org.smimegw.certstore.CertificateStore;
 import org.smimegw.certstore.CertificateValidator;
@@ -126,19 +127,19 @@ class SmimeMailetsTest {
     }
 
     private SMIMESign sign(String... params) throws MessagingException {
-        return init(new SMIMESign(store, validator, metrics, clock), params);
+        return init(new SMIMESign(store, validator, metrics, clock, TestProviders.providers()), params);
     }
 
     private SMIMEEncrypt encrypt(String... params) throws MessagingException {
-        return init(new SMIMEEncrypt(store, validator, metrics, clock), params);
+        return init(new SMIMEEncrypt(store, validator, metrics, clock, TestProviders.providers()), params);
     }
 
     private SMIMEVerify verify() throws MessagingException {
-        return init(new SMIMEVerify(store, validator, metrics, clock));
+        return init(new SMIMEVerify(store, validator, metrics, clock, TestProviders.providers()));
     }
 
     private SMIMEDecrypt decryptAs(CertificateStore keys) throws MessagingException {
-        return init(new SMIMEDecrypt(keys, metrics));
+        return init(new SMIMEDecrypt(keys, metrics, TestProviders.providers()));
     }
 
     private CertificateStore storeOf(String address, TestPki.Issued issued) {
@@ -304,7 +305,10 @@ class SmimeMailetsTest {
 
         FakeMail received = mail(mail.getMessage(), "alice@internal.example", "bob@partner.example");
         decryptAs(storeOf("bob@partner.example", bob)).service(received);
-        assertThat(received.getMessage().getHeader("X-SMIME-Decryption")).containsExactly("decrypted");
+        // AES-256-CBC and no signature inside: decrypted, but nothing vouches for the content
+        assertThat(received.getMessage().getHeader("X-SMIME-Decryption")).containsExactly("decrypted-unauthenticated"
+                + " (AES-256-CBC encryption carries no integrity check and no valid signature inside vouches for the"
+                + " content: it may have been altered in transit)");
         assertThat(received.getMessage().getContent().toString()).contains("secret text");
         assertThat(SmimeAttributes.get(received, SmimeAttributes.DECRYPTION_ALGORITHM)).contains("AES-256-CBC");
     }
@@ -343,7 +347,7 @@ class SmimeMailetsTest {
         });
         FakeMail atBob = mail(mail.getMessage(), "alice@internal.example", "bob@partner.example");
         decryptAs(storeOf("bob@partner.example", bob)).service(atBob);
-        assertThat(atBob.getMessage().getHeader("X-SMIME-Decryption")).containsExactly("decrypted");
+        assertThat(atBob.getMessage().getHeader("X-SMIME-Decryption")[0]).startsWith("decrypted-unauthenticated (");
         FakeMail daveReadsBobs = mail(mail.getMessage(), "alice@internal.example", "dave@partner.example");
         decryptAs(storeOf("dave@partner.example", dave)).service(daveReadsBobs);
         assertThat(decryptionVerdict(daveReadsBobs)).isEqualTo("no-key (no key held for any of the 1 recipient(s))");
@@ -388,14 +392,15 @@ class SmimeMailetsTest {
         FakeMail efail = mail(TestMessages.parse(nested), "mallory@evil.example", "bob@partner.example");
         decryptAs(storeOf("bob@partner.example", bob)).service(efail);
         assertThat(decryptionVerdict(efail))
-                .isEqualTo("nested-refused (an encrypted part inside an unencrypted multipart is not decrypted)");
+                .isEqualTo("nested-refused (an encrypted part inside a multipart/mixed is not decrypted: only a wholly"
+                        + " encrypted message is (EFAIL))");
         assertThat(efail.getMessage().getContentType()).startsWith("multipart/mixed");
 
         String garbage = "From: a@b.example\r\nTo: bob@partner.example\r\nMIME-Version: 1.0\r\n"
                 + "Content-Type: application/pkcs7-mime; smime-type=enveloped-data\r\nContent-Transfer-Encoding: base64\r\n\r\nAAAA\r\n";
         FakeMail bad = mail(TestMessages.parse(garbage), "a@b.example", "bob@partner.example");
         decryptAs(storeOf("bob@partner.example", bob)).service(bad);
-        assertThat(decryptionVerdict(bad)).startsWith("failed (cannot decrypt: ");
+        assertThat(decryptionVerdict(bad)).isEqualTo("failed (the encrypted data (CMS) is malformed or truncated)");
     }
 
     /** The X-SMIME-Decryption header, unfolded: the outcome and, unless decrypted, the reason as a comment. */

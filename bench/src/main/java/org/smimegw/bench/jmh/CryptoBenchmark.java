@@ -31,7 +31,9 @@ import org.smimegw.certstore.UserKey;
 import org.smimegw.certstore.testing.TestPki;
 import org.smimegw.certstore.testing.TestPki.Issued;
 import org.smimegw.certstore.validation.PkixCertificateValidator;
+import org.smimegw.mailets.crypto.CryptoProviders;
 import org.smimegw.mailets.crypto.EncryptionAlgorithm;
+import org.smimegw.mailets.crypto.PrimitiveProviders;
 import org.smimegw.mailets.crypto.DecryptionResult;
 import org.smimegw.mailets.crypto.EncryptorSettings;
 import org.smimegw.mailets.crypto.MessageFiles;
@@ -64,6 +66,10 @@ public class CryptoBenchmark {
     @Param({"1"})
     public int recipients;
 
+    /** crypto.providers: auto, jdk, bc or accp. */
+    @Param({"auto", "jdk"})
+    public String providers;
+
     private Path dir;
     private SmimeSigner signer;
     private SmimeEncryptor encryptor;
@@ -90,11 +96,12 @@ public class CryptoBenchmark {
                 .map(p -> new UserKey(p.privateKey(), p.certificate(), p.chain(), KeyStorage.SOFTWARE)).toList();
         TrustCollection trust = new TrustCollection(List.of(pki.pki().rootCertificate()),
                 List.of(pki.pki().intermediate().certificate()), List.of());
-        signer = new SmimeSigner(SignerSettings.defaults(), files);
-        encryptor = new SmimeEncryptor(EncryptorSettings.defaults(), files);
+        PrimitiveProviders chosen = PrimitiveProviders.select(CryptoProviders.fromName(providers));
+        signer = new SmimeSigner(SignerSettings.defaults(), files, chosen);
+        encryptor = new SmimeEncryptor(EncryptorSettings.defaults(), files, chosen);
         verifier = new SmimeVerifier(new PkixCertificateValidator(() -> trust,
-                CertStoreConfig.Revocation.defaults().withMode(CertStoreConfig.RevocationMode.OFF)), files);
-        decryptor = new SmimeDecryptor(files);
+                CertStoreConfig.Revocation.defaults().withMode(CertStoreConfig.RevocationMode.OFF)), files, chosen);
+        decryptor = new SmimeDecryptor(files, chosen);
         byte[] content = MessageTemplate.plain(size, MessageTemplate.partnerRecipients(recipients)).content();
         plain = files.message(out -> out.write(content));
         signed = signer.sign(plain, alice, Instant.now());

@@ -35,6 +35,7 @@ import org.smimegw.gateway.spool.Envelope;
 import org.smimegw.gateway.spool.FileSpool;
 import org.smimegw.gateway.spool.SpoolArea;
 import org.smimegw.gateway.spool.SpoolEntry;
+import org.smimegw.gateway.spool.SpoolSettings;
 
 /**
  * The spool's write path: {@code FileSpool.store} of one message (temp file, fsync, rename, directory fsync) with
@@ -57,6 +58,10 @@ public class SpoolBenchmark {
     @Param({""})
     public String dir;
 
+    /** Bytes the files of deleted entries kept for reuse may hold ({@code spool.recycleBytes}); 0 = no reuse. */
+    @Param({"33554432"})
+    public long recycleBytes;
+
     private Path root;
     private FileSpool spool;
     private byte[] content;
@@ -67,7 +72,8 @@ public class SpoolBenchmark {
     public void setUp() throws Exception {
         Path base = dir.isEmpty() ? Path.of(System.getProperty("java.io.tmpdir")) : Path.of(dir);
         root = Files.createTempDirectory(base, "smimegw-jmh-spool");
-        spool = new FileSpool(root.resolve("spool"), Clock.systemUTC(), new MetricRegistry());
+        spool = new FileSpool(root.resolve("spool"), Clock.systemUTC(), new MetricRegistry(),
+                new SpoolSettings(0, recycleBytes));
         content = MessageTemplate.plain(size, MessageTemplate.partnerRecipients(1)).content();
         envelope = new Envelope("alice@example.com", Map.of(), List.of("user1@partner.example"), "127.0.0.1",
                 "bench.example", null, Instant.now(), Map.of());
@@ -106,6 +112,22 @@ public class SpoolBenchmark {
     @Threads(20)
     public SpoolEntry store20Writers() throws Exception {
         return spool.store(SpoolArea.INCOMING, envelope, new ByteArrayInputStream(content));
+    }
+
+    /**
+     * Store, then delete: the steady state of a relay, in which the files of finished entries are reused for new
+     * ones (see {@code SpoolFileRecycler}) instead of unlinking them and allocating new inodes.
+     */
+    @Benchmark
+    @Threads(1)
+    public void storeDelete1Writer() throws Exception {
+        spool.delete(spool.store(SpoolArea.INCOMING, envelope, new ByteArrayInputStream(content)));
+    }
+
+    @Benchmark
+    @Threads(20)
+    public void storeDelete20Writers() throws Exception {
+        spool.delete(spool.store(SpoolArea.INCOMING, envelope, new ByteArrayInputStream(content)));
     }
 
     /** The floor: one file written, fsynced, renamed, its directory fsynced — no envelope, no spool logic. */

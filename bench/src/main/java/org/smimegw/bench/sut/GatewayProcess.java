@@ -7,6 +7,8 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -58,6 +60,13 @@ public final class GatewayProcess implements SystemUnderTest {
      */
     public static GatewayProcess start(Path java, Path jar, Path workDir, Path config, int smtpPort,
                                        List<String> jvmOptions) throws IOException, InterruptedException {
+        return start(java, jar, workDir, config, smtpPort, jvmOptions, Duration.ofSeconds(60));
+    }
+
+    /** As above, waiting at most {@code readyTimeout} for the ready line (then the process is killed). */
+    public static GatewayProcess start(Path java, Path jar, Path workDir, Path config, int smtpPort,
+                                       List<String> jvmOptions, Duration readyTimeout)
+            throws IOException, InterruptedException {
         Path gcLog = workDir.resolve("gc.log");
         Path log = workDir.resolve("gateway.log");
         List<String> cmd = new ArrayList<>();
@@ -72,7 +81,9 @@ public final class GatewayProcess implements SystemUnderTest {
         double[] reported = {-1};
         Thread.ofPlatform().daemon().name("gateway-log").start(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-                 BufferedWriter out = Files.newBufferedWriter(log)) {
+                 // appended: a gateway restarted in the same directory (the crash test) keeps every run's lines
+                 BufferedWriter out = Files.newBufferedWriter(log, StandardOpenOption.CREATE,
+                         StandardOpenOption.APPEND)) {
                 String line;
                 while ((line = in.readLine()) != null) {
                     if (ready.getCount() > 0 && READY.matcher(line).find()) {
@@ -94,7 +105,7 @@ public final class GatewayProcess implements SystemUnderTest {
             }
         });
         boolean up = false;
-        while (!up && p.isAlive() && System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(60)) {
+        while (!up && p.isAlive() && System.nanoTime() - t0 < readyTimeout.toNanos()) {
             up = ready.await(100, TimeUnit.MILLISECONDS);
         }
         if (!up) {
@@ -168,6 +179,12 @@ public final class GatewayProcess implements SystemUnderTest {
             // gone or not Linux
         }
         return -1;
+    }
+
+    /** kill -9: SIGKILL, no chance to clean up; returns once the process is gone. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
     }
 
     /** Stops with SIGTERM (graceful), then forcibly after 20 s. */

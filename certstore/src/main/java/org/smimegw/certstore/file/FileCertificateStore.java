@@ -80,8 +80,8 @@ public final class FileCertificateStore implements CertificateStore, Certificate
     /** The store the {@code certstore:} configuration describes; relative paths resolve against {@code base}. */
     public static FileCertificateStore fromConfig(CertStoreConfig config, Path base, Function<String, String> env) {
         Path dir = base.resolve(config.directory());
-        KeyPasswordSource password = new KeyPasswordSource(config.keyPassword(), env, config.isDefaultKeyPassword(),
-                base);
+        KeyPasswordSource password = new KeyPasswordSource(config.keyPassword(), env,
+                config.generatesKeyPassword(base), base);
         return new FileCertificateStore(dir, password);
     }
 

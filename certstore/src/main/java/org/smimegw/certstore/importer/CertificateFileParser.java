@@ -77,11 +77,10 @@ public final class CertificateFileParser {
         if (seq != null) {
             if (seq.size() >= 2) {
                 ASN1Encodable first = seq.getObjectAt(0);
-                if (first instanceof ASN1Integer version && seq.size() >= 2
-                        && seq.getObjectAt(1) instanceof ASN1Sequence) {
-                    if (version.intValueExact() == 3) {
-                        return CertificateFormat.PKCS12;
-                    }
+                // any INTEGER may stand here; only a PFX's version 3 makes it PKCS#12 (no int conversion to fail)
+                if (first instanceof ASN1Integer version && seq.getObjectAt(1) instanceof ASN1Sequence
+                        && version.hasValue(3)) {
+                    return CertificateFormat.PKCS12;
                 }
                 if (first instanceof ASN1ObjectIdentifier oid) {
                     if (CMSObjectIdentifiers.signedData.equals(oid)) {

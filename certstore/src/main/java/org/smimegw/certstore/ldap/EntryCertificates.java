@@ -1,6 +1,7 @@
 package org.smimegw.certstore.ldap;
 
 import java.io.ByteArrayInputStream;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertificateEncodingException;
@@ -24,8 +25,11 @@ import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.smime.SMIMECapabilities;
 import org.bouncycastle.asn1.smime.SMIMECapability;
 import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaCertStore;
+import org.bouncycastle.cms.CMSAbsentContent;
 import org.bouncycastle.cms.CMSException;
 import org.bouncycastle.cms.CMSSignedData;
+import org.bouncycastle.cms.CMSSignedDataGenerator;
 import org.bouncycastle.cms.SignerInformation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -199,5 +203,48 @@ final class EntryCertificates {
         } catch (NoSuchAlgorithmException | CertificateEncodingException e) {
             throw new IllegalStateException("cannot fingerprint certificate " + certificate.getSubjectX500Principal(), e);
         }
+    }
+
+    /** The DER encoding of {@code certificate}. */
+    static byte[] der(X509Certificate certificate) {
+        try {
+            return certificate.getEncoded();
+        } catch (CertificateEncodingException e) {
+            throw new IllegalArgumentException("cannot encode certificate " + certificate.getSubjectX500Principal(), e);
+        }
+    }
+
+    /**
+     * A {@code userSMIMECertificate} value: a degenerate (certificates-only, unsigned) PKCS#7 SignedData holding
+     * {@code certificate} and {@code chain}, which {@link #read} reads back as {@code certificate} with that chain.
+     */
+    static byte[] certificatesOnly(X509Certificate certificate, List<X509Certificate> chain) {
+        List<X509Certificate> all = new ArrayList<>();
+        all.add(certificate);
+        all.addAll(chain);
+        try {
+            CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
+            generator.addCertificates(new JcaCertStore(all));
+            return generator.generate(new CMSAbsentContent()).getEncoded();
+        } catch (GeneralSecurityException | CMSException | java.io.IOException e) {
+            throw new IllegalArgumentException("cannot encode certificate " + certificate.getSubjectX500Principal()
+                    + " as PKCS#7", e);
+        }
+    }
+
+    /** The end-entity certificates of a {@code userSMIMECertificate} value; empty when it is not a PKCS#7 SignedData. */
+    static List<X509Certificate> endEntities(byte[] pkcs7) {
+        List<X509Certificate> result = new ArrayList<>();
+        try {
+            for (X509CertificateHolder holder : new CMSSignedData(pkcs7).getCertificates().getMatches(null)) {
+                X509Certificate c = der(holder.getEncoded());
+                if (c.getBasicConstraints() < 0) {
+                    result.add(c);
+                }
+            }
+        } catch (CMSException | CertificateException | java.io.IOException | RuntimeException e) {
+            return List.of();
+        }
+        return result;
     }
 }

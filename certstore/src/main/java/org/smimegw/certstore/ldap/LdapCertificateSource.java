@@ -1,15 +1,10 @@
 package org.smimegw.certstore.ldap;
 
 import org.smimegw.certstore.SecretReferences;
-import java.io.File;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -17,41 +12,22 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import javax.net.SocketFactory;
-import javax.net.ssl.TrustManager;
 
 import com.unboundid.ldap.sdk.Attribute;
-import com.unboundid.ldap.sdk.BindRequest;
 import com.unboundid.ldap.sdk.DN;
 import com.unboundid.ldap.sdk.Entry;
-import com.unboundid.ldap.sdk.FailoverServerSet;
 import com.unboundid.ldap.sdk.Filter;
-import com.unboundid.ldap.sdk.GetEntryLDAPConnectionPoolHealthCheck;
 import com.unboundid.ldap.sdk.LDAPConnection;
-import com.unboundid.ldap.sdk.LDAPConnectionOptions;
-import com.unboundid.ldap.sdk.LDAPConnectionPool;
 import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.LDAPSearchException;
-import com.unboundid.ldap.sdk.LDAPURL;
 import com.unboundid.ldap.sdk.Modification;
 import com.unboundid.ldap.sdk.ModificationType;
-import com.unboundid.ldap.sdk.PostConnectProcessor;
 import com.unboundid.ldap.sdk.RDN;
 import com.unboundid.ldap.sdk.ResultCode;
 import com.unboundid.ldap.sdk.SearchRequest;
 import com.unboundid.ldap.sdk.SearchResult;
 import com.unboundid.ldap.sdk.SearchResultEntry;
 import com.unboundid.ldap.sdk.SearchScope;
-import com.unboundid.ldap.sdk.SimpleBindRequest;
-import com.unboundid.ldap.sdk.StartTLSPostConnectProcessor;
-import com.unboundid.util.ssl.HostNameSSLSocketVerifier;
-import com.unboundid.util.ssl.SSLUtil;
-import com.unboundid.util.ssl.TrustAllTrustManager;
-import com.unboundid.util.ssl.TrustStoreTrustManager;
-import org.bouncycastle.cert.jcajce.JcaCertStore;
-import org.bouncycastle.cms.CMSAbsentContent;
-import org.bouncycastle.cms.CMSException;
-import org.bouncycastle.cms.CMSSignedDataGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.smimegw.certstore.CertificateSource;
@@ -87,19 +63,12 @@ public final class LdapCertificateSource implements CertificateSource, HarvestSi
 
     private final LdapConfig config;
     private final Clock clock;
-    private final String name;
-    private final String scheme;
+    private final LdapConnections connections;
+    private final UserFilter userFilter;
     private final List<DN> searchBases;
     private final DN baseDn;
     private final DN harvestBaseDn;
-    private final FailoverServerSet serverSet;
-    private final BindRequest bindRequest;
     private final AtomicBoolean missingHarvestBaseLogged = new AtomicBoolean();
-    private final Object poolLock = new Object();
-    private volatile LDAPConnectionPool pool;
-    private volatile boolean closed;
-    private volatile Instant retryAt = Instant.EPOCH;
-    private volatile String lastConnectFailure = "";
 
     /** Reads password references from the process environment and files; the system clock dates lookups. */
     public LdapCertificateSource(LdapConfig config) {
@@ -114,95 +83,24 @@ public final class LdapCertificateSource implements CertificateSource, HarvestSi
     public LdapCertificateSource(LdapConfig config, SecretReferences secrets, Clock clock) {
         this.config = Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");
-        Objects.requireNonNull(secrets, "secrets");
-        if (config.urls().isEmpty()) {
-            throw new IllegalArgumentException("certstore.ldap.urls: at least one ldap:// or ldaps:// URL is needed");
-        }
-        this.baseDn = dn("certstore.ldap.baseDn", config.baseDn());
+        this.connections = new LdapConnections(config, secrets, clock, "smimegw-certstore-ldap");
+        this.baseDn = LdapConnections.dn("certstore.ldap.baseDn", config.baseDn());
         if (baseDn == null) {
             throw new IllegalArgumentException("certstore.ldap.baseDn is required");
         }
-        this.harvestBaseDn = dn("certstore.ldap.harvestBaseDn", config.harvestBaseDn());
+        this.harvestBaseDn = LdapConnections.dn("certstore.ldap.harvestBaseDn", config.harvestBaseDn());
         List<DN> bases = new ArrayList<>();
         bases.add(baseDn);
         if (harvestBaseDn != null && !harvestBaseDn.isDescendantOf(baseDn, true)) {
             bases.add(harvestBaseDn);
         }
         this.searchBases = List.copyOf(bases);
-        checkFilter(config.filter());
-
-        String[] hosts = new String[config.urls().size()];
-        int[] ports = new int[hosts.length];
-        String firstScheme = null;
-        for (int i = 0; i < hosts.length; i++) {
-            String url = config.urls().get(i);
-            LDAPURL parsed;
-            try {
-                parsed = new LDAPURL(url);
-            } catch (LDAPException e) {
-                throw new IllegalArgumentException("certstore.ldap.urls: not an LDAP URL: " + url + " ("
-                        + e.getMessage() + ")", e);
-            }
-            String s = parsed.getScheme().toLowerCase(Locale.ROOT);
-            if (firstScheme != null && !firstScheme.equals(s)) {
-                throw new IllegalArgumentException("certstore.ldap.urls: mixes " + firstScheme + " and " + s
-                        + " URLs; use one scheme for all");
-            }
-            firstScheme = s;
-            if (!parsed.hostProvided()) {
-                throw new IllegalArgumentException("certstore.ldap.urls: no host in " + url);
-            }
-            hosts[i] = parsed.getHost();
-            ports[i] = parsed.getPort();
-        }
-        this.scheme = firstScheme;
-        boolean ldaps = scheme.equals("ldaps");
-        if (ldaps && config.startTls()) {
-            throw new IllegalArgumentException("certstore.ldap.startTls: cannot be used with ldaps:// URLs");
-        }
-        this.name = String.join(",", config.urls());
-
-        LDAPConnectionOptions options = new LDAPConnectionOptions();
-        options.setConnectTimeoutMillis(config.connectTimeoutMillis());
-        options.setResponseTimeoutMillis(config.responseTimeoutMillis());
-        options.setAbandonOnTimeout(true);
-        options.setUseSynchronousMode(true);
-        SocketFactory socketFactory = null;
-        PostConnectProcessor postConnect = null;
-        if (ldaps || config.startTls()) {
-            SSLUtil ssl = new SSLUtil(trustManager(config, secrets));
-            if (!config.insecureTrustAll()) {
-                options.setSSLSocketVerifier(new HostNameSSLSocketVerifier(true));
-            }
-            try {
-                if (ldaps) {
-                    socketFactory = ssl.createSSLSocketFactory();
-                } else {
-                    postConnect = new StartTLSPostConnectProcessor(ssl.createSSLSocketFactory());
-                }
-            } catch (GeneralSecurityException e) {
-                throw new IllegalArgumentException("certstore.ldap: cannot set up TLS: " + e.getMessage(), e);
-            }
-        }
-        BindRequest bind = null;
-        if (config.bindDn() != null) {
-            dn("certstore.ldap.bindDn", config.bindDn());
-            char[] password = secrets.resolve("certstore.ldap.bindPassword", config.bindPassword());
-            bind = new SimpleBindRequest(config.bindDn(), new String(password).getBytes(StandardCharsets.UTF_8));
-            Arrays.fill(password, '\0');
-        } else if (config.bindPassword() != null) {
-            throw new IllegalArgumentException("certstore.ldap.bindPassword is set but certstore.ldap.bindDn is not");
-        }
-        this.bindRequest = bind;
-        this.serverSet = new FailoverServerSet(hosts, ports, socketFactory, options, bind, postConnect);
-        // connections made to a later URL while an earlier one was down are recycled after a while, so the pool
-        // returns to the first server once it is back
-        serverSet.setMaxFailoverConnectionAgeMillis(15 * 60_000L);
+        this.userFilter = new UserFilter(config.filter());
     }
 
     @Override
     public String name() {
-        return name;
+        return connections.name();
     }
 
     /** Whether {@link #store} writes anywhere ({@link LdapConfig#harvestBaseDn()} is set). */
@@ -212,12 +110,12 @@ public final class LdapCertificateSource implements CertificateSource, HarvestSi
 
     @Override
     public List<PublishedCertificate> lookup(String address) throws DirectoryUnavailableException {
-        String addr = checkAddress(address);
-        Filter filter = filterFor(addr);
+        String addr = UserFilter.checkAddress(address);
+        Filter filter = userFilter.forAddress(addr);
         Map<String, PublishedCertificate> found = new LinkedHashMap<>();
         Instant now = clock.instant();
-        withConnection("lookup of " + addr, connection -> {
-            String source = scheme + "://" + connection.getConnectedAddress() + ":" + connection.getConnectedPort();
+        connections.withConnection("lookup of " + addr, connection -> {
+            String source = connections.scheme() + "://" + connection.getConnectedAddress() + ":" + connection.getConnectedPort();
             for (DN base : searchBases) {
                 for (SearchResultEntry entry : search(connection, base, filter)) {
                     EntryCertificates.read(entry, source, now, found);
@@ -226,7 +124,7 @@ public final class LdapCertificateSource implements CertificateSource, HarvestSi
             return null;
         });
         List<PublishedCertificate> result = EntryCertificates.sorted(found);
-        LOG.debug("{}: {} certificate(s) for {}", name, result.size(), addr);
+        LOG.debug("{}: {} certificate(s) for {}", name(), result.size(), addr);
         return result;
     }
 
@@ -242,25 +140,14 @@ public final class LdapCertificateSource implements CertificateSource, HarvestSi
         if (harvestBaseDn == null) {
             throw new IllegalStateException("certstore.ldap.harvestBaseDn is not set; harvest write-back is off");
         }
-        String addr = checkAddress(harvested.address()).toLowerCase(Locale.ROOT);
+        String addr = UserFilter.checkAddress(harvested.address()).toLowerCase(Locale.ROOT);
         X509Certificate certificate = harvested.certificate();
         String fingerprint = EntryCertificates.sha256(certificate);
-        byte[] der;
-        byte[] pkcs7;
-        try {
-            der = certificate.getEncoded();
-            List<X509Certificate> all = new ArrayList<>();
-            all.add(certificate);
-            all.addAll(harvested.chain());
-            CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
-            generator.addCertificates(new JcaCertStore(all));
-            pkcs7 = generator.generate(new CMSAbsentContent()).getEncoded();
-        } catch (GeneralSecurityException | CMSException | IOException e) {
-            throw new IllegalArgumentException("cannot encode harvested certificate " + describe(certificate), e);
-        }
+        byte[] der = EntryCertificates.der(certificate);
+        byte[] pkcs7 = EntryCertificates.certificatesOnly(certificate, harvested.chain());
         HarvestNote note = new HarvestNote(fingerprint, harvested.seen(), harvested.capabilities());
         DN dn = new DN(new RDN("cn", addr), harvestBaseDn);
-        withConnection("harvest write-back for " + addr, connection -> {
+        connections.withConnection("harvest write-back for " + addr, connection -> {
             Entry existing = connection.getEntry(dn.toString(), ATTRIBUTES);
             if (existing == null) {
                 Entry entry = new Entry(dn);
@@ -329,88 +216,19 @@ public final class LdapCertificateSource implements CertificateSource, HarvestSi
 
     @Override
     public void close() {
-        closed = true;
-        synchronized (poolLock) {
-            if (pool != null) {
-                pool.close();
-                pool = null;
-            }
-        }
-    }
-
-    // ---- internals ----
-
-    @FunctionalInterface
-    private interface LdapWork<T> {
-        T run(LDAPConnection connection) throws LDAPException;
+        connections.close();
     }
 
     /**
-     * Runs {@code work} on a pooled connection; when the connection turns out to be broken it is replaced and the
-     * work retried once (e.g. the server behind it failed over). Every LDAP failure becomes
-     * {@link DirectoryUnavailableException}.
+     * Asks the directory for its root DSE over a pooled connection (as the pool's health check does).
+     *
+     * @throws DirectoryUnavailableException when no server answers (or none is tried before the retry time)
      */
-    private <T> T withConnection(String what, LdapWork<T> work) throws DirectoryUnavailableException {
-        Instant now = clock.instant();
-        if (now.isBefore(retryAt)) {
-            throw new DirectoryUnavailableException(name + ": " + what + " not attempted: no server reachable ("
-                    + lastConnectFailure + "); next attempt after " + retryAt);
-        }
-        LDAPException last = null;
-        for (int attempt = 0; attempt < 2; attempt++) {
-            LDAPConnection connection;
-            LDAPConnectionPool p;
-            try {
-                p = pool();
-                connection = p.getConnection();
-            } catch (LDAPException e) {
-                if (!ResultCode.isConnectionUsable(e.getResultCode())) {
-                    lastConnectFailure = String.valueOf(e.getResultCode());
-                    retryAt = clock.instant().plusMillis(config.retryAfterFailureMillis());
-                }
-                throw unavailable(what, e);
-            }
-            try {
-                T result = work.run(connection);
-                p.releaseConnection(connection);
-                return result;
-            } catch (LDAPException e) {
-                if (ResultCode.isConnectionUsable(e.getResultCode())) {
-                    p.releaseConnection(connection);
-                    throw unavailable(what, e);
-                }
-                p.releaseDefunctConnection(connection);
-                last = e;
-            } catch (RuntimeException e) {
-                p.releaseDefunctConnection(connection);
-                throw e;
-            }
-        }
-        throw unavailable(what, last);
+    public void checkReachable() throws DirectoryUnavailableException {
+        connections.withConnection("reachability check", LDAPConnection::getRootDSE);
     }
 
-    private LDAPConnectionPool pool() throws LDAPException {
-        LDAPConnectionPool p = pool;
-        if (p != null) {
-            return p;
-        }
-        synchronized (poolLock) {
-            if (closed) {
-                throw new LDAPException(ResultCode.LOCAL_ERROR, "closed");
-            }
-            if (pool == null) {
-                GetEntryLDAPConnectionPoolHealthCheck health = new GetEntryLDAPConnectionPoolHealthCheck(
-                        "", config.responseTimeoutMillis(), false, false, false, false, true, true);
-                LDAPConnectionPool created = new LDAPConnectionPool(serverSet, bindRequest, 1, config.poolSize(), 1,
-                        null, true, health);
-                created.setConnectionPoolName("smimegw-certstore-ldap");
-                created.setHealthCheckIntervalMillis(30_000);
-                pool = created;
-                LOG.info("connected to LDAP directory {}", name);
-            }
-            return pool;
-        }
-    }
+    // ---- internals ----
 
     private List<SearchResultEntry> search(LDAPConnection connection, DN base, Filter filter) throws LDAPException {
         SearchRequest request = new SearchRequest(base.toString(), SearchScope.SUB, filter, ATTRIBUTES);
@@ -421,7 +239,7 @@ public final class LdapCertificateSource implements CertificateSource, HarvestSi
             return result.getSearchEntries();
         } catch (LDAPSearchException e) {
             if (e.getResultCode() == ResultCode.SIZE_LIMIT_EXCEEDED) {
-                LOG.warn("{}: more than {} entries match {} under {}; using the first ones", name, SIZE_LIMIT,
+                LOG.warn("{}: more than {} entries match {} under {}; using the first ones", name(), SIZE_LIMIT,
                         filter, base);
                 return e.getSearchEntries();
             }
@@ -429,78 +247,12 @@ public final class LdapCertificateSource implements CertificateSource, HarvestSi
                     && !base.equals(baseDn)) {
                 if (missingHarvestBaseLogged.compareAndSet(false, true)) {
                     LOG.warn("{}: harvest subtree {} does not exist (yet); nothing harvested is found there",
-                            name, base);
+                            name(), base);
                 }
                 return List.of();
             }
             throw e;
         }
-    }
-
-    Filter filterFor(String address) {
-        String text = config.filter().replace("{0}", Filter.encodeValue(address));
-        try {
-            return Filter.create(text);
-        } catch (LDAPException e) {
-            throw new IllegalArgumentException("certstore.ldap.filter: not a valid filter for " + address, e);
-        }
-    }
-
-    private static void checkFilter(String template) {
-        if (!template.contains("{0}")) {
-            throw new IllegalArgumentException("certstore.ldap.filter must contain {0} for the address: " + template);
-        }
-        try {
-            Filter.create(template.replace("{0}", "user@example.com"));
-        } catch (LDAPException e) {
-            throw new IllegalArgumentException("certstore.ldap.filter is not a valid LDAP filter: " + template
-                    + " (" + e.getExceptionMessage() + ")", e);
-        }
-    }
-
-    private static String checkAddress(String address) {
-        Objects.requireNonNull(address, "address");
-        String a = address.trim();
-        if (a.isEmpty() || a.indexOf('@') <= 0 || a.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-            throw new IllegalArgumentException("not an e-mail address: '" + address + "'");
-        }
-        return a;
-    }
-
-    private static DN dn(String key, String value) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            return new DN(value);
-        } catch (LDAPException e) {
-            throw new IllegalArgumentException(key + ": not a valid DN: " + value, e);
-        }
-    }
-
-    static TrustManager trustManager(LdapConfig config, SecretReferences secrets) {
-        if (config.insecureTrustAll()) {
-            LOG.warn("certstore.ldap.insecureTrustAll is on: any directory server certificate is trusted");
-            return new TrustAllTrustManager();
-        }
-        if (config.trustStore() == null) {
-            return null;
-        }
-        File file = new File(config.trustStore());
-        if (!file.canRead()) {
-            throw new IllegalArgumentException("certstore.ldap.trustStore: cannot read " + file);
-        }
-        char[] password = config.trustStorePasswordRef() == null ? null
-                : secrets.resolve("certstore.ldap.trustStorePasswordRef", config.trustStorePasswordRef());
-        return new TrustStoreTrustManager(file, password, null, true);
-    }
-
-    private DirectoryUnavailableException unavailable(String what, LDAPException e) {
-        String message = name + ": " + what + " failed: " + e.getResultCode()
-                + (e.getDiagnosticMessage() != null ? " (" + e.getDiagnosticMessage() + ")"
-                : " (" + e.getExceptionMessage() + ")");
-        LOG.warn(message);
-        return new DirectoryUnavailableException(message, e);
     }
 
     private static String describe(X509Certificate c) {

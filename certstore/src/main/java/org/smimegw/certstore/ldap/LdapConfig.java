@@ -35,13 +35,18 @@ import org.smimegw.certstore.cache.CacheSettings;
  *                               directory is unavailable (default 3600; 0 = never)
  * @param retryAfterFailureMillis after no server could be reached, lookups fail at once (as unavailable) for this
  *                               long instead of each waiting for the connect timeout (default 2000; 0 = off)
+ * @param trustBaseDn            subtree whose {@code cACertificate} and {@code certificateRevocationList} values join
+ *                               the trust collection (self-signed CA certificates as anchors, others as
+ *                               intermediates); off when null
+ * @param trustRefreshSeconds    how often the trust subtree is read again (default 300; also on reload)
  */
 public record LdapConfig(List<String> urls, String baseDn, String filter, String bindDn, String bindPassword,
                          Boolean startTls, String trustStore, String trustStorePasswordRef, Boolean insecureTrustAll,
                          Integer connectTimeoutMillis, Integer responseTimeoutMillis, Integer poolSize,
                          Integer cacheTtlSeconds, Integer negativeCacheTtlSeconds, String harvestBaseDn,
                          List<String> harvestObjectClasses, Integer cacheMaxEntries,
-                         Integer cacheStaleIfUnavailableSeconds, Integer retryAfterFailureMillis) {
+                         Integer cacheStaleIfUnavailableSeconds, Integer retryAfterFailureMillis,
+                         String trustBaseDn, Integer trustRefreshSeconds) {
 
     public static final String DEFAULT_FILTER = "(|(mail={0})(proxyAddresses=smtp:{0}))";
     public static final List<String> DEFAULT_HARVEST_OBJECT_CLASSES =
@@ -68,26 +73,28 @@ public record LdapConfig(List<String> urls, String baseDn, String filter, String
         cacheStaleIfUnavailableSeconds = notNegative(cacheStaleIfUnavailableSeconds, 3600,
                 "cacheStaleIfUnavailableSeconds");
         retryAfterFailureMillis = notNegative(retryAfterFailureMillis, 2000, "retryAfterFailureMillis");
+        trustBaseDn = blankToNull(trustBaseDn);
+        trustRefreshSeconds = positive(trustRefreshSeconds, 300, "trustRefreshSeconds");
     }
 
     /** A configuration with the defaults for everything but the URLs and base DN. */
     public static LdapConfig of(List<String> urls, String baseDn) {
         return new LdapConfig(urls, baseDn, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null);
+                null, null, null, null, null, null, null);
     }
 
     public LdapConfig withBind(String dn, String passwordReference) {
         return new LdapConfig(urls, baseDn, filter, dn, passwordReference, startTls, trustStore, trustStorePasswordRef,
                 insecureTrustAll, connectTimeoutMillis, responseTimeoutMillis, poolSize, cacheTtlSeconds,
                 negativeCacheTtlSeconds, harvestBaseDn, harvestObjectClasses, cacheMaxEntries,
-                cacheStaleIfUnavailableSeconds, retryAfterFailureMillis);
+                cacheStaleIfUnavailableSeconds, retryAfterFailureMillis, trustBaseDn, trustRefreshSeconds);
     }
 
     public LdapConfig withFilter(String template) {
         return new LdapConfig(urls, baseDn, template, bindDn, bindPassword, startTls, trustStore, trustStorePasswordRef,
                 insecureTrustAll, connectTimeoutMillis, responseTimeoutMillis, poolSize, cacheTtlSeconds,
                 negativeCacheTtlSeconds, harvestBaseDn, harvestObjectClasses, cacheMaxEntries,
-                cacheStaleIfUnavailableSeconds, retryAfterFailureMillis);
+                cacheStaleIfUnavailableSeconds, retryAfterFailureMillis, trustBaseDn, trustRefreshSeconds);
     }
 
     public LdapConfig withTls(boolean startTls, String trustStore, String trustStorePasswordRef,
@@ -95,28 +102,42 @@ public record LdapConfig(List<String> urls, String baseDn, String filter, String
         return new LdapConfig(urls, baseDn, filter, bindDn, bindPassword, startTls, trustStore, trustStorePasswordRef,
                 insecureTrustAll, connectTimeoutMillis, responseTimeoutMillis, poolSize, cacheTtlSeconds,
                 negativeCacheTtlSeconds, harvestBaseDn, harvestObjectClasses, cacheMaxEntries,
-                cacheStaleIfUnavailableSeconds, retryAfterFailureMillis);
+                cacheStaleIfUnavailableSeconds, retryAfterFailureMillis, trustBaseDn, trustRefreshSeconds);
     }
 
     public LdapConfig withTimeouts(int connectMillis, int responseMillis) {
         return new LdapConfig(urls, baseDn, filter, bindDn, bindPassword, startTls, trustStore, trustStorePasswordRef,
                 insecureTrustAll, connectMillis, responseMillis, poolSize, cacheTtlSeconds,
                 negativeCacheTtlSeconds, harvestBaseDn, harvestObjectClasses, cacheMaxEntries,
-                cacheStaleIfUnavailableSeconds, retryAfterFailureMillis);
+                cacheStaleIfUnavailableSeconds, retryAfterFailureMillis, trustBaseDn, trustRefreshSeconds);
     }
 
     public LdapConfig withHarvestBaseDn(String dn) {
         return new LdapConfig(urls, baseDn, filter, bindDn, bindPassword, startTls, trustStore, trustStorePasswordRef,
                 insecureTrustAll, connectTimeoutMillis, responseTimeoutMillis, poolSize, cacheTtlSeconds,
                 negativeCacheTtlSeconds, dn, harvestObjectClasses, cacheMaxEntries, cacheStaleIfUnavailableSeconds,
-                retryAfterFailureMillis);
+                retryAfterFailureMillis, trustBaseDn, trustRefreshSeconds);
     }
 
     public LdapConfig withRetryAfterFailureMillis(int millis) {
         return new LdapConfig(urls, baseDn, filter, bindDn, bindPassword, startTls, trustStore, trustStorePasswordRef,
                 insecureTrustAll, connectTimeoutMillis, responseTimeoutMillis, poolSize, cacheTtlSeconds,
                 negativeCacheTtlSeconds, harvestBaseDn, harvestObjectClasses, cacheMaxEntries,
-                cacheStaleIfUnavailableSeconds, millis);
+                cacheStaleIfUnavailableSeconds, millis, trustBaseDn, trustRefreshSeconds);
+    }
+
+    public LdapConfig withTrustBaseDn(String dn) {
+        return new LdapConfig(urls, baseDn, filter, bindDn, bindPassword, startTls, trustStore, trustStorePasswordRef,
+                insecureTrustAll, connectTimeoutMillis, responseTimeoutMillis, poolSize, cacheTtlSeconds,
+                negativeCacheTtlSeconds, harvestBaseDn, harvestObjectClasses, cacheMaxEntries,
+                cacheStaleIfUnavailableSeconds, retryAfterFailureMillis, dn, trustRefreshSeconds);
+    }
+
+    public LdapConfig withTrustRefreshSeconds(int seconds) {
+        return new LdapConfig(urls, baseDn, filter, bindDn, bindPassword, startTls, trustStore, trustStorePasswordRef,
+                insecureTrustAll, connectTimeoutMillis, responseTimeoutMillis, poolSize, cacheTtlSeconds,
+                negativeCacheTtlSeconds, harvestBaseDn, harvestObjectClasses, cacheMaxEntries,
+                cacheStaleIfUnavailableSeconds, retryAfterFailureMillis, trustBaseDn, seconds);
     }
 
     /** The cache settings for a {@link org.smimegw.certstore.cache.CachingCertificateSource} in front of LDAP. */

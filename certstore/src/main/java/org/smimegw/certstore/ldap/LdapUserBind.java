@@ -8,7 +8,6 @@ import java.util.Optional;
 import javax.net.ssl.SSLSocketFactory;
 
 import com.unboundid.ldap.sdk.ExtendedResult;
-import com.unboundid.ldap.sdk.Filter;
 import com.unboundid.ldap.sdk.LDAPConnection;
 import com.unboundid.ldap.sdk.LDAPConnectionOptions;
 import com.unboundid.ldap.sdk.LDAPException;
@@ -48,6 +47,7 @@ public final class LdapUserBind {
         if (password == null || password.length == 0 || address == null || address.isBlank()) {
             return Optional.empty();
         }
+        UserFilter filter = new UserFilter(config.filter());
         try (LDAPConnection connection = connect()) {
             if (config.bindDn() != null) {
                 char[] service = secrets.resolve("certstore.ldap.bindPassword", config.bindPassword());
@@ -58,8 +58,7 @@ public final class LdapUserBind {
                     Arrays.fill(service, '\0');
                 }
             }
-            Filter filter = Filter.create(config.filter().replace("{0}", Filter.encodeValue(address.strip())));
-            SearchResult found = connection.search(config.baseDn(), SearchScope.SUB, filter, "1.1");
+            SearchResult found = connection.search(config.baseDn(), SearchScope.SUB, filter.forAddress(address), "1.1");
             if (found.getEntryCount() != 1) {
                 return Optional.empty();
             }
@@ -116,7 +115,7 @@ public final class LdapUserBind {
 
     private SSLSocketFactory tls() throws DirectoryUnavailableException {
         try {
-            return new SSLUtil(LdapCertificateSource.trustManager(config, secrets)).createSSLSocketFactory();
+            return new SSLUtil(LdapConnections.trustManager(config, secrets)).createSSLSocketFactory();
         } catch (GeneralSecurityException e) {
             throw new DirectoryUnavailableException("certstore.ldap: cannot set up TLS: " + e.getMessage(), e);
         }

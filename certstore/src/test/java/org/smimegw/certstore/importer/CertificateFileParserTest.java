@@ -157,4 +157,12 @@ class CertificateFileParserTest {
         assertThatThrownBy(() -> parser.parse(new byte[]{0x30, 0x03, 0x02, 0x01, 0x05}, null))
                 .isInstanceOf(ImportException.class);
     }
+
+    @Test
+    void aVersionNumberTooLargeForAnIntIsRefusedAsUnrecognisedDer() {
+        // SEQUENCE { INTEGER 2^64, SEQUENCE {} }: shaped like a PKCS#12 PFX but its version overflows an int
+        byte[] der = {0x30, 0x0d, 0x02, 0x09, 0x01, 0, 0, 0, 0, 0, 0, 0, 0, 0x30, 0x00};
+        assertThatThrownBy(() -> parser.parse(der, null)).isInstanceOf(ImportException.class)
+                .hasMessageContaining("DER data is not a certificate, CRL, PKCS#7 or PKCS#12 structure");
+    }
 }

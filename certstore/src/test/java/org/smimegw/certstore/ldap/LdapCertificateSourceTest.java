@@ -504,7 +504,7 @@ class LdapCertificateSourceTest {
     @Test
     void configDefaultsForNullComponents() {
         LdapConfig c = new LdapConfig(null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null);
         assertThat(c.urls()).isEmpty();
         assertThat(c.filter()).isEqualTo("(|(mail={0})(proxyAddresses=smtp:{0}))");
         assertThat(c.startTls()).isFalse();
@@ -517,6 +517,8 @@ class LdapCertificateSourceTest {
         assertThat(c.cacheSettings().ttl()).isEqualTo(Duration.ofSeconds(300));
         assertThat(c.cacheSettings().negativeTtl()).isEqualTo(Duration.ofSeconds(60));
         assertThat(c.cacheSettings().staleIfUnavailable()).isEqualTo(Duration.ofHours(1));
+        assertThat(c.trustBaseDn()).isNull();
+        assertThat(c.trustRefreshSeconds()).isEqualTo(300);
         assertThat(c.harvestObjectClasses()).contains("inetOrgPerson");
         assertThat(c.retryAfterFailureMillis()).isEqualTo(2000);
         assertThatThrownBy(() -> LdapConfig.of(List.of(), "dc=x").withTimeouts(0, 10))

@@ -166,6 +166,8 @@ public final class TestPki {
         private KeyPurposeId[] extendedKeyUsage = {KeyPurposeId.id_kp_emailProtection};
         private boolean subjectKeyIdentifier = true;
         private boolean subjectAltName = true;
+        private boolean subjectEmail = true;
+        private List<String> altNames;
         private KeyPair keyPair;
         private String crlDistributionPoint;
         private String ocspResponder;
@@ -213,6 +215,19 @@ public final class TestPki {
 
         public UserBuilder withoutEmailAddress() {
             this.subjectAltName = false;
+            this.subjectEmail = false;
+            return this;
+        }
+
+        /** The address only as the subject's emailAddress (E=), with no subjectAltName extension (legacy profile). */
+        public UserBuilder emailInSubjectOnly() {
+            this.subjectAltName = false;
+            return this;
+        }
+
+        /** These rfc822Names in the subjectAltName instead of the builder's address (which stays in the subject). */
+        public UserBuilder subjectAltNames(String... emails) {
+            this.altNames = List.of(emails);
             return this;
         }
 
@@ -231,11 +246,12 @@ public final class TestPki {
         public Issued issue() {
             try {
                 KeyPair keys = keyPair != null ? keyPair : generate(keyType);
-                String cn = subjectAltName ? "CN=" + email + ",E=" + email : "CN=" + email.replace('@', ' ');
+                String cn = subjectEmail ? "CN=" + email + ",E=" + email : "CN=" + email.replace('@', ' ');
                 X509Certificate cert = sign(new X500Name(cn + ",O=SMIME Gateway Tests"), keys.getPublic(),
                         new X509CertificateHolder(intermediate.certificate().getEncoded()).getSubject(),
                         intermediate.privateKey(), intermediate.certificate(), notBefore, notAfter, false, keyUsage,
-                        extendedKeyUsage, subjectAltName ? email : null, subjectKeyIdentifier, crlDistributionPoint,
+                        extendedKeyUsage, !subjectAltName ? null : altNames != null ? altNames : List.of(email),
+                        subjectKeyIdentifier, crlDistributionPoint,
                         ocspResponder);
                 return new Issued(keys, cert, List.of(intermediate.certificate(), root.certificate()));
             } catch (GeneralSecurityException | IOException | OperatorCreationException e) {
@@ -261,7 +277,7 @@ public final class TestPki {
 
     private X509Certificate sign(X500Name subject, PublicKey publicKey, X500Name issuer, PrivateKey issuerKey,
                                  X509Certificate issuerCert, Instant from, Instant to, boolean ca, int keyUsage,
-                                 KeyPurposeId[] eku, String email, boolean ski, String crlUrl, String ocspUrl)
+                                 KeyPurposeId[] eku, List<String> emails, boolean ski, String crlUrl, String ocspUrl)
             throws GeneralSecurityException, IOException, OperatorCreationException {
         X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(issuer, BigInteger.valueOf(serials.incrementAndGet()),
                 Date.from(from), Date.from(to), subject, publicKey);
@@ -277,9 +293,9 @@ public final class TestPki {
         if (eku != null && eku.length > 0) {
             b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(eku));
         }
-        if (email != null) {
-            b.addExtension(Extension.subjectAlternativeName, false,
-                    new GeneralNames(new GeneralName(GeneralName.rfc822Name, email)));
+        if (emails != null) {
+            b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(emails.stream()
+                    .map(e -> new GeneralName(GeneralName.rfc822Name, e)).toArray(GeneralName[]::new)));
         }
         if (crlUrl != null) {
             GeneralNames names = new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, crlUrl));

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
@@ -20,8 +21,10 @@ import org.smimegw.gateway.app.Reloadable;
 
 /**
  * The admin HTTP endpoint on the JDK's built-in server: {@code GET /metrics} (Prometheus text format),
- * {@code GET /health} (JSON; 200 when every component runs, else 503) and {@code POST /reload}. It has no
- * authentication: bind it to loopback (the default) or a management network only.
+ * {@code GET /health/live} (200 while the process serves requests), {@code GET /health/ready} (JSON; 200 when the
+ * gateway accepts and delivers mail, 503 "degraded" with the reasons), {@code GET /health} (JSON; 200 when every
+ * component runs, else 503) and {@code POST /reload}. It has no authentication: bind it to loopback (the default) or
+ * a management network only.
  */
 public final class AdminServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
@@ -29,16 +32,25 @@ public final class AdminServer implements AutoCloseable {
     private final InetSocketAddress requested;
     private final PrometheusMetrics metrics;
     private final HealthCheck health;
+    private final Supplier<Readiness> readiness;
     private final Reloadable reloadable;
     private final ObjectMapper json = new ObjectMapper();
     private HttpServer server;
     private ExecutorService executor;
 
+    /** Readiness is the components' health alone. */
     public AdminServer(InetSocketAddress address, PrometheusMetrics metrics, HealthCheck health,
                        Reloadable reloadable) {
+        this(address, metrics, health, () -> new Readiness(Map.of("components",
+                health.check().healthy() ? Readiness.OK : "down")), reloadable);
+    }
+
+    public AdminServer(InetSocketAddress address, PrometheusMetrics metrics, HealthCheck health,
+                       Supplier<Readiness> readiness, Reloadable reloadable) {
         this.requested = address;
         this.metrics = metrics;
         this.health = health;
+        this.readiness = readiness;
         this.reloadable = reloadable;
     }
 
@@ -49,10 +61,21 @@ public final class AdminServer implements AutoCloseable {
         }
         HttpServer http = HttpServer.create(requested, 16);
         http.createContext("/metrics", handler("GET", this::metrics));
-        http.createContext("/health", handler("GET", this::health));
+        http.createContext("/health", handler("GET", exchange -> {
+            if ("/health".equals(exchange.getRequestURI().getPath())) {
+                health(exchange);
+            } else {
+                notFound(exchange);
+            }
+        }));
+        http.createContext("/health/live", handler("GET", this::live));
+        http.createContext("/health/ready", handler("GET", this::ready));
         http.createContext("/reload", handler("POST", this::reload));
-        http.createContext("/", exchange -> respond(exchange, 404, "text/plain; charset=utf-8",
-                "not found; try /metrics, /health or POST /reload\n"));
+        http.createContext("/", exchange -> {
+            try (exchange) {
+                notFound(exchange);
+            }
+        });
         executor = Executors.newFixedThreadPool(2, Thread.ofPlatform().name("admin-http-", 0).daemon().factory());
         http.setExecutor(executor);
         http.start();
@@ -97,6 +120,28 @@ public final class AdminServer implements AutoCloseable {
             report = new HealthReport(Map.of("health-check", false), Map.of());
         }
         respond(exchange, report.healthy() ? 200 : 503, "application/json",
+                json.writeValueAsString(report.toJson()) + "\n");
+    }
+
+    private static void notFound(HttpExchange exchange) throws IOException {
+        respond(exchange, 404, "text/plain; charset=utf-8",
+                "not found; try /metrics, /health/live, /health/ready, /health or POST /reload\n");
+    }
+
+    /** The process answers: alive (a hung or dead JVM does not answer at all). */
+    private void live(HttpExchange exchange) throws IOException {
+        respond(exchange, 200, "application/json", json.writeValueAsString(Map.of("status", "alive")) + "\n");
+    }
+
+    private void ready(HttpExchange exchange) throws IOException {
+        Readiness report;
+        try {
+            report = readiness.get();
+        } catch (RuntimeException e) {
+            log.warn("readiness check failed: {}", e.toString());
+            report = new Readiness(Map.of("readiness-check", "failed: " + e));
+        }
+        respond(exchange, report.ready() ? 200 : 503, "application/json",
                 json.writeValueAsString(report.toJson()) + "\n");
     }
 

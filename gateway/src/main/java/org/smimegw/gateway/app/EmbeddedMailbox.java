@@ -1,6 +1,8 @@
 package org.smimegw.gateway.app;
 
+import java.io.IOException;
 import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 
@@ -34,8 +36,18 @@ public final class EmbeddedMailbox implements AutoCloseable {
         if (greenMail != null) {
             throw new IllegalStateException("already started");
         }
+        // GreenMail binds in a thread of its own: a port in use there is a stack trace on stderr and a start-up
+        // timeout here, so a configured port is tried first and refused in one line
+        ensureFree(config.imapPort(), "imap");
+        ensureFree(config.smtpPort(), "smtp");
         GreenMail server = new GreenMail(setup(config.imapPort(), ServerSetup.PROTOCOL_IMAP));
-        server.start();
+        try {
+            server.start();
+        } catch (RuntimeException e) {
+            server.stop();
+            throw new IllegalStateException("cannot listen on " + config.bind() + ":"
+                    + config.imapPort() + " (imap)", e);
+        }
         SMTPServer smtpServer;
         try {
             smtpServer = SMTPServer.port(config.smtpPort())
@@ -47,13 +59,26 @@ public final class EmbeddedMailbox implements AutoCloseable {
             smtpServer.start();
         } catch (UnknownHostException | RuntimeException e) {
             server.stop();
-            throw new IllegalStateException("embedded mailbox: cannot listen on " + config.bind() + ":"
-                    + config.smtpPort() + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot listen on " + config.bind() + ":"
+                    + config.smtpPort() + " (smtp): " + e.getMessage(), e);
         }
         greenMail = server;
         smtp = smtpServer;
         log.info("embedded mailbox: smtp {}:{}, imap {}:{}", config.bind(), smtpAddress().getPort(),
                 config.bind(), imapAddress().getPort());
+    }
+
+    private void ensureFree(int port, String what) {
+        if (port == 0) {
+            return;
+        }
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(InetAddress.getByName(config.bind()), port));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot listen on " + config.bind() + ":" + port
+                    + " (" + what + "): " + e.getMessage(), e);
+        }
     }
 
     private ServerSetup setup(int port, String protocol) {

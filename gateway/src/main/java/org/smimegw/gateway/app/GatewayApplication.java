@@ -31,6 +31,8 @@ import org.smimegw.certstore.CertificateValidator;
 import org.smimegw.gateway.admin.AdminServer;
 import org.smimegw.gateway.admin.HealthReport;
 import org.smimegw.gateway.admin.PrometheusMetrics;
+import org.smimegw.gateway.admin.ReadinessCheck;
+import org.smimegw.gateway.admin.SpoolAdmin;
 import org.smimegw.gateway.config.GatewayConfig;
 import org.smimegw.gateway.container.GatewayMailetContext;
 import org.smimegw.gateway.container.MailetContainerLoader;
@@ -55,7 +57,10 @@ import org.smimegw.gateway.spool.FileSpool;
 import org.smimegw.gateway.spool.Spool;
 import org.smimegw.gateway.spool.SpoolArea;
 import org.smimegw.gateway.spool.SpoolEntry;
+import org.smimegw.gateway.spool.SpoolSpace;
+import org.smimegw.mailets.crypto.PrimitiveProviders;
 import org.smimegw.mailets.config.ConfigFileException;
+import org.smimegw.mailets.mime.MimeLimits;
 import org.smimegw.mailets.policy.PolicyCheck;
 import org.smimegw.mailets.policy.PolicyLoader;
 import org.smimegw.mailets.policy.PolicyProvider;
@@ -86,7 +91,7 @@ public final class GatewayApplication implements AutoCloseable {
 
     private FileSpool spool;
     private EmbeddedMailbox embeddedMailbox;
-    private DeliveryService delivery;
+    private volatile DeliveryService delivery;
     private PipelineRunner pipeline;
     private SmtpFrontEnd smtp;
     private AdminServer adminServer;
@@ -132,7 +137,7 @@ public final class GatewayApplication implements AutoCloseable {
      * Offers a service to mailets' {@code @Inject} constructors (before start). Always offered: the
      * {@code CertificateStore} (the {@link CertificateServices} of {@code certstore:}: file store, LDAP, PKCS#11; an
      * instance registered here under {@code CertificateStore.class} replaces it), the {@code CertificateValidator},
-     * {@code Spool}, {@code DeliveryQueue}, {@code Clock}, {@code GatewayConfig}, {@code MetricRegistry},
+     * {@code Spool}, {@code MimeLimits}, {@code DeliveryQueue}, {@code Clock}, {@code GatewayConfig}, {@code MetricRegistry},
      * {@code MailetContext}.
      */
     public synchronized <T> void addService(Class<T> type, T instance) {
@@ -174,7 +179,7 @@ public final class GatewayApplication implements AutoCloseable {
         Path stateDir = config.stateDir();
         try {
             Files.createDirectories(stateDir);
-            spool = new FileSpool(stateDir.resolve("spool"), clock, metrics);
+            spool = new FileSpool(stateDir.resolve("spool"), clock, metrics, config.spool());
         } catch (Exception e) {
             throw new StartupException("spool: cannot open " + stateDir.resolve("spool") + ": " + describe(e), e);
         }
@@ -225,8 +230,10 @@ public final class GatewayApplication implements AutoCloseable {
                 .with(PolicyHolder.class, policy)
                 .with(PolicyProvider.class, policy)
                 .with(Spool.class, spool)
+                .with(MimeLimits.class, config.pipeline().mimeLimits())
                 .with(DeliveryQueue.class, deliveryQueue)
                 .with(Clock.class, clock)
+                .with(PrimitiveProviders.class, cryptoProviders(config))
                 .with(GatewayConfig.class, config);
         for (Map.Entry<Class<?>, Object> service : extraServices.entrySet()) {
             services = with(services, service.getKey(), service.getValue()); // replaces a default of that type
@@ -275,8 +282,15 @@ public final class GatewayApplication implements AutoCloseable {
             destroyContainer();
         }, pipelineRunning::get));
         if (config.admin().enabled()) {
+            CertificateServices certs = certificates;
+            ReadinessCheck readiness = new ReadinessCheck(this::health,
+                    () -> Optional.ofNullable(delivery).map(DeliveryService::nextHops),
+                    Duration.ofMinutes(config.admin().ready().deliveryFailureMinutes()),
+                    SpoolSpace.of(stateDir.resolve("spool"), config.admin().ready().spoolReserveMegabytes() << 20),
+                    certs::directoryUnreachable);
             adminServer = new AdminServer(new InetSocketAddress(config.admin().bind(), config.admin().port()),
-                    new PrometheusMetrics(metrics), this::health, this::reload);
+                    new PrometheusMetrics(metrics, certs::keyCertificates, () -> certs.trust().roots(),
+                            clock), this::health, readiness::check, this::reload);
             AtomicBoolean adminRunning = new AtomicBoolean();
             components.add(Component.of("admin", () -> {
                 adminServer.start();
@@ -292,7 +306,8 @@ public final class GatewayApplication implements AutoCloseable {
         }
         InFlowGate inFlow = new InFlowGate(pipeline::pendingCount, config.pipeline().inFlowLimit(),
                 Duration.ofMillis(config.pipeline().inFlowDelayMillis()), metrics);
-        smtp = new SmtpFrontEnd(smtpConfig(), stateDir, spool, clock, metrics, toPipeline, recipientChecks, inFlow);
+        smtp = new SmtpFrontEnd(smtpConfig(), stateDir, spool, clock, metrics, toPipeline, recipientChecks, inFlow,
+                config.pipeline().mimeLimits().maxHeaderBytes());
         AtomicBoolean smtpRunning = new AtomicBoolean();
         components.add(Component.of("smtp", () -> {
             smtp.start();
@@ -310,7 +325,7 @@ public final class GatewayApplication implements AutoCloseable {
                 .orElseThrow(() -> new StartupException("console: console.enabled is true, but the console module "
                         + "is not on the class path", null));
         try {
-            return factory.create(new GatewayServices(config, clock, metrics, spool, certificates, policy, containers,
+            return factory.create(new GatewayServices(config, clock, metrics, new SpoolAdmin(spool, clock), certificates, policy, containers,
                     reloader));
         } catch (Exception e) {
             throw new StartupException("console: " + describe(e), e);
@@ -356,9 +371,7 @@ public final class GatewayApplication implements AutoCloseable {
         if (s.hostname() != null) {
             return s;
         }
-        return new SmtpConfig(s.bind(), s.port(), config.hostname(), s.maxMessageSize(), s.maxRecipients(),
-                s.maxConnections(), s.idleTimeoutSeconds(), s.dataTimeoutSeconds(), s.maxLineLength(),
-                s.mynetworks(), s.relayDomains(), s.tls(), s.auth());
+        return s.withHostname(config.hostname());
     }
 
     /**
@@ -564,4 +577,13 @@ public final class GatewayApplication implements AutoCloseable {
         }
         return message.replace('\n', ' ');
     }
+
+    /** The JCA providers per primitive as crypto.providers says, logged once: which one computes what, and why. */
+    private static PrimitiveProviders cryptoProviders(GatewayConfig config) {
+        PrimitiveProviders providers = PrimitiveProviders.select(config.crypto().providers());
+        log.info("crypto.providers: {} ({}): {}", providers.choice().configName(), providers.correttoStatus(),
+                String.join(", ", providers.describe()));
+        return providers;
+    }
+
 }

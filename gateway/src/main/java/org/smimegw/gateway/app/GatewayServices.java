@@ -4,11 +4,11 @@ import java.time.Clock;
 
 import com.codahale.metrics.MetricRegistry;
 
+import org.smimegw.gateway.admin.SpoolAdmin;
 import org.smimegw.gateway.config.GatewayConfig;
 import org.smimegw.gateway.reload.ContainerHolder;
 import org.smimegw.gateway.reload.GatewayReloader;
 import org.smimegw.gateway.reload.PolicyHolder;
-import org.smimegw.gateway.spool.Spool;
 
 /**
  * The running gateway's services, as {@link GatewayApplication} hands them to the web console ({@link ConsoleFactory}):
@@ -17,13 +17,13 @@ import org.smimegw.gateway.spool.Spool;
  * @param config       the configuration the gateway runs with
  * @param clock        the gateway's clock
  * @param metrics      the metric registry behind {@code /metrics}
- * @param spool        the spool (quarantine and the other areas)
+ * @param spool        the operations on the spool's areas (queue and quarantine), the ones the CLI uses
  * @param certificates the certificate store, validator, LDAP source and token
  * @param policy       the policy in force
  * @param containers   the mailet container in force
  * @param reloader     what {@code POST /reload}, SIGHUP and {@code smime-gateway reload} run
  */
-public record GatewayServices(GatewayConfig config, Clock clock, MetricRegistry metrics, Spool spool,
+public record GatewayServices(GatewayConfig config, Clock clock, MetricRegistry metrics, SpoolAdmin spool,
                               CertificateServices certificates, PolicyHolder policy, ContainerHolder containers,
                               GatewayReloader reloader) {
 }

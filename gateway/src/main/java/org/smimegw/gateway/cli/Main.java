@@ -17,8 +17,10 @@ import picocli.CommandLine.ScopeType;
         description = "S/MIME mail gateway: SMTP relay -> durable spool -> mailet pipeline -> SMTP delivery.",
         subcommands = CommandLine.HelpCommand.class,
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:success", "1:failure (the message says why)", "2:usage error",
-                "3:configuration error"})
+        exitCodeList = {"0:success", "1:failure (the message says why; certs verify: not valid; an import that "
+                + "imported nothing)", "2:usage error", "3:configuration error (gateway.yaml, policy.yaml, "
+                + "mailetcontainer.xml: FILE:LINE: reason)",
+                "4:no certificate store or spool where the configuration puts it"})
 public final class Main implements Runnable {
 
     @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,

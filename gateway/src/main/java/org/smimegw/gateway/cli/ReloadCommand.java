@@ -8,7 +8,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,45 +25,79 @@ import org.smimegw.gateway.config.AdminConfig;
 import org.smimegw.gateway.config.ConfigLoader;
 import org.smimegw.mailets.config.ConfigFileException;
 
-/** {@code reload}: asks the running gateway (admin endpoint {@code POST /reload}) to re-read its configuration. */
+/**
+ * {@code reload}: asks the running gateway (admin endpoint {@code POST /reload}) to re-read its configuration; with
+ * several {@code --admin} endpoints, every node of a cluster at once, reporting each node's result.
+ */
 @Command(name = "reload", mixinStandardHelpOptions = true,
-        description = "Ask the running gateway to reload its configuration (policy, certificate sources).")
+        description = "Ask the running gateway, or every node named with --admin, to reload its configuration "
+                + "(policy, certificate sources).")
 public final class ReloadCommand implements Callable<Integer> {
 
     /** The configuration that names the admin endpoint; only its {@code admin:} section is read. */
     @Mixin
     ConfigFileOption config;
 
-    @Option(names = "--admin", paramLabel = "URL", description = "Admin endpoint, e.g. http://127.0.0.1:8025.")
-    URI admin;
+    @Option(names = "--admin", paramLabel = "URL", split = ",",
+            description = "Admin endpoint, e.g. http://127.0.0.1:8025; repeat it (or separate with commas) to reload "
+                    + "several nodes, each reported on its own line.")
+    List<URI> admins = new ArrayList<>();
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        URI target = adminUri().resolve("/reload");
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-        HttpResponse<String> response;
-        try {
-            response = client.send(HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(120))
-                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new CliException("cannot reach the gateway at " + target + " (" + OneLineErrors.describe(e)
-                    + "); is it running?");
+        if (admins.size() <= 1) {
+            NodeResult result = reload(client, admins.isEmpty() ? adminUri() : admins.get(0)).join();
+            if (!result.ok()) {
+                throw new CliException(result.message(), result.exitCode(), null);
+            }
+            spec.commandLine().getOut().println(result.message());
+            return ExitCodes.OK;
         }
-        String message = message(response.body());
-        if (response.statusCode() != 200) {
-            throw new CliException("reload refused: " + message);
+        // every node at once, so that the cluster runs the old and the new configuration side by side only briefly
+        List<CompletableFuture<NodeResult>> pending = admins.stream().map(a -> reload(client, a)).toList();
+        List<NodeResult> failures = new ArrayList<>();
+        for (int i = 0; i < admins.size(); i++) {
+            NodeResult result = pending.get(i).join();
+            if (result.ok()) {
+                spec.commandLine().getOut().println(admins.get(i) + ": " + result.message());
+            } else {
+                failures.add(result);
+                spec.commandLine().getErr().println("reload: " + admins.get(i) + ": " + result.message());
+            }
         }
-        spec.commandLine().getOut().println("reloaded: " + message);
+        if (!failures.isEmpty()) {
+            // a node that refused the configuration makes it a configuration error (3), as for one node
+            int exitCode = failures.stream().anyMatch(f -> f.exitCode() == ExitCodes.CONFIG) ? ExitCodes.CONFIG
+                    : ExitCodes.FAILURE;
+            throw new CliException(failures.size() + " of " + admins.size() + " nodes did not reload", exitCode, null);
+        }
         return ExitCodes.OK;
     }
 
+    /** One node's answer: {@code reloaded: <summary>}, or why not and the exit code that failure has alone. */
+    private record NodeResult(boolean ok, String message, int exitCode) {
+    }
+
+    private static CompletableFuture<NodeResult> reload(HttpClient client, URI admin) {
+        URI target = admin.resolve("/reload");
+        HttpRequest request = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(120))
+                .POST(HttpRequest.BodyPublishers.noBody()).build();
+        return client.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+                // refused: the new policy.yaml / mailetcontainer.xml / certstore settings are wrong, a configuration
+                // error (exit 3) as when run or policy check read the same file
+                .thenApply(response -> response.statusCode() == 200
+                        ? new NodeResult(true, "reloaded: " + message(response.body()), ExitCodes.OK)
+                        : new NodeResult(false, "reload refused: " + message(response.body()), ExitCodes.CONFIG))
+                .exceptionally(e -> new NodeResult(false, "cannot reach the gateway at " + target + " ("
+                        + OneLineErrors.describe(e instanceof java.util.concurrent.CompletionException c
+                        && c.getCause() != null ? c.getCause() : e) + "); is it running?", ExitCodes.FAILURE));
+    }
+
     private URI adminUri() throws Exception {
-        if (admin != null) {
-            return admin;
-        }
         java.util.Optional<Path> named = config.file();
         if (named.isEmpty()) {
             return URI.create("http://" + AdminConfig.DEFAULT_BIND + ":" + AdminConfig.DEFAULT_PORT);
@@ -80,7 +117,7 @@ public final class ReloadCommand implements Callable<Integer> {
         if (!Files.isReadable(file)) {
             throw new ConfigFileException(file.toString(), "file not found");
         }
-        ObjectMapper yaml = new ConfigLoader().mapper();
+        ObjectMapper yaml = ConfigLoader.mapper(file);
         JsonNode root;
         try {
             root = yaml.readTree(file.toFile());

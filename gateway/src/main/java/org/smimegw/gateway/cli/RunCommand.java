@@ -1,21 +1,23 @@
 package org.smimegw.gateway.cli;
 
 import java.lang.management.ManagementFactory;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import org.smimegw.gateway.app.GatewayApplication;
 import org.smimegw.gateway.app.StartupException;
-import org.smimegw.gateway.config.ConfigLoader;
 import org.smimegw.gateway.config.GatewayConfig;
 import org.smimegw.gateway.reload.SighupReloadTrigger;
 import org.smimegw.gateway.logging.LogFlush;
+import org.smimegw.gateway.logging.LogFormat;
 
 /**
  * {@code run}: starts the gateway and runs until stopped (Ctrl-C / SIGTERM stop it gracefully); SIGHUP reloads
@@ -24,10 +26,12 @@ import org.smimegw.gateway.logging.LogFlush;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Start the gateway (SMTP front end, spool, pipeline, delivery, admin endpoint).")
 public final class RunCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
+    /** The JVM option bin/smime-gateway starts the gateway with. */
+    static final String EXIT_ON_OOM = "ExitOnOutOfMemoryError";
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", defaultValue = "conf/gateway.yaml",
-            description = "Gateway configuration (default: ${DEFAULT-VALUE}).")
-    Path config;
+    @Mixin
+    ConfigFileOption config;
 
     @Spec
     CommandSpec spec;
@@ -35,14 +39,17 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long begin = System.nanoTime();
-        GatewayConfig gatewayConfig = new ConfigLoader().load(config);
+        logOutOfMemoryPolicy();
+        GatewayConfig gatewayConfig = config.load();
+        LogFormat.apply(gatewayConfig.logging().format());
         GatewayApplication application = new GatewayApplication(gatewayConfig);
         // a reload applies changed certstore.ldap settings (and keeps the directory cache when they are the same)
-        application.readCertstoreOnReload(() -> new ConfigLoader().load(config).certstore());
+        application.readCertstoreOnReload(() -> config.load().certstore());
         try {
             application.start();
         } catch (StartupException e) {
-            throw new CliException("cannot start: " + e.getMessage(), ExitCodes.FAILURE, e);
+            throw new CliException("cannot start: " + e.getMessage(),
+                    e.configuration() ? ExitCodes.CONFIG : ExitCodes.FAILURE, e);
         }
         // signal handling in place before the ready line, so a SIGHUP or SIGTERM right after it is handled
         SighupReloadTrigger sighup = SighupReloadTrigger.install(application::reload);
@@ -62,5 +69,28 @@ public final class RunCommand implements Callable<Integer> {
         spec.commandLine().getOut().flush();
         stopped.await();
         return ExitCodes.OK;
+    }
+
+    /**
+     * Says in the log what an OutOfMemoryError does to this process. With {@code -XX:+ExitOnOutOfMemoryError} (what
+     * bin/smime-gateway sets) the JVM ends at the first one and the service manager starts it again: the spool holds
+     * every accepted mail, so nothing is lost. Without it, an OutOfMemoryError kills only the thread it hits, and a
+     * process can go on accepting mail with dead workers or a dead admin endpoint.
+     */
+    private static void logOutOfMemoryPolicy() {
+        boolean exits;
+        try {
+            exits = Boolean.parseBoolean(ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
+                    .getVMOption(EXIT_ON_OOM).getValue());
+        } catch (RuntimeException e) {
+            exits = ManagementFactory.getRuntimeMXBean().getInputArguments().contains("-XX:+" + EXIT_ON_OOM);
+        }
+        if (exits) {
+            log.info("an OutOfMemoryError ends this process (-XX:+{}): the service manager restarts it and the "
+                    + "spool resumes the mail in hand", EXIT_ON_OOM);
+        } else {
+            log.warn("started without -XX:+{}: an OutOfMemoryError would leave the process half-alive (dead "
+                    + "workers, admin endpoint); bin/smime-gateway sets it", EXIT_ON_OOM);
+        }
     }
 }

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.function.Function;
 import java.util.concurrent.Callable;
 
 import jakarta.mail.Address;
@@ -77,6 +78,18 @@ public final class SendCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    private final Function<String, String> environment;
+
+    /** The command as the gateway runs it: the password from the process environment. */
+    public SendCommand() {
+        this(System::getenv);
+    }
+
+    /** For tests: environment variables come from the caller. */
+    SendCommand(Function<String, String> environment) {
+        this.environment = environment;
+    }
+
     @Override
     public Integer call() throws Exception {
         if (body != null && file != null) {
@@ -91,6 +104,12 @@ public final class SendCommand implements Callable<Integer> {
         String password = user == null ? null : password();
         try (SMTPTransport transport = (SMTPTransport) session.getTransport("smtp")) {
             transport.connect(server.host(), server.port(), user, password);
+            if (user != null && !transport.supportsExtension("AUTH")) {
+                // Jakarta Mail then connects without authenticating; the mail would go out unauthenticated
+                throw new CliException(server.host() + ":" + server.port() + " does not offer AUTH"
+                        + (starttls ? "" : " (some servers offer it only after --starttls)")
+                        + "; nothing sent, not even unauthenticated as " + user);
+            }
             transport.sendMessage(message, recipients);
             spec.commandLine().getOut().println(transport.getLastServerResponse().trim());
             return ExitCodes.OK;
@@ -183,7 +202,7 @@ public final class SendCommand implements Callable<Integer> {
     }
 
     private String password() throws CliException {
-        String env = System.getenv("SMTP_PASSWORD");
+        String env = environment.apply("SMTP_PASSWORD");
         if (env != null) {
             return env;
         }

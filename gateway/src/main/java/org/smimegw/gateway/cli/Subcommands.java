@@ -18,7 +18,8 @@ public final class Subcommands {
             ReloadCommand.class,
             org.smimegw.gateway.cli.certs.CertsCommand.class,
             org.smimegw.gateway.cli.policy.PolicyCommand.class,
-            org.smimegw.gateway.cli.quarantine.QuarantineCommand.class
+            org.smimegw.gateway.cli.quarantine.QuarantineCommand.class,
+            org.smimegw.gateway.cli.spool.SpoolCommand.class
 
     );
 }

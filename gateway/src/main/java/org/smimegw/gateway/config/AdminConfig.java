@@ -11,8 +11,38 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param port       TCP port (default 8025; 0 picks a free port)
  * @param jmx        expose the metric registry over JMX too (default true)
  * @param jmxDomain  JMX domain of the metric MBeans (default {@code smime-gateway})
+ * @param ready      when {@code /health/ready} reports the gateway degraded
  */
-public record AdminConfig(boolean enabled, String bind, int port, boolean jmx, String jmxDomain) {
+public record AdminConfig(boolean enabled, String bind, int port, boolean jmx, String jmxDomain, Ready ready) {
+
+    /**
+     * YAML {@code admin.ready:}.
+     *
+     * @param deliveryFailureMinutes degraded when every delivery attempt to a next hop has failed for this long
+     *                               (default 10)
+     * @param spoolReserveMegabytes  degraded when the spool's file system has less free space (default 100)
+     */
+    public record Ready(int deliveryFailureMinutes, long spoolReserveMegabytes) {
+        public static final int DEFAULT_DELIVERY_FAILURE_MINUTES = 10;
+        public static final long DEFAULT_SPOOL_RESERVE_MEGABYTES = 100;
+
+        @JsonCreator
+        public static Ready of(@JsonProperty("deliveryFailureMinutes") Integer deliveryFailureMinutes,
+                               @JsonProperty("spoolReserveMegabytes") Long spoolReserveMegabytes) {
+            return new Ready(deliveryFailureMinutes == null ? DEFAULT_DELIVERY_FAILURE_MINUTES : deliveryFailureMinutes,
+                    spoolReserveMegabytes == null ? DEFAULT_SPOOL_RESERVE_MEGABYTES : spoolReserveMegabytes);
+        }
+    }
+
+    public AdminConfig(boolean enabled, String bind, int port, boolean jmx, String jmxDomain) {
+        this(enabled, bind, port, jmx, jmxDomain, Ready.of(null, null));
+    }
+
+    /** The same settings on another port. */
+    public AdminConfig withPort(int newPort) {
+        return new AdminConfig(enabled, bind, newPort, jmx, jmxDomain, ready);
+    }
+
     public static final String DEFAULT_BIND = "127.0.0.1";
     public static final int DEFAULT_PORT = 8025;
     public static final String DEFAULT_JMX_DOMAIN = "smime-gateway";
@@ -20,13 +50,13 @@ public record AdminConfig(boolean enabled, String bind, int port, boolean jmx, S
     @JsonCreator
     public static AdminConfig of(@JsonProperty("enabled") Boolean enabled, @JsonProperty("bind") String bind,
                                  @JsonProperty("port") Integer port, @JsonProperty("jmx") Boolean jmx,
-                                 @JsonProperty("jmxDomain") String jmxDomain) {
+                                 @JsonProperty("jmxDomain") String jmxDomain, @JsonProperty("ready") Ready ready) {
         return new AdminConfig(enabled == null || enabled, bind == null ? DEFAULT_BIND : bind,
                 port == null ? DEFAULT_PORT : port, jmx == null || jmx,
-                jmxDomain == null ? DEFAULT_JMX_DOMAIN : jmxDomain);
+                jmxDomain == null ? DEFAULT_JMX_DOMAIN : jmxDomain, ready == null ? Ready.of(null, null) : ready);
     }
 
     public static AdminConfig defaults() {
-        return of(null, null, null, null, null);
+        return of(null, null, null, null, null, null);
     }
 }

@@ -14,7 +14,6 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
@@ -23,28 +22,24 @@ import org.smimegw.mailets.config.ConfigFileException;
 /**
  * Reads {@code gateway.yaml} into a {@link GatewayConfig}. Every problem — YAML syntax, an unknown key, a value of
  * the wrong type, a value out of range, a file that cannot be read — becomes a {@link ConfigFileException} naming the
- * file, the line and the reason. Relative paths in the file are resolved against the base directory (the working
- * directory unless given).
+ * file, the line and the reason. Relative paths in the file, and the relative defaults (state directory, pipeline
+ * and policy files), are resolved against the directory the file is in ({@link ConfigPaths}), whatever the working
+ * directory.
  */
 public final class ConfigLoader {
-    private final Path baseDirectory;
     private final ConfigValidator validator;
 
-    /** Resolves relative paths against the working directory. */
+    /** Checks every section. */
     public ConfigLoader() {
-        this(Path.of("").toAbsolutePath());
+        this(new ConfigValidator());
     }
 
-    public ConfigLoader(Path baseDirectory) {
-        this(baseDirectory, new ConfigValidator());
-    }
-
-    public ConfigLoader(Path baseDirectory, ConfigValidator validator) {
-        this.baseDirectory = baseDirectory.toAbsolutePath().normalize();
+    /** Checks what {@code validator} checks (a command that needs only some sections passes a narrower one). */
+    public ConfigLoader(ConfigValidator validator) {
         this.validator = validator;
     }
 
-    /** Loads and validates the file. */
+    /** Loads and validates the file; relative paths resolve against its directory. */
     public GatewayConfig load(Path file) throws ConfigFileException {
         String name = file.toString();
         String text;
@@ -55,12 +50,16 @@ public final class ConfigLoader {
         } catch (IOException e) {
             throw new ConfigFileException(name, "cannot read: " + e.getMessage(), e);
         }
-        return parse(name, text);
+        return parse(name, text, file.toAbsolutePath().normalize().getParent());
     }
 
-    /** Loads and validates YAML text; {@code name} is used in error messages. */
-    public GatewayConfig parse(String name, String yaml) throws ConfigFileException {
-        ObjectMapper mapper = mapper();
+    /**
+     * Loads and validates YAML text; {@code name} is used in error messages, relative paths resolve against
+     * {@code baseDirectory}.
+     */
+    GatewayConfig parse(String name, String yaml, Path baseDirectory) throws ConfigFileException {
+        ConfigPaths paths = new ConfigPaths(baseDirectory);
+        ObjectMapper mapper = mapper(paths);
         YamlLocations locations = YamlLocations.of(mapper.getFactory(), name, yaml);
         if (locations.duplicateKey().isPresent()) {
             throw new ConfigFileException(name, locations.duplicateKeyLine(),
@@ -84,7 +83,7 @@ public final class ConfigLoader {
         if (config == null) { // an empty file: all defaults
             config = GatewayConfig.defaults();
         }
-        config = config.resolvedAgainst(baseDirectory);
+        config = config.resolvedAgainst(paths.baseDirectory());
         List<ConfigProblem> problems = validator.validate(config);
         if (!problems.isEmpty()) {
             // report the first problem in file order; one about a key the file does not have comes last
@@ -112,11 +111,15 @@ public final class ConfigLoader {
         return byPath;
     }
 
-    /** The mapper used for the configuration: YAML, strict about unknown keys (duplicates are found by
-     * {@link YamlLocations}), paths resolved against the base. */
-    public ObjectMapper mapper() {
-        SimpleModule paths = new SimpleModule("gateway-config-paths");
-        paths.addDeserializer(Path.class, new BaseDirectoryPathDeserializer(baseDirectory));
+    /**
+     * The mapper used for the configuration: YAML, strict about unknown keys (duplicates are found by
+     * {@link YamlLocations}), paths resolved against the directory of {@code file}.
+     */
+    public static ObjectMapper mapper(Path file) {
+        return mapper(new ConfigPaths(file.toAbsolutePath().normalize().getParent()));
+    }
+
+    private static ObjectMapper mapper(ConfigPaths paths) {
         return YAMLMapper.builder(YAMLFactory.builder()
                         // YAML 1.1 reads a bare OFF/ON/YES/NO as a boolean; here they stay words (mode: OFF)
                         .enable(com.fasterxml.jackson.dataformat.yaml.YAMLParser.Feature
@@ -128,11 +131,7 @@ public final class ConfigLoader {
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
                 .enable(com.fasterxml.jackson.databind.MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
-                .addModule(paths)
+                .addModule(paths.module())
                 .build();
-    }
-
-    public Path baseDirectory() {
-        return baseDirectory;
     }
 }

@@ -11,6 +11,7 @@ import org.smimegw.certstore.CertStoreConfig;
 import org.smimegw.gateway.container.PipelineConfig;
 import org.smimegw.gateway.delivery.DeliveryConfig;
 import org.smimegw.gateway.smtp.SmtpConfig;
+import org.smimegw.gateway.spool.SpoolSettings;
 
 /**
  * The whole gateway configuration, read from {@code conf/gateway.yaml} by {@link ConfigLoader}. Every section may
@@ -21,8 +22,9 @@ import org.smimegw.gateway.smtp.SmtpConfig;
  * @param postmaster      the postmaster address (mailet context, sender of notifications); default
  *                        {@code postmaster@} the first internal domain, else the host name
  * @param internalDomains the domains whose users are "ours" ({@code MailetContext.isLocalServer}); default none
- * @param stateDir        directory for the spool and other state (default {@code var}, relative to the working
- *                        directory)
+ * @param stateDir        directory for the spool and other state (default {@code var} beside the configuration
+ *                        file)
+ * @param spool           {@code spool:} section: free-space reserve and reuse of spool files ({@link SpoolSettings})
  * @param smtp            {@code smtp:} section (SMTP front end)
  * @param pipeline        {@code pipeline:} section (mailet container)
  * @param delivery        {@code delivery:} section (delivery to the next hop); without a smarthost and with the
@@ -31,14 +33,18 @@ import org.smimegw.gateway.smtp.SmtpConfig;
  * @param embeddedMailbox {@code embeddedMailbox:} section
  * @param certstore       {@code certstore:} section (the certificate store's {@link CertStoreConfig})
  * @param policy          {@code policy:} section: where the S/MIME policy file is ({@link PolicySettings})
- * @param baseDirectory   what relative paths in the file are resolved against (the working directory unless the
- *                        loader was given another); the certificate store resolves its paths against it
+ * @param baseDirectory   what relative paths in the file are resolved against: the directory of the configuration
+ *                        file ({@link ConfigPaths}; the working directory for the built-in defaults when there is
+ *                        no file); the certificate store resolves its default paths against it
+ * @param logging         {@code logging:} section: the log line format
+ * @param crypto          {@code crypto:} section: which JCA providers compute the S/MIME primitives
  * @param console         {@code console:} section (web console and users' page; off by default)
  */
 public record GatewayConfig(String hostname, String postmaster, List<String> internalDomains, Path stateDir,
-                            SmtpConfig smtp, PipelineConfig pipeline, DeliveryConfig delivery, AdminConfig admin,
+                            SpoolSettings spool, SmtpConfig smtp, PipelineConfig pipeline, DeliveryConfig delivery, AdminConfig admin,
                             EmbeddedMailboxConfig embeddedMailbox, CertStoreConfig certstore, PolicySettings policy,
-                            Path baseDirectory, ConsoleConfig console) {
+                            Path baseDirectory, LoggingConfig logging, CryptoConfig crypto,
+                            ConsoleConfig console) {
 
     public static final String DEFAULT_STATE_DIR = "var";
 
@@ -51,6 +57,7 @@ public record GatewayConfig(String hostname, String postmaster, List<String> int
                             @JsonProperty("postmaster") String postmaster,
                             @JsonProperty("internalDomains") List<String> internalDomains,
                             @JsonProperty("stateDir") Path stateDir,
+                            @JsonProperty("spool") SpoolSection spool,
                             @JsonProperty("smtp") SmtpConfig smtp,
                             @JsonProperty("pipeline") PipelineSection pipeline,
                             @JsonProperty("delivery") DeliveryConfig delivery,
@@ -58,6 +65,8 @@ public record GatewayConfig(String hostname, String postmaster, List<String> int
                             @JsonProperty("embeddedMailbox") EmbeddedMailboxConfig embeddedMailbox,
                             @JsonProperty("certstore") CertStoreConfig certstore,
                             @JsonProperty("policy") PolicySettings policy,
+                            @JsonProperty("logging") LoggingConfig logging,
+                            @JsonProperty("crypto") CryptoConfig crypto,
                             @JsonProperty("console") ConsoleConfig console) {
         String host = hostname == null ? HostNames.localHostName() : hostname;
         List<String> domains = internalDomains == null ? List.of() : internalDomains;
@@ -66,6 +75,8 @@ public record GatewayConfig(String hostname, String postmaster, List<String> int
                         : "postmaster@" + (domains.isEmpty() ? host : domains.get(0).toLowerCase(Locale.ROOT)),
                 domains,
                 stateDir == null ? Path.of(DEFAULT_STATE_DIR) : stateDir,
+                (spool == null ? SpoolSection.of(null, null) : spool).toSettings(
+                        (smtp == null ? SmtpConfig.defaults() : smtp).maxMessageSize()),
                 smtp == null ? SmtpConfig.defaults() : smtp,
                 pipeline == null ? PipelineConfig.defaults() : pipeline.toPipelineConfig(),
                 delivery == null ? new DeliveryConfig(null, null, null, null, null, null, null) : delivery,
@@ -73,12 +84,13 @@ public record GatewayConfig(String hostname, String postmaster, List<String> int
                 embeddedMailbox == null ? EmbeddedMailboxConfig.defaults() : embeddedMailbox,
                 certstore == null ? CertStoreConfig.defaults() : certstore,
                 policy == null ? PolicySettings.defaults() : policy,
-                Path.of("").toAbsolutePath(), console == null ? ConsoleConfig.defaults() : console);
+                Path.of("").toAbsolutePath(), logging == null ? LoggingConfig.defaults() : logging,
+                crypto == null ? CryptoConfig.defaults() : crypto, console == null ? ConsoleConfig.defaults() : console);
     }
 
     /** Every section at its defaults (what an empty file gives). */
     public static GatewayConfig defaults() {
-        return of(null, null, null, null, null, null, null, null, null, null, null, null);
+        return of(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /**
@@ -87,16 +99,22 @@ public record GatewayConfig(String hostname, String postmaster, List<String> int
      */
     public GatewayConfig resolvedAgainst(Path base) {
         PipelineConfig p = pipeline;
-        return new GatewayConfig(hostname, postmaster, internalDomains, base.resolve(stateDir).normalize(), smtp,
+        return new GatewayConfig(hostname, postmaster, internalDomains, base.resolve(stateDir).normalize(), spool, smtp,
                 new PipelineConfig(base.resolve(p.config()).normalize(), p.workers(), p.maxFailures(),
-                        p.retryDelaySeconds(), p.inFlowDelayMillis()),
-                delivery, admin, embeddedMailbox, certstore, policy.resolvedAgainst(base), base, console);
+                        p.retryDelaySeconds(), p.inFlowDelayMillis(), p.mimeLimits()),
+                delivery, admin, embeddedMailbox, certstore, policy.resolvedAgainst(base), base, logging, crypto,
+                console);
+    }
+
+    /** The certificate store's directory ({@code certstore.directory}, default {@code var/certstore}), absolute. */
+    public Path certstoreDirectory() {
+        return baseDirectory.resolve(certstore.directory()).normalize();
     }
 
     /** This configuration with another SMTP section (e.g. a test's port 0). */
     public GatewayConfig withSmtp(SmtpConfig newSmtp) {
-        return new GatewayConfig(hostname, postmaster, internalDomains, stateDir, newSmtp, pipeline, delivery,
-                admin, embeddedMailbox, certstore, policy, baseDirectory, console);
+        return new GatewayConfig(hostname, postmaster, internalDomains, stateDir, spool, newSmtp, pipeline, delivery,
+                admin, embeddedMailbox, certstore, policy, baseDirectory, logging, crypto, console);
     }
 
     /**
@@ -105,28 +123,28 @@ public record GatewayConfig(String hostname, String postmaster, List<String> int
      */
     public GatewayConfig withEphemeralPorts(Path newStateDir) {
         EmbeddedMailboxConfig m = embeddedMailbox;
-        return new GatewayConfig(hostname, postmaster, internalDomains, newStateDir, smtp.withPort(0), pipeline,
-                delivery, new AdminConfig(admin.enabled(), admin.bind(), 0, admin.jmx(), admin.jmxDomain()),
-                new EmbeddedMailboxConfig(m.enabled(), m.bind(), 0, 0), certstore, policy, baseDirectory,
+        return new GatewayConfig(hostname, postmaster, internalDomains, newStateDir, spool, smtp.withPort(0), pipeline,
+                delivery, admin.withPort(0),
+                new EmbeddedMailboxConfig(m.enabled(), m.bind(), 0, 0), certstore, policy, baseDirectory, logging, crypto,
                 console.withEphemeralPort());
     }
 
     /** This configuration with another {@code policy:} section (e.g. a test's policy file). */
     public GatewayConfig withPolicy(PolicySettings newPolicy) {
-        return new GatewayConfig(hostname, postmaster, internalDomains, stateDir, smtp, pipeline, delivery, admin,
-                embeddedMailbox, certstore, newPolicy, baseDirectory, console);
+        return new GatewayConfig(hostname, postmaster, internalDomains, stateDir, spool, smtp, pipeline, delivery, admin,
+                embeddedMailbox, certstore, newPolicy, baseDirectory, logging, crypto, console);
     }
 
     /** This configuration with another {@code pipeline:} section (e.g. a test's mailetcontainer.xml). */
     public GatewayConfig withPipeline(PipelineConfig newPipeline) {
-        return new GatewayConfig(hostname, postmaster, internalDomains, stateDir, smtp, newPipeline, delivery, admin,
-                embeddedMailbox, certstore, policy, baseDirectory, console);
+        return new GatewayConfig(hostname, postmaster, internalDomains, stateDir, spool, smtp, newPipeline, delivery, admin,
+                embeddedMailbox, certstore, policy, baseDirectory, logging, crypto, console);
     }
 
     /** This configuration with another {@code console:} section (e.g. a test's administrators). */
     public GatewayConfig withConsole(ConsoleConfig newConsole) {
-        return new GatewayConfig(hostname, postmaster, internalDomains, stateDir, smtp, pipeline, delivery, admin,
-                embeddedMailbox, certstore, policy, baseDirectory, newConsole);
+        return new GatewayConfig(hostname, postmaster, internalDomains, stateDir, spool, smtp, pipeline, delivery, admin,
+                embeddedMailbox, certstore, policy, baseDirectory, logging, crypto, newConsole);
     }
 
     /** True when {@code domain} is one of {@link #internalDomains()} (case-insensitive). */

@@ -11,7 +11,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
-import jakarta.mail.util.SharedFileInputStream;
+
+import org.smimegw.mailets.mime.LeanSharedFileInputStream;
+import org.smimegw.mailets.mime.RawBodyMimeMessage;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +27,8 @@ import org.slf4j.LoggerFactory;
 public final class MailScratch implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MailScratch.class);
     private static final Session SESSION = Session.getInstance(new java.util.Properties());
+    /** Read-ahead of a copy (and of each of its parts, allocated only when that part is read). */
+    private static final int COPY_READ_BUFFER = 16 * 1024;
 
     private final Path directory;
     private final AtomicInteger copies = new AtomicInteger();
@@ -54,9 +58,9 @@ public final class MailScratch implements AutoCloseable {
             try (OutputStream out = Files.newOutputStream(file)) {
                 message.writeTo(out);
             }
-            SharedFileInputStream in = new SharedFileInputStream(file.toFile());
-            streams.add(in);
-            return new IdKeepingCopy(SESSION, in);
+            LeanSharedFileInputStream in = new LeanSharedFileInputStream(file.toFile(), COPY_READ_BUFFER);
+            streams.add(in::closeFile); // with its parts' streams: the file is deleted when the scratch closes
+            return new RawBodyMimeMessage(SESSION, in);
         } catch (IOException e) {
             throw new MessagingException("cannot copy message to scratch file in " + directory + ": " + e, e);
         }
@@ -85,19 +89,5 @@ public final class MailScratch implements AutoCloseable {
             }
         }
         files.clear();
-    }
-
-    /** A file-backed copy whose existing Message-ID survives {@code saveChanges()} (as James's MimeMessageWrapper). */
-    private static final class IdKeepingCopy extends MimeMessage {
-        IdKeepingCopy(Session session, SharedFileInputStream in) throws MessagingException {
-            super(session, in);
-        }
-
-        @Override
-        protected void updateMessageID() throws MessagingException {
-            if (getHeader("Message-ID", null) == null) {
-                super.updateMessageID();
-            }
-        }
     }
 }

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import com.codahale.metrics.MetricRegistry;
+
 import jakarta.mail.MessagingException;
 import org.apache.mailet.Mail;
 import org.apache.mailet.Mailet;
@@ -28,13 +30,28 @@ public final class MailetContainer {
     private final Map<String, MailetProcessor> processors;
     private final List<Mailet> mailets;
     private final List<Matcher> matchers;
+    private final Set<String> metricNames;
 
     MailetContainer(Path source, Map<String, MailetProcessor> processors, List<Mailet> mailets,
-                    List<Matcher> matchers) {
+                    List<Matcher> matchers, Set<String> metricNames) {
         this.source = source;
         this.processors = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(processors));
         this.mailets = List.copyOf(mailets);
         this.matchers = List.copyOf(matchers);
+        this.metricNames = Set.copyOf(metricNames);
+    }
+
+    /** The names of this container's processor, mailet and matcher metrics. */
+    Set<String> metricNames() {
+        return metricNames;
+    }
+
+    /**
+     * Removes from {@code registry} the processor, mailet and matcher metrics of every container but
+     * {@code inForce} (null: of all), so a scrape after a reload shows no series of mailets no longer in force.
+     */
+    public static void retainMetricsOf(MailetContainer inForce, MetricRegistry registry) {
+        PipelineMetrics.retainOnly(registry, inForce);
     }
 
     /** The file this container was loaded from. */

@@ -35,6 +35,8 @@ import org.w3c.dom.NamedNodeMap;
 import org.w3c.dom.Node;
 
 import org.smimegw.mailets.config.ConfigFileException;
+import org.smimegw.mailets.crypto.CryptoProviders;
+import org.smimegw.mailets.crypto.PrimitiveProviders;
 
 /**
  * Reads a {@code mailetcontainer.xml} in the James format and builds a {@link MailetContainer}: resolves and
@@ -69,7 +71,8 @@ public final class MailetContainerLoader {
 
     /**
      * @param context  the mailet context given to every mailet and matcher
-     * @param services services for {@code @Inject} constructors (the metric registry and the context are added)
+     * @param services services for {@code @Inject} constructors (the metric registry, the context and the
+     *                 {@code auto} {@link PrimitiveProviders} are added where missing)
      * @param metrics  where per-mailet and per-processor timers and exception counters are registered
      */
     public MailetContainerLoader(MailetContext context, ServiceRegistry services, MetricRegistry metrics) {
@@ -85,6 +88,9 @@ public final class MailetContainerLoader {
         }
         if (services.find(MailetContext.class).isEmpty()) {
             withBuiltIns = withBuiltIns.with(MailetContext.class, context);
+        }
+        if (services.find(PrimitiveProviders.class).isEmpty()) {
+            withBuiltIns = withBuiltIns.with(PrimitiveProviders.class, PrimitiveProviders.select(CryptoProviders.AUTO));
         }
         this.services = withBuiltIns;
         this.metrics = metrics;
@@ -124,6 +130,7 @@ public final class MailetContainerLoader {
         private final List<Mailet> mailets = new ArrayList<>();
         private final List<Matcher> matchers = new ArrayList<>();
         private final Map<String, Matcher> globalComposites = new HashMap<>();
+        private final PipelineMetrics pipelineMetrics = new PipelineMetrics(metrics);
 
         Build(Path file) {
             this.file = file;
@@ -139,7 +146,7 @@ public final class MailetContainerLoader {
         }
 
         void destroyAll() {
-            new MailetContainer(file, Map.of(), mailets, matchers).destroy();
+            new MailetContainer(file, Map.of(), mailets, matchers, Set.of()).destroy();
         }
 
         MailetContainer container(Element root) throws ConfigFileException {
@@ -208,7 +215,7 @@ public final class MailetContainerLoader {
                             + "', which is not defined (processors: " + processors.keySet() + ")");
                 }
             }
-            return new MailetContainer(file, processors, mailets, matchers);
+            return new MailetContainer(file, processors, mailets, matchers, pipelineMetrics.names());
         }
 
         private MailetProcessor processor(String state, Element element, List<RouteCheck> routes)
@@ -223,7 +230,7 @@ public final class MailetContainerLoader {
                             + state + "'; expected <mailet> or <matcher>");
                 }
             }
-            return new MailetProcessor(state, steps, metrics.timer("processor." + state));
+            return new MailetProcessor(state, steps, pipelineMetrics.processor(state));
         }
 
         private MailetStep step(String processor, int index, Element element, Map<String, Matcher> localComposites,
@@ -281,14 +288,13 @@ public final class MailetContainerLoader {
             } finally {
                 mailets.add(mailet);
             }
-            String metricBase = "mailet." + processor + "." + index + "." + mailetName;
             return new MailetStep(index, (hasNotMatch ? "!" : "") + matchSpec + " -> " + mailetName,
                     LocatedXml.line(element), matcher, mailet, onMatch, onMailet,
-                    metrics.timer(metricBase), metrics.counter(metricBase + ".exceptions"),
-                    metrics.counter("matcher." + processor + "." + index + "."
-                            + matcherMetricName(matchSpec) + ".exceptions"),
+                    pipelineMetrics.mailet(processor, mailetName),
+                    pipelineMetrics.mailetExceptions(processor, mailetName),
+                    pipelineMetrics.matcherExceptions(processor, matcherMetricName(matchSpec)),
                     new MailetOutline(processor, index, (hasNotMatch ? "!" : "") + matchSpec, mailetClass.getName(),
-                            parameters, LocatedXml.line(element), metricBase));
+                            parameters, LocatedXml.line(element), MetricRegistry.name("mailet", processor, mailetName)));
         }
 
         private String matcherMetricName(String spec) {

@@ -11,7 +11,8 @@ import java.util.Map;
  * @param mailet     the mailet's class name as resolved
  * @param parameters its init parameters, in file order
  * @param line       line of the {@code <mailet>} element in the file
- * @param metricName name of its timer in the metric registry ({@code .exceptions} is its exception counter)
+ * @param metricName name of its timer in the metric registry ({@code .exceptions} is its exception counter); entries
+ *                   of the same class in one processor share it
  */
 public record MailetOutline(String processor, int index, String matcher, String mailet,
                             Map<String, String> parameters, int line, String metricName) {

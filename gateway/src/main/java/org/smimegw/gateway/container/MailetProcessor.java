@@ -16,6 +16,8 @@ import org.apache.mailet.Mail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.smimegw.gateway.spool.LocalErrors;
+
 /**
  * The mailets of one {@code <processor state="...">}, run in order. A matcher that matches part of the
  * recipients splits the mail: the matched ones go through the mailet, a copy with the others continues with the
@@ -100,16 +102,19 @@ final class MailetProcessor {
             result = step.matcher().match(mail);
         } catch (MessagingException | RuntimeException e) {
             step.matcherExceptions().inc();
+            if (LocalErrors.isTemporary(e)) {
+                throw asMessagingException(e); // disk full: the run stops and is retried, whatever the policy says
+            }
             ExceptionPolicy policy = step.onMatchException();
             switch (policy.kind()) {
                 case NOMATCH, IGNORE -> {
                     LOG.warn("{}: matcher of {} failed, treated as no match: {}", name, step.description(),
-                            e.toString());
+                            ErrorRedaction.redact(e).toString());
                     return List.of();
                 }
                 case MATCHALL -> {
                     LOG.warn("{}: matcher of {} failed, treated as matching all: {}", name, step.description(),
-                            e.toString());
+                            ErrorRedaction.redact(e).toString());
                     return List.copyOf(mail.getRecipients());
                 }
                 case PROPAGATE -> throw asMessagingException(e);
@@ -136,9 +141,15 @@ final class MailetProcessor {
             step.mailet().service(mail);
         } catch (MessagingException | RuntimeException e) {
             step.mailetExceptions().inc();
+            if (LocalErrors.isTemporary(e)) {
+                // disk full or I/O error: not the mail's fault; the run stops and is retried (never the error
+                // processor, which could only fail the same way or keep the mail as failed)
+                throw asMessagingException(e);
+            }
             ExceptionPolicy policy = step.onMailetException();
             switch (policy.kind()) {
-                case IGNORE -> LOG.warn("{}: mailet {} failed, ignored: {}", name, step.description(), e.toString());
+                case IGNORE -> LOG.warn("{}: mailet {} failed, ignored: {}", name, step.description(),
+                        ErrorRedaction.redact(e).toString());
                 case PROPAGATE -> throw asMessagingException(e);
                 case PROCESSOR -> {
                     if (policy.processor().equals(name)) {
@@ -151,11 +162,14 @@ final class MailetProcessor {
         }
     }
 
+    /** Logs and records the failure (never with text a MIME parser quoted from the mail: {@link ErrorRedaction}). */
     private void recordError(Mail mail, String offender, Exception e, String nextState) {
+        Throwable logged = ErrorRedaction.redact(e);
         LOG.error("{}: {} failed, mail {} moves to processor {}: {}", name, offender, mail.getName(), nextState,
-                e.toString(), e);
-        mail.setErrorMessage("Exception calling " + offender + " in processor " + name + ": " + e.getMessage());
-        mail.setAttribute(new Attribute(Mail.MAILET_ERROR, AttributeValue.ofUnserializable(e)));
+                logged.toString(), logged);
+        mail.setErrorMessage("Exception calling " + offender + " in processor " + name + ": "
+                + ErrorRedaction.message(e));
+        mail.setAttribute(new Attribute(Mail.MAILET_ERROR, AttributeValue.ofUnserializable(logged)));
         mail.setState(nextState);
     }
 
@@ -164,11 +178,18 @@ final class MailetProcessor {
      * could drop the mail at the end of the processor, so the run fails and the runner retries it later.
      */
     private MessagingException failedInOwnTarget(String offender, Exception e) {
+        Throwable logged = ErrorRedaction.redact(e);
         return new MessagingException(offender + " failed inside processor " + name + ", which is its own "
-                + "exception target: " + e.getMessage(), e);
+                + "exception target: " + ErrorRedaction.message(e), logged instanceof Exception x ? x : e);
     }
 
+    /** What the pipeline runner records for a propagated failure (redacted: {@link ErrorRedaction}). */
     private static MessagingException asMessagingException(Exception e) {
-        return e instanceof MessagingException me ? me : new MessagingException(e.toString(), e);
+        Throwable logged = ErrorRedaction.redact(e);
+        if (logged == e && e instanceof MessagingException me) {
+            return me;
+        }
+        return new MessagingException(logged.getMessage() == null ? e.getClass().getName() : logged.getMessage(),
+                logged instanceof Exception x ? x : e);
     }
 }

@@ -17,7 +17,9 @@ import com.codahale.metrics.Counter;
 import com.codahale.metrics.MetricRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
+import org.smimegw.gateway.logging.LogFields;
 import org.smimegw.gateway.spool.Envelope;
 import org.smimegw.gateway.spool.SpoolException;
 
@@ -57,14 +59,29 @@ final class AttemptConclusion {
     private final Counter delivered;
     private final Counter deferred;
     private final Counter bounced;
+    private final NextHopHealth nextHops;
 
-    AttemptConclusion(DeliveryConfig config, DsnMailBouncer dsns, Clock clock, MetricRegistry metrics) {
+    AttemptConclusion(DeliveryConfig config, DsnMailBouncer dsns, Clock clock, MetricRegistry metrics,
+                      NextHopHealth nextHops) {
         this.config = config;
+        this.nextHops = nextHops;
         this.dsns = dsns;
         this.clock = clock;
         this.delivered = metrics.counter("delivery.delivered");
         this.deferred = metrics.counter("delivery.deferred");
         this.bounced = metrics.counter("delivery.bounced");
+    }
+
+    /** Per next hop of the attempt: it worked unless every recipient sent to it was deferred. */
+    private void recordNextHops(List<RecipientResult> results, Map<String, String> relayOf) {
+        Map<String, Boolean> worked = new HashMap<>();
+        for (RecipientResult result : results) {
+            String relay = relayOf.get(result.recipient());
+            if (relay != null) {
+                worked.merge(relay, result.outcome() != RecipientResult.Outcome.DEFERRED, Boolean::logicalOr);
+            }
+        }
+        worked.forEach(nextHops::attempted);
     }
 
     /**
@@ -78,6 +95,7 @@ final class AttemptConclusion {
     Outcome conclude(Envelope envelope, List<RecipientResult> results, Map<String, String> relayOf,
                      MimeMessage message) throws SpoolException, MessagingException {
         Instant now = clock.instant();
+        recordNextHops(results, relayOf);
         boolean anyDeferred = false;
         for (RecipientResult result : results) {
             anyDeferred |= result.outcome() == RecipientResult.Outcome.DEFERRED;
@@ -101,8 +119,8 @@ final class AttemptConclusion {
             switch (result.outcome()) {
                 case DELIVERED -> {
                     delivered.inc();
-                    log.info("delivered to=<{}> relay={} status={} reply=\"{}\"", result.recipient(), relay,
-                            result.status(), result.diagnostic());
+                    stageLine("delivered").log("delivered to=<{}> relay={} status={} reply=\"{}\"",
+                            result.recipient(), relay, result.status(), result.diagnostic());
                     if (!result.nextHopDsn()) {
                         relays.add(new DsnFactory.ReportedRecipient(result.recipient(), DsnFactory.Action.RELAYED,
                                 result.status(), result.diagnostic(), null));
@@ -118,8 +136,9 @@ final class AttemptConclusion {
                         deferred.inc();
                         remaining.add(result.recipient());
                         lastError = result.status() + " " + result.diagnostic();
-                        log.info("deferred to=<{}> relay={} status={} reason=\"{}\" attempt={} next={}",
-                                result.recipient(), relay, result.status(), result.diagnostic(), attempts, nextAttempt);
+                        stageLine("deferred").log("deferred to=<{}> relay={} status={} reason=\"{}\" attempt={} "
+                                + "next={}", result.recipient(), relay, result.status(), result.diagnostic(), attempts,
+                                nextAttempt);
                         if (reportDelay) {
                             delays.add(new DsnFactory.ReportedRecipient(result.recipient(), DsnFactory.Action.DELAYED,
                                     result.status(), result.diagnostic(), giveUpAt));
@@ -165,8 +184,13 @@ final class AttemptConclusion {
     }
 
     private void logBounce(String recipient, String relay, String status, String reason, Envelope envelope) {
-        log.info("bounced to=<{}> relay={} status={} reason=\"{}\"{}", recipient, relay, status, reason,
-                envelope.hasNullSender() ? " (null sender: no DSN)" : "");
+        stageLine("bounced").log("bounced to=<{}> relay={} status={} reason=\"{}\"{}", recipient, relay, status,
+                reason, envelope.hasNullSender() ? " (null sender: no DSN)" : "");
+    }
+
+    /** An INFO line of the delivery stage with its outcome as key/value pairs (fields of the JSON log format). */
+    private static LoggingEventBuilder stageLine(String outcome) {
+        return log.atInfo().addKeyValue(LogFields.STAGE, "delivery").addKeyValue(LogFields.OUTCOME, outcome);
     }
 
     /** Delay before the attempt after the {@code attempts}-th deferral: initial * multiplier^(attempts-1), capped. */

@@ -19,10 +19,16 @@ import java.util.Map;
  *                              route exists, storing only what is left in OUTGOING (true)
  * @param mx                    direct delivery to the recipient domain's MX hosts, for domains without a route when
  *                              there is no smarthost
+ * @param idleTimeoutSeconds    a pooled connection idle this long is closed ({@value #DEFAULT_IDLE_TIMEOUT_SECONDS}):
+ *                              before the next hop closes it, which Postfix does after {@code smtpd_timeout} (300 s,
+ *                              10 s under stress), so a closed pooled connection stays the exception (one that is
+ *                              found closed anyway is replaced at once, see {@code DeliveryService})
  */
 public record DeliveryConfig(Route smarthost, Map<String, Route> routes, Integer maxConnections,
                              Integer connectTimeoutSeconds, Integer timeoutSeconds, Retry retry, String heloName,
-                             Boolean immediate, Mx mx) {
+                             Boolean immediate, Mx mx, Integer idleTimeoutSeconds) {
+
+    public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 5;
 
     public DeliveryConfig {
         routes = routes == null ? Map.of() : Map.copyOf(routes);
@@ -32,12 +38,25 @@ public record DeliveryConfig(Route smarthost, Map<String, Route> routes, Integer
         retry = retry == null ? new Retry(null, null, null, null, null) : retry;
         immediate = immediate == null || immediate;
         mx = mx == null ? new Mx(null, null, null, null, null, null) : mx;
+        idleTimeoutSeconds = idleTimeoutSeconds == null ? DEFAULT_IDLE_TIMEOUT_SECONDS : idleTimeoutSeconds;
+        if (idleTimeoutSeconds < 1) {
+            throw new IllegalArgumentException("delivery.idleTimeoutSeconds must be at least 1, got "
+                    + idleTimeoutSeconds);
+        }
         if (maxConnections < 1) {
             throw new IllegalArgumentException("delivery.maxConnections must be at least 1, got " + maxConnections);
         }
         if (connectTimeoutSeconds < 1 || timeoutSeconds < 1) {
             throw new IllegalArgumentException("delivery timeouts must be at least 1 second");
         }
+    }
+
+    /** As the canonical constructor with the idle timeout at its default. */
+    public DeliveryConfig(Route smarthost, Map<String, Route> routes, Integer maxConnections,
+                          Integer connectTimeoutSeconds, Integer timeoutSeconds, Retry retry, String heloName,
+                          Boolean immediate, Mx mx) {
+        this(smarthost, routes, maxConnections, connectTimeoutSeconds, timeoutSeconds, retry, heloName, immediate, mx,
+                null);
     }
 
     /** As the canonical constructor with {@code mx} at its defaults. */
@@ -62,7 +81,7 @@ public record DeliveryConfig(Route smarthost, Map<String, Route> routes, Integer
     /** This configuration with another smarthost (e.g. the embedded mailbox once it listens) and EHLO name. */
     public DeliveryConfig withSmarthost(Route newSmarthost, String newHeloName) {
         return new DeliveryConfig(newSmarthost, routes, maxConnections, connectTimeoutSeconds, timeoutSeconds, retry,
-                newHeloName, immediate, mx);
+                newHeloName, immediate, mx, idleTimeoutSeconds);
     }
 
     /** How STARTTLS is used towards a next hop. */

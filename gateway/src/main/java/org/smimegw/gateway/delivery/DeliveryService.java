@@ -1,6 +1,5 @@
 package org.smimegw.gateway.delivery;
 
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,7 +26,6 @@ import jakarta.mail.Session;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
-import jakarta.mail.util.SharedFileInputStream;
 
 import com.codahale.metrics.Counter;
 import com.codahale.metrics.MetricRegistry;
@@ -38,7 +36,6 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 import org.smimegw.gateway.spool.Envelope;
-import org.smimegw.gateway.spool.FileSpool;
 import org.smimegw.gateway.spool.Spool;
 import org.smimegw.gateway.spool.SpoolArea;
 import org.smimegw.gateway.spool.SpoolEntry;
@@ -74,7 +71,6 @@ public final class DeliveryService implements AutoCloseable {
     /** MDC key holding the queue id while an entry is handled. */
     public static final String MDC_QUEUE_ID = "queueId";
 
-    private static final Duration IDLE_CONNECTION_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration SPOOL_ERROR_RETRY = Duration.ofSeconds(30);
 
     private final DeliveryConfig config;
@@ -84,10 +80,12 @@ public final class DeliveryService implements AutoCloseable {
     private final MxResolver mx;
     private final TransportPool pool;
     private final AttemptConclusion conclusion;
+    private final NextHopHealth nextHops;
     private final Session parseSession = Session.getInstance(new Properties());
 
     private final Timer attempt;
     private final Counter immediateAttempts;
+    private final Counter reconnected;
 
     private final DelayQueue<Scheduled> schedule = new DelayQueue<>();
     private final Set<String> known = ConcurrentHashMap.newKeySet();
@@ -99,7 +97,7 @@ public final class DeliveryService implements AutoCloseable {
      * @param config         delivery configuration
      * @param spool          the spool; entries are read from OUTGOING and bounces written to INCOMING
      * @param dsnFactory     builds the bounce messages
-     * @param metrics        receives delivery.delivered/deferred/bounced/immediate counters and the delivery.attempt
+     * @param metrics        receives delivery.delivered/deferred/bounced/immediate/reconnected counters and the delivery.attempt
      *                       timer
      * @param clock          time source for back-off, lifetime and DSN dates
      * @param environment    environment lookup for SMTP AUTH passwords ({@code System::getenv})
@@ -113,16 +111,23 @@ public final class DeliveryService implements AutoCloseable {
         this.routes = new RouteResolver(config);
         this.mx = new MxResolver(config.mx());
         this.pool = new TransportPool(config, config.heloName(), new PasswordSource(environment),
-                config.maxConnections(), IDLE_CONNECTION_TIMEOUT);
+                config.maxConnections(), Duration.ofSeconds(config.idleTimeoutSeconds()));
+        this.nextHops = new NextHopHealth(clock);
         this.conclusion = new AttemptConclusion(config,
                 new DsnMailBouncer(spool, dsnFactory, DsnFactory.mta(config.heloName()), clock, onBounceQueued), clock,
-                metrics);
+                metrics, nextHops);
         this.immediateAttempts = metrics.counter("delivery.immediate");
+        this.reconnected = metrics.counter("delivery.reconnected");
         // lock-free reservoir: the default one takes a lock and a skip-list insert for every attempt
         this.attempt = metrics.timer("delivery.attempt",
                 () -> new Timer(com.codahale.metrics.LockFreeExponentiallyDecayingReservoir.builder().build()));
         metrics.remove("delivery.queue.size"); // a restarted service replaces the gauge of its predecessor
         metrics.register("delivery.queue.size", (com.codahale.metrics.Gauge<Integer>) known::size);
+    }
+
+    /** Since when every attempt to a next hop has failed (for the readiness check). */
+    public NextHopHealth nextHops() {
+        return nextHops;
     }
 
     /** Production defaults: passwords from the process environment, no bounce notification hook. */
@@ -151,7 +156,8 @@ public final class DeliveryService implements AutoCloseable {
         }
         housekeeping = Executors.newSingleThreadScheduledExecutor(
                 r -> Thread.ofPlatform().name("delivery-idle-close").daemon(true).unstarted(r));
-        long period = IDLE_CONNECTION_TIMEOUT.toMillis() / 2;
+        // idle connections are closed within 1.25 x the idle timeout, well before the next hop's own
+        long period = Math.max(250, TimeUnit.SECONDS.toMillis(config.idleTimeoutSeconds()) / 4);
         housekeeping.scheduleWithFixedDelay(pool::closeIdle, period, period, TimeUnit.MILLISECONDS);
     }
 
@@ -342,10 +348,12 @@ public final class DeliveryService implements AutoCloseable {
         List<RecipientResult> results = new ArrayList<>(envelope.recipients().size());
         Map<NextHop, List<String>> byNextHop = byNextHop(envelope.recipients(), results);
         Map<String, String> relayOf = new HashMap<>();
-        try (SharedFileInputStream content = new SharedFileInputStream(entry.contentFile().toFile(),
-                FileSpool.READ_BUFFER)) {
+        AttemptConclusion.Outcome outcome;
+        // opened through the spool: while it is open, the files of the entry are never reused for another message
+        MimeMessage stored = spool.open(entry);
+        try {
             Timer.Context timing = attempt.time();
-            SMTPMessage message = new SMTPMessage(parseSession, content);
+            SMTPMessage message = new StreamedSmtpMessage(parseSession, stored);
             message.setEnvelopeFrom(envelope.hasNullSender() ? "<>" : envelope.sender());
             for (Map.Entry<NextHop, List<String>> group : byNextHop.entrySet()) {
                 List<String> recipients = group.getValue();
@@ -363,9 +371,22 @@ public final class DeliveryService implements AutoCloseable {
                 }
             }
             timing.stop(); // recorded before the entry is deleted, as for immediate attempts
-            conclude(entry, results, relayOf, message);
-        } catch (IOException | MessagingException e) {
+            outcome = conclusion.conclude(entry.envelope(), results, relayOf, stored);
+        } catch (MessagingException e) {
             throw new SpoolException("cannot read spooled message " + entry.id() + ": " + e.getMessage(), e);
+        } finally {
+            closeQuietly(stored);
+        }
+        apply(entry, outcome);
+    }
+
+    private static void closeQuietly(MimeMessage message) {
+        if (message instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                log.debug("closing a spooled message: {}", e.toString());
+            }
         }
     }
 
@@ -406,8 +427,9 @@ public final class DeliveryService implements AutoCloseable {
             return results;
         }
         InternetAddress[] to = addresses.toArray(new InternetAddress[0]);
-        for (int attemptOnRoute = 0; ; attemptOnRoute++) {
-            Connection connection = connect(hops, idleOnly);
+        boolean newConnection = false; // after a pooled connection turned out dead: a new one, never another pooled
+        while (true) {
+            Connection connection = connect(hops, idleOnly, newConnection);
             if (connection == null) {
                 return null; // idleOnly and no idle connection to this route
             }
@@ -429,23 +451,27 @@ public final class DeliveryService implements AutoCloseable {
                 return results;
             } catch (SendFailedException e) {
                 reusable = SmtpOutcomes.connectionReusable(e);
-                if (!reusable && lease.reused() && attemptOnRoute == 0) {
-                    log.debug("pooled connection to {} was closed by the server ({}), retrying on a new one",
-                            route.hostAndPort(), e.getMessage());
+                if (!reusable && deadBeforeTransaction(lease)) { // e.g. the 421 of a server closing idle connections
+                    log.info("pooled connection to {} was closed by the server before the transaction ({}); "
+                            + "sending on a new connection", route.hostAndPort(), RecipientResult.oneLine(e.getMessage()));
+                    reconnected.inc();
                     if (idleOnly) {
-                        return null;
+                        return null; // the queue's worker sends it at once on a new connection
                     }
+                    newConnection = true;
                     continue;
                 }
                 results.addAll(nextHopDsn(SmtpOutcomes.fromSendFailure(sendable, e), nextHopDsn));
                 return results;
             } catch (MessagingException | IllegalStateException e) {
-                if (lease.reused() && attemptOnRoute == 0) {
-                    log.debug("pooled connection to {} failed ({}), retrying on a new one", route.hostAndPort(),
-                            e.toString());
+                if (deadBeforeTransaction(lease)) { // broken pipe or EOF at MAIL FROM: nothing of the mail was sent
+                    log.info("pooled connection to {} failed before the transaction ({}); sending on a new "
+                            + "connection", route.hostAndPort(), RecipientResult.oneLine(SmtpOutcomes.describe(e)));
+                    reconnected.inc();
                     if (idleOnly) {
-                        return null; // the queue's worker retries at once on a new connection
+                        return null; // the queue's worker sends it at once on a new connection
                     }
+                    newConnection = true;
                     continue; // the server closed an idle connection: not a delivery failure
                 }
                 MessagingException me = e instanceof MessagingException m ? m : new MessagingException(e.getMessage(), e);
@@ -457,6 +483,15 @@ public final class DeliveryService implements AutoCloseable {
         }
     }
 
+    /**
+     * True when a connection from the pool failed before the next hop accepted MAIL FROM: a connection the server
+     * closed while it was idle (or restarted meanwhile), which carried nothing of the message. Postfix then simply
+     * opens a new connection; so does this (never another pooled one), without counting a delivery attempt.
+     */
+    private static boolean deadBeforeTransaction(TransportPool.Lease lease) {
+        return lease.reused() && !lease.transport().transactionStarted();
+    }
+
     /** A connection leased to the hop that took it, or (lease null) the failure of the last hop tried. */
     private record Connection(Hop hop, TransportPool.Lease lease, MessagingException failure) {
     }
@@ -466,7 +501,7 @@ public final class DeliveryService implements AutoCloseable {
      * not; when none does, the last one's failure. With {@code idleOnly}: a connection idle in the pool to the first
      * hop, or null if there is none.
      */
-    private Connection connect(List<Hop> hops, boolean idleOnly) {
+    private Connection connect(List<Hop> hops, boolean idleOnly, boolean newConnection) {
         if (idleOnly) {
             try {
                 TransportPool.Lease lease = pool.borrowIdle(hops.get(0).route());
@@ -479,7 +514,8 @@ public final class DeliveryService implements AutoCloseable {
         for (int i = 0; i < hops.size(); i++) {
             Hop hop = hops.get(i);
             try {
-                return new Connection(hop, pool.borrow(hop.route()), null);
+                return new Connection(hop, newConnection ? pool.borrowNew(hop.route()) : pool.borrow(hop.route()),
+                        null);
             } catch (MessagingException e) {
                 failure = e;
                 if (i + 1 < hops.size()) {
@@ -495,9 +531,8 @@ public final class DeliveryService implements AutoCloseable {
         return nextHopDsn ? results.stream().map(RecipientResult::fromNextHopWithDsn).toList() : results;
     }
 
-    private void conclude(SpoolEntry entry, List<RecipientResult> results, Map<String, String> relayOf,
-                          MimeMessage message) throws SpoolException, MessagingException {
-        AttemptConclusion.Outcome outcome = conclusion.conclude(entry.envelope(), results, relayOf, message);
+    /** Deletes the entry when nothing is left to do, else stores the retry schedule and schedules the retry. */
+    private void apply(SpoolEntry entry, AttemptConclusion.Outcome outcome) throws SpoolException {
         if (outcome.done()) {
             finish(entry);
             return;

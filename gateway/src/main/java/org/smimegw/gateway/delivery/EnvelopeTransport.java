@@ -32,9 +32,26 @@ final class EnvelopeTransport extends SMTPTransport {
 
     /** "RCPT TO:&lt;address&gt;" as Angus writes it → the parameters to append, for the message being sent. */
     private Map<String, String> rcptParameters = Map.of();
+    /** True once the next hop accepted MAIL FROM of the message being sent. */
+    private boolean transactionStarted;
 
     EnvelopeTransport(Session session, URLName url) {
         super(session, url);
+    }
+
+    /**
+     * Whether the last {@link #send} got as far as an accepted MAIL FROM. A pooled connection that failed before that
+     * (broken pipe, EOF, a 421 the server sent when it closed the idle connection) carried nothing of the message:
+     * the message is sent again at once on a new connection, as Postfix does.
+     */
+    boolean transactionStarted() {
+        return transactionStarted;
+    }
+
+    @Override
+    protected void mailFrom() throws MessagingException {
+        super.mailFrom();
+        transactionStarted = true;
     }
 
     /** True when the next hop announced DSN: it gets the DSN parameters and answers for notifications. */
@@ -77,6 +94,7 @@ final class EnvelopeTransport extends SMTPTransport {
         }
         message.setMailExtension(mail.isEmpty() ? null : String.join(" ", mail));
         rcptParameters = rcpt;
+        transactionStarted = false;
         try {
             sendMessage(message, to);
         } finally {

@@ -29,8 +29,8 @@ final class TransportPool implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TransportPool.class);
 
     /**
-     * A connected transport lent to one worker; {@code reused} means it came from the pool without a NOOP check, so
-     * a connection-level failure on it should be retried once on a fresh connection.
+     * A connected transport lent to one worker; {@code reused} means it came from the pool (with or without a NOOP
+     * check), so a failure on it before the mail transaction started is the connection's, not the message's.
      */
     record Lease(DeliveryConfig.Route route, EnvelopeTransport transport, boolean reused) {
     }
@@ -74,10 +74,22 @@ final class TransportPool implements AutoCloseable {
      * there is none; never connects and never waits.
      */
     Lease borrowIdle(DeliveryConfig.Route route) throws MessagingException {
-        return borrow(route, true);
+        return borrow(route, true, false);
+    }
+
+    /**
+     * A new connection to the route, never a pooled one: for the message a pooled connection failed on before its
+     * transaction started (the other idle connections to that route may be dead the same way).
+     */
+    Lease borrowNew(DeliveryConfig.Route route) throws MessagingException {
+        return borrow(route, false, true);
     }
 
     private Lease borrow(DeliveryConfig.Route route, boolean idleOnly) throws MessagingException {
+        return borrow(route, idleOnly, false);
+    }
+
+    private Lease borrow(DeliveryConfig.Route route, boolean idleOnly, boolean fresh) throws MessagingException {
         while (true) {
             EnvelopeTransport reused = null;
             long idleSince = 0;
@@ -88,7 +100,7 @@ final class TransportPool implements AutoCloseable {
                         throw new MessagingException("delivery is shutting down");
                     }
                     Deque<Idle> free = idle.get(route);
-                    if (free != null && !free.isEmpty()) {
+                    if (!fresh && free != null && !free.isEmpty()) {
                         Idle last = free.pollLast();
                         reused = last.transport();
                         idleSince = last.sinceNanos();
@@ -133,7 +145,7 @@ final class TransportPool implements AutoCloseable {
                 return new Lease(route, reused, true);
             }
             if (reused.isConnected()) { // NOOP: the server may have dropped a connection that was idle a while
-                return new Lease(route, reused, false);
+                return new Lease(route, reused, true);
             }
             closeQuietly(reused);
             synchronized (this) {

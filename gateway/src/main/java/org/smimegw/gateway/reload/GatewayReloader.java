@@ -36,6 +36,7 @@ public final class GatewayReloader implements Reloadable {
     private final ContainerFactory factory;
     private final Path containerFile;
     private final Supplier<List<Reloadable>> others;
+    private final MetricRegistry metrics;
     private final Counter success;
     private final Counter failure;
 
@@ -54,6 +55,7 @@ public final class GatewayReloader implements Reloadable {
         this.factory = factory;
         this.containerFile = containerFile;
         this.others = others;
+        this.metrics = metrics;
         this.success = metrics.counter("reload.success");
         this.failure = metrics.counter("reload.failure");
     }
@@ -73,6 +75,9 @@ public final class GatewayReloader implements Reloadable {
             failure.inc();
             LOG.warn("reload refused, the running configuration stays: {}", e.getMessage());
             throw e;
+        } finally {
+            // the series of mailets gone with the old container, or added by a refused one, end here
+            MailetContainer.retainMetricsOf(containers.container(), metrics);
         }
     }
 

@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 
-/** Copies DATA to the spool, counting bytes and line lengths as they pass; stops at the first limit exceeded. */
+/**
+ * Copies DATA to the spool, counting bytes, line lengths and the header section's size as they pass; stops at the
+ * first limit exceeded.
+ */
 final class LimitedCopy {
     private LimitedCopy() {
     }
@@ -12,12 +15,15 @@ final class LimitedCopy {
     /**
      * @param maxBytes      largest message (bytes as received, after dot-unstuffing)
      * @param maxLineLength longest line in octets including CRLF
+     * @param maxHeaderBytes largest header section (up to the empty line that ends it)
      * @return bytes copied
      */
-    static long copy(InputStream in, OutputStream out, long maxBytes, int maxLineLength) throws IOException {
+    static long copy(InputStream in, OutputStream out, long maxBytes, int maxLineLength, long maxHeaderBytes)
+            throws IOException {
         byte[] buf = new byte[64 * 1024];
         long total = 0;
         int line = 0;
+        HeaderSection header = new HeaderSection(maxHeaderBytes);
         int n;
         while ((n = in.read(buf)) != -1) {
             total += n;
@@ -25,9 +31,40 @@ final class LimitedCopy {
                 throw new LimitExceededException(SmtpReason.MESSAGE_TOO_BIG, "message larger than " + maxBytes + " bytes");
             }
             line = checkLines(buf, n, line, maxLineLength);
+            header.scan(buf, n);
             out.write(buf, 0, n);
         }
         return total;
+    }
+
+    /** Counts the header section's bytes until the empty line that ends it (or the end of the message). */
+    static final class HeaderSection {
+        private final long max;
+        private long bytes;
+        private int lineLength;
+        private boolean lastWasCr;
+        private boolean ended;
+
+        HeaderSection(long max) {
+            this.max = max;
+        }
+
+        void scan(byte[] buf, int n) throws LimitExceededException {
+            for (int i = 0; i < n && !ended; i++) {
+                byte b = buf[i];
+                if (b == '\n') {
+                    ended = lineLength == 0 || lineLength == 1 && lastWasCr; // an empty line: the body starts
+                    lineLength = 0;
+                } else {
+                    lineLength++;
+                }
+                lastWasCr = b == '\r';
+                if (++bytes > max && !ended) {
+                    throw new LimitExceededException(SmtpReason.HEADER_TOO_BIG,
+                            "header section larger than " + max + " bytes");
+                }
+            }
+        }
     }
 
     /**

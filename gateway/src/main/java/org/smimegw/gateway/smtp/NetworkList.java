@@ -19,9 +19,14 @@ public final class NetworkList {
 
     /** Parses CIDRs; IP literals only (no host names, no DNS). Throws IllegalArgumentException naming the entry. */
     public static NetworkList parse(List<String> cidrs) {
+        return parse("smtp.mynetworks", cidrs);
+    }
+
+    /** As {@link #parse(List)}; errors name the configuration key {@code key}. */
+    public static NetworkList parse(String key, List<String> cidrs) {
         List<Block> blocks = new ArrayList<>();
         for (String cidr : cidrs) {
-            blocks.add(parseOne(cidr));
+            blocks.add(parseOne(key, cidr));
         }
         return new NetworkList(List.copyOf(blocks));
     }
@@ -36,28 +41,28 @@ public final class NetworkList {
         return false;
     }
 
-    private static Block parseOne(String cidr) {
+    private static Block parseOne(String key, String cidr) {
         String s = cidr == null ? "" : cidr.trim();
         int slash = s.indexOf('/');
         String addr = slash < 0 ? s : s.substring(0, slash);
         if (addr.isEmpty() || !(addr.contains(":") || addr.matches("[0-9.]+"))) {
-            throw new IllegalArgumentException("smtp.mynetworks: '" + cidr + "' is not an IP address or CIDR block");
+            throw new IllegalArgumentException(key + ": '" + cidr + "' is not an IP address or CIDR block");
         }
         byte[] bytes;
         try {
             bytes = InetAddress.getByName(addr).getAddress(); // literal only: no lookup for these forms
         } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("smtp.mynetworks: '" + cidr + "' is not an IP address", e);
+            throw new IllegalArgumentException(key + ": '" + cidr + "' is not an IP address", e);
         }
         int max = bytes.length * 8;
         int prefix;
         try {
             prefix = slash < 0 ? max : Integer.parseInt(s.substring(slash + 1));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("smtp.mynetworks: '" + cidr + "' has a bad prefix length", e);
+            throw new IllegalArgumentException(key + ": '" + cidr + "' has a bad prefix length", e);
         }
         if (prefix < 0 || prefix > max) {
-            throw new IllegalArgumentException("smtp.mynetworks: '" + cidr + "' prefix must be 0.." + max);
+            throw new IllegalArgumentException(key + ": '" + cidr + "' prefix must be 0.." + max);
         }
         return new Block(bytes, prefix);
     }

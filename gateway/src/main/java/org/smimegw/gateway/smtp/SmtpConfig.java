@@ -21,11 +21,12 @@ import java.util.List;
  * @param relayDomains       recipient domains accepted from anyone; ".example.com" also matches subdomains
  * @param tls                STARTTLS key and certificate; absent: a self-signed pair generated on first start
  * @param auth               SMTP AUTH users (offered only after STARTTLS); absent or empty: no AUTH
+ * @param proxyProtocol      load balancers whose connections start with a PROXY protocol header; absent: none
  */
 public record SmtpConfig(String bind, Integer port, String hostname, Long maxMessageSize, Integer maxRecipients,
                          Integer maxConnections, Integer idleTimeoutSeconds, Integer dataTimeoutSeconds,
                          Integer maxLineLength, List<String> mynetworks, List<String> relayDomains, Tls tls,
-                         Auth auth) {
+                         Auth auth, ProxyProtocol proxyProtocol) {
 
     public static final String DEFAULT_BIND = "127.0.0.1";
     public static final int DEFAULT_PORT = 2525;
@@ -51,6 +52,7 @@ public record SmtpConfig(String bind, Integer port, String hostname, Long maxMes
         relayDomains = relayDomains == null ? List.of() : List.copyOf(relayDomains);
         tls = tls == null ? new Tls(null, null) : tls;
         auth = auth == null ? new Auth(List.of()) : auth;
+        proxyProtocol = proxyProtocol == null ? new ProxyProtocol(null, null) : proxyProtocol;
 
         require(port >= 0 && port <= 65535, "smtp.port", "must be 0..65535, is " + port);
         require(maxMessageSize > 0 && maxMessageSize <= Integer.MAX_VALUE, "smtp.maxMessageSize",
@@ -68,13 +70,27 @@ public record SmtpConfig(String bind, Integer port, String hostname, Long maxMes
 
     /** The section with every key at its default. */
     public static SmtpConfig defaults() {
-        return new SmtpConfig(null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new SmtpConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** A copy listening on {@code newPort} (0 for a free port), handy for tests. */
     public SmtpConfig withPort(int newPort) {
         return new SmtpConfig(bind, newPort, hostname, maxMessageSize, maxRecipients, maxConnections,
-                idleTimeoutSeconds, dataTimeoutSeconds, maxLineLength, mynetworks, relayDomains, tls, auth);
+                idleTimeoutSeconds, dataTimeoutSeconds, maxLineLength, mynetworks, relayDomains, tls, auth,
+                proxyProtocol);
+    }
+
+    /** A copy naming itself {@code newHostname} in greeting, EHLO reply and Received header. */
+    public SmtpConfig withHostname(String newHostname) {
+        return new SmtpConfig(bind, port, newHostname, maxMessageSize, maxRecipients, maxConnections,
+                idleTimeoutSeconds, dataTimeoutSeconds, maxLineLength, mynetworks, relayDomains, tls, auth,
+                proxyProtocol);
+    }
+
+    /** A copy that expects a PROXY protocol header from {@code proxy}'s load balancers. */
+    public SmtpConfig withProxyProtocol(ProxyProtocol proxy) {
+        return new SmtpConfig(bind, port, hostname, maxMessageSize, maxRecipients, maxConnections,
+                idleTimeoutSeconds, dataTimeoutSeconds, maxLineLength, mynetworks, relayDomains, tls, auth, proxy);
     }
 
     /**
@@ -88,6 +104,33 @@ public record SmtpConfig(String bind, Integer port, String hostname, Long maxMes
         public Tls {
             require((certificate == null) == (privateKey == null), "smtp.tls",
                     "give both certificate and privateKey, or neither");
+        }
+    }
+
+    /**
+     * HAProxy's PROXY protocol (version 1 text or version 2 binary, both accepted) on the SMTP listener. A connection
+     * from one of {@code loadBalancers} must begin with a header within {@code headerTimeoutSeconds}; the client
+     * address it carries is then the session's client address (relay control, Received header, envelope, logs). A
+     * connection from any other address is an ordinary SMTP client: a PROXY header from it is refused.
+     *
+     * @param loadBalancers        CIDRs or addresses of the load balancers (default none: PROXY protocol off)
+     * @param headerTimeoutSeconds how long a balancer's connection may take to send its header (default 5)
+     */
+    public record ProxyProtocol(List<String> loadBalancers, Integer headerTimeoutSeconds) {
+        public static final int DEFAULT_HEADER_TIMEOUT_SECONDS = 5;
+
+        public ProxyProtocol {
+            loadBalancers = loadBalancers == null ? List.of() : List.copyOf(loadBalancers);
+            headerTimeoutSeconds = headerTimeoutSeconds == null ? DEFAULT_HEADER_TIMEOUT_SECONDS
+                    : headerTimeoutSeconds;
+            require(headerTimeoutSeconds > 0 && headerTimeoutSeconds <= 300, "smtp.proxyProtocol.headerTimeoutSeconds",
+                    "must be 1..300, is " + headerTimeoutSeconds);
+            NetworkList.parse("smtp.proxyProtocol.loadBalancers", loadBalancers); // fails naming the entry
+        }
+
+        /** Whether any load balancer is configured. */
+        public boolean enabled() {
+            return !loadBalancers.isEmpty();
         }
     }
 

@@ -14,6 +14,8 @@ import javax.net.ssl.SSLContext;
 import com.codahale.metrics.MetricRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.smimegw.gateway.smtp.proxy.ProxyCommandRefusal;
+import org.smimegw.gateway.smtp.proxy.ProxyProtocolGate;
 import org.smimegw.gateway.spool.Spool;
 import org.smimegw.gateway.spool.SpoolEntry;
 import org.subethamail.smtp.internal.server.Command;
@@ -27,6 +29,7 @@ import org.subethamail.smtp.server.Session;
  * The SMTP listener (SubEthaSMTP): ESMTP with PIPELINING, SIZE, 8BITMIME, DSN, ENHANCEDSTATUSCODES, STARTTLS and
  * AUTH PLAIN/LOGIN after TLS; relay control; limits; DATA read in blocks ({@link DataCommand}) and streamed into the
  * INCOMING spool area, {@code 250} only after the spool returned; then {@code listener} is told about the new entry.
+ * Behind a load balancer the client's address comes from the PROXY protocol header ({@link ProxyProtocolGate}).
  */
 public final class SmtpFrontEnd {
     private static final Logger log = LoggerFactory.getLogger(SmtpFrontEnd.class);
@@ -41,6 +44,7 @@ public final class SmtpFrontEnd {
     private final Consumer<SpoolEntry> listener;
     private final List<RecipientPolicyCheck> checks;
     private final InFlowGate inFlow;
+    private final int maxHeaderBytes;
     private SMTPServer server;
 
     /**
@@ -51,10 +55,15 @@ public final class SmtpFrontEnd {
      * @param listener told about every stored entry, after the 250 is decided (runs on the SMTP session thread)
      * @param checks   recipient policy checks, run in order at RCPT after the relay checks
      * @param inFlow   waited on at MAIL FROM: slows clients down to the pipeline's pace ({@link InFlowGate})
+     * @param maxHeaderBytes largest header section of a message (the MIME limit {@code maxHeaderBytes}): a larger
+     *                 one is refused while DATA streams in ({@code 552 5.3.4}), so that nothing behind the front end
+     *                 ever parses it into memory
      */
     public SmtpFrontEnd(SmtpConfig config, Path stateDir, Spool spool, Clock clock, MetricRegistry metrics,
-                        Consumer<SpoolEntry> listener, List<RecipientPolicyCheck> checks, InFlowGate inFlow) {
+                        Consumer<SpoolEntry> listener, List<RecipientPolicyCheck> checks, InFlowGate inFlow,
+                        int maxHeaderBytes) {
         this.inFlow = inFlow;
+        this.maxHeaderBytes = maxHeaderBytes;
         this.config = config;
         this.stateDir = stateDir;
         this.spool = spool;
@@ -67,7 +76,8 @@ public final class SmtpFrontEnd {
     /** As above without recipient policy checks. */
     public SmtpFrontEnd(SmtpConfig config, Path stateDir, Spool spool, Clock clock, MetricRegistry metrics,
                         Consumer<SpoolEntry> listener) {
-        this(config, stateDir, spool, clock, metrics, listener, List.of(), InFlowGate.open(metrics));
+        this(config, stateDir, spool, clock, metrics, listener, List.of(), InFlowGate.open(metrics),
+                org.smimegw.mailets.mime.MimeLimits.DEFAULT_MAX_HEADER_BYTES);
     }
 
     /** Binds and starts accepting; fails with an IOException naming the cause (port in use, bad TLS files). */
@@ -82,7 +92,7 @@ public final class SmtpFrontEnd {
         SSLContext tls = new TlsContextFactory(clock).create(config.tls(), stateDir, hostname);
         boolean authAvailable = !config.auth().users().isEmpty();
         SpoolingMessageHandler.Shared shared = new SpoolingMessageHandler.Shared(config, hostname, spool, clock,
-                replies, relay, checks, sessions, listener, new HeaderDate(), inFlow);
+                replies, relay, checks, sessions, listener, new HeaderDate(), inFlow, maxHeaderBytes);
 
         SMTPServer.Builder b = SMTPServer.port(config.port())
                 .bindAddress(InetAddress.getByName(config.bind()))
@@ -94,6 +104,9 @@ public final class SmtpFrontEnd {
                 .connectionTimeout(config.idleTimeoutSeconds(), TimeUnit.SECONDS)
                 .sessionHandler(sessions)
                 .serverThreadName("smtp-" + config.bind() + ":" + config.port());
+        if (config.proxyProtocol().enabled()) {
+            b.proxyHandler(new ProxyProtocolGate(config.proxyProtocol(), replies));
+        }
         if (authAvailable) {
             b.authenticationHandlerFactory(new UserAuthentication(config.auth().users(), new PasswordHasher(), replies));
         }
@@ -108,6 +121,7 @@ public final class SmtpFrontEnd {
         commands.addCommand(new RcptToCommand(hostname, replies));
         commands.addCommand(new StartTlsCommand(tls, replies));
         SimpleCommands.create(replies, libraryAuth, dataTransfer, authAvailable).forEach(commands::addCommand);
+        commands.addCommand(new ProxyCommandRefusal(replies));
         try {
             s.start();
         } catch (RuntimeException e) {

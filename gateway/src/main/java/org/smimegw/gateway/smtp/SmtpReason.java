@@ -4,6 +4,10 @@ package org.smimegw.gateway.smtp;
 public enum SmtpReason {
     RELAY_DENIED(554, "5.7.1", "Relaying denied"),
     MESSAGE_TOO_BIG(552, "5.3.4", "Message size exceeds fixed limit"),
+    /** The message's header section is larger than the MIME limit {@code maxHeaderBytes} (as Exchange's). */
+    HEADER_TOO_BIG(552, "5.3.4", "Message header size exceeds fixed limit"),
+    /** Free space on the spool's file system is below the reserve (as Postfix's queue_minfree). */
+    INSUFFICIENT_STORAGE(452, "4.3.1", "Insufficient system storage"),
     TOO_MANY_RECIPIENTS(452, "4.5.3", "Too many recipients"),
     LINE_TOO_LONG(500, "5.5.2", "Line too long"),
     SPOOL_FAILURE(451, "4.3.0", "Temporary local problem, please try again later"),
@@ -33,7 +37,11 @@ public enum SmtpReason {
     TLS_NOT_AVAILABLE(454, "4.7.0", "TLS not available due to temporary reason"),
     TLS_ALREADY_ACTIVE(454, "4.7.0", "TLS not available: TLS already active"),
     AUTH_CANCELLED(501, "5.7.0", "Authentication canceled by client"),
-    AUTH_ALREADY_DONE(503, "5.5.1", "Already authenticated");
+    AUTH_ALREADY_DONE(503, "5.5.1", "Already authenticated"),
+    /** A load balancer's connection without a valid PROXY protocol header (missing, malformed, too slow). */
+    PROXY_HEADER_INVALID(421, "4.7.0", "Invalid or missing PROXY protocol header, closing connection"),
+    /** A PROXY protocol header from an address that is not one of {@code smtp.proxyProtocol.loadBalancers}. */
+    PROXY_NOT_ALLOWED(554, "5.7.1", "PROXY protocol not accepted from this address, closing connection");
 
     private final int code;
     private final String enhancedStatus;

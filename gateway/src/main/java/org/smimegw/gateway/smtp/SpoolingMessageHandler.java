@@ -18,7 +18,9 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+import org.smimegw.gateway.logging.LogFields;
 import org.smimegw.gateway.spool.Envelope;
+import org.smimegw.gateway.spool.EnvelopeParameters;
 import org.smimegw.gateway.spool.Spool;
 import org.smimegw.gateway.spool.SpoolArea;
 import org.smimegw.gateway.spool.SpoolEntry;
@@ -38,7 +40,7 @@ final class SpoolingMessageHandler implements MessageHandler {
     /** What every transaction of one front end shares. */
     record Shared(SmtpConfig config, String hostname, Spool spool, Clock clock, SmtpReplies replies,
                   RelayPolicy relay, List<RecipientPolicyCheck> checks, SessionTracker sessions,
-                  Consumer<SpoolEntry> listener, HeaderDate dates, InFlowGate inFlow) {
+                  Consumer<SpoolEntry> listener, HeaderDate dates, InFlowGate inFlow, int maxHeaderBytes) {
     }
 
     private final Session session;
@@ -59,6 +61,12 @@ final class SpoolingMessageHandler implements MessageHandler {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // the server is stopping
             throw shared.replies().reject(SmtpReason.LOCAL_ERROR);
+        }
+        String size = parameters.get(EnvelopeParameters.SIZE);
+        if (!shared.spool().hasRoomFor(size == null ? 0 : Long.parseLong(size))) {
+            log.warn("free space on the spool below the reserve: MAIL FROM refused with 452 4.3.1 (client={})",
+                    session.getRemoteAddress().getAddress().getHostAddress());
+            throw shared.replies().reject(SmtpReason.INSUFFICIENT_STORAGE);
         }
         this.sender = address;
         this.mailParameters = parameters;
@@ -118,10 +126,12 @@ final class SpoolingMessageHandler implements MessageHandler {
             SpoolEntry entry = shared.spool().store(SpoolArea.INCOMING, envelope, (id, out) -> {
                 MDC.put("queueId", id);
                 writeReceived(out, id, info, receivedAt);
-                LimitedCopy.copy(data, out, shared.config().maxMessageSize(), shared.config().maxLineLength());
+                LimitedCopy.copy(data, out, shared.config().maxMessageSize(), shared.config().maxLineLength(),
+                        shared.maxHeaderBytes());
             });
-            log.info("queued as {}: from=<{}> nrcpt={} client={}", entry.id(), sender, recipients.size(),
-                    envelope.clientAddress());
+            log.atInfo().addKeyValue(LogFields.STAGE, "smtp").addKeyValue(LogFields.OUTCOME, "queued")
+                    .log("queued as {}: from=<{}> nrcpt={} client={}", entry.id(), sender, recipients.size(),
+                            envelope.clientAddress());
             notifyListener(entry);
             return shared.replies().queued(entry.id());
         } catch (LimitExceededException e) {

@@ -49,7 +49,7 @@ final class StartTlsCommand extends BaseCommand {
             ssl.setUseClientMode(false);
             ssl.setEnabledProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
         } catch (IOException | RuntimeException e) {
-            log.warn("cannot start TLS with {}: {}", plain.getRemoteSocketAddress(), e.toString());
+            log.warn("cannot start TLS with {}: {}", session.getRemoteAddress(), e.toString());
             session.sendResponse(replies.replyLine(SmtpReason.TLS_NOT_AVAILABLE));
             return;
         }
@@ -57,7 +57,7 @@ final class StartTlsCommand extends BaseCommand {
         try {
             ssl.startHandshake();
         } catch (IOException e) {
-            log.info("TLS handshake with {} failed: {}", plain.getRemoteSocketAddress(), e.getMessage());
+            log.info("TLS handshake with {} failed: {}", session.getRemoteAddress(), e.getMessage());
             session.quit();
             ssl.close();
             return;

@@ -8,11 +8,13 @@ import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -20,14 +22,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
+import com.codahale.metrics.Counter;
 import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
-import jakarta.mail.util.SharedFileInputStream;
+
+import org.smimegw.mailets.mime.LeanSharedFileInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +52,11 @@ import org.slf4j.LoggerFactory;
  * content (commit), then removes the old envelope. Deletion removes the content first and does not fsync the
  * directory: a deletion lost in a crash makes a finished entry reappear (at least once), never loses one. The files
  * of deleted INCOMING and OUTGOING entries are renamed into {@code tmp/} and reused for new files instead of being
- * unlinked ({@link SpoolFileRecycler}: no inode allocation per message). A
+ * unlinked ({@link SpoolFileRecycler}: no inode allocation per message), never while a reader has them open: an
+ * envelope is read under its entry's lock, a content file {@link #open}ed is registered until it is closed, and a
+ * reader in another process ({@link #attach}) checks that the file it read is still its entry's. An entry that
+ * cannot be read is moved to {@link SpoolArea#CORRUPT} by the scan that finds it (the scan goes on). Free space is
+ * watched against a reserve ({@link SpoolSettings#minFreeBytes()}, see {@link #hasRoomFor}). A
  * {@link SpooledMimeMessage} that nothing changed is stored by hard-linking its content file (no second copy, no
  * second content fsync; the file was forced when it was first stored). Queue ids sort by time, so a
  * listing by id is oldest first.
@@ -64,12 +73,18 @@ public final class FileSpool implements Spool {
     private static final String ENVELOPE = ".env";
     private static final int LOCK_STRIPES = 64;
     /**
-     * Read buffer of an opened message: {@link SharedFileInputStream}'s default of 2 KiB made every 10 KB message
+     * Read buffer of an opened message: {@code SharedFileInputStream}'s default of 2 KiB made every 10 KB message
      * cost five seek+read pairs each time it was read (strace of the plain-relay bench: 14 lseek per message).
      */
     public static final int READ_BUFFER = 16 * 1024;
     /** Files of deleted entries kept for reuse (two per message in flight is plenty; beyond, they are unlinked). */
     private static final int RECYCLED_FILES = 512;
+    /** Why an entry was moved to CORRUPT: one line of text next to its files. */
+    private static final String REASON = ".reason";
+    /** An envelope is a few hundred bytes; a file this large in its place is not one. */
+    private static final int MAX_ENVELOPE_BYTES = 1024 * 1024;
+    /** Entries moved to the CORRUPT area by this process. */
+    public static final String CORRUPT_COUNTER = "spool.corrupt.moved";
     /** Write buffer of a content file: a 10 KB mail in one write; larger writes of the content writer bypass it. */
     private static final int CONTENT_BUFFER = 16 * 1024;
     /** Messages returned by {@link #open} and not closed yet: a growing value is a file-handle leak. */
@@ -85,14 +100,26 @@ public final class FileSpool implements Spool {
     private final Object[] locks = new Object[LOCK_STRIPES];
     private final DirectorySync directorySync = new DirectorySync();
     private final AtomicLong openMessages = new AtomicLong();
+    /** Content files opened for reading by this process, by file key, with the number of readers. */
+    private final Map<Object, Integer> openFiles = new ConcurrentHashMap<>();
     private final SpoolFileRecycler recycler;
+    private final SpoolSettings settings;
+    private final FileStore fileStore;
+    private final Counter corrupted;
+    /** The gateway that works on this spool (true), or another process attached to it (false). */
+    private final boolean owner;
 
     /**
      * Opens (creating when needed) the spool under {@code root}, cleans up what an interrupted run left behind and
      * registers the gauges {@code spool.<area>.size} (entries per area) in {@code metrics}.
      */
     public FileSpool(Path root, Clock clock, MetricRegistry metrics) throws SpoolException {
-        this(root, clock, metrics, true);
+        this(root, clock, metrics, SpoolSettings.defaults(), true);
+    }
+
+    /** As above, with the free-space reserve and the bound of reused files of {@code settings}. */
+    public FileSpool(Path root, Clock clock, MetricRegistry metrics, SpoolSettings settings) throws SpoolException {
+        this(root, clock, metrics, settings, true);
     }
 
     /**
@@ -102,14 +129,18 @@ public final class FileSpool implements Spool {
      * (QUARANTINE, ERROR) and for storing or moving entries into INCOMING.
      */
     public static FileSpool attach(Path root, Clock clock, MetricRegistry metrics) throws SpoolException {
-        return new FileSpool(root, clock, metrics, false);
+        return new FileSpool(root, clock, metrics, SpoolSettings.defaults(), false);
     }
 
-    private FileSpool(Path root, Clock clock, MetricRegistry metrics, boolean cleanUp) throws SpoolException {
+    private FileSpool(Path root, Clock clock, MetricRegistry metrics, SpoolSettings settings, boolean cleanUp)
+            throws SpoolException {
         this.root = root;
         this.tmp = root.resolve("tmp");
+        this.settings = settings;
+        this.owner = cleanUp;
         // another process attached to a running gateway's spool (quarantine commands) never recycles
-        this.recycler = new SpoolFileRecycler(tmp, cleanUp ? RECYCLED_FILES : 0);
+        this.recycler = new SpoolFileRecycler(tmp, cleanUp ? RECYCLED_FILES : 0, settings.recycleBytes(),
+                openFiles::containsKey);
         this.ids = new QueueIdGenerator(clock);
         for (SpoolArea area : SpoolArea.values()) {
             dirs.put(area, root.resolve(area.directoryName()));
@@ -117,11 +148,13 @@ public final class FileSpool implements Spool {
         for (int i = 0; i < locks.length; i++) {
             locks[i] = new Object();
         }
+        this.corrupted = metrics.counter(CORRUPT_COUNTER);
         try {
             Files.createDirectories(tmp);
             for (SpoolArea area : SpoolArea.values()) {
                 Files.createDirectories(dir(area));
             }
+            fileStore = Files.getFileStore(root);
             recover(cleanUp);
         } catch (IOException e) {
             throw new SpoolException("cannot open spool at " + root + ": " + e.getMessage(), e);
@@ -130,8 +163,8 @@ public final class FileSpool implements Spool {
             String name = MetricRegistry.name("spool", area.directoryName(), "size");
             metrics.remove(name);
             AtomicLong size = sizes.get(area);
-            if (area == SpoolArea.QUARANTINE || area == SpoolArea.ERROR) {
-                // administrators change these from outside the process (quarantine release/delete): count the files
+            if (area == SpoolArea.QUARANTINE || area == SpoolArea.ERROR || area == SpoolArea.CORRUPT) {
+                // administrators change these from outside the process (spool requeue/delete): count the files
                 metrics.register(name, (Gauge<Long>) () -> countEntries(area, size));
             } else {
                 metrics.register(name, (Gauge<Long>) size::get);
@@ -250,8 +283,36 @@ public final class FileSpool implements Spool {
         return Optional.of(new SpoolEntry(id, area, envelope, contentFile(area, id)));
     }
 
+    /**
+     * Entries of an area, oldest first. An entry that cannot be read does not stop the scan: the gateway that owns
+     * the spool moves it to {@link SpoolArea#CORRUPT} (log line, counter {@value #CORRUPT_COUNTER}); a process
+     * attached to it ({@link #attach}) leaves it to the gateway and skips it; an entry whose file cannot be read
+     * right now (a disk error) is skipped this time.
+     */
     @Override
     public List<SpoolEntry> list(SpoolArea area) throws SpoolException {
+        List<String> idList = ids(area);
+        List<SpoolEntry> entries = new ArrayList<>(idList.size());
+        for (String id : idList) {
+            try {
+                find(area, id).ifPresent(entries::add);
+            } catch (UnreadableEntryException e) {
+                if (owner && area != SpoolArea.CORRUPT) {
+                    moveAside(e);
+                } else {
+                    log.warn("{}; skipped", e.getMessage());
+                }
+            } catch (SpoolException e) {
+                log.warn("cannot read spool entry {} in {} now, skipped: {}", id, area.directoryName(), e.getMessage());
+            }
+        }
+        // entries may also come and go through other processes (quarantine release into INCOMING): resync
+        sizes.get(area).set(entries.size());
+        return entries;
+    }
+
+    /** Queue ids of the entries (content files) in an area, oldest first, whether their envelope reads or not. */
+    public List<String> ids(SpoolArea area) throws SpoolException {
         List<String> idList = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir(area), "*" + CONTENT)) {
             for (Path p : ds) {
@@ -265,35 +326,247 @@ public final class FileSpool implements Spool {
             throw new SpoolException("cannot list spool area " + dir(area) + ": " + e.getMessage(), e);
         }
         idList.sort(null);
-        List<SpoolEntry> entries = new ArrayList<>(idList.size());
-        for (String id : idList) {
-            find(area, id).ifPresent(entries::add);
-        }
-        // entries may also come and go through other processes (quarantine release into INCOMING): resync
-        sizes.get(area).set(entries.size());
-        return entries;
+        return idList;
     }
 
+    /**
+     * The entry, or empty when there is none (or it is being removed). Throws {@link UnreadableEntryException}
+     * when its files are there but cannot be understood. The envelope is read under the entry's lock, which every
+     * change of the entry in this process holds, and afterwards checked to be still the entry's file (for a process
+     * attached to a running gateway, which may delete the entry and reuse its files meanwhile): an envelope that
+     * changed while it was read is read again, one that went away means the entry did.
+     */
     @Override
     public Optional<SpoolEntry> find(SpoolArea area, String id) throws SpoolException {
         if (!QueueIdGenerator.isValid(id)) {
             return Optional.empty();
         }
+        synchronized (lockFor(id)) {
+            for (int attempt = 0; attempt < 3; attempt++) {
+                Optional<Optional<SpoolEntry>> read = read(area, id);
+                if (read.isPresent()) {
+                    return read.get();
+                }
+            }
+        }
+        throw new SpoolException("the envelope of " + id + " in " + area.directoryName()
+                + " kept changing while it was read", null);
+    }
+
+    /** One attempt of {@link #find}: empty when the envelope changed while it was read (try again). */
+    private Optional<Optional<SpoolEntry>> read(SpoolArea area, String id) throws SpoolException {
         Path content = contentFile(area, id);
         Path env = envelopeFile(area, id);
         if (!Files.isRegularFile(content)) {
-            return Optional.empty();
+            return Optional.of(Optional.empty()); // not there, or being deleted (the content goes first)
         }
-        try (InputStream in = Files.newInputStream(env)) {
-            return Optional.of(new SpoolEntry(id, area, codec.read(in), content));
-        } catch (NoSuchFileException e) {
-            if (Files.isRegularFile(content)) {
-                log.warn("spool entry {} in {} has content but no envelope; ignored", id, area.directoryName());
+        Object key = fileKey(env);
+        if (key == null) {
+            if (!Files.isRegularFile(content)) {
+                return Optional.of(Optional.empty());
             }
+            // the envelope is committed before the content and removed after it: never a passing state
+            throw new UnreadableEntryException(id, area, "content without envelope", null);
+        }
+        byte[] json;
+        try {
+            json = readEnvelopeBytes(env);
+        } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
             throw new SpoolException("cannot read envelope " + env + ": " + e.getMessage(), e);
         }
+        if (!key.equals(fileKey(env))) {
+            return Optional.empty(); // replaced (updated) or removed while it was read
+        }
+        if (!Files.isRegularFile(content)) {
+            return Optional.of(Optional.empty());
+        }
+        try {
+            return Optional.of(Optional.of(new SpoolEntry(id, area, codec.read(json, 0, json.length), content)));
+        } catch (IOException e) {
+            throw new UnreadableEntryException(id, area, "envelope does not parse: " + oneLine(e.getMessage()), e);
+        }
+    }
+
+    private static byte[] readEnvelopeBytes(Path env) throws IOException {
+        try (InputStream in = Files.newInputStream(env)) {
+            byte[] json = in.readNBytes(MAX_ENVELOPE_BYTES + 1);
+            if (json.length > MAX_ENVELOPE_BYTES) {
+                // parsed as it is, it fails and names what is wrong; no need to read the rest
+                return java.util.Arrays.copyOf(json, MAX_ENVELOPE_BYTES);
+            }
+            return json;
+        }
+    }
+
+    /** True while the entry's content is in its area. */
+    @Override
+    public boolean contains(SpoolEntry entry) {
+        return Files.isRegularFile(contentFile(entry.area(), entry.id()));
+    }
+
+    /**
+     * Moves an entry that cannot be read to {@link SpoolArea#CORRUPT} with the reason next to it, so that the
+     * scans go on without it; nothing of it is lost. Logged (without content) and counted.
+     */
+    private void moveAside(UnreadableEntryException e) {
+        String id = e.id();
+        SpoolArea from = e.area();
+        synchronized (lockFor(id)) {
+            if (!Files.exists(contentFile(from, id))) {
+                return; // moved or removed meanwhile (another scan found it too)
+            }
+            try {
+                Path target = dir(SpoolArea.CORRUPT);
+                Files.writeString(target.resolve(id + REASON), "moved from " + from.directoryName() + ": "
+                        + e.reason() + System.lineSeparator());
+                // the content first: what is left behind for a moment is an envelope alone, which scans ignore
+                Files.move(contentFile(from, id), contentFile(SpoolArea.CORRUPT, id), StandardCopyOption.ATOMIC_MOVE,
+                        StandardCopyOption.REPLACE_EXISTING);
+                if (Files.exists(envelopeFile(from, id))) {
+                    Files.move(envelopeFile(from, id), envelopeFile(SpoolArea.CORRUPT, id),
+                            StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                }
+                fsyncDirectory(target);
+                fsyncDirectory(dir(from));
+            } catch (NoSuchFileException gone) {
+                return; // removed meanwhile
+            } catch (IOException failed) {
+                log.error("{}; could not move it to {}: {}", e.getMessage(), SpoolArea.CORRUPT.directoryName(),
+                        failed.getMessage());
+                return;
+            }
+        }
+        corrupted.inc();
+        log.error("{}; moved to {} (bin/smime-gateway spool show corrupt {})", e.getMessage(),
+                dir(SpoolArea.CORRUPT), id);
+    }
+
+    /**
+     * Copies an entry's content as stored to {@code out}: all of it, or with {@code headerOnly} up to and including
+     * the empty line after the header. For administrators' commands, which may run beside the gateway: while it is
+     * read the file is registered as read in this process, and afterwards it is checked to be still the entry's
+     * (a gateway deleting the entry meanwhile may reuse the file). Returns the bytes copied.
+     */
+    public long copyContent(SpoolArea area, String id, OutputStream out, boolean headerOnly) throws SpoolException {
+        Path content = contentFile(area, id);
+        Object key = QueueIdGenerator.isValid(id) ? fileKey(content) : null;
+        if (key == null) {
+            throw new SpoolException("no spool entry " + id + " in " + area.directoryName(),
+                    new NoSuchFileException(content.toString()));
+        }
+        openFiles.merge(key, 1, Integer::sum);
+        long copied = 0;
+        try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(content), CONTENT_BUFFER)) {
+            if (!headerOnly) {
+                copied = in.transferTo(out);
+            } else {
+                int previous = -1;
+                int lineLength = 0;
+                for (int b = in.read(); b != -1; b = in.read()) {
+                    out.write(b);
+                    copied++;
+                    if (b == '\n') {
+                        if (lineLength == 0 || lineLength == 1 && previous == '\r') {
+                            break;
+                        }
+                        lineLength = 0;
+                    } else {
+                        lineLength++;
+                    }
+                    previous = b;
+                }
+            }
+        } catch (IOException e) {
+            throw new SpoolException("cannot read " + content + ": " + e.getMessage(), e);
+        } finally {
+            openFiles.computeIfPresent(key, (k, n) -> n == 1 ? null : n - 1);
+        }
+        if (!key.equals(fileKey(content))) {
+            throw new SpoolException("spool entry " + id + " was removed while it was read; what was shown may belong "
+                    + "to another message", null);
+        }
+        return copied;
+    }
+
+    /** Why an entry of the CORRUPT area was moved there, as written when it was. */
+    public Optional<String> corruptReason(String id) {
+        if (!QueueIdGenerator.isValid(id)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Files.readString(dir(SpoolArea.CORRUPT).resolve(id + REASON)).strip());
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Removes an entry's files whatever state they are in (content, envelope, and in CORRUPT the reason): for an
+     * administrator deleting an entry that may not read. True when there was content to remove.
+     */
+    public boolean deleteFiles(SpoolArea area, String id) throws SpoolException {
+        if (!QueueIdGenerator.isValid(id)) {
+            return false;
+        }
+        synchronized (lockFor(id)) {
+            try {
+                boolean existed = unlinkIfExists(contentFile(area, id));
+                unlinkIfExists(envelopeFile(area, id));
+                unlinkIfExists(dir(area).resolve(id + REASON));
+                if (existed) {
+                    sizes.get(area).decrementAndGet();
+                }
+                return existed;
+            } catch (IOException e) {
+                throw new SpoolException("cannot delete " + id + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /**
+     * Whether a message of {@code bytes} may be accepted: the spool's file system keeps
+     * {@link SpoolSettings#minFreeBytes()} free after it. When it would not, the files kept for reuse are given back
+     * first. For the SMTP front end at MAIL FROM (with the declared SIZE), as Postfix's {@code queue_minfree}.
+     */
+    @Override
+    public boolean hasRoomFor(long bytes) {
+        if (usableSpace() - bytes >= settings.minFreeBytes()) {
+            return true;
+        }
+        long freed = recycler.drain();
+        if (freed > 0) {
+            log.info("free space below the reserve of {} bytes: gave back {} bytes of reused spool files",
+                    settings.minFreeBytes(), freed);
+        }
+        return usableSpace() - bytes >= settings.minFreeBytes();
+    }
+
+    /** Bytes free for the gateway on the spool's file system now (Long.MAX_VALUE when it cannot be told). */
+    public long usableSpace() {
+        try {
+            return fileStore.getUsableSpace();
+        } catch (IOException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    /** Files of deleted entries held for reuse now, and the bytes they hold (for tests and metrics). */
+    long[] recycledFiles() {
+        return new long[] {recycler.size(), recycler.bytes()};
+    }
+
+    private static Object fileKey(Path file) {
+        try {
+            return Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static String oneLine(String text) {
+        return text == null ? "" : text.replaceAll("[\\r\\n]+", " ");
     }
 
     @Override
@@ -345,8 +618,9 @@ public final class FileSpool implements Spool {
     public void delete(SpoolEntry entry) throws SpoolException {
         synchronized (lockFor(entry.id())) {
             try {
-                boolean existed = recycleOrUnlink(entry.area(), contentFile(entry.area(), entry.id()));
-                recycleOrUnlink(entry.area(), envelopeFile(entry.area(), entry.id()));
+                boolean reuse = mayReuseFilesOf(entry.area());
+                boolean existed = recycleOrUnlink(reuse, contentFile(entry.area(), entry.id()));
+                recycleOrUnlink(reuse, envelopeFile(entry.area(), entry.id()));
                 // no directory fsync: a deletion lost in a crash brings a finished entry back (processed or
                 // delivered once more: at least once), it never loses one; what replaces it is durable already
                 if (existed) {
@@ -358,16 +632,47 @@ public final class FileSpool implements Spool {
         }
     }
 
+    /**
+     * The entry's content, backed by its file. Until the message is closed its file is registered as read, so that
+     * deleting the entry meanwhile unlinks the file instead of reusing it for another message.
+     */
     @Override
     public MimeMessage open(SpoolEntry entry) throws SpoolException {
         Path content = contentFile(entry.area(), entry.id());
+        Object key = fileKey(content);
+        if (key == null) {
+            throw new SpoolException("cannot open " + content + ": no such entry (removed meanwhile)",
+                    new NoSuchFileException(content.toString()));
+        }
+        openFiles.merge(key, 1, Integer::sum); // before the file is opened: the recycler looks after renaming it away
+        Runnable release = () -> {
+            openFiles.computeIfPresent(key, (k, n) -> n == 1 ? null : n - 1);
+            openMessages.decrementAndGet();
+        };
+        openMessages.incrementAndGet();
+        LeanSharedFileInputStream in = null;
         try {
-            return new SpooledMimeMessage(mailSession, content, new SharedFileInputStream(content.toFile(), READ_BUFFER),
-                    openMessages);
-        } catch (IOException e) {
-            throw new SpoolException("cannot open " + content + ": " + e.getMessage(), e);
-        } catch (MessagingException e) {
-            throw new SpoolException("cannot parse " + content + ": " + e.getMessage(), e);
+            in = new LeanSharedFileInputStream(content.toFile(), READ_BUFFER);
+            return new SpooledMimeMessage(mailSession, content, in, release);
+        } catch (IOException | MessagingException | RuntimeException e) {
+            closeQuietly(in);
+            release.run();
+            if (e instanceof java.io.FileNotFoundException) {
+                throw new SpoolException("cannot open " + content + ": no such entry (removed meanwhile)",
+                        new NoSuchFileException(content.toString()));
+            }
+            throw new SpoolException((e instanceof MessagingException ? "cannot parse " : "cannot open ") + content
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void closeQuietly(java.io.Closeable c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (IOException e) {
+                // the failure reported is the one that made us close it
+            }
         }
     }
 
@@ -446,14 +751,27 @@ public final class FileSpool implements Spool {
     }
 
     /**
-     * Removes a file of an entry being deleted: into the recycler's pool when the area is one only this process
-     * reads while it deletes (see {@link SpoolFileRecycler}), else unlinked. True when the file existed.
+     * Whether the files of a deleted entry of {@code area} may be kept for reuse: only INCOMING and OUTGOING, which
+     * administrators' commands do not read while the gateway deletes, and only while free space is above the
+     * reserve plus what the pool may hold (else the pool is given back).
      */
-    private boolean recycleOrUnlink(SpoolArea area, Path file) throws IOException {
-        if ((area == SpoolArea.INCOMING || area == SpoolArea.OUTGOING) && recycler.recycle(file)) {
+    private boolean mayReuseFilesOf(SpoolArea area) {
+        if ((area != SpoolArea.INCOMING && area != SpoolArea.OUTGOING) || !recycler.enabled()) {
+            return false;
+        }
+        if (usableSpace() >= settings.minFreeBytes() + settings.recycleBytes()) {
             return true;
         }
-        return unlinkIfExists(file);
+        long freed = recycler.drain();
+        if (freed > 0) {
+            log.info("free space is short: gave back {} bytes of reused spool files", freed);
+        }
+        return false;
+    }
+
+    /** Removes a file of an entry being deleted: into the recycler (which may still unlink it) or unlinked. */
+    private boolean recycleOrUnlink(boolean reuse, Path file) throws IOException {
+        return reuse ? recycler.remove(file) : unlinkIfExists(file);
     }
 
     private static void force(FileChannel ch) throws IOException {
@@ -467,6 +785,7 @@ public final class FileSpool implements Spool {
     /** On start: empties tmp/, removes envelopes whose content never arrived (interrupted store or move). */
     private void recover(boolean cleanUp) throws IOException {
         int removed = 0;
+        List<UnreadableEntryException> orphans = new ArrayList<>();
         if (cleanUp) {
             try (DirectoryStream<Path> ds = Files.newDirectoryStream(tmp)) {
                 for (Path p : ds) {
@@ -488,8 +807,10 @@ public final class FileSpool implements Spool {
                         }
                     } else if (name.endsWith(CONTENT)) {
                         String id = name.substring(0, name.length() - CONTENT.length());
-                        if (Files.exists(envelopeFile(area, id))) {
+                        if (Files.exists(envelopeFile(area, id)) || area == SpoolArea.CORRUPT) {
                             count++;
+                        } else if (cleanUp && QueueIdGenerator.isValid(id)) {
+                            orphans.add(new UnreadableEntryException(id, area, "content without envelope", null));
                         } else {
                             log.warn("spool entry {} in {} has content but no envelope; ignored", id, area.directoryName());
                         }
@@ -502,6 +823,7 @@ public final class FileSpool implements Spool {
             fsyncDirectory(tmp);
             log.info("spool {}: removed {} leftover file(s) of interrupted writes", root, removed);
         }
+        orphans.forEach(this::moveAside);
     }
 
     /** Entries (content files) in an area now; the last known count when the directory cannot be read. */

@@ -33,6 +33,15 @@ public interface Spool {
     /** Finds an entry by queue id in an area. */
     java.util.Optional<SpoolEntry> find(SpoolArea area, String id) throws SpoolException;
 
+    /** True while the entry is still in its area (not deleted or moved meanwhile); one file look-up, no read. */
+    boolean contains(SpoolEntry entry);
+
+    /**
+     * Whether a new message of {@code bytes} fits while the spool's file system keeps its free-space reserve (as
+     * Postfix's {@code queue_minfree}); the SMTP front end asks at MAIL FROM.
+     */
+    boolean hasRoomFor(long bytes);
+
     /** Atomically replaces the stored envelope of {@code entry}; returns the updated entry. */
     SpoolEntry updateEnvelope(SpoolEntry entry, Envelope envelope) throws SpoolException;
 

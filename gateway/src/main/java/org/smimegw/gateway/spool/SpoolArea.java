@@ -9,7 +9,13 @@ public enum SpoolArea {
     /** Mails the pipeline gave up on after repeated failures; kept for an admin. */
     ERROR,
     /** Mails held by policy until an admin releases or deletes them. */
-    QUARANTINE;
+    QUARANTINE,
+    /**
+     * Entries the gateway could not read (an envelope that does not parse, content without an envelope), moved
+     * aside by the scan that found them so that they block nothing, as Postfix's {@code corrupt} queue; each with
+     * a {@code <id>.reason} file. An admin repairs and re-queues, or deletes them.
+     */
+    CORRUPT;
 
     private final String directoryName = name().toLowerCase(java.util.Locale.ROOT);
 

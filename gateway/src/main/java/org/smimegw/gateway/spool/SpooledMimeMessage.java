@@ -3,52 +3,47 @@ package org.smimegw.gateway.spool;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.activation.DataHandler;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Multipart;
 import jakarta.mail.Session;
-import jakarta.mail.internet.MimeMessage;
-import jakarta.mail.util.SharedFileInputStream;
+
+import org.smimegw.mailets.mime.LeanSharedFileInputStream;
+import org.smimegw.mailets.mime.RawBodyMimeMessage;
 
 /**
- * A message read from a spool file: headers are parsed, the body stays in the file and is read on demand.
- * An existing Message-ID survives {@code saveChanges()}. {@link #close()} releases the file (idempotent); the mailet container closes every message it opened.
+ * A message read from a spool file: headers are parsed, the body stays in the file and is read on demand (parts
+ * through {@link LeanSharedFileInputStream}, which costs no buffer per part until it is read). After header changes
+ * only, the body is written as it is in the file ({@link RawBodyMimeMessage}); an existing Message-ID survives
+ * {@code saveChanges()}. {@link #close()} releases the file (idempotent); the mailet container closes every message it
+ * opened.
  */
-public final class SpooledMimeMessage extends MimeMessage implements AutoCloseable {
-    private final SharedFileInputStream file;
-    private final AtomicLong openCount;
+public final class SpooledMimeMessage extends RawBodyMimeMessage implements AutoCloseable {
+    private final LeanSharedFileInputStream file;
+    private final Runnable onClose;
     private boolean closed;
     private final Path path;
     private volatile boolean changed;
 
-    SpooledMimeMessage(Session session, Path path, SharedFileInputStream file, AtomicLong openCount)
+    /** @param onClose run once, when the message is closed (the spool's bookkeeping of open messages) */
+    SpooledMimeMessage(Session session, Path path, LeanSharedFileInputStream file, Runnable onClose)
             throws MessagingException {
         super(session, file);
         this.path = path;
         this.file = file;
-        this.openCount = openCount;
-        openCount.incrementAndGet();
-    }
-
-    /**
-     * Keeps the Message-ID the message arrived with when a mailet's change makes {@code saveChanges()} run (as
-     * James's MimeMessageWrapper does); only a message without one gets a new id.
-     */
-    @Override
-    protected void updateMessageID() throws MessagingException {
-        if (getHeader("Message-ID", null) == null) {
-            super.updateMessageID();
-        }
+        this.onClose = onClose;
     }
 
     @Override
     public synchronized void close() throws IOException {
         if (!closed) {
             closed = true;
-            openCount.decrementAndGet();
-            file.close();
+            try {
+                file.closeFile(); // also the sub-streams Jakarta Mail took and never closes
+            } finally {
+                onClose.run();
+            }
         }
     }
 

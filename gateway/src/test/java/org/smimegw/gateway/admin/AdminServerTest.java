@@ -59,7 +59,7 @@ class AdminServerTest {
     @Test
     void metricsInPrometheusTextFormat() throws Exception {
         registry.counter("smtp.accepted").inc(3);
-        registry.timer("pipeline.mailet.AddHeader").update(java.time.Duration.ofMillis(4));
+        registry.timer("mailet.root.AddHeader").update(java.time.Duration.ofMillis(4));
         registry.gauge("spool.incoming.size", () -> () -> 7);
 
         HttpResponse<String> response = get("/metrics");
@@ -68,10 +68,10 @@ class AdminServerTest {
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
                 type -> assertThat(type).startsWith("text/plain; version=0.0.4"));
         assertThat(response.body())
-                .contains("# TYPE smtp_accepted_total counter")
-                .containsPattern("(?m)^smtp_accepted_total 3\\.0$")
-                .containsPattern("(?m)^spool_incoming_size 7\\.0$")
-                .contains("pipeline_mailet_AddHeader");
+                .contains("# TYPE smtp_accepted_messages_total counter")
+                .containsPattern("(?m)^smtp_accepted_messages_total 3\\.0$")
+                .containsPattern("(?m)^spool_messages\\{area=\"incoming\"} 7\\.0$")
+                .contains("mailet_duration_seconds_count{mailet=\"AddHeader\",processor=\"root\"} 1");
     }
 
     @Test

@@ -66,7 +66,7 @@ class GatewaySmimeWiringTest {
                   keyPassword: file:key-password
                   revocation: {mode: OFF}
                 """);
-        GatewayConfig config = new ConfigLoader(dir).load(yaml);
+        GatewayConfig config = new ConfigLoader().load(yaml);
         try (GatewayApplication app = new GatewayApplication(config)) {
             app.start();
             Properties props = new Properties();

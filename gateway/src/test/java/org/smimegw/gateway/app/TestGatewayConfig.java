@@ -60,6 +60,6 @@ public final class TestGatewayConfig {
                   port: 0
                   jmx: false
                 """ + extraYaml);
-        return new ConfigLoader(dir).load(yaml);
+        return new ConfigLoader().load(yaml);
     }
 }

@@ -94,4 +94,43 @@ class SendCommandTest {
         assertThat(result.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(result.err()).contains("no valid port");
     }
+
+    private static MainTest.Result sendWithPassword(String... args) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        picocli.CommandLine cli = new picocli.CommandLine(new SendCommand(java.util.Map.of("SMTP_PASSWORD", "s3cret")::get));
+        cli.setOut(new java.io.PrintWriter(out, true));
+        cli.setErr(new java.io.PrintWriter(err, true));
+        cli.setExecutionExceptionHandler(new OneLineErrors());
+        int code = cli.execute(args);
+        return new MainTest.Result(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void userAgainstAServerWithoutAuthFailsAndSendsNothing() throws Exception {
+        // the embedded mailbox's SMTP server offers no AUTH
+        try (org.smimegw.gateway.app.EmbeddedMailbox noAuth = new org.smimegw.gateway.app.EmbeddedMailbox(
+                new org.smimegw.gateway.config.EmbeddedMailboxConfig(true, "127.0.0.1", 0, 0))) {
+            noAuth.start();
+            String address = "127.0.0.1:" + noAuth.smtpAddress().getPort();
+
+            MainTest.Result result = sendWithPassword("--server", address, "--user", "relay",
+                    "--from", "bob@example.net", "--to", "alice@example.com", "--body", "hello");
+
+            assertThat(result.code()).isEqualTo(ExitCodes.FAILURE);
+            assertThat(result.err().strip()).isEqualTo("send: " + address + " does not offer AUTH (some servers offer "
+                    + "it only after --starttls); nothing sent, not even unauthenticated as relay");
+            assertThat(noAuth.greenMail().getReceivedMessages()).isEmpty();
+        }
+    }
+
+    @Test
+    void userAuthenticatesWhereTheServerOffersAuth() throws Exception {
+        greenMail.setUser("relay", "s3cret");
+        MainTest.Result result = sendWithPassword("--server", server, "--user", "relay",
+                "--from", "bob@example.net", "--to", "alice@example.com", "--body", "hello");
+        assertThat(result.err()).isEmpty();
+        assertThat(result.code()).isZero();
+        assertThat(greenMail.waitForIncomingEmail(60_000, 1)).isTrue();
+    }
 }

@@ -23,8 +23,9 @@ class ShippedConfigTest {
 
     @Test
     void shippedGatewayYamlLoads() throws Exception {
-        GatewayConfig config = new ConfigLoader(REPO).load(REPO.resolve("conf/gateway.yaml"));
+        GatewayConfig config = new ConfigLoader().load(REPO.resolve("conf/gateway.yaml"));
 
+        // relative to conf/, the state is var/ at the repository root (README quick start)
         assertThat(config.internalDomains()).containsExactly("example.com");
         assertThat(config.stateDir()).isEqualTo(REPO.resolve("var"));
         assertThat(config.smtp().bind()).isEqualTo("127.0.0.1");
@@ -34,19 +35,21 @@ class ShippedConfigTest {
         assertThat(config.delivery().smarthost()).isNull();
         assertThat(config.admin()).isEqualTo(new AdminConfig(true, "127.0.0.1", 8025, true, "smime-gateway"));
         assertThat(config.embeddedMailbox()).isEqualTo(new EmbeddedMailboxConfig(true, "127.0.0.1", 3025, 3143));
-        assertThat(config.certstore().directory()).isEqualTo("var/certstore");
-        assertThat(config.baseDirectory()).isEqualTo(REPO);
+        assertThat(config.certstore().directory()).isEqualTo(REPO.resolve("var/certstore").toString());
+        assertThat(config.certstore().keyPassword()).isEqualTo("file:" + REPO.resolve("var/certstore/keystore.pass"));
+        assertThat(config.certstore().generatesKeyPassword(config.baseDirectory())).isTrue();
+        assertThat(config.baseDirectory()).isEqualTo(REPO.resolve("conf"));
         assertThat(config.policy().file()).isEqualTo(REPO.resolve("conf/policy.yaml"));
     }
 
     @Test
     void shippedConfigurationRelaysToTheEmbeddedMailbox() throws Exception {
-        // the shipped conf/ in a scratch working directory, so that the run writes nothing into the repository
+        // the shipped conf/ in a scratch directory, so that the run writes nothing into the repository
         java.nio.file.Files.createDirectories(state.resolve("conf"));
         for (String name : new String[] {"gateway.yaml", "mailetcontainer.xml", "policy.yaml"}) {
             java.nio.file.Files.copy(REPO.resolve("conf").resolve(name), state.resolve("conf").resolve(name));
         }
-        GatewayConfig config = new ConfigLoader(state).load(state.resolve("conf/gateway.yaml"))
+        GatewayConfig config = new ConfigLoader().load(state.resolve("conf/gateway.yaml"))
                 .withEphemeralPorts(state.resolve("var"));
         try (GatewayApplication app = new GatewayApplication(config)) {
             app.start();

@@ -71,10 +71,10 @@ class MailetContainerLoaderTest {
         assertThat(container.mailetCount("root")).isEqualTo(4);
         assertThat(container.mailetCount("special")).isEqualTo(1);
         assertThat(fx.metrics.getTimers()).containsKeys("processor.root", "processor.transport",
-                "mailet.root.1.SetMimeHeader", "mailet.root.2.RecordMailet", "mailet.root.4.ToProcessor",
-                "mailet.special.1.Null");
-        assertThat(fx.metrics.getCounters()).containsKeys("mailet.root.1.SetMimeHeader.exceptions",
-                "matcher.root.1.All.exceptions");
+                "mailet.root.SetMimeHeader", "mailet.root.RecordMailet", "mailet.root.ToProcessor",
+                "mailet.special.Null");
+        assertThat(fx.metrics.getCounters()).containsKeys("mailet.root.SetMimeHeader.exceptions",
+                "matcher.root.All.exceptions");
         container.destroy();
     }
 
@@ -273,5 +273,12 @@ class MailetContainerLoaderTest {
                   </processors>
                 </mailetcontainer>
                 """.formatted(mailets);
+    }
+
+    @Test
+    void anXmlErrorQuotingLinesOfTheFileIsStillOneLine() throws Exception {
+        // the XML parser quotes the bad version text, line breaks included
+        ConfigFileException e = refused("<?xml version=\"1.0x\n  <processors>\n\"?>\n<mailetcontainer/>\n");
+        assertThat(e.getMessage()).contains("not well-formed XML").doesNotContain("\n", "\r");
     }
 }

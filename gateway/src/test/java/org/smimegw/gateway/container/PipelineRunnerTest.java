@@ -180,13 +180,73 @@ class PipelineRunnerTest {
         // the error processor would drop the mail (Null); an unreadable file must not get that far
         load(rec("root") + toTransport());
         SpoolEntry entry = store(Map.of(), "bob@example.org");
-        runner = new PipelineRunner(new PipelineConfig(null, 1, 2, 0), new UnreadableContentSpool(fx.spool),
+        runner = new PipelineRunner(new PipelineConfig(null, 1, 2, 0),
+                new UnreadableContentSpool(fx.spool, "Missing start boundary"),
                 () -> container, fx.metrics, Clock.systemUTC(), dir.resolve("scratch"));
         runner.start();
         await("moved to ERROR", () -> fx.spool.find(SpoolArea.ERROR, entry.id()).isPresent());
         assertThat(fx.recorder.all()).isEmpty();
         assertThat(fx.spool.find(SpoolArea.ERROR, entry.id()).orElseThrow().envelope().attributes()
                 .get(PipelineAttributes.LAST_ERROR)).contains(entry.id());
+    }
+
+    @Test
+    void aDiskErrorIsNotTheMailsFailureItStaysInIncomingAndIsTriedAgain() throws Exception {
+        load(rec("root") + toTransport());
+        SpoolEntry entry = store(Map.of(), "bob@example.org");
+        MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
+        runner = new PipelineRunner(new PipelineConfig(null, 1, 1, 30),
+                new UnreadableContentSpool(fx.spool, "Input/output error"), () -> container, fx.metrics, clock,
+                dir.resolve("scratch"));
+        runner.rescan();
+        await("run stopped by the disk error", () -> fx.metrics.counter("pipeline.deferred").getCount() == 1
+                && runner.pendingCount() == 0);
+        runner.rescan(); // held back for the retry delay, in memory (writing the envelope may be what fails)
+        assertThat(runner.pendingCount()).isZero();
+        clock.advanceSeconds(31);
+        runner.rescan();
+        await("tried again", () -> fx.metrics.counter("pipeline.deferred").getCount() == 2
+                && runner.pendingCount() == 0);
+        // maxFailures is 1: a counted failure would have moved it to ERROR
+        assertThat(fx.metrics.counter("pipeline.failed").getCount()).isZero();
+        assertThat(fx.spool.find(SpoolArea.ERROR, entry.id())).isEmpty();
+        assertThat(fx.spool.find(SpoolArea.INCOMING, entry.id()).orElseThrow().envelope().attributes())
+                .doesNotContainKey(PipelineAttributes.FAILURES);
+    }
+
+    @Test
+    void aStackOverflowInAMailetIsACountedFailureAndTheWorkerGoesOn() throws Exception {
+        load("<mailet match=\"All\" class=\"org.smimegw.gateway.container.OverflowingMailet\"/>" + rec("root")
+                + toTransport());
+        SpoolEntry deep = store(Map.of(), "deep@example.org");
+        runner(new PipelineConfig(null, 1, 2, 0), Clock.systemUTC()).start();
+        await("moved to ERROR", () -> fx.spool.find(SpoolArea.ERROR, deep.id()).isPresent()
+                && runner.pendingCount() == 0);
+        Envelope envelope = fx.spool.find(SpoolArea.ERROR, deep.id()).orElseThrow().envelope();
+        assertThat(envelope.attributes()).containsEntry(PipelineAttributes.FAILURES, "2");
+        assertThat(envelope.attributes().get(PipelineAttributes.LAST_ERROR)).contains("StackOverflowError");
+        assertThat(fx.metrics.counter("pipeline.failed").getCount()).isEqualTo(2);
+        assertThat(fx.metrics.counter("pipeline.error").getCount()).isEqualTo(1);
+        // the only worker is still there for the next mail
+        SpoolEntry next = store(Map.of(), "bob@example.org");
+        runner.accept(next);
+        await("next mail processed", () -> fx.recorder.byTag("transport").size() == 1);
+    }
+
+    @Test
+    void anEntryAnotherWorkerFinishedIsNotRunAgainWhenItIsHandedOverLate() throws Exception {
+        load(rec("root") + toTransport());
+        SpoolEntry entry = store(Map.of(), "bob@example.org");
+        runner(new PipelineConfig(null, 1, 5, 0), Clock.systemUTC());
+        runner.rescan(); // the rescan finds the new entry before the SMTP thread hands it over...
+        await("processed by the rescan's run", () -> fx.recorder.byTag("transport").size() == 1
+                && runner.pendingCount() == 0);
+        runner.accept(entry); // ...which then comes late, for an entry that is done and deleted
+        await("the late hand-over is done", () -> runner.pendingCount() == 0);
+        Thread.sleep(200);
+        assertThat(fx.recorder.byTag("transport")).hasSize(1);
+        assertThat(fx.metrics.counter("pipeline.failed").getCount()).isZero();
+        assertThat(fx.metrics.counter("pipeline.processed").getCount()).isEqualTo(1);
     }
 
     @Test

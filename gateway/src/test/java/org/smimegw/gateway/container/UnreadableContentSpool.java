@@ -14,17 +14,20 @@ import org.smimegw.gateway.spool.SpoolContentWriter;
 import org.smimegw.gateway.spool.SpoolEntry;
 import org.smimegw.gateway.spool.SpoolException;
 
-/** The real spool with one injected fault: reading a message's content fails as a disk error would. */
+/** The real spool with one injected fault: reading a message's content fails with the given reason. */
 final class UnreadableContentSpool implements Spool {
     private final Spool spool;
+    private final String reason;
 
-    UnreadableContentSpool(Spool spool) {
+    /** @param reason as the system would say it, e.g. "Input/output error" (a disk error) */
+    UnreadableContentSpool(Spool spool, String reason) {
         this.spool = spool;
+        this.reason = reason;
     }
 
     @Override
     public MimeMessage open(SpoolEntry entry) throws SpoolException {
-        throw new SpoolException("cannot open " + entry.id() + ": Input/output error", new IOException("EIO"));
+        throw new SpoolException("cannot open " + entry.id() + ": " + reason, new IOException(reason));
     }
 
     @Override
@@ -50,6 +53,16 @@ final class UnreadableContentSpool implements Spool {
     @Override
     public Optional<SpoolEntry> find(SpoolArea area, String id) throws SpoolException {
         return spool.find(area, id);
+    }
+
+    @Override
+    public boolean contains(SpoolEntry entry) {
+        return spool.contains(entry);
+    }
+
+    @Override
+    public boolean hasRoomFor(long bytes) {
+        return spool.hasRoomFor(bytes);
     }
 
     @Override

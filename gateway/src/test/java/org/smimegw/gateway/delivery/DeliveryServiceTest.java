@@ -366,6 +366,52 @@ class DeliveryServiceTest {
         assertThat(hop.connections()).isEqualTo(2);
     }
 
+    /**
+     * The next hop restarts while four connections to it wait in the pool: every next mail meets a dead pooled
+     * connection (EOF or broken pipe at MAIL FROM), and each is sent at once on a new connection, none deferred.
+     */
+    @Test
+    void pooledConnectionsANextHopDroppedOnRestartAreReplacedAtOnceAndNoMailIsDeferred() throws Exception {
+        ScriptedNextHop hop = new ScriptedNextHop();
+        int port = hop.port();
+        DeliveryService service = service(config(route(port, DeliveryConfig.StartTls.OFF),
+                new DeliveryConfig.Retry(60.0, 2.0, 3600.0, 120.0), 4));
+        service.start();
+        for (int i = 0; i < 12; i++) {
+            queue("alice@example.com", List.of("before" + i + "@remote.test"), service);
+        }
+        DeliveryTests.await(WAIT, () -> hop.received().size() == 12);
+        DeliveryTests.await(WAIT, () -> spool.list(SpoolArea.OUTGOING).isEmpty());
+        hop.close(); // the next hop restarts: the pooled connections are dead
+        ScriptedNextHop restarted = closeLater(ScriptedNextHop.onPort(port));
+        for (int i = 0; i < 8; i++) {
+            queue("alice@example.com", List.of("after" + i + "@remote.test"), service);
+        }
+        DeliveryTests.await(WAIT, () -> restarted.received().size() == 8);
+        assertThat(metrics.counter("delivery.deferred").getCount()).isZero();
+        assertThat(metrics.counter("delivery.reconnected").getCount()).isPositive();
+        assertThat(spool.list(SpoolArea.OUTGOING)).isEmpty();
+    }
+
+    /** A next hop that closes connections idle for 3 s (with 421, as Postfix's smtpd_timeout): the gateway is first. */
+    @Test
+    void idleConnectionsAreClosedBeforeTheNextHopsIdleTimeout() throws Exception {
+        ScriptedNextHop hop = closeLater(new ScriptedNextHop(Duration.ofSeconds(3)));
+        DeliveryConfig config = config(route(hop.port(), DeliveryConfig.StartTls.OFF), FAST_RETRY, 2);
+        DeliveryService service = service(new DeliveryConfig(config.smarthost(), config.routes(),
+                config.maxConnections(), config.connectTimeoutSeconds(), config.timeoutSeconds(), config.retry(),
+                config.heloName(), config.immediate(), config.mx(), 1));
+        service.start();
+        queue("alice@example.com", List.of("first@remote.test"), service);
+        DeliveryTests.await(WAIT, () -> hop.received().size() == 1);
+        // closed by the gateway (QUIT) within 1.25 x its idle timeout, before the next hop's 3 s
+        DeliveryTests.await(Duration.ofMillis(2500), () -> hop.quits() == 1);
+        queue("alice@example.com", List.of("second@remote.test"), service);
+        DeliveryTests.await(WAIT, () -> hop.received().size() == 2);
+        assertThat(metrics.counter("delivery.deferred").getCount()).isZero();
+        assertThat(metrics.counter("delivery.reconnected").getCount()).isZero();
+    }
+
     @Test
     void recipientsAreSplitByRouteWithWildcardsAndUnroutableOnesBounceWithoutMxLookup() throws Exception {
         ScriptedNextHop routed = closeLater(new ScriptedNextHop());

@@ -336,6 +336,16 @@ class ImmediateDeliveryTest {
         }
 
         @Override
+        public boolean contains(SpoolEntry entry) {
+            return delegate.contains(entry);
+        }
+
+        @Override
+        public boolean hasRoomFor(long bytes) {
+            return delegate.hasRoomFor(bytes);
+        }
+
+        @Override
         public SpoolEntry updateEnvelope(SpoolEntry entry, Envelope envelope) throws SpoolException {
             return delegate.updateEnvelope(entry, envelope);
         }

@@ -43,6 +43,7 @@ final class ScriptedNextHop implements MessageHandlerFactory, AutoCloseable {
     private final Set<String> deferredRcpts = ConcurrentHashMap.newKeySet();
     private volatile Runnable onData = () -> { };
     private final List<String> commandLines = new CopyOnWriteArrayList<>();
+    private final AtomicInteger quits = new AtomicInteger();
     private volatile boolean announceDsn;
 
     ScriptedNextHop() {
@@ -52,6 +53,11 @@ final class ScriptedNextHop implements MessageHandlerFactory, AutoCloseable {
     /** @param idleTimeout the server closes a connection idle this long (with 421) */
     ScriptedNextHop(java.time.Duration idleTimeout) {
         this(idleTimeout, null, null, null);
+    }
+
+    /** A next hop on a given port: a "restart" of another one, after that one was closed. */
+    static ScriptedNextHop onPort(int port) {
+        return new ScriptedNextHop(port, java.time.Duration.ofMinutes(1), null, null, null);
     }
 
     /** A next hop that offers STARTTLS with the given server context and refuses mail before TLS. */
@@ -66,7 +72,12 @@ final class ScriptedNextHop implements MessageHandlerFactory, AutoCloseable {
 
     private ScriptedNextHop(java.time.Duration idleTimeout, javax.net.ssl.SSLContext tls, String user,
                             String password) {
-        SMTPServer.Builder builder = SMTPServer.port(0).connectionTimeoutMs((int) idleTimeout.toMillis())
+        this(0, idleTimeout, tls, user, password);
+    }
+
+    private ScriptedNextHop(int port, java.time.Duration idleTimeout, javax.net.ssl.SSLContext tls, String user,
+                            String password) {
+        SMTPServer.Builder builder = SMTPServer.port(port).connectionTimeoutMs((int) idleTimeout.toMillis())
                 .bindAddress(InetAddress.getLoopbackAddress()).hostName("nexthop.test").messageHandlerFactory(this);
         if (tls != null) {
             builder.enableTLS().requireTLS().startTlsSocketFactory(tls);
@@ -88,6 +99,10 @@ final class ScriptedNextHop implements MessageHandlerFactory, AutoCloseable {
             }));
         }
         commands.addCommand(new ReplacedCommand(commands.getCommand("EHLO"), this::ehlo));
+        commands.addCommand(new ReplacedCommand(commands.getCommand("QUIT"), (line, session, library) -> {
+            quits.incrementAndGet();
+            library.execute(line, session);
+        }));
         server.start();
     }
 
@@ -145,6 +160,11 @@ final class ScriptedNextHop implements MessageHandlerFactory, AutoCloseable {
 
     int transactions() {
         return transactions.get();
+    }
+
+    /** QUIT commands received: connections the client closed (not the server's idle timeout). */
+    int quits() {
+        return quits.get();
     }
 
     int connections() {

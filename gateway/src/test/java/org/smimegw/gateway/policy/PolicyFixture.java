@@ -68,7 +68,7 @@ final class PolicyFixture implements AutoCloseable {
                 </processor>
                 <processor state="inbound">
                   <mailet match="All" class="StripSMIMEHeaders"/>
-                  <mailet match="IsSMIMEEncrypted" class="SMIMEDecrypt"/>
+                  <mailet match="All" class="SMIMEDecrypt"/>
                   <mailet match="All" class="SMIMEVerify"><harvest>false</harvest></mailet>
                   <mailet match="All" class="EnforceInboundPolicy" onMailetException="propagate"/>
                   <mailet match="All" class="ToProcessor"><processor>transport</processor></mailet>
@@ -121,7 +121,7 @@ final class PolicyFixture implements AutoCloseable {
                   file: policy.yaml
                   rcptCheck: %s
                 """.formatted(certstoreExtra.strip().indent(2).stripTrailing(), rcptCheck));
-        GatewayConfig config = new ConfigLoader(dir).load(yaml);
+        GatewayConfig config = new ConfigLoader().load(yaml);
         app = new GatewayApplication(config, java.time.Clock.systemUTC(), metrics);
         if (certstoreExtra.isBlank()) {
             app.addService(CertificateStore.class, new OutageStore(store, directoryDown));

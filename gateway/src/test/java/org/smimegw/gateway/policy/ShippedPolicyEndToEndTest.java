@@ -48,7 +48,7 @@ class ShippedPolicyEndToEndTest {
         store.addUserKey(finance.privateKey(), finance.certificate(), finance.chain());
         store.addUserCertificate(bob.certificate(), bob.chain());
 
-        GatewayConfig config = new ConfigLoader(dir).load(dir.resolve("conf/gateway.yaml"))
+        GatewayConfig config = new ConfigLoader().load(dir.resolve("conf/gateway.yaml"))
                 .withEphemeralPorts(dir.resolve("var"));
         try (GatewayApplication app = new GatewayApplication(config)) {
             app.start();
@@ -69,9 +69,9 @@ class ShippedPolicyEndToEndTest {
             // the policy mailet did the work: the S/MIME counters say so, on /metrics as in the registry
             assertThat(app.metrics().timer("smime.sign.time").getCount()).isEqualTo(1);
             assertThat(app.metrics().timer("smime.encrypt.time").getCount()).isEqualTo(1);
-            assertThat(scrape(app)).containsPattern("(?m)^smime_sign_signed_total 1\\.0$")
-                    .containsPattern("(?m)^smime_encrypt_encrypted_total 1\\.0$")
-                    .containsPattern("(?m)^smime_sign_time_count 1$");
+            assertThat(scrape(app)).containsPattern("(?m)^smime_sign_messages_total\\{outcome=\"signed\"} 1\\.0$")
+                    .containsPattern("(?m)^smime_encrypt_messages_total\\{outcome=\"encrypted\"} 1\\.0$")
+                    .containsPattern("(?m)^smime_sign_duration_seconds_count 1$");
 
             PolicyFixture.send(app, "ext@outside.example", List.of("legal@example.com"),
                     message("ext@outside.example", "legal@example.com", null, "s3 unsigned", "MARKER-s3"));

@@ -167,7 +167,7 @@ class GatewayReloadTest {
                 "http://127.0.0.1:" + app.adminAddress().orElseThrow().getPort()},
                 new PrintWriter(out, true), new PrintWriter(err, true));
 
-        assertThat(code).isEqualTo(1);
+        assertThat(code).isEqualTo(org.smimegw.gateway.cli.ExitCodes.CONFIG);
         assertThat(err.toString().strip()).doesNotContain("\n")
                 .contains("reload refused: " + dir.resolve("mailetcontainer.xml") + ":5: ")
                 .contains("NoSuchMailetAnywhere");
@@ -221,5 +221,36 @@ class GatewayReloadTest {
             assertThat(e.getMessage()).startsWith("policy: " + dir.resolve("policy.yaml") + ":3: ");
         }
         assertThat(app.isRunning()).isFalse();
+    }
+
+    @Test
+    void aMailetRemovedByAReloadLeavesNoSeriesOnMetrics() throws Exception {
+        app = new GatewayApplication(config(dir, pipeline("1",
+                "<mailet match=\"All\" class=\"org.smimegw.gateway.container.RecordMailet\"><tag>old</tag></mailet>"),
+                POLICY_ONE_USER));
+        app.addService(org.smimegw.gateway.container.Recorder.class, new org.smimegw.gateway.container.Recorder());
+        app.start();
+        assertThat(scrape()).contains("mailet_duration_seconds_count{mailet=\"RecordMailet\",processor=\"root\"}")
+                .contains("mailet_duration_seconds_count{mailet=\"SetMimeHeader\",processor=\"root\"}");
+
+        Files.writeString(dir.resolve("mailetcontainer.xml"), pipeline("2", ""));
+        assertThat(postReload(app.adminAddress().orElseThrow()).statusCode()).isEqualTo(200);
+
+        assertThat(scrape()).doesNotContain("mailet=\"RecordMailet\"")
+                .contains("mailet_duration_seconds_count{mailet=\"SetMimeHeader\",processor=\"root\"}");
+        assertThat(app.metrics().getNames()).noneMatch(n -> n.contains("RecordMailet"));
+
+        // a refused pipeline adds no series either
+        Files.writeString(dir.resolve("mailetcontainer.xml"), pipeline("3",
+                "<mailet match=\"All\" class=\"org.smimegw.gateway.container.RecordMailet\"><tag>new</tag></mailet>"
+                        + "<mailet match=\"All\" class=\"NoSuchMailetAnywhere\"/>"));
+        assertThat(postReload(app.adminAddress().orElseThrow()).statusCode()).isEqualTo(500);
+        assertThat(scrape()).doesNotContain("mailet=\"RecordMailet\"");
+    }
+
+    private String scrape() throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                        "http://127.0.0.1:" + app.adminAddress().orElseThrow().getPort() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
     }
 }

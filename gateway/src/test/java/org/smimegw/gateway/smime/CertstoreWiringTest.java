@@ -35,7 +35,7 @@ class CertstoreWiringTest {
     Path dir;
 
     private GatewayConfig load(String certstore) throws Exception {
-        return new ConfigLoader(dir).load(SmimeGatewayFixture.writeConfig(dir, certstore));
+        return new ConfigLoader().load(SmimeGatewayFixture.writeConfig(dir, certstore));
     }
 
     private ConfigFileException failure(String certstore) {

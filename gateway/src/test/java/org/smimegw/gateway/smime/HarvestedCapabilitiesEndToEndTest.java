@@ -81,10 +81,10 @@ class HarvestedCapabilitiesEndToEndTest {
 
     @BeforeEach
     void start() throws Exception {
-        Path yaml = SmimeGatewayFixture.writeConfig(dir, "policy:\n  file: conf/policy.yaml\n");
+        Path yaml = SmimeGatewayFixture.writeConfig(dir, "policy:\n  file: policy.yaml\n");
         Files.writeString(dir.resolve("conf/policy.yaml"), POLICY);
         FileCertificateStore store = FileCertificateStore.fromConfig(
-                new ConfigLoader(dir).load(yaml).certstore(), dir, System::getenv);
+                new ConfigLoader().load(yaml).certstore(), dir, System::getenv);
         store.addTrusted(pki.rootCertificate());
         store.addTrusted(pki.intermediate().certificate());
         store.addUserKey(alice.privateKey(), alice.certificate(), alice.chain());

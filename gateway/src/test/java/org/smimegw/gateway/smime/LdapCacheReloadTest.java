@@ -95,7 +95,7 @@ class LdapCacheReloadTest {
     private CertStoreConfig settingsWith(String from, String to) throws Exception {
         Path yaml = SmimeGatewayFixture.writeConfig(dir, ldapSection);
         Files.writeString(yaml, Files.readString(yaml).replace(from, to));
-        return new ConfigLoader(dir).load(yaml).certstore();
+        return new ConfigLoader().load(yaml).certstore();
     }
 
     @Test

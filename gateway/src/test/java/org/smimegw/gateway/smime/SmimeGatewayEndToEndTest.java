@@ -59,7 +59,7 @@ class SmimeGatewayEndToEndTest {
     void start() throws Exception {
         Path yaml = SmimeGatewayFixture.writeConfig(dir, "");
         FileCertificateStore store = FileCertificateStore.fromConfig(
-                new ConfigLoader(dir).load(yaml).certstore(), dir, System::getenv);
+                new ConfigLoader().load(yaml).certstore(), dir, System::getenv);
         store.addTrusted(pki.rootCertificate());
         store.addTrusted(pki.intermediate().certificate());
         store.addUserKey(alice.privateKey(), alice.certificate(), alice.chain());

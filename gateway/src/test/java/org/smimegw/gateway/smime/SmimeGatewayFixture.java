@@ -32,7 +32,7 @@ import org.smimegw.gateway.config.GatewayConfig;
  * {@code example.com}, a certificate store in a temporary directory, the embedded GreenMail as next hop, every port
  * ephemeral; plus an SMTP client that sends files byte for byte, and {@code openssl cms} helpers.
  */
-final class SmimeGatewayFixture implements AutoCloseable {
+public final class SmimeGatewayFixture implements AutoCloseable {
 
     static final Path REPO = Path.of("").toAbsolutePath().getParent();
     static final Duration WAIT = Duration.ofSeconds(60);
@@ -46,7 +46,7 @@ final class SmimeGatewayFixture implements AutoCloseable {
     }
 
     /** The gateway.yaml the tests use; {@code certstoreExtra} is appended inside {@code certstore:} (indented). */
-    static Path writeConfig(Path dir, String certstoreExtra) throws IOException {
+    public static Path writeConfig(Path dir, String certstoreExtra) throws IOException {
         Files.createDirectories(dir.resolve("conf"));
         Files.copy(REPO.resolve("conf/mailetcontainer.xml"), dir.resolve("conf/mailetcontainer.xml"),
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -55,7 +55,7 @@ final class SmimeGatewayFixture implements AutoCloseable {
                 internalDomains: [example.com]
                 smtp: {port: 0}
                 pipeline:
-                  config: conf/mailetcontainer.xml
+                  config: mailetcontainer.xml
                   workers: 2
                   maxFailures: 1000
                   retryDelaySeconds: 1
@@ -64,15 +64,15 @@ final class SmimeGatewayFixture implements AutoCloseable {
                 delivery:
                   retry: {initialDelaySeconds: 1}
                 certstore:
-                  directory: var/certstore
-                  keyPassword: file:var/certstore/keystore.pass
+                  directory: ../var/certstore
+                  keyPassword: file:../var/certstore/keystore.pass
                   revocation: {mode: OFF}
                 """ + certstoreExtra);
     }
 
-    /** Starts the gateway from {@code dir/conf/gateway.yaml} (see {@link #writeConfig}), paths relative to dir. */
-    static SmimeGatewayFixture start(Path dir) throws Exception {
-        GatewayConfig config = new ConfigLoader(dir).load(dir.resolve("conf/gateway.yaml"))
+    /** Starts the gateway from {@code dir/conf/gateway.yaml} (see {@link #writeConfig}), state in {@code dir/var}. */
+    public static SmimeGatewayFixture start(Path dir) throws Exception {
+        GatewayConfig config = new ConfigLoader().load(dir.resolve("conf/gateway.yaml"))
                 .withEphemeralPorts(dir.resolve("var"));
         GatewayApplication app = new GatewayApplication(config);
         try {
@@ -84,27 +84,34 @@ final class SmimeGatewayFixture implements AutoCloseable {
         return new SmimeGatewayFixture(dir, app);
     }
 
-    GatewayApplication app() {
+    public GatewayApplication app() {
         return app;
     }
 
-    GreenMail greenMail() {
+    public GreenMail greenMail() {
         return app.embeddedMailbox().orElseThrow().greenMail();
     }
 
     /** Sends {@code raw} (an RFC 5322 message) as it is, with the given envelope; returns the final reply. */
-    String send(String raw, String from, String... to) throws Exception {
+    public String send(String raw, String from, String... to) throws Exception {
         Path file = Files.createTempFile(dir, "send", ".eml");
         Files.writeString(file, raw.replace("\r\n", "\n").replace("\n", "\r\n"), StandardCharsets.UTF_8);
         return sendFile(file, from, to);
     }
 
     /** Sends a message as it is written (signatures stay intact). */
-    String send(MimeMessage message, String from, String... to) throws Exception {
+    public String send(MimeMessage message, String from, String... to) throws Exception {
         Path file = Files.createTempFile(dir, "send", ".eml");
         try (OutputStream out = Files.newOutputStream(file)) {
             message.writeTo(out);
         }
+        return sendFile(file, from, to);
+    }
+
+    /** Sends these bytes as they are (no line-end conversion), with the given envelope; returns the final reply. */
+    public String send(byte[] raw, String from, String... to) throws Exception {
+        Path file = Files.createTempFile(dir, "send", ".eml");
+        Files.write(file, raw);
         return sendFile(file, from, to);
     }
 
@@ -125,7 +132,7 @@ final class SmimeGatewayFixture implements AutoCloseable {
     }
 
     /** The messages in {@code address}'s GreenMail inbox, waiting up to a minute until there are {@code count}. */
-    List<MimeMessage> awaitMail(String address, int count) throws Exception {
+    public List<MimeMessage> awaitMail(String address, int count) throws Exception {
         List<MimeMessage> found = new ArrayList<>();
         await(count + " mail(s) for " + address, () -> {
             found.clear();
@@ -136,22 +143,29 @@ final class SmimeGatewayFixture implements AutoCloseable {
     }
 
     /** What {@code address}'s inbox holds now (empty when GreenMail has not created the mailbox yet). */
-    List<MimeMessage> inbox(String address) {
+    public List<MimeMessage> inbox(String address) {
         var managers = greenMail().getManagers();
         var user = managers.getUserManager().getUserByEmail(address);
         if (user == null) {
             return List.of();
         }
-        try {
-            return managers.getImapHostManager().getInbox(user).getMessages().stream()
-                    .map(m -> m.getMimeMessage()).toList();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return managers.getImapHostManager().getInbox(user).getMessages().stream()
+                        .map(m -> m.getMimeMessage()).toList();
+            } catch (java.util.ConcurrentModificationException e) {
+                if (attempt == 10) {
+                    throw e;
+                }
+                // a mail was being stored while the list was read: read it again
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
         }
     }
 
     /** Waits (polling, generous timeout) until the condition holds; fails the test when it never does. */
-    static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    public static void await(String what, BooleanSupplier condition) throws InterruptedException {
         Instant deadline = Instant.now().plus(WAIT);
         while (!condition.getAsBoolean()) {
             if (Instant.now().isAfter(deadline)) {
@@ -162,7 +176,7 @@ final class SmimeGatewayFixture implements AutoCloseable {
     }
 
     /** Writes a received message to a file exactly as GreenMail stored it. */
-    Path save(MimeMessage message, String name) throws Exception {
+    public Path save(MimeMessage message, String name) throws Exception {
         Path file = dir.resolve(name);
         try (OutputStream out = Files.newOutputStream(file)) {
             message.writeTo(out);

@@ -87,7 +87,7 @@ class SmimeLdapEndToEndTest {
                     retryAfterFailureMillis: 0
                 """.formatted(ldapPort, BASE));
         FileCertificateStore store = FileCertificateStore.fromConfig(
-                new ConfigLoader(dir).load(yaml).certstore(), dir, System::getenv);
+                new ConfigLoader().load(yaml).certstore(), dir, System::getenv);
         store.addTrusted(pki.rootCertificate());
         store.addTrusted(pki.intermediate().certificate());
         store.addUserKey(alice.privateKey(), alice.certificate(), alice.chain());

@@ -52,10 +52,6 @@ class TokenEnrollmentTest {
                     pin: file:%s
                     reloadIntervalSeconds: 0
                 """.formatted(token.library(), token.slot(), token.pinFile()));
-        Files.writeString(yaml, Files.readString(yaml)
-                .replace("directory: var/certstore", "directory: " + dir.resolve("var/certstore"))
-                .replace("keyPassword: file:var/certstore/keystore.pass", "keyPassword: file:" + dir.resolve("pw")));
-        Files.writeString(dir.resolve("pw"), "store-password\n");
         Path demo = dir.resolve("demo");
         assertThat(run("certs", "demo-setup", "--config", yaml.toString(), "--out", demo.toString()).exit()).isZero();
 

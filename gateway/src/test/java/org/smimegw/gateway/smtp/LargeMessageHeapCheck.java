@@ -35,7 +35,7 @@ public final class LargeMessageHeapCheck {
         MetricRegistry metrics = new MetricRegistry();
         FileSpool spool = new FileSpool(work.resolve("spool"), Clock.systemUTC(), metrics);
         SmtpConfig config = new SmtpConfig("127.0.0.1", 0, "gw.test", 64L * 1024 * 1024, null, null, null, null, null,
-                null, null, null, null);
+                null, null, null, null, null);
         SmtpFrontEnd fe = new SmtpFrontEnd(config, work.resolve("state"), spool, Clock.systemUTC(), metrics, e -> { });
         fe.start();
         resetPeaks();

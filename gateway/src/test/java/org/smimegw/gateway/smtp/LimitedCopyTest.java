@@ -16,10 +16,10 @@ class LimitedCopyTest {
     void aLineOfExactlyTheLimitIncludingCrlfPassesOneMoreOctetDoesNot() throws IOException {
         byte[] ok = ("y".repeat(98) + "\r\n" + "z".repeat(98) + "\r\n").getBytes(StandardCharsets.US_ASCII);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        assertThat(LimitedCopy.copy(new ByteArrayInputStream(ok), out, 1000, 100)).isEqualTo(ok.length);
+        assertThat(LimitedCopy.copy(new ByteArrayInputStream(ok), out, 1000, 100, Long.MAX_VALUE)).isEqualTo(ok.length);
         assertThat(out.toByteArray()).isEqualTo(ok);
         byte[] tooLong = ("y".repeat(98) + "\r\n" + "z".repeat(99) + "\r\n").getBytes(StandardCharsets.US_ASCII);
-        assertThatThrownBy(() -> LimitedCopy.copy(new ByteArrayInputStream(tooLong), new ByteArrayOutputStream(), 1000, 100))
+        assertThatThrownBy(() -> LimitedCopy.copy(new ByteArrayInputStream(tooLong), new ByteArrayOutputStream(), 1000, 100, Long.MAX_VALUE))
                 .isInstanceOfSatisfying(LimitExceededException.class,
                         e -> assertThat(e.reason()).isEqualTo(SmtpReason.LINE_TOO_LONG));
     }
@@ -27,9 +27,28 @@ class LimitedCopyTest {
     @Test
     void moreThanMaxBytesIsMessageTooBig() {
         byte[] data = "0123456789\r\n".repeat(10).getBytes(StandardCharsets.US_ASCII);
-        assertThatThrownBy(() -> LimitedCopy.copy(new ByteArrayInputStream(data), new ByteArrayOutputStream(), 119, 1000))
+        assertThatThrownBy(() -> LimitedCopy.copy(new ByteArrayInputStream(data), new ByteArrayOutputStream(), 119, 1000, Long.MAX_VALUE))
                 .isInstanceOfSatisfying(LimitExceededException.class,
                         e -> assertThat(e.reason()).isEqualTo(SmtpReason.MESSAGE_TOO_BIG));
+    }
+
+    @Test
+    void aHeaderSectionLargerThanTheLimitIsHeaderTooBigWhateverTheBlocks() throws IOException {
+        String header = "Subject: x\r\n" + "X-Filler: 0123456789\r\n".repeat(20); // 12 + 20 * 22 = 452 bytes
+        byte[] data = (header + "\r\n" + "body line that is long enough\r\n".repeat(50)).getBytes(StandardCharsets.US_ASCII);
+        assertThatThrownBy(() -> LimitedCopy.copy(new ByteArrayInputStream(data), new ByteArrayOutputStream(), 100_000,
+                1000, 451)).isInstanceOfSatisfying(LimitExceededException.class,
+                        e -> assertThat(e.reason()).isEqualTo(SmtpReason.HEADER_TOO_BIG));
+        // at the limit, and a body far larger than it: fine, in any block size (the empty line may straddle blocks)
+        for (int block = 1; block <= 7; block++) {
+            LimitedCopy.HeaderSection section = new LimitedCopy.HeaderSection(452 + 2);
+            for (int pos = 0; pos < data.length; pos += block) {
+                byte[] b = java.util.Arrays.copyOfRange(data, pos, Math.min(data.length, pos + block));
+                section.scan(b, b.length);
+            }
+        }
+        assertThat(LimitedCopy.copy(new ByteArrayInputStream(data), new ByteArrayOutputStream(), 100_000, 1000, 454))
+                .isEqualTo(data.length);
     }
 
     @Test

@@ -27,7 +27,15 @@ public final class RawSmtpClient implements AutoCloseable {
     private Certificate[] serverCertificates;
 
     public RawSmtpClient(int port) throws IOException {
+        this(port, null);
+    }
+
+    /** Connects from {@code localAddress} (e.g. 127.0.0.2, any 127/8 address works on Linux); null: any. */
+    public RawSmtpClient(int port, java.net.InetAddress localAddress) throws IOException {
         socket = new Socket();
+        if (localAddress != null) {
+            socket.bind(new InetSocketAddress(localAddress, 0));
+        }
         socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
         socket.setSoTimeout(60_000);
         streams();

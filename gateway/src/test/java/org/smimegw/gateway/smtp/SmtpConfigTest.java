@@ -63,11 +63,15 @@ class SmtpConfigTest {
                     users:
                       - name: alice
                         passwordHash: "%s"
+                  proxyProtocol:
+                    loadBalancers: [192.0.2.10, "2001:db8::10/128"]
+                    headerTimeoutSeconds: 3
                 """.formatted(hash));
         assertThat(c).isEqualTo(new SmtpConfig("0.0.0.0", 25, "mx.example.com", 1_000_000L, 10, 5, 30, 60, 2000,
                 List.of("10.0.0.0/8", "2001:db8::/32"), List.of("example.com", ".example.net"),
                 new SmtpConfig.Tls(Path.of("/etc/gw/cert.pem"), Path.of("/etc/gw/key.pem")),
-                new SmtpConfig.Auth(List.of(new SmtpConfig.User("alice", hash)))));
+                new SmtpConfig.Auth(List.of(new SmtpConfig.User("alice", hash))),
+                new SmtpConfig.ProxyProtocol(List.of("192.0.2.10", "2001:db8::10/128"), 3)));
     }
 
     @Test
@@ -76,6 +80,10 @@ class SmtpConfigTest {
                 .hasMessageContaining("10.0.0.0/33");
         assertThatThrownBy(() -> bind("smtp:\n  mynetworks: [mail.example.com]\n")).hasMessageContaining("smtp.mynetworks");
         assertThatThrownBy(() -> bind("smtp:\n  port: 70000\n")).hasMessageContaining("smtp.port");
+        assertThatThrownBy(() -> bind("smtp:\n  proxyProtocol:\n    loadBalancers: [lb.example.com]\n"))
+                .hasMessageContaining("smtp.proxyProtocol.loadBalancers").hasMessageContaining("lb.example.com");
+        assertThatThrownBy(() -> bind("smtp:\n  proxyProtocol:\n    headerTimeoutSeconds: 0\n"))
+                .hasMessageContaining("smtp.proxyProtocol.headerTimeoutSeconds");
         assertThatThrownBy(() -> bind("smtp:\n  tls:\n    certificate: /x.pem\n")).hasMessageContaining("smtp.tls");
         assertThatThrownBy(() -> bind("smtp:\n  auth:\n    users:\n      - name: bob\n        passwordHash: plain\n"))
                 .hasMessageContaining("passwordHash");

@@ -55,7 +55,7 @@ class SmtpFrontEndTest {
     private static SmtpConfig config(List<String> mynetworks, List<String> relayDomains, Long maxSize, Integer maxRcpt,
                                      Integer maxConnections, Integer maxLine, List<SmtpConfig.User> users) {
         return new SmtpConfig("127.0.0.1", 0, "gw.test", maxSize, maxRcpt, maxConnections, null, null, maxLine,
-                mynetworks, relayDomains, null, new SmtpConfig.Auth(users));
+                mynetworks, relayDomains, null, new SmtpConfig.Auth(users), null);
     }
 
     private static SmtpConfig trusted() {
@@ -68,11 +68,16 @@ class SmtpFrontEndTest {
 
     private SmtpFrontEnd start(SmtpConfig config, InFlowGate inFlow, RecipientPolicyCheck... checks)
             throws IOException {
+        return start(config, inFlow, org.smimegw.mailets.mime.MimeLimits.DEFAULT_MAX_HEADER_BYTES, checks);
+    }
+
+    private SmtpFrontEnd start(SmtpConfig config, InFlowGate inFlow, int maxHeaderBytes,
+                               RecipientPolicyCheck... checks) throws IOException {
         if (spool == null) {
             spool = new FileSpool(tmp.resolve("spool"), Clock.systemUTC(), metrics);
         }
         SmtpFrontEnd fe = new SmtpFrontEnd(config, tmp.resolve("state"), spool, Clock.systemUTC(), metrics,
-                notified::add, List.of(checks), inFlow);
+                notified::add, List.of(checks), inFlow, maxHeaderBytes);
         fe.start();
         started.add(fe);
         return fe;
@@ -116,6 +121,50 @@ class SmtpFrontEndTest {
         assertThat(stored.substring(0, headerEnd)).doesNotContain("for <").endsWith("\r\n");
         assertThat(stored.substring(headerEnd)).isEqualTo(MESSAGE);
         assertThat(metrics.counter("smtp.accepted").getCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aHeaderSectionOverTheMimeLimitIsRefusedWith552WhileDataStreams() throws Exception {
+        SmtpFrontEnd fe = start(trusted(), InFlowGate.open(metrics), 4096);
+        String header = "From: alice@example.org\r\nSubject: big header\r\n"
+                + "X-Filler: 0123456789012345678901234567890123456789\r\n".repeat(200);
+        try (RawSmtpClient c = new RawSmtpClient(fe.port())) {
+            c.greeting();
+            c.command("EHLO client.example");
+            assertThat(c.command("MAIL FROM:<alice@example.org>")).isEqualTo("250 2.1.0 Ok");
+            assertThat(c.command("RCPT TO:<bob@example.com>")).isEqualTo("250 2.1.5 Ok");
+            assertThat(c.data(header + "\r\nbody\r\n")).isEqualTo("552 5.3.4 Message header size exceeds fixed limit");
+            // a header within the limit and a far larger body are fine, on the same connection
+            assertThat(c.command("MAIL FROM:<alice@example.org>")).isEqualTo("250 2.1.0 Ok");
+            assertThat(c.command("RCPT TO:<bob@example.com>")).isEqualTo("250 2.1.5 Ok");
+            idOf(c.data("Subject: small header\r\n\r\n" + "body line\r\n".repeat(2000)));
+        }
+        assertThat(spool.list(SpoolArea.INCOMING)).hasSize(1);
+        assertThat(metrics.counter(SmtpReason.HEADER_TOO_BIG.metricName()).getCount()).isEqualTo(1);
+    }
+
+    @Test
+    void mailFromIsRefusedWith452BeforeTheSpoolsDiskIsFull() throws Exception {
+        try (org.smimegw.gateway.spool.TinyTmpfs fs = org.smimegw.gateway.spool.TinyTmpfs.mount(tmp.resolve("mnt"),
+                4096)) {
+            spool = new FileSpool(fs.path().resolve("spool"), Clock.systemUTC(), metrics,
+                    new org.smimegw.gateway.spool.SpoolSettings(1024 * 1024, 0));
+            SmtpFrontEnd fe = start(trusted());
+            try (RawSmtpClient c = new RawSmtpClient(fe.port())) {
+                c.greeting();
+                c.command("EHLO client.example");
+                assertThat(c.command("MAIL FROM:<alice@example.org>")).isEqualTo("250 2.1.0 Ok");
+                assertThat(c.command("RSET")).startsWith("250");
+                fs.fillLeaving(1024 * 1024 + 300 * 1024); // 1.3 MiB free: a message of 200 KB fits, 400 KB not
+                assertThat(c.command("MAIL FROM:<alice@example.org> SIZE=200000")).isEqualTo("250 2.1.0 Ok");
+                assertThat(c.command("RSET")).startsWith("250");
+                assertThat(c.command("MAIL FROM:<alice@example.org> SIZE=400000"))
+                        .isEqualTo("452 4.3.1 Insufficient system storage");
+                fs.fillLeaving(900 * 1024); // below the reserve: the disk is not full, and no mail is taken
+                assertThat(c.command("MAIL FROM:<alice@example.org>")).isEqualTo("452 4.3.1 Insufficient system storage");
+            }
+            assertThat(metrics.counter(SmtpReason.INSUFFICIENT_STORAGE.metricName()).getCount()).isEqualTo(2);
+        }
     }
 
     @Test
@@ -475,7 +524,8 @@ class SmtpFrontEndTest {
 
     @Test
     void stalledDataTimesOutAndLeavesNothingBehind() throws Exception {
-        SmtpConfig cfg = new SmtpConfig("127.0.0.1", 0, "gw.test", null, null, null, 30, 1, null, null, null, null, null);
+        SmtpConfig cfg = new SmtpConfig("127.0.0.1", 0, "gw.test", null, null, null, 30, 1, null, null, null, null, null,
+                null);
         SmtpFrontEnd fe = start(cfg);
         try (RawSmtpClient c = new RawSmtpClient(fe.port())) {
             c.greeting();
@@ -523,7 +573,8 @@ class SmtpFrontEndTest {
 
     @Test
     void idleClientIsDisconnected() throws Exception {
-        SmtpConfig cfg = new SmtpConfig("127.0.0.1", 0, "gw.test", null, null, null, 1, null, null, null, null, null, null);
+        SmtpConfig cfg = new SmtpConfig("127.0.0.1", 0, "gw.test", null, null, null, 1, null, null, null, null, null, null,
+                null);
         SmtpFrontEnd fe = start(cfg);
         try (RawSmtpClient c = new RawSmtpClient(fe.port())) {
             c.greeting();

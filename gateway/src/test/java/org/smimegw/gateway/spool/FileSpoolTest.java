@@ -222,7 +222,7 @@ class FileSpoolTest {
         MimeMessage back = spool.open(e);
         assertThat(back.getSubject()).isEqualTo("from a MimeMessage");
         assertThat(((String) back.getContent()).strip()).isEqualTo("hello");
-        assertThat(back.getInputStream()).isInstanceOf(jakarta.mail.util.SharedFileInputStream.class);
+        assertThat(back.getInputStream()).isInstanceOf(org.smimegw.mailets.mime.LeanSharedFileInputStream.class);
         assertThat(Files.readString(e.contentFile())).contains("Subject: from a MimeMessage\r\n");
     }
 

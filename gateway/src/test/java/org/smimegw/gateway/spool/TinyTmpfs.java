@@ -50,6 +50,23 @@ public final class TinyTmpfs implements AutoCloseable {
         }
     }
 
+    /** Adds a filler file (outside the spool's directories) so that about {@code bytes} stay free, never more. */
+    public void fillLeaving(long bytes) throws IOException {
+        long toWrite = Files.getFileStore(mountPoint).getUsableSpace() - bytes;
+        if (toWrite <= 0) {
+            return;
+        }
+        byte[] block = new byte[64 * 1024];
+        Path filler = Files.createTempFile(mountPoint, "filler-", "");
+        try (var out = Files.newOutputStream(filler)) {
+            while (toWrite > 0) {
+                int n = (int) Math.min(block.length, toWrite);
+                out.write(block, 0, n);
+                toWrite -= n;
+            }
+        }
+    }
+
     @Override
     public void close() throws IOException, InterruptedException {
         String result = run("umount", mountPoint.toString());

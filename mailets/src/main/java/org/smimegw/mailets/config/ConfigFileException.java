@@ -1,6 +1,7 @@
 package org.smimegw.mailets.config;
 
 import java.util.OptionalInt;
+import java.util.regex.Pattern;
 
 /**
  * A configuration file that cannot be used ({@code gateway.yaml}, {@code mailetcontainer.xml}, {@code policy.yaml}):
@@ -9,6 +10,13 @@ import java.util.OptionalInt;
  * unreadable, the parser could not tell where). Startup errors, refused reloads and the command line print it as is.
  */
 public class ConfigFileException extends Exception {
+    /**
+     * A line break (also Unicode's NEL, line and paragraph separators) or other control character, with the spaces
+     * around it (the next line's indentation).
+     */
+    private static final Pattern CONTROL =
+            Pattern.compile(" *[\\p{Cntrl}\\u0085\\u2028\\u2029][\\s\\u0085\\u2028\\u2029]*");
+
     private final String file;
     private final OptionalInt line;
     private final String reason;
@@ -34,10 +42,18 @@ public class ConfigFileException extends Exception {
     }
 
     private ConfigFileException(String file, OptionalInt line, String reason, Throwable cause) {
-        super(format(file, line, reason), cause);
+        super(format(file, line, oneLine(reason)), cause);
         this.file = file;
         this.line = line;
-        this.reason = reason;
+        this.reason = oneLine(reason);
+    }
+
+    /**
+     * The reason on one line: parsers quote the input they choke on, line breaks and control characters included;
+     * each of them, with the spaces around it, becomes one space.
+     */
+    private static String oneLine(String reason) {
+        return CONTROL.matcher(reason).replaceAll(" ").strip();
     }
 
     /** {@code FILE:LINE: REASON}, or {@code FILE: REASON} without a line. */

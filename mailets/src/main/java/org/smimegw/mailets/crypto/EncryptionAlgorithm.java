@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.cms.CMSAlgorithm;
@@ -166,6 +167,19 @@ public enum EncryptionAlgorithm {
         return found.size() == 1 ? Optional.of(found.get(0))
                 : found.stream().filter(a -> a.keyBits == keyBits).findFirst();
     }
+
+    /**
+     * Whether a content-encryption OID is an authenticated (AEAD) mode, whose tag shows the content unaltered: AES-GCM
+     * and AES-CCM (RFC 5084) and ChaCha20-Poly1305 (RFC 8103), also those the gateway only reads. CBC and the legacy
+     * algorithms are malleable.
+     */
+    public static boolean isAuthenticatedEncryption(String dottedOid) {
+        return AEAD_OIDS.contains(dottedOid);
+    }
+
+    private static final Set<String> AEAD_OIDS = Set.of(CMSAlgorithm.AES128_GCM.getId(),
+            CMSAlgorithm.AES192_GCM.getId(), CMSAlgorithm.AES256_GCM.getId(), CMSAlgorithm.AES128_CCM.getId(),
+            CMSAlgorithm.AES192_CCM.getId(), CMSAlgorithm.AES256_CCM.getId(), CMSAlgorithm.ChaCha20Poly1305.getId());
 
     private static String compact(String name) {
         return name.trim().toUpperCase(Locale.ROOT).replace("_", "").replace("-", "");

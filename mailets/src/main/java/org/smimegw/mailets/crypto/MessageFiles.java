@@ -16,13 +16,15 @@ import jakarta.mail.Session;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.util.SharedByteArrayInputStream;
-import jakarta.mail.util.SharedFileInputStream;
+
+import org.smimegw.mailets.mime.LeanSharedFileInputStream;
+import org.smimegw.mailets.mime.RawBodyMimeMessage;
 
 /**
  * Temporary storage for the messages and parts the crypto classes produce, so that nothing holds a large message in
  * memory: the producer writes into a buffer of at most {@link #memoryThreshold()} bytes; what stays within it is kept
  * in memory ({@link SharedByteArrayInputStream}), anything larger spills into a temporary file read through a
- * {@link SharedFileInputStream}. The file is unlinked as soon as it is open (POSIX keeps it until the stream is
+ * {@link LeanSharedFileInputStream} (no buffer per parsed part until it is read). The file is unlinked as soon as it is open (POSIX keeps it until the stream is
  * closed or collected). A small message thus costs no file system calls (creating, writing and unlinking a file cost
  * more CPU, mostly in the kernel, than signing it), while a large one still streams. Thread-safe.
  */
@@ -120,7 +122,7 @@ public final class MessageFiles {
     /** Writes a whole RFC 5322 message and returns it parsed, backed by the memory buffer or the file. */
     public MimeMessage message(Writer writer) throws IOException, MessagingException {
         try (InputStream in = write(writer)) {
-            return new PreservingMimeMessage(session, in);
+            return new RawBodyMimeMessage(session, in);
         }
     }
 
@@ -133,8 +135,8 @@ public final class MessageFiles {
 
     /**
      * Writes into memory, spilling into a temporary file past the threshold, and opens the result. Closing the
-     * returned stream does not invalidate sub-streams already taken from it (SharedFileInputStream reference-counts
-     * the file). Also used for content that is only read once (e.g. the canonical form of signed content).
+     * returned stream does not invalidate sub-streams already taken from it (the file is closed with its last
+     * stream). Also used for content that is only read once (e.g. the canonical form of signed content).
      */
     InputStream write(Writer writer) throws IOException, MessagingException {
         SpillingOutputStream out = new SpillingOutputStream();
@@ -206,7 +208,7 @@ public final class MessageFiles {
             }
             fileOut.close();
             fileOut = null;
-            return new SharedFileInputStream(file, 64 * 1024);
+            return new LeanSharedFileInputStream(file, 64 * 1024);
         }
 
         /** Unlinks the spill file, if any (a stream opened on it keeps it until closed). */
@@ -220,24 +222,6 @@ public final class MessageFiles {
             }
             if (file != null && !file.delete()) {
                 file.deleteOnExit();
-            }
-        }
-    }
-
-    /** A MimeMessage that keeps the Message-ID it already has when saved. */
-    static final class PreservingMimeMessage extends MimeMessage {
-        PreservingMimeMessage(Session session) {
-            super(session);
-        }
-
-        PreservingMimeMessage(Session session, InputStream in) throws MessagingException {
-            super(session, in);
-        }
-
-        @Override
-        protected void updateMessageID() throws MessagingException {
-            if (getHeader("Message-ID") == null) {
-                super.updateMessageID();
             }
         }
     }

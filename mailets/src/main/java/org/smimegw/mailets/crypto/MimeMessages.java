@@ -9,9 +9,14 @@ import java.util.Locale;
 
 import jakarta.mail.Header;
 import jakarta.mail.MessagingException;
+import jakarta.mail.Multipart;
+import jakarta.mail.Part;
+import jakarta.mail.internet.ContentDisposition;
+import jakarta.mail.internet.ContentType;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
+import jakarta.mail.internet.ParseException;
 
 /**
  * Moves a message's content in and out of S/MIME wrappers without loading a large one into memory
@@ -142,6 +147,12 @@ final class MimeMessages {
     /** The message's Content-* header lines and the blank line that ends them. */
     private static void writeContentHeaders(MimeMessage message, OutputStream out)
             throws IOException, MessagingException {
+        writeContentHeaderLines(message, out);
+        out.write(CRLF);
+    }
+
+    private static void writeContentHeaderLines(MimeMessage message, OutputStream out)
+            throws IOException, MessagingException {
         Enumeration<String> lines = message.getAllHeaderLines();
         while (lines.hasMoreElements()) {
             String line = lines.nextElement();
@@ -151,7 +162,6 @@ final class MimeMessages {
                 out.write(CRLF);
             }
         }
-        out.write(CRLF);
     }
 
     /** Passes on what follows the first blank line (the body of an entity written with its headers). */
@@ -194,11 +204,56 @@ final class MimeMessages {
         }
     }
 
+    /**
+     * The message's content as an entity: its Content-* headers and raw body. A leaf body that is not 7bit but
+     * declares no Content-Transfer-Encoding gets the one its bytes have ({@code 8bit} or {@code binary}): Bouncy
+     * Castle's generators fill in a missing one from what Jakarta Mail guesses for the data (base64,
+     * quoted-printable) without encoding the body, so the part would declare an encoding its bytes do not have.
+     */
     static void writeContentEntity(MimeMessage message, OutputStream out) throws IOException, MessagingException {
-        writeContentHeaders(message, out);
+        writeContentHeaderLines(message, out);
+        String undeclared = undeclaredTransferEncoding(message);
+        if (undeclared != null) {
+            out.write(("Content-Transfer-Encoding: " + undeclared).getBytes(StandardCharsets.US_ASCII));
+            out.write(CRLF);
+        }
+        out.write(CRLF);
         try (InputStream raw = message.getRawInputStream()) {
             raw.transferTo(out);
         }
+    }
+
+    private static final int MAX_LINE = 998;
+
+    /**
+     * {@code 8bit} or {@code binary} for a leaf body without a Content-Transfer-Encoding header whose bytes are not
+     * 7bit (RFC 2045 section 2.7-2.9: octets over 127 make it 8bit; NUL or lines over 998 octets binary), else null.
+     */
+    private static String undeclaredTransferEncoding(MimeMessage message) throws IOException, MessagingException {
+        if (message.getHeader("Content-Transfer-Encoding", null) != null || message.isMimeType("multipart/*")
+                || message.isMimeType("message/*")) {
+            return null;
+        }
+        boolean eightBit = false;
+        int line = 0;
+        byte[] buf = new byte[8192];
+        try (InputStream raw = message.getRawInputStream()) {
+            int n;
+            while ((n = raw.read(buf)) != -1) {
+                for (int i = 0; i < n; i++) {
+                    byte b = buf[i];
+                    if (b == 0) {
+                        return "binary";
+                    }
+                    eightBit |= b < 0;
+                    line = b == '\n' ? 0 : line + 1;
+                    if (line > MAX_LINE + 1) {
+                        return "binary";
+                    }
+                }
+            }
+        }
+        return eightBit ? "8bit" : null;
     }
 
     /**
@@ -207,7 +262,7 @@ final class MimeMessages {
      */
     static MimeMessage withContent(MimeMessage original, Object content, MessageFiles files)
             throws IOException, MessagingException {
-        MimeMessage out = new MessageFiles.PreservingMimeMessage(files.session());
+        MimeMessage out = new org.smimegw.mailets.mime.RawBodyMimeMessage(files.session());
         copyOuterHeaders(original, out);
         if (content instanceof MimeMultipart multipart) {
             out.setContent(multipart);
@@ -226,25 +281,59 @@ final class MimeMessages {
     }
 
     /**
-     * A message held by {@link MessageFiles} whose headers are {@code outer}'s non-content headers followed by the content headers
-     * and body of {@code entity} (e.g. decrypted or unwrapped content).
+     * A message held by {@link MessageFiles} in place of {@code outer}, with {@code entity}'s body (e.g. decrypted
+     * content): its header block is what {@link DeliveredHeaders} decides (the outer fields, and the entity's
+     * Content-* fields only).
      */
     static MimeMessage withEntity(MimeMessage outer, MimeBodyPart entity, MessageFiles files)
             throws IOException, MessagingException {
         return files.message(out -> {
-            Enumeration<String> lines = outer.getAllHeaderLines();
-            while (lines.hasMoreElements()) {
-                String line = lines.nextElement();
-                int colon = line.indexOf(':');
-                if (colon > 0 && !isEnvelopeHeader(line.substring(0, colon).trim())) {
-                    out.write(line.getBytes(StandardCharsets.UTF_8));
-                    out.write(CRLF);
+            DeliveredHeaders.write(outer, entity, out);
+            out.write(CRLF);
+            try (InputStream body = entity.getRawInputStream()) {
+                body.transferTo(out);
+            }
+        });
+    }
+
+    /**
+     * Throws unless {@code part} is an entity the rest of the pipeline can parse: at most one Content-Type and one
+     * Content-Transfer-Encoding, a Content-Type and a Content-Disposition that parse, and for a multipart each part
+     * likewise (down to {@link #MAX_DEPTH} levels, where checking stops). The exception's message names the problem
+     * in fixed words, never the header it could not parse.
+     */
+    static void requireReadable(Part part) throws MessagingException, IOException {
+        requireReadable(part, 0);
+    }
+
+    private static void requireReadable(Part part, int depth) throws MessagingException, IOException {
+        if (depth > MAX_DEPTH) {
+            return;
+        }
+        try {
+            String[] types = part.getHeader("Content-Type");
+            String[] encodings = part.getHeader("Content-Transfer-Encoding");
+            if ((types != null && types.length > 1) || (encodings != null && encodings.length > 1)) {
+                throw new MessagingException("an entity with more than one Content-Type or Content-Transfer-Encoding");
+            }
+            if (types != null) {
+                new ContentType(types[0]);
+            }
+            String[] dispositions = part.getHeader("Content-Disposition");
+            if (dispositions != null) {
+                new ContentDisposition(dispositions[0]);
+            }
+            if (part.isMimeType("multipart/*")) {
+                if (!(part.getContent() instanceof Multipart multipart)) {
+                    throw new MessagingException("a multipart that does not parse as one");
+                }
+                for (int i = 0; i < multipart.getCount(); i++) {
+                    requireReadable(multipart.getBodyPart(i), depth + 1);
                 }
             }
-            out.write("MIME-Version: 1.0".getBytes(StandardCharsets.US_ASCII));
-            out.write(CRLF);
-            entity.writeTo(out);
-        });
+        } catch (ParseException e) {
+            throw new MessagingException("an entity whose Content-Type or Content-Disposition does not parse");
+        }
     }
 
     static void copyOuterHeaders(MimeMessage from, MimeMessage to) throws MessagingException {

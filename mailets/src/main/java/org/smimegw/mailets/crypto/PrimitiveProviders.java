@@ -1,49 +1,283 @@
 package org.smimegw.mailets.crypto;
 
+import java.io.OutputStream;
 import java.security.Provider;
+import java.security.PublicKey;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.cms.CMSAlgorithm;
+import org.bouncycastle.cms.SignerInformationVerifier;
+import org.bouncycastle.cms.jcajce.JceCMSContentEncryptorBuilder;
+import org.bouncycastle.operator.ContentVerifier;
+import org.bouncycastle.operator.ContentVerifierProvider;
+import org.bouncycastle.operator.DefaultSignatureAlgorithmIdentifierFinder;
+import org.bouncycastle.operator.DigestCalculatorProvider;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.RawContentVerifier;
+import org.bouncycastle.cms.DefaultCMSSignatureAlgorithmNameGenerator;
+import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
+import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 
 /**
- * Picks the JCA provider per primitive: the JDK's where it is the faster correct one, Bouncy Castle where the JDK
- * lacks the algorithm name. Bouncy Castle still builds every CMS structure; only the primitives move.
- *
- * <ul>
- *   <li>digests (SHA-2): the JDK's ({@code SUN}, SHA intrinsics): 5-10x Bouncy Castle's pure-Java digests;</li>
- *   <li>content encryption with AES-CBC: the JDK's ({@code SunJCE}, AES-NI intrinsics): about 2x; AES-GCM stays
- *       with Bouncy Castle (the JDK has no key generator under the CMS GCM object identifiers);</li>
- *   <li>RSA PKCS#1 v1.5 and ECDSA signatures, RSA key transport (PKCS#1 v1.5, OAEP): the JDK's
- *       ({@code SunRsaSign}, {@code SunEC}, {@code SunJCE}); with no provider named the JCA also picks one that
- *       can use the key (a PKCS#11 key goes to its token's provider);</li>
- *   <li>RSASSA-PSS under Bouncy Castle's name ({@code SHA256withRSAandMGF1}) and ECDH with the X9.63 KDF
- *       ({@code ECDHwithSHA256KDF}): Bouncy Castle's, as the JDK has neither name.</li>
- * </ul>
- * An empty {@link Optional} means "the JCA's default provider selection". Immutable and thread-safe.
+ * The one place that decides which JCA provider computes each {@link Primitive}: the JDK's, Bouncy Castle's or the
+ * Amazon Corretto Crypto Provider's (AWS-LC), as {@code crypto.providers} in gateway.yaml says ({@link
+ * CryptoProviders}). Bouncy Castle still builds and parses every CMS structure; only the primitives move.
+ * <p>
+ * A provider is chosen for a primitive only where it has the JCA services the primitive needs and, for content
+ * encryption, where Bouncy Castle's CMS layer can use it (ACCP has no AES AlgorithmParameters, so CMS AES-CBC
+ * encryption cannot use it; AES-GCM under the CMS object identifiers only works with Bouncy Castle). Otherwise the
+ * choice falls back to the JDK's, then Bouncy Castle's. ACCP is never registered JVM-wide
+ * ({@link java.security.Security#insertProviderAt}): it is handed to the JCA calls made here, so TLS, LDAP and
+ * every other library keep the JDK's providers. An empty {@link Optional} means the JCA's default selection (the
+ * JDK's providers, or a token's provider for a PKCS#11 key). Immutable and thread-safe.
  */
 public final class PrimitiveProviders {
+
+    private static final List<ASN1ObjectIdentifier> SHA2 = List.of(NISTObjectIdentifiers.id_sha256,
+            NISTObjectIdentifiers.id_sha384, NISTObjectIdentifiers.id_sha512);
+
+    /** The signature algorithms verified with the provider chosen for RSA or ECDSA; all others with Bouncy Castle's. */
+    private static final List<ASN1ObjectIdentifier> FAST_SIGNATURES = List.of(
+            PKCSObjectIdentifiers.sha256WithRSAEncryption, PKCSObjectIdentifiers.sha384WithRSAEncryption,
+            PKCSObjectIdentifiers.sha512WithRSAEncryption, X9ObjectIdentifiers.ecdsa_with_SHA256,
+            X9ObjectIdentifiers.ecdsa_with_SHA384, X9ObjectIdentifiers.ecdsa_with_SHA512);
+
+    private final CryptoProviders choice;
     private final Provider bouncyCastle;
+    private final Optional<Provider> corretto;
+    private final String correttoStatus;
+    private final Map<Primitive, ProviderSource> chosen = new EnumMap<>(Primitive.class);
+    private final DigestCalculatorProvider digestCalculators;
 
-    public PrimitiveProviders(Provider bouncyCastle) {
-        this.bouncyCastle = bouncyCastle;
+    /** Chooses per primitive from what is installed, as {@code choice} says. */
+    public static PrimitiveProviders select(CryptoProviders choice) {
+        ProviderSource.Loaded accp = choice == CryptoProviders.AUTO || choice == CryptoProviders.ACCP
+                ? ProviderSource.loadCorretto()
+                : new ProviderSource.Loaded(Optional.empty(), "ACCP not used (crypto.providers: " + choice.configName() + ")");
+        return new PrimitiveProviders(choice, ProviderSource.newBouncyCastle(), accp);
     }
 
+    /** {@code crypto.providers: auto}. */
     public PrimitiveProviders() {
-        this(new BouncyCastleProvider());
+        this(CryptoProviders.AUTO, ProviderSource.newBouncyCastle(), ProviderSource.loadCorretto());
     }
 
-    /** Bouncy Castle, for what only it has (ECDH with a KDF, PSS under BC names). */
+    private PrimitiveProviders(CryptoProviders choice, Provider bouncyCastle, ProviderSource.Loaded accp) {
+        this.choice = choice;
+        this.bouncyCastle = bouncyCastle;
+        this.corretto = accp.provider();
+        this.correttoStatus = accp.description();
+        for (Primitive p : Primitive.values()) {
+            chosen.put(p, choose(p));
+        }
+        try {
+            JcaDigestCalculatorProviderBuilder sha2 = new JcaDigestCalculatorProviderBuilder();
+            provider(Primitive.SHA2).ifPresent(sha2::setProvider);
+            DigestCalculatorProvider fast = sha2.build();
+            DigestCalculatorProvider any = new JcaDigestCalculatorProviderBuilder().setProvider(bouncyCastle).build();
+            // SHA-2 with the chosen provider; legacy and other digests (MD5, SHA-1, SHA-224, SHA-3) with Bouncy Castle's
+            this.digestCalculators = id -> SHA2.contains(id.getAlgorithm()) ? fast.get(id) : any.get(id);
+        } catch (OperatorCreationException e) {
+            throw new IllegalStateException("no digest provider", e);
+        }
+    }
+
+    public CryptoProviders choice() {
+        return choice;
+    }
+
+    /** Bouncy Castle, for what only it has (ECDH with a KDF, PSS under BC names, legacy algorithms). */
     public Provider bouncyCastle() {
         return bouncyCastle;
     }
 
-    /** The provider for a JCA signature algorithm name such as {@code SHA256withRSA}. */
-    public Optional<Provider> signature(String algorithm) {
+    /** The provider for {@code primitive}; empty: the JCA's default (the JDK's). */
+    public Optional<Provider> provider(Primitive primitive) {
+        return switch (chosen.get(primitive)) {
+            case JDK -> Optional.empty();
+            case BC -> Optional.of(bouncyCastle);
+            case ACCP -> corretto;
+        };
+    }
+
+    /**
+     * The provider to sign with under a JCA signature algorithm name such as {@code SHA256withRSA}: the one chosen
+     * for RSA or ECDSA where it has the name, else the JDK's where they have it, else Bouncy Castle's (e.g.
+     * {@code SHA256withRSAandMGF1}, {@code SHA3-256withRSA} are names only Bouncy Castle has).
+     */
+    public Optional<Provider> signing(String algorithm) {
         String name = algorithm.toUpperCase(Locale.ROOT);
-        if (name.endsWith("WITHRSA") || name.endsWith("WITHECDSA")) {
-            return Optional.empty();
+        Optional<Provider> chosenProvider = name.endsWith("WITHRSA") ? provider(Primitive.RSA_PRIVATE)
+                : name.endsWith("WITHECDSA") ? provider(Primitive.ECDSA) : Optional.of(bouncyCastle);
+        List<String> service = List.of("Signature." + algorithm);
+        if (chosenProvider.map(p -> ProviderSource.hasAll(p, service)).orElse(ProviderSource.jdkHasAll(service))) {
+            return chosenProvider;
         }
-        return Optional.of(bouncyCastle);
+        return ProviderSource.jdkHasAll(service) ? Optional.empty() : Optional.of(bouncyCastle);
+    }
+
+    /**
+     * The provider for RSA key transport, encrypting ({@code privateKey} false) or decrypting: the one chosen for
+     * RSA public or private-key operations, except that OAEP stays with the JDK's where ACCP was chosen (Bouncy
+     * Castle's CMS layer asks for OAEP by object identifier, which ACCP does not know, and passes no OAEP
+     * parameters, for which ACCP's default is SHA-1).
+     */
+    public Optional<Provider> keyTransport(boolean privateKey, boolean oaep) {
+        Primitive primitive = privateKey ? Primitive.RSA_PRIVATE : Primitive.RSA_PUBLIC;
+        return oaep && chosen.get(primitive) == ProviderSource.ACCP ? Optional.empty() : provider(primitive);
+    }
+
+    /** The provider for content encryption with {@code algorithm} (AES-CBC or AES-GCM). */
+    public Optional<Provider> contentEncryption(EncryptionAlgorithm algorithm) {
+        return provider(algorithm.authenticated() ? Primitive.AES_GCM : Primitive.AES_CBC);
+    }
+
+    /** SHA-2 with the chosen provider, every other digest with Bouncy Castle's. */
+    public DigestCalculatorProvider digestCalculators() {
+        return digestCalculators;
+    }
+
+    /**
+     * Verifies a signer info's signature with {@code key}: RSA PKCS#1 v1.5 and ECDSA with the chosen provider,
+     * anything the chosen one cannot (RSASSA-PSS under Bouncy Castle's names, legacy digests) with Bouncy Castle's.
+     */
+    public SignerInformationVerifier signerVerifier(PublicKey key) throws OperatorCreationException {
+        Optional<Provider> chosenProvider = provider(key.getAlgorithm().startsWith("EC") ? Primitive.ECDSA : Primitive.RSA_PUBLIC);
+        ContentVerifierProvider fallback = new JcaContentVerifierProviderBuilder().setProvider(bouncyCastle).build(key);
+        ContentVerifierProvider fast = chosenProvider.isPresent() ? verifiers(chosenProvider.get(), key)
+                : new JcaContentVerifierProviderBuilder().build(key);
+        ContentVerifierProvider either = new ContentVerifierProvider() {
+            @Override
+            public boolean hasAssociatedCertificate() {
+                return false;
+            }
+
+            @Override
+            public X509CertificateHolder getAssociatedCertificate() {
+                return null;
+            }
+
+            @Override
+            public ContentVerifier get(AlgorithmIdentifier algorithm) throws OperatorCreationException {
+                return FAST_SIGNATURES.contains(algorithm.getAlgorithm())
+                        ? new SecondOpinion(fast.get(algorithm), fallback.get(algorithm))
+                        : fallback.get(algorithm);
+            }
+        };
+        return new SignerInformationVerifier(new DefaultCMSSignatureAlgorithmNameGenerator(),
+                new DefaultSignatureAlgorithmIdentifierFinder(), either, digestCalculators);
+    }
+
+    /**
+     * Verifies with the chosen provider and, only where it says no, once more with Bouncy Castle's: AWS-LC is
+     * stricter about PKCS#1 v1.5 encodings than the JDK and Bouncy Castle (e.g. a DigestInfo without its NULL
+     * parameters, as in an RFC 9216 sample), and the choice of provider must not change a verdict. The signed
+     * attributes both see are a few hundred bytes. A {@link RawContentVerifier} as Bouncy Castle's are (a signer
+     * info without signed attributes is verified against the content digest).
+     */
+    private record SecondOpinion(ContentVerifier first, ContentVerifier second)
+            implements ContentVerifier, RawContentVerifier {
+        @Override
+        public AlgorithmIdentifier getAlgorithmIdentifier() {
+            return first.getAlgorithmIdentifier();
+        }
+
+        @Override
+        public OutputStream getOutputStream() {
+            return new org.bouncycastle.util.io.TeeOutputStream(first.getOutputStream(), second.getOutputStream());
+        }
+
+        @Override
+        public boolean verify(byte[] signature) {
+            return first.verify(signature) || second.verify(signature);
+        }
+
+        @Override
+        public boolean verify(byte[] digest, byte[] signature) {
+            return first instanceof RawContentVerifier f && f.verify(digest, signature)
+                    || second instanceof RawContentVerifier s && s.verify(digest, signature);
+        }
+    }
+
+    private static ContentVerifierProvider verifiers(Provider provider, PublicKey key) throws OperatorCreationException {
+        return new JcaContentVerifierProviderBuilder().setProvider(provider).build(key);
+    }
+
+    /** One line per primitive, "RSA sign/decrypt: ACCP (AmazonCorrettoCryptoProvider)", for the start log. */
+    public List<String> describe() {
+        List<String> lines = new ArrayList<>();
+        for (Primitive p : Primitive.values()) {
+            lines.add(p.displayName() + ": " + chosen.get(p).displayName());
+        }
+        return lines;
+    }
+
+    /** Whether ACCP was loaded, its version, or why not. */
+    public String correttoStatus() {
+        return correttoStatus;
+    }
+
+    private ProviderSource choose(Primitive primitive) {
+        List<ProviderSource> order = new ArrayList<>();
+        if (choice == CryptoProviders.AUTO) {
+            order.addAll(primitive.autoOrder());
+        } else {
+            order.add(ProviderSource.preferredBy(choice));
+        }
+        order.add(ProviderSource.JDK);
+        order.add(ProviderSource.BC);
+        for (ProviderSource source : order) {
+            if (usable(source, primitive)) {
+                return source;
+            }
+        }
+        return ProviderSource.BC;
+    }
+
+    private boolean usable(ProviderSource source, Primitive primitive) {
+        boolean services = switch (source) {
+            case JDK -> ProviderSource.jdkHasAll(primitive.services());
+            case BC -> ProviderSource.hasAll(bouncyCastle, primitive.services());
+            case ACCP -> corretto.isPresent() && ProviderSource.hasAll(corretto.get(), primitive.services());
+        };
+        if (!services) {
+            return false;
+        }
+        return switch (primitive) {
+            case AES_CBC -> encryptsCms(source, CMSAlgorithm.AES256_CBC);
+            case AES_GCM -> encryptsCms(source, CMSAlgorithm.AES256_GCM);
+            default -> true;
+        };
+    }
+
+    /** Whether Bouncy Castle's CMS content encryptor works with the source's provider (a few bytes, no keys). */
+    private boolean encryptsCms(ProviderSource source, ASN1ObjectIdentifier algorithm) {
+        try {
+            JceCMSContentEncryptorBuilder builder = new JceCMSContentEncryptorBuilder(algorithm);
+            switch (source) {
+                case BC -> builder.setProvider(bouncyCastle);
+                case ACCP -> builder.setProvider(corretto.orElseThrow());
+                case JDK -> { }
+            }
+            var encryptor = builder.build();
+            encryptor.getAlgorithmIdentifier();
+            try (OutputStream out = encryptor.getOutputStream(OutputStream.nullOutputStream())) {
+                out.write(new byte[32]);
+            }
+            return true;
+        } catch (Exception | LinkageError e) {
+            return false;
+        }
     }
 }

@@ -18,7 +18,8 @@ import org.smimegw.certstore.ValidationResult;
  * @param signatureValid     the signature matches the content
  * @param atSigningTime      validation at the signing time, null when there was no signing time or no certificate
  * @param now                validation now, null when there was no certificate
- * @param matchedAddress     the From address found in the certificate, null when none matched
+ * @param matchedAddress     the one From mailbox the signature is bound to ({@link SenderBinding}, normalised), null
+ *                           when it is not bound
  * @param capabilities       the SMIMECapabilities the signer announced
  */
 public record SignerResult(VerificationStatus status, X509Certificate certificate, List<X509Certificate> supplied,

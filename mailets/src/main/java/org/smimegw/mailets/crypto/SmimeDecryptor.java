@@ -13,9 +13,14 @@ import jakarta.mail.BodyPart;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Multipart;
 import jakarta.mail.Part;
+import jakarta.mail.internet.ContentType;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 
+import org.bouncycastle.asn1.ASN1InputStream;
+import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
+import org.bouncycastle.asn1.cms.ContentInfo;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cms.CMSAuthEnvelopedData;
@@ -29,7 +34,6 @@ import org.bouncycastle.cms.RecipientInformation;
 import org.bouncycastle.cms.RecipientInformationStore;
 import org.bouncycastle.cms.jcajce.JceKeyAgreeEnvelopedRecipient;
 import org.bouncycastle.cms.jcajce.JceKeyTransEnvelopedRecipient;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.mail.smime.SMIMEEnvelopedParser;
 import org.bouncycastle.operator.DefaultAlgorithmNameFinder;
 import org.smimegw.certstore.CertificateInfo;
@@ -52,12 +56,19 @@ public final class SmimeDecryptor {
     private static final int MAX_NESTED_SCAN_DEPTH = 8;
 
     private final MessageFiles files;
+    private final PrimitiveProviders providers;
     private final Provider provider;
     private final DefaultAlgorithmNameFinder names = new DefaultAlgorithmNameFinder();
 
     public SmimeDecryptor(MessageFiles files) {
+        this(files, new PrimitiveProviders());
+    }
+
+    /** @param providers which JCA provider computes the RSA private-key operation (the content: Bouncy Castle's) */
+    public SmimeDecryptor(MessageFiles files, PrimitiveProviders providers) {
         this.files = files;
-        this.provider = new BouncyCastleProvider();
+        this.providers = providers;
+        this.provider = providers.bouncyCastle();
     }
 
     public DecryptionResult decrypt(MimeMessage message, Collection<UserKey> keys) {
@@ -74,14 +85,15 @@ public final class SmimeDecryptor {
         try {
             kind = SmimeContentTypes.classify(message);
             if (!SmimeContentTypes.isEncrypted(message)) {
-                if (containsEncryptedPart(message, 0)) {
-                    return DecryptionResult.of(DecryptionResult.Status.NESTED_REFUSED, null,
-                            "an encrypted part inside an unencrypted multipart is not decrypted");
+                Optional<String> container = encryptedPartContainer(message, 0);
+                if (container.isPresent()) {
+                    return DecryptionResult.of(DecryptionResult.Status.NESTED_REFUSED, null, "an encrypted part inside "
+                            + container.get() + " is not decrypted: only a wholly encrypted message is (EFAIL)");
                 }
                 return DecryptionResult.of(DecryptionResult.Status.NOT_ENCRYPTED, null, "not encrypted");
             }
-        } catch (MessagingException | IOException e) {
-            return DecryptionResult.of(DecryptionResult.Status.FAILED, null, "unreadable MIME structure: " + e.getMessage());
+        } catch (MessagingException | RuntimeException e) {
+            return DecryptionResult.of(DecryptionResult.Status.FAILED, null, FailureReasons.UNREADABLE_MIME);
         }
         try {
             if (kind == SmimeContentTypes.Kind.AUTH_ENVELOPED) {
@@ -96,7 +108,7 @@ public final class SmimeDecryptor {
                 throw e;
             }
         } catch (CMSException | IOException | MessagingException | RuntimeException e) {
-            return DecryptionResult.of(DecryptionResult.Status.FAILED, null, "cannot decrypt: " + e.getMessage());
+            return DecryptionResult.of(DecryptionResult.Status.FAILED, null, FailureReasons.decryption(e, LOG));
         }
     }
 
@@ -119,9 +131,16 @@ public final class SmimeDecryptor {
             throws CMSException, IOException, MessagingException {
         CMSAuthEnvelopedData data;
         try (InputStream in = message.getInputStream()) {
-            data = new CMSAuthEnvelopedData(in);
+            ContentInfo info = ContentInfo.getInstance(new ASN1InputStream(in).readObject());
+            if (info == null || !CMSObjectIdentifiers.authEnvelopedData.equals(info.getContentType())) {
+                // e.g. EnvelopedData labelled authEnveloped-data: parsing it as AuthEnvelopedData would crash
+                throw new CMSException("not AuthEnvelopedData");
+            }
+            data = new CMSAuthEnvelopedData(info);
         }
         String algorithm = algorithmName(new AlgorithmIdentifier(new org.bouncycastle.asn1.ASN1ObjectIdentifier(data.getEncryptionAlgOID())));
+        // the structure promises an authentication tag; only an AEAD algorithm keeps that promise
+        boolean authenticated = EncryptionAlgorithm.isAuthenticatedEncryption(data.getEncryptionAlgOID());
         for (UserKey key : keys) {
             X509CertificateHolder holder;
             try {
@@ -135,10 +154,7 @@ public final class SmimeDecryptor {
                     continue;
                 }
                 byte[] plain = info.getContent(recipient);
-                MimeBodyPart entity = files.part(out -> out.write(plain));
-                MimeMessage decrypted = MimeMessages.withEntity(message, entity, files);
-                return new DecryptionResult(DecryptionResult.Status.DECRYPTED, Optional.of(decrypted), algorithm,
-                        algorithmName(info.getKeyEncryptionAlgorithm()), key.certificate(), "decrypted");
+                return decrypted(message, files.part(out -> out.write(plain)), authenticated, algorithm, info, key);
             }
         }
         return noUsableKey(data.getRecipientInfos(), algorithm, refused);
@@ -164,18 +180,44 @@ public final class SmimeDecryptor {
                 CMSTypedStream plain = info.getContentStream(recipient);
                 MimeBodyPart entity;
                 try (InputStream in = plain.getContentStream()) {
-                    // the whole plain text is written (and, for AuthEnvelopedData, its tag checked) before use
+                    // the whole plain text is written (its padding checked) before any of it is used
                     entity = files.part(in::transferTo);
                 }
-                MimeMessage decrypted = MimeMessages.withEntity(message, entity, files);
-                if (LOG.isDebugEnabled()) {
-                    LOG.debug("decrypted with {} ({})", CertificateInfo.of(key.certificate()), algorithm);
-                }
-                return new DecryptionResult(DecryptionResult.Status.DECRYPTED, Optional.of(decrypted), algorithm,
-                        algorithmName(info.getKeyEncryptionAlgorithm()), key.certificate(), "decrypted");
+                // EnvelopedData has no integrity check, whatever its algorithm
+                return decrypted(message, entity, false, algorithm, info, key);
             }
         }
         return noUsableKey(recipients, algorithm, refused);
+    }
+
+    /**
+     * The message to deliver in place of {@code message}, or FAILED (the ciphertext stays) when the decrypted bytes
+     * are no MIME entity the pipeline can parse, e.g. because CBC ciphertext was altered.
+     */
+    private DecryptionResult decrypted(MimeMessage message, MimeBodyPart entity, boolean authenticated,
+                                       String algorithm, RecipientInformation info, UserKey key)
+            throws IOException, MessagingException {
+        try {
+            MimeMessages.requireReadable(entity);
+        } catch (MessagingException | IOException | RuntimeException e) {
+            return DecryptionResult.of(DecryptionResult.Status.FAILED, algorithm, FailureReasons.UNDECRYPTABLE);
+        }
+        MimeMessage decrypted = MimeMessages.withEntity(message, entity, files);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("decrypted with {} ({})", CertificateInfo.of(key.certificate()), algorithm);
+        }
+        return authenticated
+                ? new DecryptionResult(DecryptionResult.Status.DECRYPTED, Optional.of(decrypted), algorithm,
+                        algorithmName(info.getKeyEncryptionAlgorithm()), key.certificate(), "decrypted")
+                : new DecryptionResult(DecryptionResult.Status.DECRYPTED_UNAUTHENTICATED, Optional.of(decrypted),
+                        algorithm, algorithmName(info.getKeyEncryptionAlgorithm()), key.certificate(),
+                        unauthenticated(algorithm));
+    }
+
+    /** Why content decrypted from EnvelopedData is not trusted to be as sent. */
+    static String unauthenticated(String algorithm) {
+        return (algorithm == null ? "the" : algorithm) + " encryption carries no integrity check and no valid signature"
+                + " inside vouches for the content: it may have been altered in transit";
     }
 
     /** No usable key decrypted: a refused key the message is for makes it KEY_REFUSED (with why), else NO_KEY. */
@@ -211,10 +253,12 @@ public final class SmimeDecryptor {
                 // RSA in the token (PKCS#1 v1.5 there; OAEP as raw RSA there, decoded here), content decrypted here
                 return new TokenKeyTransRecipient(key.privateKey(), key.certificate(), tokenProvider, provider);
             }
-            // the RSA unwrap with the JCA's default provider (the JDK's, ~25 % cheaper than Bouncy Castle's blinded,
-            // re-checked RSA for the one private-key operation per message), the content with Bouncy Castle's
-            // (every CMS content algorithm, the JDK lacks some such as Camellia or SEED)
-            return new JceKeyTransEnvelopedRecipient(key.privateKey()).setContentProvider(provider);
+            // the RSA unwrap with the provider chosen for RSA private-key operations, the content with Bouncy
+            // Castle's (every CMS content algorithm, the JDK lacks some such as Camellia or SEED)
+            JceKeyTransEnvelopedRecipient recipient = new JceKeyTransEnvelopedRecipient(key.privateKey());
+            boolean oaep = !PKCSObjectIdentifiers.rsaEncryption.equals(info.getKeyEncryptionAlgorithm().getAlgorithm());
+            providers.keyTransport(true, oaep).ifPresent(recipient::setProvider);
+            return recipient.setContentProvider(provider);
         }
         if (info instanceof KeyAgreeRecipientInformation) {
             if (tokenProvider != null) {
@@ -237,20 +281,37 @@ public final class SmimeDecryptor {
         return names.hasAlgorithmName(id.getAlgorithm()) ? names.getAlgorithmName(id.getAlgorithm()) : id.getAlgorithm().getId();
     }
 
-    private static boolean containsEncryptedPart(Part part, int depth) throws MessagingException, IOException {
-        if (depth > MAX_NESTED_SCAN_DEPTH || !part.isMimeType("multipart/*")) {
-            return false;
-        }
-        Object content = part.getContent();
-        if (!(content instanceof Multipart multipart)) {
-            return false;
-        }
-        for (int i = 0; i < multipart.getCount(); i++) {
-            BodyPart child = multipart.getBodyPart(i);
-            if (SmimeContentTypes.isEncrypted(child) || containsEncryptedPart(child, depth + 1)) {
-                return true;
+    /**
+     * The type of the multipart (or attached message) that holds an encrypted part, searched down to
+     * {@link #MAX_NESTED_SCAN_DEPTH} levels; empty when there is none, or when the structure cannot be read (nothing
+     * is decrypted then either).
+     */
+    private static Optional<String> encryptedPartContainer(Part part, int depth) {
+        try {
+            if (depth > MAX_NESTED_SCAN_DEPTH) {
+                return Optional.empty();
             }
+            if (part.isMimeType("message/rfc822") && part.getContent() instanceof MimeMessage attached) {
+                return SmimeContentTypes.isEncrypted(attached) ? Optional.of("an attached message (message/rfc822)")
+                        : encryptedPartContainer(attached, depth + 1);
+            }
+            if (!part.isMimeType("multipart/*") || !(part.getContent() instanceof Multipart multipart)) {
+                return Optional.empty();
+            }
+            for (int i = 0; i < multipart.getCount(); i++) {
+                BodyPart child = multipart.getBodyPart(i);
+                if (SmimeContentTypes.isEncrypted(child)) {
+                    return Optional.of("a " + new ContentType(part.getContentType()).getBaseType()
+                            .toLowerCase(java.util.Locale.ROOT));
+                }
+                Optional<String> deeper = encryptedPartContainer(child, depth + 1);
+                if (deeper.isPresent()) {
+                    return deeper;
+                }
+            }
+            return Optional.empty();
+        } catch (MessagingException | IOException | RuntimeException e) {
+            return Optional.empty();
         }
-        return false;
     }
 }

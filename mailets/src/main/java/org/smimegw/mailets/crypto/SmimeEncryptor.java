@@ -49,7 +49,7 @@ public final class SmimeEncryptor {
 
     private final EncryptorSettings settings;
     private final MessageFiles files;
-    private final Provider bouncyCastle;
+    private final PrimitiveProviders providers;
     private final SecureRandom random;
     private final AlgorithmIdentifier oaepSha256;
 
@@ -57,14 +57,11 @@ public final class SmimeEncryptor {
         this(settings, files, new PrimitiveProviders());
     }
 
-    /**
-     * @param providers AES-CBC content encryption and RSA key transport use the JDK's providers (AES-NI
-     *                  intrinsics), AES-GCM and ECDH key agreement with the X9.63 KDF Bouncy Castle's
-     */
+    /** @param providers which JCA provider computes content encryption, RSA key transport and ECDH */
     public SmimeEncryptor(EncryptorSettings settings, MessageFiles files, PrimitiveProviders providers) {
         this.settings = settings;
         this.files = files;
-        this.bouncyCastle = providers.bouncyCastle();
+        this.providers = providers;
         this.random = new SecureRandom();
         try {
             this.oaepSha256 = new JcaAlgorithmParametersConverter().getAlgorithmIdentifier(
@@ -141,9 +138,7 @@ public final class SmimeEncryptor {
     private OutputEncryptor encryptor(EncryptionAlgorithm algorithm) throws CMSException {
         JceCMSContentEncryptorBuilder builder = new JceCMSContentEncryptorBuilder(algorithm.oid())
                 .setSecureRandom(random);
-        if (algorithm.authenticated()) {
-            builder.setProvider(bouncyCastle); // the JDK has no AES-GCM key generator under the CMS OIDs
-        } // else the JDK's AES-CBC (SunJCE, AES-NI)
+        providers.contentEncryption(algorithm).ifPresent(builder::setProvider);
         OutputEncryptor encryptor = builder.build();
         if (algorithm.authenticated() && !(encryptor instanceof OutputAEADEncryptor)) {
             throw new CMSException(algorithm.displayName() + " did not yield an AEAD encryptor");
@@ -161,14 +156,15 @@ public final class SmimeEncryptor {
                 String curve = curveName(ec.getParams());
                 JceKeyAgreeRecipientInfoGenerator kari = byCurve.get(curve);
                 if (kari == null) {
-                    KeyPairGenerator kpg = KeyPairGenerator.getInstance("EC", bouncyCastle);
+                    Provider ecdh = providers.provider(Primitive.ECDH).orElse(providers.bouncyCastle());
+                    KeyPairGenerator kpg = KeyPairGenerator.getInstance("EC", ecdh);
                     kpg.initialize(ec.getParams(), random);
                     KeyPair ephemeral = kpg.generateKeyPair();
                     ASN1ObjectIdentifier kdf = ec.getParams().getCurve().getField().getFieldSize() > 256
                             ? CMSAlgorithm.ECDH_SHA384KDF : CMSAlgorithm.ECDH_SHA256KDF;
                     ASN1ObjectIdentifier wrap = algorithm.keyBits() > 128 ? CMSAlgorithm.AES256_WRAP : CMSAlgorithm.AES128_WRAP;
                     kari = new JceKeyAgreeRecipientInfoGenerator(kdf, ephemeral.getPrivate(), ephemeral.getPublic(), wrap)
-                            .setProvider(bouncyCastle).setSecureRandom(random);
+                            .setProvider(ecdh).setSecureRandom(random);
                     byCurve.put(curve, kari);
                     generators.add(kari);
                 }
@@ -198,7 +194,9 @@ public final class SmimeEncryptor {
                     ? new JceKeyTransRecipientInfoGenerator(ski, cert.getPublicKey())
                     : new JceKeyTransRecipientInfoGenerator(cert);
         }
-        return generator; // the JDK's RSA (SunJCE), PKCS#1 v1.5 or OAEP
+        providers.keyTransport(false, settings.keyTransport() == KeyTransport.RSA_OAEP_SHA256)
+                .ifPresent(generator::setProvider);
+        return generator;
     }
 
     private static String curveName(ECParameterSpec params) {

@@ -41,7 +41,6 @@ import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.DigestCalculatorProvider;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 import org.bouncycastle.util.Store;
 import org.smimegw.certstore.CertificateInfo;
 import org.smimegw.certstore.Certificates;
@@ -85,16 +84,12 @@ public final class SmimeSigner {
         this(settings, files, new PrimitiveProviders());
     }
 
-    /** @param providers which JCA provider computes each primitive (digests and RSA/ECDSA: the JDK's) */
+    /** @param providers which JCA provider computes each primitive (digests, RSA, ECDSA) */
     public SmimeSigner(SignerSettings settings, MessageFiles files, PrimitiveProviders providers) {
         this.settings = settings;
         this.files = files;
         this.providers = providers;
-        try {
-            this.digests = new JcaDigestCalculatorProviderBuilder().build();
-        } catch (OperatorCreationException e) {
-            throw new IllegalStateException("no digest provider", e);
-        }
+        this.digests = providers.digestCalculators();
         SMIMECapabilityVector capabilityVector = new SMIMECapabilityVector();
         for (EncryptionAlgorithm c : settings.capabilities()) {
             capabilityVector.addCapability(c.oid());
@@ -159,7 +154,7 @@ public final class SmimeSigner {
             String algorithm = signatureAlgorithm(key.privateKey());
             JcaContentSignerBuilder signerBuilder = new JcaContentSignerBuilder(algorithm);
             // a token key signs in its token; software keys get the provider chosen per primitive
-            Optional<Provider> provider = key.keyProvider().or(() -> providers.signature(algorithm));
+            Optional<Provider> provider = key.keyProvider().or(() -> providers.signing(algorithm));
             provider.ifPresent(signerBuilder::setProvider);
             ContentSigner contentSigner = signerBuilder.build(key.privateKey());
             generator.addSignerInfoGenerator(new SignerInfoGeneratorBuilder(digests)

@@ -15,16 +15,11 @@ import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 import java.util.regex.Pattern;
 
-import jakarta.mail.Address;
 import jakarta.mail.BodyPart;
 import jakarta.mail.MessagingException;
-import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 
@@ -43,48 +38,52 @@ import org.bouncycastle.cms.CMSSignedDataParser;
 import org.bouncycastle.cms.CMSSignerDigestMismatchException;
 import org.bouncycastle.cms.CMSTypedStream;
 import org.bouncycastle.cms.SignerInformation;
-import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.mail.smime.SMIMESignedParser;
 import org.bouncycastle.operator.DefaultAlgorithmNameFinder;
 import org.bouncycastle.operator.DigestCalculatorProvider;
 import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 import org.bouncycastle.util.Store;
 import org.smimegw.certstore.CertificateValidator;
 import org.smimegw.certstore.Purpose;
 import org.smimegw.certstore.SmimeCapabilities;
 import org.smimegw.certstore.ValidationFailure;
 import org.smimegw.certstore.ValidationResult;
-import org.smimegw.certstore.Certificates;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Verifies S/MIME signatures: clear-signed multipart/signed and opaque signed-data, RFC 8551 and legacy
  * {@code x-pkcs7} names, any number of signers. Each signer's certificate is validated through the
  * {@link CertificateValidator} at the signing time and now; an intact signature whose certificate expired after
- * signing still counts as trusted. The signer's e-mail address must match a From address. A bad signature or a
- * malformed structure is a result, never an exception. Immutable and thread-safe.
+ * signing still counts as trusted. {@code valid} needs the signer bound to the one From mailbox
+ * ({@link SenderBinding}). A bad signature or a malformed structure is a result, never an exception, and its reason
+ * never quotes the message ({@link FailureReasons}). Immutable and thread-safe.
  */
 public final class SmimeVerifier {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SmimeVerifier.class);
 
     private static final Pattern SHA_NAME = Pattern.compile("^SHA(\\d{3})$");
 
     private final CertificateValidator validator;
     private final MessageFiles files;
+    private final PrimitiveProviders providers;
     private final Provider provider;
     private final DigestCalculatorProvider digests;
     private final DefaultAlgorithmNameFinder names = new DefaultAlgorithmNameFinder();
     private final MethodHandle outputBodyPart = canonicalWriter();
 
     public SmimeVerifier(CertificateValidator validator, MessageFiles files) {
+        this(validator, files, new PrimitiveProviders());
+    }
+
+    /** @param providers which JCA provider computes the digests and signature verifications */
+    public SmimeVerifier(CertificateValidator validator, MessageFiles files, PrimitiveProviders providers) {
         this.validator = validator;
         this.files = files;
-        this.provider = new BouncyCastleProvider();
-        try {
-            this.digests = new JcaDigestCalculatorProviderBuilder().setProvider(provider).build();
-        } catch (OperatorCreationException e) {
-            throw new IllegalStateException("digest calculators unavailable", e);
-        }
+        this.providers = providers;
+        this.provider = providers.bouncyCastle();
+        this.digests = providers.digestCalculators();
     }
 
     public VerificationResult verify(MimeMessage message, Instant now) {
@@ -92,7 +91,7 @@ public final class SmimeVerifier {
         try {
             kind = SmimeContentTypes.classify(message);
         } catch (MessagingException e) {
-            return VerificationResult.of(VerificationStatus.MALFORMED, "unreadable Content-Type: " + e.getMessage());
+            return VerificationResult.of(VerificationStatus.MALFORMED, FailureReasons.UNREADABLE_MIME);
         }
         InputStream signedData = null;
         try {
@@ -124,12 +123,12 @@ public final class SmimeVerifier {
             }
             try {
                 // the signed content has been read (and digested) above
-                return verifySigners(parser, fromAddresses(message), now);
+                return verifySigners(parser, SenderBinding.of(message), now);
             } finally {
                 parser.close();
             }
         } catch (CMSException | MessagingException | IOException | RuntimeException e) {
-            return VerificationResult.of(VerificationStatus.MALFORMED, "cannot parse the signature: " + e.getMessage());
+            return VerificationResult.of(VerificationStatus.MALFORMED, FailureReasons.signature(e, LOG));
         } finally {
             if (signedData != null) {
                 try {
@@ -202,7 +201,7 @@ public final class SmimeVerifier {
         }
     }
 
-    private VerificationResult verifySigners(CMSSignedDataParser parser, Set<String> from, Instant now)
+    private VerificationResult verifySigners(CMSSignedDataParser parser, SenderBinding from, Instant now)
             throws CMSException {
         @SuppressWarnings("unchecked")
         Store<X509CertificateHolder> store = parser.getCertificates();
@@ -233,7 +232,7 @@ public final class SmimeVerifier {
 
     @SuppressWarnings("unchecked")
     private SignerResult verifySigner(SignerInformation signer, Store<X509CertificateHolder> store,
-                                      List<X509Certificate> supplied, Set<String> from, Instant now) {
+                                      List<X509Certificate> supplied, SenderBinding from, Instant now) {
         List<String> reasons = new ArrayList<>();
         String digest = SHA_NAME.matcher(name(signer.getDigestAlgOID())).replaceFirst("SHA-$1");
         String signature = name(signer.getEncryptionAlgOID());
@@ -250,15 +249,14 @@ public final class SmimeVerifier {
         try {
             certificate = new JcaX509CertificateConverter().getCertificate(holder);
         } catch (CertificateException e) {
-            reasons.add("unreadable signer certificate: " + e.getMessage());
+            reasons.add(FailureReasons.UNREADABLE_CERTIFICATE);
             return new SignerResult(VerificationStatus.MALFORMED, null, supplied, signingTime, digest, signature,
                     false, null, null, null, capabilities, reasons);
         }
         boolean intact = false;
         try {
             // built from the public key: certificate validity is the validator's question, not Bouncy Castle's
-            intact = signer.verify(new JcaSimpleSignerInfoVerifierBuilder().setProvider(provider)
-                    .build(certificate.getPublicKey()));
+            intact = signer.verify(providers.signerVerifier(certificate.getPublicKey()));
             if (!intact) {
                 intact = verifyAsEncoded(signer, certificate);
             }
@@ -268,7 +266,7 @@ public final class SmimeVerifier {
         } catch (CMSSignerDigestMismatchException e) {
             reasons.add("content digest mismatch (message altered)");
         } catch (CMSException | OperatorCreationException | RuntimeException e) {
-            reasons.add("signature cannot be verified: " + e.getMessage());
+            reasons.add(FailureReasons.UNCHECKABLE_SIGNATURE);
         }
         ValidationResult atNow = validator.validate(certificate, supplied, Purpose.SIGN, null, now);
         ValidationResult atSigning = signingTime == null ? null
@@ -282,17 +280,22 @@ public final class SmimeVerifier {
         } else if (!atNow.isValid()) {
             reasons.add("certificate expired after signing");
         }
-        String matched = Certificates.emailAddresses(certificate).stream().filter(from::contains).findFirst().orElse(null);
+        SenderBinding.Result binding = from.bind(certificate);
+        String matched = binding.address();
         VerificationStatus status;
         if (!intact) {
             status = VerificationStatus.INVALID_SIGNATURE;
         } else if (!trusted) {
             status = VerificationStatus.UNTRUSTED;
-        } else if (matched == null) {
-            status = VerificationStatus.SIGNER_MISMATCH;
-            reasons.add("signer " + Certificates.emailAddresses(certificate) + " is not the From address " + from);
         } else {
-            status = VerificationStatus.VALID;
+            status = switch (binding.outcome()) {
+                case BOUND -> VerificationStatus.VALID;
+                case AMBIGUOUS -> VerificationStatus.AMBIGUOUS_SENDER;
+                case MISMATCH -> VerificationStatus.SIGNER_MISMATCH;
+            };
+            if (binding.reason() != null) {
+                reasons.add(binding.reason());
+            }
         }
         return new SignerResult(status, certificate, supplied, signingTime, digest, signature, intact,
                 atSigning, atNow, matched, capabilities, reasons);
@@ -381,22 +384,5 @@ public final class SmimeVerifier {
         } catch (RuntimeException e) {
             return oid;
         }
-    }
-
-    private static Set<String> fromAddresses(MimeMessage message) {
-        Set<String> out = new LinkedHashSet<>();
-        try {
-            Address[] from = message.getFrom();
-            if (from != null) {
-                for (Address a : from) {
-                    if (a instanceof InternetAddress ia && ia.getAddress() != null) {
-                        out.add(ia.getAddress().trim().toLowerCase(Locale.ROOT));
-                    }
-                }
-            }
-        } catch (MessagingException e) {
-            // no usable From: every signer is a mismatch
-        }
-        return out;
     }
 }

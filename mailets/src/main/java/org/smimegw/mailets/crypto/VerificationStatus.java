@@ -10,11 +10,17 @@ public enum VerificationStatus {
     MALFORMED(1),
     /** The signature is intact but the signer's certificate is not trusted (no path, expired, revoked, key usage...). */
     UNTRUSTED(2),
-    /** Intact and trusted, but the certificate is not for the From address. */
-    SIGNER_MISMATCH(3),
-    VALID(4),
+    /** Intact and trusted, but not exactly one From header with exactly one mailbox: whom it binds is unclear. */
+    AMBIGUOUS_SENDER(3),
+    /**
+     * Intact and trusted, but the one From mailbox is not an address of the certificate, or the From header shows
+     * another address (display name, comment).
+     */
+    SIGNER_MISMATCH(4),
+    /** Intact, trusted, and bound to the one From mailbox ({@link SenderBinding}). */
+    VALID(5),
     /** The message is not S/MIME signed. */
-    NOT_SIGNED(5);
+    NOT_SIGNED(6);
 
     private final int rank;
 

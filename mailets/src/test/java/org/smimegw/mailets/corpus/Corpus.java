@@ -26,24 +26,24 @@ import org.smimegw.certstore.UserKey;
 import org.smimegw.certstore.testing.TestCorpus;
 
 /** Reads the third-party samples in the repository's {@code testdata/corpus} ({@link TestCorpus}). */
-final class Corpus {
+public final class Corpus {
 
-    static final Path DIR = TestCorpus.dir();
+    public static final Path DIR = TestCorpus.dir();
     private static final Session SESSION = Session.getInstance(new Properties());
 
     private Corpus() {
     }
 
-    static Path file(String relative) {
+    public static Path file(String relative) {
         return DIR.resolve(relative);
     }
 
-    static MimeMessage message(String relative) throws Exception {
+    public static MimeMessage message(String relative) throws Exception {
         return new MimeMessage(SESSION, new ByteArrayInputStream(Files.readAllBytes(file(relative))));
     }
 
     /** Raw CMS (DER, or PEM with -----BEGIN CMS-----) wrapped as an application/pkcs7-mime message. */
-    static MimeMessage cmsAsMessage(String relative, String smimeType, String from) throws Exception {
+    public static MimeMessage cmsAsMessage(String relative, String smimeType, String from) throws Exception {
         byte[] der = Files.readAllBytes(file(relative));
         String text = new String(der, StandardCharsets.ISO_8859_1);
         if (text.startsWith("-----BEGIN")) {
@@ -55,13 +55,13 @@ final class Corpus {
         return new MimeMessage(SESSION, new ByteArrayInputStream(raw.getBytes(StandardCharsets.ISO_8859_1)));
     }
 
-    static X509Certificate certificate(String relative) throws Exception {
+    public static X509Certificate certificate(String relative) throws Exception {
         try (InputStream in = Files.newInputStream(file(relative))) {
             return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
         }
     }
 
-    static PrivateKey pkcs8(String relative, String algorithm) throws Exception {
+    public static PrivateKey pkcs8(String relative, String algorithm) throws Exception {
         byte[] bytes = Files.readAllBytes(file(relative));
         String text = new String(bytes, StandardCharsets.ISO_8859_1);
         if (text.startsWith("-----BEGIN")) {
@@ -70,11 +70,11 @@ final class Corpus {
         return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(bytes));
     }
 
-    static UserKey key(PrivateKey key, X509Certificate certificate) {
+    public static UserKey key(PrivateKey key, X509Certificate certificate) {
         return new UserKey(key, certificate, List.of(), KeyStorage.SOFTWARE);
     }
 
-    static List<UserKey> pkcs12(String relative, char[] password) throws Exception {
+    public static List<UserKey> pkcs12(String relative, char[] password) throws Exception {
         KeyStore ks = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(file(relative))) {
             ks.load(in, password);
@@ -90,7 +90,7 @@ final class Corpus {
         return keys;
     }
 
-    static TrustCollection trust(List<X509Certificate> roots, List<X509Certificate> intermediates) {
+    public static TrustCollection trust(List<X509Certificate> roots, List<X509Certificate> intermediates) {
         return new TrustCollection(roots, intermediates, List.of());
     }
 }

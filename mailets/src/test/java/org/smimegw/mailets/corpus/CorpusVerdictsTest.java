@@ -1,5 +1,6 @@
 package org.smimegw.mailets.corpus;
 
+import org.smimegw.mailets.crypto.TestProviders;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -40,11 +41,11 @@ class CorpusVerdictsTest {
     @BeforeEach
     void setUp() {
         files = new MessageFiles(tmp);
-        decryptor = new SmimeDecryptor(files);
+        decryptor = new SmimeDecryptor(files, TestProviders.providers());
     }
 
     private SmimeVerifier trusting(List<X509Certificate> roots, List<X509Certificate> intermediates) {
-        return new SmimeVerifier(TestValidators.pkix(Corpus.trust(roots, intermediates)), files);
+        return new SmimeVerifier(TestValidators.pkix(Corpus.trust(roots, intermediates)), files, TestProviders.providers());
     }
 
     private SmimeVerifier rfc4134() throws Exception {
@@ -101,10 +102,11 @@ class CorpusVerdictsTest {
     void rfc4134EnvelopedSamplesDecrypt() throws Exception {
         UserKey bob = Corpus.key(Corpus.pkcs8("rfc4134/BobPrivRSAEncrypt.pri", "RSA"), Corpus.certificate("rfc4134/BobRSASignByCarl.cer"));
         DecryptionResult eml = decryptor.decrypt(Corpus.message("rfc4134/5.3.eml"), List.of(bob));
-        assertThat(eml.status()).isEqualTo(DecryptionResult.Status.DECRYPTED);
+        // EnvelopedData: decrypted, but nothing authenticates the content
+        assertThat(eml.status()).isEqualTo(DecryptionResult.Status.DECRYPTED_UNAUTHENTICATED);
         assertThat(eml.contentEncryption()).isEqualTo(EncryptionAlgorithm.TripleDES.displayName()); // recognised, not produced
         assertThat(decryptor.decrypt(Corpus.cmsAsMessage("rfc4134/5.1.bin", "enveloped-data", "a@b.example"), List.of(bob)).status())
-                .isEqualTo(DecryptionResult.Status.DECRYPTED);
+                .isEqualTo(DecryptionResult.Status.DECRYPTED_UNAUTHENTICATED);
         assertThat(decryptor.decrypt(Corpus.cmsAsMessage("rfc4134/5.2.bin", "enveloped-data", "a@b.example"), List.of(bob)).contentEncryption())
                 .containsIgnoringCase("RC2");
     }
@@ -135,10 +137,11 @@ class CorpusVerdictsTest {
         UserKey bob = Corpus.key(Corpus.pkcs8("rfc9216/certs-and-keys/lamps-bob.decrypt.p8.pem", "RSA"),
                 Corpus.certificate("rfc9216/certs-and-keys/lamps-bob.encrypt.crt"));
         DecryptionResult oaep = decryptor.decrypt(Corpus.cmsAsMessage("rfc9216/binary-files/encryptedForBobRSAOaep.p7m", "enveloped-data", "a@b.example"), List.of(bob));
-        assertThat(oaep.status()).isEqualTo(DecryptionResult.Status.DECRYPTED);
+        assertThat(oaep.status()).isEqualTo(DecryptionResult.Status.DECRYPTED_UNAUTHENTICATED);
         assertThat(oaep.keyEncryption()).containsIgnoringCase("OAEP");
         assertThat(decryptor.decrypt(Corpus.cmsAsMessage("rfc9216/binary-files/encryptedForBobAndDana.p7m", "enveloped-data", "a@b.example"), List.of(bob)).status())
-                .isEqualTo(DecryptionResult.Status.DECRYPTED);
+                .isEqualTo(DecryptionResult.Status.DECRYPTED_UNAUTHENTICATED);
+        // ChaCha20-Poly1305 is an AEAD: its tag authenticates the content
         assertThat(decryptor.decrypt(Corpus.cmsAsMessage("rfc9216/binary-files/authEnvelopedForBobChaCha20Poly1305.p7m", "authEnveloped-data", "a@b.example"), List.of(bob)).status())
                 .isEqualTo(DecryptionResult.Status.DECRYPTED);
         // KEK (pre-shared key) recipients are not a kind the gateway holds keys for
@@ -171,7 +174,7 @@ class CorpusVerdictsTest {
         List<UserKey> keys = Corpus.pkcs12("apache-james/smime.p12", "secret".toCharArray());
         for (String f : List.of("crypted.eml", "crypted_with_attachment.eml")) {
             DecryptionResult r = decryptor.decrypt(Corpus.message("apache-james/eml/" + f), keys);
-            assertThat(r.status()).as(f).isEqualTo(DecryptionResult.Status.DECRYPTED);
+            assertThat(r.status()).as(f).isEqualTo(DecryptionResult.Status.DECRYPTED_UNAUTHENTICATED);
             MimeMessage plain = r.message().orElseThrow();
             assertThat(plain.getContentType()).isNotBlank();
             assertThat(plain.getFrom()[0].toString()).contains("sender@localdomain");

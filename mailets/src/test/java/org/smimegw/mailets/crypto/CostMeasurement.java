@@ -58,7 +58,7 @@ class CostMeasurement {
                     }
                 });
                 double decrypt = time(iterations, () -> {
-                    if (decryptor.decrypt(encrypted, bobKeys).status() != DecryptionResult.Status.DECRYPTED) {
+                    if (!decryptor.decrypt(encrypted, bobKeys).isDecrypted()) {
                         throw new IllegalStateException("not decrypted");
                     }
                 });

@@ -49,7 +49,7 @@ public final class LargeMessageMain {
         System.out.println("input bytes " + Files.size(input) + ", signed+encrypted bytes " + out.length());
 
         DecryptionResult decrypted = new SmimeDecryptor(files).decrypt(encrypted, List.of(TestKeys.userKey(bob)));
-        if (decrypted.status() != DecryptionResult.Status.DECRYPTED) {
+        if (!decrypted.isDecrypted()) {
             throw new IllegalStateException("decryption: " + decrypted);
         }
         VerificationResult verified = new SmimeVerifier(TestValidators.pkix(TestKeys.trust(pki)), files)

@@ -59,8 +59,8 @@ class OpenSslInteropTest {
         openssl = new OpenSsl(dir);
         files = new MessageFiles(dir);
         TrustCollection trust = TestKeys.trust(pki);
-        verifier = new SmimeVerifier(TestValidators.pkix(trust), files);
-        decryptor = new SmimeDecryptor(files);
+        verifier = new SmimeVerifier(TestValidators.pkix(trust), files, TestProviders.providers());
+        decryptor = new SmimeDecryptor(files, TestProviders.providers());
     }
 
     static MimeMessage message() throws Exception {
@@ -69,7 +69,7 @@ class OpenSslInteropTest {
     }
 
     static SmimeSigner signer(SignerSettings settings) {
-        return new SmimeSigner(settings, files);
+        return new SmimeSigner(settings, files, TestProviders.providers());
     }
 
     static Path save(MimeMessage m, String name) throws Exception {
@@ -128,7 +128,7 @@ class OpenSslInteropTest {
                 assertThat(inner.getBodyPart(0).getContent().toString()).startsWith("Gr\u00fc\u00dfe, this is a test.");
             }
             assertThat(verifier.verify(signed, Instant.now()).status()).isEqualTo(VerificationStatus.VALID);
-            MimeMessage encrypted = new SmimeEncryptor(EncryptorSettings.defaults(), files)
+            MimeMessage encrypted = new SmimeEncryptor(EncryptorSettings.defaults(), files, TestProviders.providers())
                     .encrypt(signed, List.of(bobRsa.certificate()), EncryptionAlgorithm.AES256GCM);
             DecryptionResult d = decryptor.decrypt(encrypted, List.of(TestKeys.userKey(bobRsa)));
             assertThat(verifier.verify(d.message().orElseThrow(), Instant.now()).status()).isEqualTo(VerificationStatus.VALID);
@@ -246,33 +246,34 @@ class OpenSslInteropTest {
     @ParameterizedTest
     @EnumSource(value = EncryptionAlgorithm.class, names = {"AES128", "AES128GCM", "AES192", "AES256", "AES256GCM"})
     void everyContentEncryptionDecryptsWithOpenSsl(EncryptionAlgorithm algorithm) throws Exception {
-        SmimeEncryptor encryptor = new SmimeEncryptor(EncryptorSettings.defaults(), files);
+        SmimeEncryptor encryptor = new SmimeEncryptor(EncryptorSettings.defaults(), files, TestProviders.providers());
         MimeMessage encrypted = encryptor.encrypt(message(), List.of(bobRsa.certificate()), algorithm);
         assertThat(encrypted.getContentType()).contains(algorithm.authenticated() ? "authEnveloped-data" : "enveloped-data");
         assertThat(encrypted.getHeader("Subject", null)).isEqualTo("interop");
         assertOpenSslDecrypts(encrypted, "enc-" + algorithm + ".eml", "bob-rsa.crt", "bob-rsa.key");
         DecryptionResult ours = decryptor.decrypt(encrypted, List.of(TestKeys.userKey(bobRsa)));
-        assertThat(ours.status()).isEqualTo(DecryptionResult.Status.DECRYPTED);
+        assertThat(ours.status()).isEqualTo(algorithm.authenticated() ? DecryptionResult.Status.DECRYPTED
+                : DecryptionResult.Status.DECRYPTED_UNAUTHENTICATED);
         assertThat(ours.contentEncryption()).isEqualTo(algorithm.displayName());
     }
 
     @Test
     void oaepAndSubjectKeyIdentifierDecryptWithOpenSsl() throws Exception {
         SmimeEncryptor encryptor = new SmimeEncryptor(
-                new EncryptorSettings(KeyTransport.RSA_OAEP_SHA256, RecipientIdentifierType.SUBJECT_KEY_IDENTIFIER), files);
+                new EncryptorSettings(KeyTransport.RSA_OAEP_SHA256, RecipientIdentifierType.SUBJECT_KEY_IDENTIFIER), files, TestProviders.providers());
         MimeMessage encrypted = encryptor.encrypt(message(), List.of(bobRsa.certificate()), EncryptionAlgorithm.AES256);
         Path file = save(encrypted, "oaep.eml");
         OpenSsl.Result print = openssl.run("cms", "-cmsout", "-print", "-in", file.toString());
         assertThat(print.stdout()).contains("rsaesOaep").contains("subjectKeyIdentifier");
         assertOpenSslDecrypts(encrypted, "oaep2.eml", "bob-rsa.crt", "bob-rsa.key");
         assertThat(decryptor.decrypt(encrypted, List.of(TestKeys.userKey(bobRsa))).status())
-                .isEqualTo(DecryptionResult.Status.DECRYPTED);
+                .isEqualTo(DecryptionResult.Status.DECRYPTED_UNAUTHENTICATED);
     }
 
     @Test
     void ecdhKeyAgreementDecryptsWithOpenSslForP256AndP384() throws Exception {
         for (RecipientIdentifierType rid : RecipientIdentifierType.values()) {
-            SmimeEncryptor encryptor = new SmimeEncryptor(new EncryptorSettings(KeyTransport.RSA_PKCS1, rid), files);
+            SmimeEncryptor encryptor = new SmimeEncryptor(new EncryptorSettings(KeyTransport.RSA_PKCS1, rid), files, TestProviders.providers());
             MimeMessage encrypted = encryptor.encrypt(message(),
                     List.of(bobEc256.certificate(), bobEc384.certificate(), aliceRsa.certificate()), EncryptionAlgorithm.AES256GCM);
             assertOpenSslDecrypts(encrypted, "ec256-" + rid + ".eml", "bob-ec256.crt", "bob-ec256.key");
@@ -289,7 +290,7 @@ class OpenSslInteropTest {
     void signedThenEncryptedDecryptsAndVerifiesWithOpenSsl() throws Exception {
         UserKey alice = TestKeys.userKey(aliceRsa);
         MimeMessage signed = signer(SignerSettings.defaults()).sign(message(), alice, Instant.now());
-        MimeMessage encrypted = new SmimeEncryptor(EncryptorSettings.defaults(), files)
+        MimeMessage encrypted = new SmimeEncryptor(EncryptorSettings.defaults(), files, TestProviders.providers())
                 .encrypt(signed, List.of(bobRsa.certificate()), EncryptionAlgorithm.AES256);
         Path file = save(encrypted, "sign-encrypt.eml");
         Path inner = dir.resolve("inner.eml");
@@ -352,7 +353,7 @@ class OpenSslInteropTest {
         assertThat(verifier.verify(TestMessages.parse(text), Instant.now()).status()).isEqualTo(VerificationStatus.SIGNER_MISMATCH);
 
         TestPki other = TestPki.create("Other");
-        SmimeVerifier strict = new SmimeVerifier(TestValidators.pkix(TestKeys.trust(other)), files);
+        SmimeVerifier strict = new SmimeVerifier(TestValidators.pkix(TestKeys.trust(other)), files, TestProviders.providers());
         VerificationResult r = strict.verify(TestMessages.read(dir.resolve("o-mismatch.eml")), Instant.now());
         assertThat(r.status()).isEqualTo(VerificationStatus.UNTRUSTED);
         assertThat(r.reasons()).anyMatch(s -> s.contains("NO_PATH_TO_TRUST_ANCHOR"));
@@ -372,7 +373,7 @@ class OpenSslInteropTest {
         assertThat(r.ok()).as(r.toString()).isTrue();
         DecryptionResult result = decryptor.decrypt(TestMessages.read(dir.resolve(name)),
                 List.of(TestKeys.userKey(aliceRsa), TestKeys.userKey(recipient)));
-        assertThat(result.status()).as(result.reason()).isEqualTo(DecryptionResult.Status.DECRYPTED);
+        assertThat(result.isDecrypted()).as(result.reason()).isTrue();
         assertThat(new String(TestMessages.bytes(result.message().orElseThrow()), StandardCharsets.ISO_8859_1))
                 .contains("this is a test.").contains("Subject: enc");
         return result;
@@ -380,7 +381,10 @@ class OpenSslInteropTest {
 
     @Test
     void opensslAesCbcDecrypts() throws Exception {
-        assertThat(opensslEncrypted("oe-cbc.eml", bobRsa, "bob-rsa.crt", "-aes-128-cbc").contentEncryption()).isEqualTo("AES-128-CBC");
+        DecryptionResult cbc = opensslEncrypted("oe-cbc.eml", bobRsa, "bob-rsa.crt", "-aes-128-cbc");
+        assertThat(cbc.contentEncryption()).isEqualTo("AES-128-CBC");
+        // EnvelopedData: decrypted, not authenticated
+        assertThat(cbc.status()).isEqualTo(DecryptionResult.Status.DECRYPTED_UNAUTHENTICATED);
         assertThat(opensslEncrypted("oe-cbc256.eml", bobRsa, "bob-rsa.crt", "-aes-256-cbc").contentEncryption()).isEqualTo("AES-256-CBC");
     }
 
@@ -401,11 +405,12 @@ class OpenSslInteropTest {
     void opensslAesGcmAuthEnvelopedDecrypts() throws Exception {
         DecryptionResult r = opensslEncrypted("oe-gcm.eml", bobRsa, "bob-rsa.crt", "-aes-256-gcm");
         assertThat(r.contentEncryption()).isEqualTo("AES-256-GCM");
+        assertThat(r.status()).isEqualTo(DecryptionResult.Status.DECRYPTED);
     }
 
     @Test
     void tamperedAuthEnvelopedDataFailsWithoutReleasingPlainText() throws Exception {
-        SmimeEncryptor encryptor = new SmimeEncryptor(EncryptorSettings.defaults(), files);
+        SmimeEncryptor encryptor = new SmimeEncryptor(EncryptorSettings.defaults(), files, TestProviders.providers());
         MimeMessage encrypted = encryptor.encrypt(message(), List.of(bobRsa.certificate()), EncryptionAlgorithm.AES256GCM);
         byte[] der = encrypted.getInputStream().readAllBytes();
         byte[] raw = encrypted.getInputStream().readAllBytes();
@@ -421,7 +426,7 @@ class OpenSslInteropTest {
 
     @Test
     void noMatchingKeyIsAResult() throws Exception {
-        MimeMessage encrypted = new SmimeEncryptor(EncryptorSettings.defaults(), files)
+        MimeMessage encrypted = new SmimeEncryptor(EncryptorSettings.defaults(), files, TestProviders.providers())
                 .encrypt(message(), List.of(bobRsa.certificate()), EncryptionAlgorithm.AES256);
         DecryptionResult r = decryptor.decrypt(encrypted, List.of(TestKeys.userKey(aliceRsa)));
         assertThat(r.status()).isEqualTo(DecryptionResult.Status.NO_KEY);

@@ -278,4 +278,12 @@ class PolicyLoaderErrorTest {
         assertThat(set.domainEntries()).isEqualTo(1);
         assertThat(set.userEntries()).isEqualTo(2);
     }
+
+    @Test
+    void aYamlErrorQuotingALineBreakIsStillOneLine() {
+        // SnakeYAML quotes the character it did not expect, here the line break after '%' (a directive)
+        ConfigFileException e = catchThrowableOfType(ConfigFileException.class,
+                () -> new PolicyLoader().parse("policy.yaml", new java.io.StringReader("%\nglobal: {}\n")));
+        assertThat(e.getMessage()).startsWith("policy.yaml:1: not valid YAML").doesNotContain("\n", "\r");
+    }
 }

@@ -10,13 +10,14 @@ import picocli.CommandLine.Spec;
 /**
  * {@code certs}: the certificate store from the command line. Register it as a subcommand of the gateway's main
  * command ({@code new CertsCommand()}); subcommands read the {@code certstore:} section of {@code --config}.
- * Exit codes: 0 done, 1 error (one line on stderr), 2 usage error, 3 {@code verify}: the certificate is not valid.
+ * Exit codes ({@link org.smimegw.gateway.cli.ExitCodes}): 0 done, 1 failed (one line on stderr; also {@code verify}:
+ * the certificate is not valid, and an import that imported nothing), 2 usage error, 3 configuration error.
  */
 @Command(name = "certs", mixinStandardHelpOptions = true,
         description = "Manage the certificate store: trust collection, users' certificates and keys, CRLs.",
         subcommands = {ImportTrustCommand.class, ImportUserCommand.class, ImportCrlCommand.class, ListCommand.class,
                 ShowCommand.class, VerifyCommand.class, RemoveCommand.class, DemoSetupCommand.class,
-                EnrollTokenCommand.class})
+                EnrollTokenCommand.class, PublishCommand.class})
 public final class CertsCommand implements Runnable {
 
     private final Function<String, String> environment;

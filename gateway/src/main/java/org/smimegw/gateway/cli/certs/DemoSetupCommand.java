@@ -50,6 +50,11 @@ final class DemoSetupCommand extends StoreCommand {
     Path outDir;
 
     @Override
+    boolean createsStore() {
+        return true;
+    }
+
+    @Override
     int execute() throws Exception {
         for (String a : new String[] {internal, external}) {
             if (!ADDRESS.matcher(a).matches()) {

@@ -14,6 +14,11 @@ final class ImportCrlCommand extends StoreCommand {
     List<Path> files;
 
     @Override
+    boolean createsStore() {
+        return true;
+    }
+
+    @Override
     int execute() throws Exception {
         for (Path f : files) {
             ImportReportPrinter.print(importer().importCrls(f), out());

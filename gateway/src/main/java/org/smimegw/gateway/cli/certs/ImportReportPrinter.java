@@ -26,11 +26,16 @@ final class ImportReportPrinter {
                     "REASON");
             for (CertificateInfo i : report.read()) {
                 ImportReport.Refusal r = refused.get(i.sha256());
-                String result = imported.containsKey(i.sha256()) ? "imported" : r != null ? "REFUSED" : "kept";
+                // neither imported nor refused: a CA certificate of a key's chain, kept inside the key's file
+                boolean keyImported = report.keysImported() > 0;
+                String result = imported.containsKey(i.sha256()) ? "imported" : r != null ? "REFUSED"
+                        : keyImported ? "kept" : "skipped";
+                String reason = r != null ? r.reason().text() + (r.detail() == null ? "" : " (" + r.detail() + ")")
+                        : result.equals("kept") ? "chain of an imported certificate"
+                        : result.equals("skipped") ? "chain of a certificate that was not imported" : "";
                 t.row(result, StoreCommand.type(i), i.subject(), i.issuer(), i.serial(),
                         StoreCommand.DATE.format(i.notBefore()), StoreCommand.DATE.format(i.notAfter()), i.sha256(),
-                        r == null ? (result.equals("kept") ? "chain of an imported certificate" : "")
-                                : r.reason().text() + (r.detail() == null ? "" : " (" + r.detail() + ")"));
+                        reason);
             }
             t.print(out);
         }
@@ -41,6 +46,19 @@ final class ImportReportPrinter {
                 report.keysImported() > 0 ? " (" + report.keysImported() + " with private key)" : "",
                 report.crlsImported(), report.refused().size());
         out.flush();
+    }
+
+    /**
+     * Whether the import did anything or had nothing left to do: something was imported, or everything read was
+     * already in the store. An import that refused every certificate (or read none) did not: its command fails.
+     */
+    static boolean succeeded(ImportReport report) {
+        if (!report.imported().isEmpty() || report.crlsImported() > 0) {
+            return true;
+        }
+        boolean readSomething = !report.read().isEmpty() || report.crlsRead() > 0;
+        return readSomething && report.refused().stream()
+                .allMatch(r -> r.reason() == ImportReport.RefusalReason.DUPLICATE);
     }
 
     static String describe(CertificateFormat f) {

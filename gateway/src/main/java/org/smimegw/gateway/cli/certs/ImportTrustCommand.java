@@ -1,7 +1,10 @@
 package org.smimegw.gateway.cli.certs;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+
+import org.smimegw.certstore.importer.ImportReport;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -15,10 +18,21 @@ final class ImportTrustCommand extends StoreCommand {
     List<Path> files;
 
     @Override
+    boolean createsStore() {
+        return true;
+    }
+
+    @Override
     int execute() throws Exception {
+        List<Path> failed = new ArrayList<>();
         for (Path f : files) {
-            ImportReportPrinter.print(importer().importTrust(f), out());
+            ImportReport report = importer().importTrust(f);
+            ImportReportPrinter.print(report, out());
+            if (!ImportReportPrinter.succeeded(report)) {
+                failed.add(f);
+            }
         }
-        return OK;
+        return failed.isEmpty() ? OK : fail("nothing imported from " + failed.stream().map(Path::toString)
+                .collect(java.util.stream.Collectors.joining(", ")));
     }
 }

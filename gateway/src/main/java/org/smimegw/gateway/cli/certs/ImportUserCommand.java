@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import org.smimegw.certstore.importer.ImportReport;
 import org.smimegw.certstore.importer.WrongPasswordException;
 
 import picocli.CommandLine.ArgGroup;
@@ -40,17 +42,28 @@ final class ImportUserCommand extends StoreCommand {
     boolean requireKey;
 
     @Override
+    boolean createsStore() {
+        return true;
+    }
+
+    @Override
     int execute() throws Exception {
         char[] pw = password();
         try {
+            List<Path> failed = new ArrayList<>();
             for (Path f : files) {
                 try {
-                    ImportReportPrinter.print(importer().importUser(f, pw, requireKey), out());
+                    ImportReport report = importer().importUser(f, pw, requireKey);
+                    ImportReportPrinter.print(report, out());
+                    if (!ImportReportPrinter.succeeded(report)) {
+                        failed.add(f);
+                    }
                 } catch (WrongPasswordException e) {
                     return fail(f + ": " + e.getMessage());
                 }
             }
-            return OK;
+            return failed.isEmpty() ? OK : fail("nothing imported from " + failed.stream().map(Path::toString)
+                    .collect(java.util.stream.Collectors.joining(", ")));
         } finally {
             if (pw != null) {
                 Arrays.fill(pw, '\0');

@@ -74,7 +74,7 @@ final class VerifyCommand extends StoreCommand {
             anyValid |= r.isValid();
         }
         out().flush();
-        return anyValid ? OK : NOT_VALID;
+        return anyValid ? OK : FAILURE;
     }
 
     private void print(ValidationResult r, Instant when) {

@@ -9,12 +9,11 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-import org.smimegw.gateway.cli.CliException;
 import org.smimegw.gateway.cli.ExitCodes;
 import org.smimegw.gateway.cli.ConfigFileOption;
+import org.smimegw.gateway.config.ConfigLoader;
 import org.smimegw.gateway.config.PolicySettings;
 import org.smimegw.gateway.reload.PolicyHolder;
-import org.smimegw.mailets.config.ConfigFileException;
 import org.smimegw.mailets.policy.PolicyLoader;
 import org.smimegw.mailets.policy.PolicySet;
 
@@ -36,13 +35,9 @@ public final class PolicyCheckCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PolicySettings settings = file != null ? PolicySettings.required(file)
-                : PolicySettings.required(config.load().policy().file());
-        PolicySet policy;
-        try {
-            policy = new PolicyHolder(new PolicyLoader(), settings).read();
-        } catch (ConfigFileException e) {
-            throw new CliException(e.getMessage(), ExitCodes.FAILURE, e);
-        }
+                : PolicySettings.required(config.loadOrDefaults(new ConfigLoader()).policy().file());
+        // a refused file is a ConfigFileException: "config error: FILE:LINE: reason", exit 3 (as for run)
+        PolicySet policy = new PolicyHolder(new PolicyLoader(), settings).read();
         spec.commandLine().getOut().println(settings.file() + ": ok, " + PolicyHolder.describe(policy));
         return ExitCodes.OK;
     }

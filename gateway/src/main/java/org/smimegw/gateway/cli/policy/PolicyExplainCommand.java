@@ -13,10 +13,10 @@ import org.smimegw.gateway.app.CertificateServices;
 import org.smimegw.gateway.cli.CliException;
 import org.smimegw.gateway.cli.ExitCodes;
 import org.smimegw.gateway.cli.ConfigFileOption;
+import org.smimegw.gateway.cli.ExistingState;
 import org.smimegw.gateway.config.GatewayConfig;
 import org.smimegw.gateway.policy.PolicyExplanation;
 import org.smimegw.gateway.reload.PolicyHolder;
-import org.smimegw.mailets.config.ConfigFileException;
 import org.smimegw.mailets.policy.PolicyLoader;
 
 /**
@@ -55,12 +55,9 @@ public final class PolicyExplainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         GatewayConfig gatewayConfig = config.load();
+        ExistingState.certificateStore(gatewayConfig, config);
         PolicyHolder policy = new PolicyHolder(new PolicyLoader(), gatewayConfig.policy());
-        try {
-            policy.swap(policy.read());
-        } catch (ConfigFileException e) {
-            throw new CliException(e.getMessage(), ExitCodes.CONFIG, e);
-        }
+        policy.swap(policy.read()); // a refused file: "config error: FILE:LINE: reason", exit 3 (as for run)
         try (CertificateServices certificates = openCertificates(gatewayConfig)) {
             spec.commandLine().getOut().print(new PolicyExplanation(policy, certificates.store(),
                     certificates.validator(), gatewayConfig.internalDomains(), clock).explain(from, to));

@@ -1,24 +1,16 @@
 package org.smimegw.gateway.cli.quarantine;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
-
-import com.codahale.metrics.MetricRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-import org.smimegw.gateway.cli.ConfigFileOption;
+import org.smimegw.gateway.admin.SpoolAdmin;
 import org.smimegw.gateway.cli.CliException;
-import org.smimegw.gateway.config.GatewayConfig;
-import org.smimegw.gateway.spool.FileSpool;
-import org.smimegw.gateway.spool.SpoolException;
-import org.smimegw.mailets.config.ConfigFileException;
 
 /**
  * {@code quarantine list | show ID | release ID | delete ID}: mail held by policy in the spool's QUARANTINE area
- * (under {@code stateDir} of the configuration). Works whether the gateway runs or not.
+ * (under {@code stateDir} of the configuration), through {@link SpoolAdmin} as the {@code spool} commands. Works
+ * whether the gateway runs or not.
  */
 @Command(name = "quarantine", mixinStandardHelpOptions = true,
         description = "Mail held by policy: list, show, release (the pipeline runs it again), delete.",
@@ -34,14 +26,8 @@ public final class QuarantineCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** The quarantine of the spool the configuration names; the spool must exist. */
-    static QuarantineArea open(ConfigFileOption option) throws ConfigFileException, CliException, SpoolException {
-        GatewayConfig config = option.load();
-        Path root = config.stateDir().resolve("spool");
-        if (!Files.isDirectory(root)) {
-            throw new CliException("no spool at " + root + " (stateDir of the configuration)");
-        }
-        Clock clock = Clock.systemUTC();
-        return new QuarantineArea(FileSpool.attach(root, clock, new MetricRegistry()), clock);
+    /** The quarantine's own words for an id that is not there. */
+    static CliException unknown(String id) {
+        return new CliException("no quarantined message with id '" + id.trim() + "'");
     }
 }

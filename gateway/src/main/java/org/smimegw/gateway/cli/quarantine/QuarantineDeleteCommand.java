@@ -8,8 +8,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import org.smimegw.gateway.admin.SpoolAdmin;
 import org.smimegw.gateway.cli.ConfigFileOption;
-import org.smimegw.gateway.spool.SpoolEntry;
+import org.smimegw.gateway.cli.spool.SpoolCommand;
+import org.smimegw.gateway.spool.SpoolArea;
 
 /** {@code quarantine delete ID}: removes a quarantined mail for good. */
 @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a quarantined mail for good.")
@@ -26,8 +28,11 @@ public final class QuarantineDeleteCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SpoolEntry deleted = QuarantineCommand.open(config).delete(id);
-        spec.commandLine().getOut().println("deleted " + deleted.id());
+        try {
+            spec.commandLine().getOut().println("deleted " + SpoolCommand.open(config).delete(SpoolArea.QUARANTINE, id).id());
+        } catch (SpoolAdmin.NoSuchEntryException e) {
+            throw QuarantineCommand.unknown(id);
+        }
         return 0;
     }
 }

@@ -8,7 +8,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import org.smimegw.gateway.admin.SpoolAdmin;
 import org.smimegw.gateway.cli.ConfigFileOption;
+import org.smimegw.gateway.cli.spool.SpoolCommand;
 import org.smimegw.gateway.spool.SpoolEntry;
 
 /** {@code quarantine release ID}: back to INCOMING, marked released; the pipeline runs it again. */
@@ -28,7 +30,12 @@ public final class QuarantineReleaseCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SpoolEntry released = QuarantineCommand.open(config).release(id);
+        SpoolEntry released;
+        try {
+            released = SpoolCommand.open(config).release(id);
+        } catch (SpoolAdmin.NoSuchEntryException e) {
+            throw QuarantineCommand.unknown(id);
+        }
         spec.commandLine().getOut().println("released " + released.id() + " (" + released.envelope().recipients().size()
                 + " recipient(s)); the pipeline runs it again");
         return 0;

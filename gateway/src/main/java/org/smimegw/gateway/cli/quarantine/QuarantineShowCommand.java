@@ -1,12 +1,5 @@
 package org.smimegw.gateway.cli.quarantine;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
@@ -16,10 +9,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import org.smimegw.gateway.admin.SpoolAdmin;
 import org.smimegw.gateway.cli.ConfigFileOption;
-import org.smimegw.gateway.cli.CliException;
-import org.smimegw.gateway.spool.Envelope;
-import org.smimegw.gateway.spool.SpoolEntry;
+import org.smimegw.gateway.cli.spool.SpoolCommand;
+import org.smimegw.gateway.cli.spool.SpoolEntries;
+import org.smimegw.gateway.spool.SpoolArea;
 
 /** {@code quarantine show ID [--body]}: envelope, reason and the message's header (the body only with --body). */
 @Command(name = "show", mixinStandardHelpOptions = true,
@@ -40,43 +34,12 @@ public final class QuarantineShowCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SpoolEntry entry = QuarantineCommand.open(config).find(id);
-        Envelope envelope = entry.envelope();
-        PrintWriter out = spec.commandLine().getOut();
-        out.println("id:          " + entry.id());
-        out.println("received:    " + QuarantineListCommand.received(envelope));
-        out.println("sender:      " + QuarantineListCommand.sender(envelope));
-        out.println("recipients:  " + String.join(", ", envelope.recipients()));
-        out.println("client:      " + envelope.clientAddress() + " (HELO " + envelope.clientHelo() + ")"
-                + (envelope.authenticatedUser() == null ? "" : ", AUTH " + envelope.authenticatedUser()));
-        out.println("reason:      " + QuarantineArea.reason(envelope));
-        Map<String, String> attributes = new TreeMap<>(envelope.attributes());
-        attributes.remove(QuarantineAttributes.REASON);
-        attributes.forEach((name, value) -> out.println("attribute:   " + name + " = " + value));
-        out.println("size:        " + Files.size(entry.contentFile()) + " bytes");
-        out.println();
-        try (BufferedReader reader = Files.newBufferedReader(entry.contentFile(), StandardCharsets.UTF_8)) {
-            copy(reader, out);
-        } catch (IOException e) {
-            throw new CliException("cannot read " + entry.contentFile() + ": " + e.getMessage());
+        SpoolAdmin admin = SpoolCommand.open(config);
+        try {
+            SpoolEntries.show(spec.commandLine().getOut(), admin, admin.find(SpoolArea.QUARANTINE, id), body);
+        } catch (SpoolAdmin.NoSuchEntryException e) {
+            throw QuarantineCommand.unknown(id);
         }
-        out.flush();
         return 0;
-    }
-
-    /** The header lines (up to the empty line), and the rest only with --body; line by line, never the whole. */
-    private void copy(BufferedReader reader, PrintWriter out) throws IOException {
-        String line;
-        boolean inHeader = true;
-        while ((line = reader.readLine()) != null) {
-            if (inHeader && line.isEmpty()) {
-                inHeader = false;
-                if (!body) {
-                    out.println("(body not shown; use --body)");
-                    return;
-                }
-            }
-            out.println(line);
-        }
     }
 }

@@ -2,12 +2,9 @@ package org.smimegw.gateway.cli.certs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509CRL;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -17,9 +14,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.smimegw.certstore.Certificates;
+import org.smimegw.gateway.cli.certs.CertsCli.Run;
 import org.smimegw.certstore.testing.TestPki;
+import org.smimegw.gateway.cli.ExitCodes;
 
-import picocli.CommandLine;
 
 class CertsCommandTest {
 
@@ -30,8 +28,7 @@ class CertsCommandTest {
     Path dir;
     private Path config;
 
-    record Run(int exit, String out, String err) {
-    }
+    private final CertsCli cli = new CertsCli(Map.of("P12_PASS", P12_PASS));
 
     @BeforeEach
     void config() throws Exception {
@@ -50,23 +47,35 @@ class CertsCommandTest {
     }
 
     private Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = new CommandLine(new CertsCommand(Map.of("P12_PASS", P12_PASS)::get, Clock.systemUTC()));
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        System.out.println("$ certs " + String.join(" ", args) + "   # exit " + exit + "\n" + out + err);
-        return new Run(exit, out.toString(), err.toString());
+        return cli.run(args);
     }
 
     private Run certs(String command, String... rest) {
-        String[] args = new String[rest.length + 3];
-        args[0] = command;
-        args[1] = "--config";
-        args[2] = config.toString();
-        System.arraycopy(rest, 0, args, 3, rest.length);
-        return run(args);
+        return cli.certs(config, command, rest);
+    }
+
+    @Test
+    void readingCommandsRefuseAStoreThatDoesNotExistAndImportsCreateIt() throws Exception {
+        // relative to the configuration file, whatever the working directory
+        Path none = Files.writeString(dir.resolve("none.yaml"), "certstore:\n  directory: no-store\n");
+        Path pem = TestPki.writePem(dir.resolve("root.pem"), PKI.rootCertificate());
+        String expected = "no certificate store at " + dir.resolve("no-store") + " (certstore.directory of " + none
+                + "); import into it with certs import-trust, import-user or demo-setup, or start the gateway";
+        for (List<String> args : List.of(List.of("list"), List.of("show", "a@example.com"),
+                List.of("verify", pem.toString()), List.of("remove", "0123abcd"))) {
+            List<String> withConfig = new java.util.ArrayList<>(args);
+            withConfig.addAll(List.of("--config", none.toString()));
+            Run r = run(withConfig.toArray(String[]::new));
+            assertThat(r.exit()).as(r.err()).isEqualTo(org.smimegw.gateway.cli.ExitCodes.NO_STATE);
+            assertThat(r.err().strip()).isEqualTo("certs " + args.get(0) + ": error: " + expected);
+            assertThat(r.out()).isEmpty();
+        }
+        assertThat(dir.resolve("no-store")).doesNotExist();
+
+        Run imported = run("import-trust", pem.toString(), "--config", none.toString());
+        assertThat(imported.exit()).as(imported.err()).isZero();
+        assertThat(dir.resolve("no-store/trust/roots")).isDirectory();
+        assertThat(run("list", "--trust", "--config", none.toString()).out()).contains("1 certificate(s)");
     }
 
     @Test
@@ -116,6 +125,30 @@ class CertsCommandTest {
     }
 
     @Test
+    void anImportThatRefusedEveryCertificateFails() throws Exception {
+        // a user certificate (with its CA chain) but no Subject Key Identifier: refused, its chain not kept
+        TestPki.Issued nokid = PKI.user("nokid@example.com").withoutSubjectKeyIdentifier().issue();
+        Path p12 = TestPki.writePkcs12(nokid, dir.resolve("nokid.p12"), P12_PASS.toCharArray());
+        Run user = certs("import-user", p12.toString(), "--password-env", "P12_PASS");
+        assertThat(user.exit()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(user.out()).contains("REFUSED").contains("imported 0 certificate(s)")
+                .doesNotContain("chain of an imported certificate");
+        assertThat(user.err().strip()).isEqualTo("certs import-user: error: nothing imported from " + p12);
+
+        Path ee = TestPki.writePem(dir.resolve("ee.pem"), PKI.issue("ee@example.com").certificate());
+        Run trust = certs("import-trust", ee.toString());
+        assertThat(trust.exit()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(trust.err()).contains("nothing imported from " + ee);
+
+        // importing the same file again has nothing left to do: not a failure
+        Path ca = TestPki.writePem(dir.resolve("ca.pem"), PKI.rootCertificate());
+        assertThat(certs("import-trust", ca.toString()).exit()).isZero();
+        Run again = certs("import-trust", ca.toString());
+        assertThat(again.exit()).isZero();
+        assertThat(again.out()).contains("already in the store");
+    }
+
+    @Test
     void wrongPkcs12PasswordIsOneLineSayingSo() throws Exception {
         Path p12 = TestPki.writePkcs12(PKI.issue("w@example.com"), dir.resolve("w.p12"), "other".toCharArray());
         Run r = certs("import-user", p12.toString(), "--password-env", "P12_PASS");
@@ -146,7 +179,7 @@ class CertsCommandTest {
                 org.bouncycastle.asn1.x509.KeyPurposeId.id_kp_serverAuth).issue();
         Path file = TestPki.writePem(dir.resolve("old.pem"), expired.certificate());
         Run bad = certs("verify", file.toString(), "--purpose", "sign", "--address", "x@example.com");
-        assertThat(bad.exit()).isEqualTo(3);
+        assertThat(bad.exit()).isEqualTo(ExitCodes.FAILURE); // "not valid": 3 is for configuration errors
         assertThat(bad.out()).contains("NOT VALID").contains("EXPIRED").contains("EXTENDED_KEY_USAGE")
                 .contains("ADDRESS_MISMATCH");
 
@@ -166,7 +199,7 @@ class CertsCommandTest {
         assertThat(imp.out()).contains("DER CRL").contains("1 CRL(s)");
         assertThat(certs("list", "--trust").out()).contains("CRL ISSUER").contains("1 CRL(s)");
         Run v = certs("verify", TestPki.writeDer(dir.resolve("dave.cer"), dave.certificate()).toString());
-        assertThat(v.exit()).isEqualTo(3);
+        assertThat(v.exit()).isEqualTo(ExitCodes.FAILURE);
         assertThat(v.out()).contains("REVOKED");
         Run notACrl = certs("import-crl", TestPki.writeDer(dir.resolve("x.cer"), dave.certificate()).toString());
         assertThat(notACrl.exit()).isEqualTo(1);
@@ -199,7 +232,7 @@ class CertsCommandTest {
 
         Path badConfig = Files.writeString(dir.resolve("bad.yaml"), "certstore:\n  revocation:\n    mode: SOMETIMES\n");
         Run bad = run("list", "--config", badConfig.toString());
-        assertThat(bad.exit()).isEqualTo(1);
+        assertThat(bad.exit()).isEqualTo(ExitCodes.CONFIG);
         assertThat(bad.err().strip()).isEqualTo("certs list: error: " + badConfig
                 + ":3: certstore.revocation.mode: 'SOMETIMES' is not one of SOFT_FAIL, HARD_FAIL, OFF");
 
@@ -218,7 +251,7 @@ class CertsCommandTest {
         assertThat(run("list", "--config", otherSection.toString()).exit()).isZero();
 
         Run noConfig = run("list", "--config", dir.resolve("absent.yaml").toString());
-        assertThat(noConfig.exit()).isEqualTo(1);
+        assertThat(noConfig.exit()).isEqualTo(ExitCodes.CONFIG);
         assertThat(noConfig.err().strip()).isEqualTo("certs list: error: " + dir.resolve("absent.yaml")
                 + ": file not found"); // the loader's own words, as for run
     }

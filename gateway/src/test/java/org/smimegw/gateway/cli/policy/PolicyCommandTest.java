@@ -116,6 +116,18 @@ class PolicyCommandTest {
     }
 
     @Test
+    void explainRefusesAStoreThatDoesNotExistInsteadOfCreatingIt() throws Exception {
+        Path none = Files.writeString(dir.resolve("none.yaml"), "certstore: {directory: no-store}\n"
+                + "policy: {file: policy.yaml}\npipeline: {config: mailetcontainer.xml}\n");
+        Result result = run("policy", "explain", "--from", "a@example.com", "--to", "b@partner.example",
+                "--config", none.toString());
+
+        assertThat(result.code()).isEqualTo(org.smimegw.gateway.cli.ExitCodes.NO_STATE);
+        assertThat(result.err().strip()).startsWith("explain: no certificate store at " + dir.resolve("no-store"));
+        assertThat(dir.resolve("no-store")).doesNotExist();
+    }
+
+    @Test
     void explainWithAnInvalidPolicyIsOneLineWithFileAndLine() throws Exception {
         Files.writeString(dir.resolve("policy.yaml"), "global:\n  RequireEncryptionSMIMEAlgorithm: aes-256\n");
         Result result = run("policy", "explain", "--from", "a@example.com", "--to", "b@partner.example",
@@ -123,11 +135,11 @@ class PolicyCommandTest {
 
         assertThat(result.code()).isEqualTo(3);
         assertThat(result.err().strip()).doesNotContain("\n")
-                .startsWith("explain: " + dir.resolve("policy.yaml") + ":2: ").contains("aes-256");
+                .startsWith("config error: " + dir.resolve("policy.yaml") + ":2: ").contains("aes-256");
     }
 
     @Test
-    void checkAcceptsTheShippedPolicyAndRefusesABrokenOneWithExitOne() throws Exception {
+    void checkAcceptsTheShippedPolicyAndRefusesABrokenOneAsAConfigurationError() throws Exception {
         Result ok = run("policy", "check", "--config", config.toString());
         assertThat(ok.code()).as(ok.err()).isZero();
         assertThat(ok.out().strip()).isEqualTo(dir.resolve("policy.yaml") + ": ok, policy " + dir.resolve("policy.yaml")
@@ -136,13 +148,14 @@ class PolicyCommandTest {
         Path broken = dir.resolve("broken.yaml");
         Files.writeString(broken, "users:\n  legal@example.com:\n    Receiving:\n      InboundViolationAction: Bounce\n");
         Result refused = run("policy", "check", broken.toString());
-        assertThat(refused.code()).isEqualTo(1);
-        assertThat(refused.err().strip()).doesNotContain("\n").startsWith("check: " + broken + ":4: ")
+        // exit 3 like run and explain for the same file (it was 1 here, 3 there)
+        assertThat(refused.code()).isEqualTo(3);
+        assertThat(refused.err().strip()).doesNotContain("\n").startsWith("config error: " + broken + ":4: ")
                 .contains("Bounce");
 
         Result missing = run("policy", "check", dir.resolve("nope.yaml").toString());
-        assertThat(missing.code()).isEqualTo(1);
-        assertThat(missing.err().strip()).isEqualTo("check: " + dir.resolve("nope.yaml")
+        assertThat(missing.code()).isEqualTo(3);
+        assertThat(missing.err().strip()).isEqualTo("config error: " + dir.resolve("nope.yaml")
                 + ": cannot read policy file: java.nio.file.NoSuchFileException: " + dir.resolve("nope.yaml"));
     }
 }

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.smimegw.gateway.cli.ExitCodes;
 import org.smimegw.gateway.cli.Main;
 import org.smimegw.gateway.container.PipelineAttributes;
 import org.smimegw.gateway.spool.Envelope;
@@ -54,7 +55,7 @@ class QuarantineCommandTest {
         spool = new FileSpool(state.resolve("spool"), Clock.systemUTC(), new MetricRegistry());
         policyHeld = store(new Envelope("mallory@example.net", Map.of(), List.of("legal@example.com"), "192.0.2.7",
                 "mx.example.net", null, Instant.parse("2026-11-28T09:15:00Z"),
-                Map.of(QuarantineAttributes.REASON, "signed mail required for legal@example.com but the message "
+                Map.of(org.smimegw.gateway.admin.SpoolAdmin.QUARANTINE_REASON, "signed mail required for legal@example.com but the message "
                         + "is not signed", PipelineAttributes.STATE, "inbound")), "unsigned contract");
         errorHeld = store(new Envelope("", Map.of(), List.of("a@example.com", "b@example.com"), "127.0.0.1", "local",
                 "relay-user", Instant.parse("2026-11-28T09:20:00Z"),
@@ -111,9 +112,9 @@ class QuarantineCommandTest {
         assertThat(result.out()).startsWith("released " + policyHeld.id());
         assertThat(spool.find(SpoolArea.QUARANTINE, policyHeld.id())).isEmpty();
         SpoolEntry incoming = spool.find(SpoolArea.INCOMING, policyHeld.id()).orElseThrow();
-        assertThat(incoming.envelope().attributes()).containsEntry(QuarantineAttributes.RELEASED, "true")
-                .containsKey(QuarantineAttributes.RELEASED_AT)
-                .doesNotContainKeys(PipelineAttributes.STATE, QuarantineAttributes.REASON);
+        assertThat(incoming.envelope().attributes()).containsEntry(org.smimegw.gateway.admin.SpoolAdmin.RELEASED, "true")
+                .containsKey(org.smimegw.gateway.admin.SpoolAdmin.RELEASED_AT)
+                .doesNotContainKeys(PipelineAttributes.STATE, org.smimegw.gateway.admin.SpoolAdmin.QUARANTINE_REASON);
         assertThat(incoming.envelope().recipients()).containsExactly("legal@example.com");
         assertThat(Files.readString(incoming.contentFile())).contains("Subject: unsigned contract");
         assertThat(run("quarantine", "list", "--config", config.toString()).out())
@@ -141,14 +142,13 @@ class QuarantineCommandTest {
     }
 
     @Test
-    void aMissingSpoolIsOneLineAndExitCodeOne() throws Exception {
+    void aMissingSpoolIsOneLineAndExitCodeFour() throws Exception {
         Path other = dir.resolve("other.yaml");
-        Files.writeString(other, "stateDir: " + dir.resolve("nothing-here") + "\npipeline: {config: "
-                + dir.resolve("mailetcontainer.xml") + "}\n");
+        Files.writeString(other, "stateDir: nothing-here\npipeline: {config: mailetcontainer.xml}\n");
         Result result = run("quarantine", "list", "--config", other.toString());
-        assertThat(result.code()).isEqualTo(1);
+        assertThat(result.code()).isEqualTo(ExitCodes.NO_STATE);
         assertThat(result.err().strip()).isEqualTo("list: no spool at " + dir.resolve("nothing-here/spool")
-                + " (stateDir of the configuration)");
+                + " (stateDir of " + other + "); the gateway creates it when it starts");
         assertThat(Files.exists(dir.resolve("nothing-here"))).isFalse();
     }
 

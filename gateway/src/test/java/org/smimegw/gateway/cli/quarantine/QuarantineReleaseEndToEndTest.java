@@ -79,7 +79,7 @@ class QuarantineReleaseEndToEndTest {
                 admin: {port: 0, jmx: false}
                 embeddedMailbox: {enabled: true, smtpPort: 0, imapPort: 0}
                 """.formatted(dir.resolve("var"), dir.resolve("mailetcontainer.xml")));
-        try (GatewayApplication app = new GatewayApplication(new ConfigLoader(dir).load(yaml))) {
+        try (GatewayApplication app = new GatewayApplication(new ConfigLoader().load(yaml))) {
             app.start();
             GreenMail greenMail = app.embeddedMailbox().orElseThrow().greenMail();
             send(app, "legal@example.com", "contract");
@@ -142,7 +142,7 @@ class QuarantineReleaseEndToEndTest {
                 policy: {file: %s}
                 """.formatted(dir.resolve("var"), dir.resolve("mailetcontainer.xml"), dir.resolve("certs"),
                 dir.resolve("key-password"), dir.resolve("policy.yaml")));
-        try (GatewayApplication app = new GatewayApplication(new ConfigLoader(dir).load(yaml))) {
+        try (GatewayApplication app = new GatewayApplication(new ConfigLoader().load(yaml))) {
             app.start();
             GreenMail greenMail = app.embeddedMailbox().orElseThrow().greenMail();
             send(app, "legal@example.com", "unsigned contract");

@@ -16,10 +16,10 @@ public class QuarantineUnlessReleased extends GenericMailet {
 
     @Override
     public void service(Mail mail) {
-        if (mail.getAttribute(AttributeName.of(QuarantineAttributes.RELEASED)).isPresent()) {
+        if (mail.getAttribute(AttributeName.of(org.smimegw.gateway.admin.SpoolAdmin.RELEASED)).isPresent()) {
             return;
         }
-        mail.setAttribute(new Attribute(AttributeName.of(QuarantineAttributes.REASON), AttributeValue.of(REASON)));
+        mail.setAttribute(new Attribute(AttributeName.of(org.smimegw.gateway.admin.SpoolAdmin.QUARANTINE_REASON), AttributeValue.of(REASON)));
         mail.setState("quarantine");
     }
 }

@@ -17,6 +17,7 @@ import org.apache.mailet.AttributeName;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.smimegw.mailets.SmimeAttributes;
+import org.smimegw.mailets.crypto.DecryptionResult;
 import org.smimegw.mailets.crypto.EncryptionAlgorithm;
 import org.smimegw.mailets.crypto.SmimeContentTypes;
 import org.smimegw.mailets.policy.CertificateSummary;
@@ -127,15 +128,18 @@ public class EnforceInboundPolicy extends GenericMailet {
         CertificateSummary signerSummary = new CertificateSummary(signer, "-", "-");
         InboundMessageFacts.Signature signature = switch (status) {
             case "valid" -> new InboundMessageFacts.Signature.Verified(signerSummary, digestOid(mail));
-            case "untrusted", "signer-mismatch" -> new InboundMessageFacts.Signature.Untrusted(signerSummary,
-                    status + ": " + reason);
+            case "untrusted", "signer-mismatch", "ambiguous-sender" ->
+                    new InboundMessageFacts.Signature.Untrusted(signerSummary, status + ": " + reason);
             case "invalid-signature", "malformed" -> new InboundMessageFacts.Signature.Invalid(status + ": " + reason);
             default -> new InboundMessageFacts.Signature.Unsigned();
         };
         InboundMessageFacts.Encryption encryption;
         Optional<String> decryption = SmimeAttributes.get(mail, SmimeAttributes.DECRYPTION);
         Optional<String> algorithm = SmimeAttributes.get(mail, SmimeAttributes.DECRYPTION_ALGORITHM);
-        if (decryption.filter("decrypted"::equals).isPresent() && algorithm.isPresent()) {
+        // decrypted here, authenticated or not: it arrived encrypted with the algorithm recorded
+        boolean decrypted = decryption.flatMap(DecryptionResult.Status::ofValue)
+                .map(DecryptionResult.Status::decrypted).orElse(false);
+        if (decrypted && algorithm.isPresent()) {
             encryption = EncryptionAlgorithm.byName(algorithm.get())
                     .map(c -> new InboundMessageFacts.Encryption.Encrypted(c.oid().getId(), c.keyBits()))
                     .orElseGet(() -> new InboundMessageFacts.Encryption.Encrypted(algorithm.get(), 0));

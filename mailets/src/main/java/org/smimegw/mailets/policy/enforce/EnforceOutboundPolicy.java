@@ -24,6 +24,7 @@ import jakarta.mail.internet.MimeMessage;
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
+import org.smimegw.mailets.crypto.PrimitiveProviders;
 import org.smimegw.certstore.CertificateStore;
 import org.smimegw.certstore.CertificateValidator;
 import org.smimegw.certstore.DirectoryUnavailableException;
@@ -103,10 +104,14 @@ public class EnforceOutboundPolicy extends GenericMailet {
     private boolean useFromHeader;
     private SignerSettings signerBase;
     private MessageFiles files;
+    /** Which JCA provider computes each primitive (crypto.providers in gateway.yaml). */
+    private final PrimitiveProviders providers;
 
     @Inject
     public EnforceOutboundPolicy(PolicyCheck check, CertificateStore store, CertificateValidator validator,
-                                 PolicyActions actions, MetricRegistry metrics, Clock clock) {
+                                 PolicyActions actions, MetricRegistry metrics, Clock clock,
+                                 PrimitiveProviders providers) {
+        this.providers = providers;
         this.check = check;
         this.store = store;
         this.signingKeys = new SigningKeys(store, validator);
@@ -131,7 +136,7 @@ public class EnforceOutboundPolicy extends GenericMailet {
                 Duration.ofSeconds(p.parse("deferralRetrySeconds", "60", v -> positive(v, 0))),
                 Duration.ofHours(p.parse("deferralLifetimeHours", "120", v -> positive(v, 1))));
         for (RecipientIdentifierType rid : RecipientIdentifierType.values()) {
-            encryptors.put(rid, new SmimeEncryptor(new EncryptorSettings(keyTransport, rid), files));
+            encryptors.put(rid, new SmimeEncryptor(new EncryptorSettings(keyTransport, rid), files, providers));
         }
     }
 
@@ -332,7 +337,7 @@ public class EnforceOutboundPolicy extends GenericMailet {
     private MimeMessage sign(MimeMessage message, SignerSettings settings, UserKey key, Instant now)
             throws MessagingException {
         try {
-            return metered.sign(signers.computeIfAbsent(settings, s -> new SmimeSigner(s, files)), message, key, now);
+            return metered.sign(signers.computeIfAbsent(settings, s -> new SmimeSigner(s, files, providers)), message, key, now);
         } catch (SmimeException e) {
             throw new MessagingException("S/MIME signing failed: " + e.getMessage(), e);
         }

@@ -4,6 +4,7 @@ import java.util.Locale;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 import com.codahale.metrics.MetricRegistry;
 
@@ -29,11 +30,14 @@ public final class PolicyDecisionLog {
      */
     public void record(String stage, String sender, String recipient, String setting, String outcome, String reason) {
         metrics.counter(MetricRegistry.name(PREFIX, setting, outcome)).inc();
-        String line = "policy {} from=<{}> to=<{}> setting={} outcome={}: {}";
-        Object[] args = {stage, sender, recipient, setting, outcome.toUpperCase(Locale.ROOT), reason};
-        switch (outcome) {
-            case "send", "accept" -> LOG.info(line, args);
-            default -> LOG.warn(line, args);
-        }
+        // stage, setting and outcome are also key/value pairs: fields of the gateway's JSON log format
+        Level level = switch (outcome) {
+            case "send", "accept" -> Level.INFO;
+            default -> Level.WARN;
+        };
+        LOG.atLevel(level).addKeyValue("stage", "policy-" + stage).addKeyValue("setting", setting)
+                .addKeyValue("outcome", outcome)
+                .log("policy {} from=<{}> to=<{}> setting={} outcome={}: {}", stage, sender, recipient, setting,
+                        outcome.toUpperCase(Locale.ROOT), reason);
     }
 }

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.smimegw.mailets.crypto.TestProviders;
 import org.smimegw.certstore.CertStoreConfig;
 import org.smimegw.certstore.file.FileCertificateStore;
 import org.smimegw.certstore.testing.TestPki;
@@ -117,7 +118,7 @@ class EnforcementMailetsTest {
 
     private EnforceOutboundPolicy outbound(String... params) throws MessagingException {
         EnforceOutboundPolicy mailet = new EnforceOutboundPolicy(check, store, validator, actions, metrics,
-                Clock.systemUTC());
+                Clock.systemUTC(), TestProviders.providers());
         FakeMailetConfig.Builder config = FakeMailetConfig.builder().mailetName("EnforceOutboundPolicy")
                 .mailetContext(context).setProperty("temporaryDirectory", tmp.toString());
         for (int i = 0; i < params.length; i += 2) {
@@ -314,6 +315,15 @@ class EnforcementMailetsTest {
         SmimeAttributes.set(mail, SmimeAttributes.STATUS, "invalid-signature");
         assertThat(EnforceInboundPolicy.facts(mail).signature())
                 .isInstanceOf(InboundMessageFacts.Signature.Invalid.class);
+        // an ambiguous sender is an intact signature that vouches for no one: as untrusted
+        SmimeAttributes.set(mail, SmimeAttributes.STATUS, "ambiguous-sender");
+        assertThat(EnforceInboundPolicy.facts(mail).signature())
+                .isInstanceOf(InboundMessageFacts.Signature.Untrusted.class);
+        // CBC content, unauthenticated, still arrived encrypted with its algorithm
+        SmimeAttributes.set(mail, SmimeAttributes.DECRYPTION, "decrypted-unauthenticated");
+        SmimeAttributes.set(mail, SmimeAttributes.DECRYPTION_ALGORITHM, "AES-256-CBC");
+        assertThat(EnforceInboundPolicy.facts(mail).encryption()).isEqualTo(
+                new InboundMessageFacts.Encryption.Encrypted("2.16.840.1.101.3.4.1.42", 256));
     }
 
     /**

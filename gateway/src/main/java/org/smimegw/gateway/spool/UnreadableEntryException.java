@@ -1,0 +1,32 @@
+package org.smimegw.gateway.spool;
+
+/**
+ * A spool entry whose files are there but cannot be understood: an envelope that does not parse, content without
+ * an envelope. Not a temporary failure: reading it again gives the same result, so the owning gateway moves it to
+ * {@link SpoolArea#CORRUPT}.
+ */
+public final class UnreadableEntryException extends SpoolException {
+    private final String id;
+    private final SpoolArea area;
+    private final String reason;
+
+    UnreadableEntryException(String id, SpoolArea area, String reason, Throwable cause) {
+        super("spool entry " + id + " in " + area.directoryName() + " cannot be read: " + reason, cause);
+        this.id = id;
+        this.area = area;
+        this.reason = reason;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public SpoolArea area() {
+        return area;
+    }
+
+    /** What is wrong with it, one line. */
+    public String reason() {
+        return reason;
+    }
+}
