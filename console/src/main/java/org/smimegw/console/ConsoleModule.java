@@ -33,6 +33,7 @@ public final class ConsoleModule implements ConsoleFactory {
         List<Routes> routes = List.of(
                 new SessionApi(authenticator, audit),
                 new OverviewApi(services.metrics(), certificates.fileStore(), services.clock()),
+                new SpoolApi(services.spool(), audit),
                 new QuarantineApi(services.spool(), audit),
                 new CertificatesApi(certificates, audit, services.clock()),
                 new PolicyApi(services.policy(), new PolicyExplanation(services.policy(), certificates.store(),

@@ -21,6 +21,7 @@ final class Pages implements Routes {
     private static final Page[] PAGES = {
             new Page("/login", "login", Role.ANYONE, "Log in"),
             new Page("/", "overview", Role.ADMIN, "Overview"),
+            new Page("/queue", "queue", Role.ADMIN, "Queue"),
             new Page("/quarantine", "quarantine", Role.ADMIN, "Quarantine"),
             new Page("/certificates", "certificates", Role.ADMIN, "Certificates"),
             new Page("/policy", "policy", Role.ADMIN, "Policy"),

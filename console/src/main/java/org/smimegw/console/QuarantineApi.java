@@ -16,9 +16,6 @@ import org.smimegw.gateway.spool.SpoolEntry;
  * held, the message's header fields, never its body), release and delete with a reason, both in the audit log.
  */
 final class QuarantineApi implements Routes {
-    record Reason(String reason) {
-    }
-
     private final SpoolAdmin spool;
     private final AuditLog audit;
 
@@ -44,7 +41,7 @@ final class QuarantineApi implements Routes {
 
     private void release(Context ctx) throws Exception {
         String id = ctx.pathParam("id");
-        String reason = reason(ctx);
+        String reason = Reasons.required(ctx);
         SpoolEntry released = spool.release(id, reason);
         audit.record(ctx, "quarantine release", id, "ok", reason);
         ctx.json(Map.of("status", "released", "id", released.id(),
@@ -53,19 +50,9 @@ final class QuarantineApi implements Routes {
 
     private void delete(Context ctx) throws Exception {
         String id = ctx.pathParam("id");
-        String reason = reason(ctx);
+        String reason = Reasons.required(ctx);
         spool.delete(SpoolArea.QUARANTINE, id);
         audit.record(ctx, "quarantine delete", id, "ok", reason);
         ctx.json(Map.of("status", "deleted", "id", id, "message", "deleted " + id));
-    }
-
-    /** Every release and delete says why. */
-    static String reason(Context ctx) {
-        String body = ctx.body();
-        String reason = body.isBlank() ? null : ctx.bodyAsClass(Reason.class).reason();
-        if (reason == null || reason.isBlank()) {
-            throw ApiException.badRequest("a reason is required (JSON {\"reason\": \"...\"})");
-        }
-        return reason.strip();
     }
 }

@@ -90,6 +90,7 @@ public final class GatewayApplication implements AutoCloseable {
     private final PolicyHolder policy;
 
     private FileSpool spool;
+    private SpoolAdmin spoolAdmin;
     private EmbeddedMailbox embeddedMailbox;
     private volatile DeliveryService delivery;
     private PipelineRunner pipeline;
@@ -190,7 +191,7 @@ public final class GatewayApplication implements AutoCloseable {
         // delivery's configuration is completed when the embedded mailbox has bound its port (see start order)
         AtomicReference<PipelineRunner> runner = new AtomicReference<>();
         DsnFactory dsnFactory = new DsnFactory(clock);
-        String reportingMta = config.delivery().heloName() != null ? config.delivery().heloName() : config.hostname();
+        String reportingMta = config.reportingMta();
         // with delivery.immediate, RemoteDelivery first tries the running delivery service's idle connections
         SpoolDeliveryQueue deliveryQueue = new SpoolDeliveryQueue(spool, clock, entry -> {
             DeliveryService service = delivery;
@@ -211,8 +212,9 @@ public final class GatewayApplication implements AutoCloseable {
             }
         };
         Set<Domain> domains = config.internalDomains().stream().map(Domain::of).collect(Collectors.toSet());
-        GatewayMailetContext context = new GatewayMailetContext(domains, postmaster, spool,
-                new DsnMailBouncer(spool, dsnFactory, reportingMta, clock, toPipeline), toPipeline, clock);
+        DsnMailBouncer bouncer = new DsnMailBouncer(spool, dsnFactory, reportingMta, clock, toPipeline);
+        GatewayMailetContext context = new GatewayMailetContext(domains, postmaster, spool, bouncer, toPipeline, clock);
+        spoolAdmin = new SpoolAdmin(spool, bouncer, clock);
         try {
             // file store + LDAP (cached) + PKCS#11 token as one CompositeCertificateStore; closed on stop
             certificates = CertificateServices.open(config.certstore(), config.baseDirectory(), System::getenv, clock);
@@ -325,7 +327,7 @@ public final class GatewayApplication implements AutoCloseable {
                 .orElseThrow(() -> new StartupException("console: console.enabled is true, but the console module "
                         + "is not on the class path", null));
         try {
-            return factory.create(new GatewayServices(config, clock, metrics, new SpoolAdmin(spool, clock), certificates, policy, containers,
+            return factory.create(new GatewayServices(config, clock, metrics, spoolAdmin, certificates, policy, containers,
                     reloader));
         } catch (Exception e) {
             throw new StartupException("console: " + describe(e), e);

@@ -106,6 +106,11 @@ public record GatewayConfig(String hostname, String postmaster, List<String> int
                 console);
     }
 
+    /** The name delivery status notifications give as their Reporting-MTA: {@code delivery.heloName}, else hostname. */
+    public String reportingMta() {
+        return delivery.heloName() != null ? delivery.heloName() : hostname;
+    }
+
     /** The certificate store's directory ({@code certstore.directory}, default {@code var/certstore}), absolute. */
     public Path certstoreDirectory() {
         return baseDirectory.resolve(certstore.directory()).normalize();
