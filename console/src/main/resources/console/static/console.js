@@ -68,6 +68,16 @@ function certificateRows(list, extra = []) {
     ...extra], list, {key: c => c.fingerprint});
 }
 
+// one spool entry (GET /api/spool/{id} or /api/quarantine/{id}): envelope, schedule, attributes, header fields
+function entryDetail(d, prefix, reasonTitle) {
+  $(prefix + '-id').textContent = d.mail.id;
+  show(prefix + '-envelope', pairs({'area': d.mail.area, 'sender': d.mail.sender,
+    'recipients': d.mail.recipients.join(', '), 'received': d.mail.received,
+    'client': d.client === null ? null : d.client + ' (HELO ' + d.helo + ')', [reasonTitle]: d.mail.reason,
+    'next attempt': d.mail.nextAttempt, 'last reply': d.mail.lastReply, ...d.attributes}));
+  show(prefix + '-headers', table([{title: 'field', value: h => h.name}, {title: 'value', value: h => h.value}], d.headers));
+}
+
 function download(blob, name) {
   const link = el('a', {href: URL.createObjectURL(blob), download: name});
   document.body.append(link);
@@ -123,13 +133,8 @@ const pages = {
         {title: 'bytes', value: m => m.size, class: 'num'}], held, {id: 'quarantine-table', key: m => m.id, empty: 'The quarantine is empty.'}));
     };
     const open = async (id) => {
-      const d = await api('GET', '/api/quarantine/' + encodeURIComponent(id));
+      entryDetail(await api('GET', '/api/quarantine/' + encodeURIComponent(id)), 'detail', 'why it is held');
       current = id;
-      $('detail-id').textContent = id;
-      show('detail-envelope', pairs({'sender': d.mail.sender, 'recipients': d.mail.recipients.join(', '),
-        'received': d.mail.received, 'client': d.client + ' (HELO ' + d.helo + ')', 'why it is held': d.mail.reason,
-        ...d.attributes}));
-      show('detail-headers', table([{title: 'field', value: h => h.name}, {title: 'value', value: h => h.value}], d.headers));
       $('quarantine-detail').hidden = false;
     };
     const act = async (action) => {
@@ -147,6 +152,53 @@ const pages = {
     };
     $('release').addEventListener('click', () => act('release'));
     $('delete').addEventListener('click', () => act('delete'));
+    await load();
+  },
+
+  async queue() {
+    let current = null;
+    const load = async () => {
+      const query = new URLSearchParams();
+      for (const [name, id] of [['area', 'search-area'], ['address', 'search-address'], ['id', 'search-id'],
+        ['olderThan', 'search-older'], ['newerThan', 'search-newer']]) {
+        if ($(id).value.trim()) query.set(name, $(id).value.trim());
+      }
+      const entries = await api('GET', '/api/spool?' + query);
+      show('queue-list', table([
+        {title: 'area', value: m => m.area},
+        {title: 'queue id', value: m => el('a', {href: '#' + m.id, onclick: (e) => { e.preventDefault(); open(m.id); }}, m.id)},
+        {title: 'received', value: m => m.received || '-'},
+        {title: 'sender', value: m => m.sender === null ? '(envelope unreadable)' : m.sender},
+        {title: 'recipients', value: m => m.recipients.join(', ')},
+        {title: 'next attempt', value: m => m.nextAttempt || '-'},
+        {title: 'last reply / reason', value: m => m.lastReply || m.reason},
+        {title: 'bytes', value: m => m.size, class: 'num'}], entries, {id: 'queue-table', key: m => m.id, empty: 'No entries.'}));
+    };
+    const open = async (id) => {
+      const d = await api('GET', '/api/spool/' + encodeURIComponent(id));
+      current = id;
+      entryDetail(d, 'queue-detail', 'why it is there');
+      $('queue-release').hidden = d.mail.area !== 'quarantine';
+      $('queue-detail').hidden = false;
+    };
+    const act = async (action) => {
+      const reason = $('queue-reason').value.trim();
+      const url = '/api/spool/' + encodeURIComponent(current);
+      try {
+        const r = action === 'delete' ? await api('DELETE', url, {reason}) : await api('POST', url + '/' + action, {reason});
+        status('queue-status', r.message);
+        $('queue-detail').hidden = true;
+        $('queue-reason').value = '';
+        await load();
+      } catch (e) { status('queue-status', e.message, true); }
+    };
+    for (const action of ['requeue', 'release', 'bounce', 'delete']) {
+      $('queue-' + action).addEventListener('click', () => act(action));
+    }
+    $('queue-search').addEventListener('submit', async (event) => {
+      event.preventDefault();
+      try { status('queue-status', ''); await load(); } catch (e) { status('queue-status', e.message, true); }
+    });
     await load();
   },
 

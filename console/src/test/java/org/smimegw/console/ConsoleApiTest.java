@@ -8,7 +8,10 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
@@ -19,6 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import org.smimegw.certstore.testing.TestPki;
 import org.smimegw.gateway.cli.Main;
+import org.smimegw.gateway.container.PipelineAttributes;
+import org.smimegw.gateway.delivery.DeliveryService;
+import org.smimegw.gateway.spool.SpoolArea;
+import org.smimegw.gateway.spool.SpoolEntry;
 
 /**
  * Every API endpoint over HTTP against a running gateway: what it answers, and that it refuses a caller who is not
@@ -33,6 +40,12 @@ class ConsoleApiTest {
             new String[] {"GET", "/api/quarantine/x", null},
             new String[] {"POST", "/api/quarantine/x/release", "{\"reason\":\"r\"}"},
             new String[] {"DELETE", "/api/quarantine/x", "{\"reason\":\"r\"}"},
+            new String[] {"GET", "/api/spool", null},
+            new String[] {"GET", "/api/spool/x", null},
+            new String[] {"POST", "/api/spool/x/requeue", "{\"reason\":\"r\"}"},
+            new String[] {"POST", "/api/spool/x/release", "{\"reason\":\"r\"}"},
+            new String[] {"POST", "/api/spool/x/bounce", "{\"reason\":\"r\"}"},
+            new String[] {"DELETE", "/api/spool/x", "{\"reason\":\"r\"}"},
             new String[] {"GET", "/api/certificates", null},
             new String[] {"GET", "/api/certificates/lookup?address=a@example.com", null},
             new String[] {"POST", "/api/certificates/import", null},
@@ -189,6 +202,69 @@ class ConsoleApiTest {
         String audit = admin.get("/api/audit").text();
         assertThat(audit).contains("quarantine release").contains("partner confirmed by phone")
                 .contains("quarantine delete").contains("spam");
+    }
+
+    @Test
+    void queueSearchesEveryAreaShowsHeadersOnlyAndRequeuesBouncesAndDeletes() throws Exception {
+        Instant now = Instant.now();
+        SpoolEntry failed = gateway.store(SpoolArea.ERROR, "err@example.net", "alice@example.com",
+                now.minus(Duration.ofDays(2)), Map.of(PipelineAttributes.LAST_ERROR, "directory down"), "failed one");
+        SpoolEntry deferred = gateway.store(SpoolArea.OUTGOING, "bob@example.com", "slow@far.example",
+                now.minusSeconds(30), Map.of(DeliveryService.ATTR_NEXT_ATTEMPT, now.plus(Duration.ofHours(1)).toString(),
+                        DeliveryService.ATTR_LAST_ERROR, "451 4.4.1 try again later", DeliveryService.ATTR_ATTEMPTS,
+                        "2"), "deferred one");
+        String held = gateway.quarantineOne("held for the queue page");
+        ApiClient admin = admin();
+
+        JsonNode all = admin.get("/api/spool").json();
+        assertThat(ids(all)).contains(failed.id(), deferred.id(), held);
+        JsonNode outgoing = admin.get("/api/spool?area=outgoing").json();
+        assertThat(ids(outgoing)).containsExactly(deferred.id());
+        assertThat(outgoing.get(0).get("nextAttempt").asText()).isEqualTo(now.plus(Duration.ofHours(1)).toString());
+        assertThat(outgoing.get(0).get("lastReply").asText()).isEqualTo("451 4.4.1 try again later");
+        assertThat(outgoing.get(0).get("attempts").asInt()).isEqualTo(2);
+        assertThat(ids(admin.get("/api/spool?address=FAR.example").json())).containsExactly(deferred.id());
+        assertThat(ids(admin.get("/api/spool?olderThan=1d").json())).contains(failed.id())
+                .doesNotContain(deferred.id(), held);
+        assertThat(ids(admin.get("/api/spool?area=outgoing,quarantine&newerThan=1h").json()))
+                .contains(deferred.id(), held).doesNotContain(failed.id());
+        assertThat(ids(admin.get("/api/spool?id=" + failed.id().substring(3)).json())).containsExactly(failed.id());
+        assertThat(admin.get("/api/spool?area=nowhere").status()).isEqualTo(400);
+        assertThat(admin.get("/api/spool?olderThan=soon").json().get("error").asText()).startsWith("not an age");
+
+        JsonNode detail = admin.get("/api/spool/" + failed.id()).json();
+        assertThat(detail.get("mail").get("area").asText()).isEqualTo("error");
+        assertThat(detail.get("mail").get("reason").asText()).isEqualTo("directory down");
+        assertThat(detail.get("headers").toString()).contains("Subject").contains("failed one");
+        assertThat(detail.toString()).doesNotContain(ConsoleFixture.SECRET_BODY);
+        assertThat(admin.get("/api/spool/nonexistent").status()).isEqualTo(404);
+        assertThat(admin.send("POST", "/api/spool/" + deferred.id() + "/release", "{\"reason\":\"r\"}").status())
+                .as("only a quarantined mail is released").isEqualTo(404);
+        assertThat(admin.send("POST", "/api/spool/" + held + "/release", "{}").status()).as("no reason")
+                .isEqualTo(400);
+
+        ApiClient.Reply requeued = admin.send("POST", "/api/spool/" + failed.id() + "/requeue",
+                "{\"reason\":\"directory is back\"}");
+        assertThat(requeued.status()).as(requeued.toString()).isEqualTo(200);
+        var greenMail = gateway.app.embeddedMailbox().orElseThrow().greenMail();
+        ConsoleFixture.await("delivery of the requeued mail", () -> java.util.Arrays.stream(
+                greenMail.getReceivedMessages()).anyMatch(m -> subject(m).equals("failed one")));
+
+        ApiClient.Reply bounced = admin.send("POST", "/api/spool/" + deferred.id() + "/bounce", null);
+        assertThat(bounced.status()).as(bounced.toString()).isEqualTo(200);
+        assertThat(bounced.json().get("message").asText()).startsWith("bounced " + deferred.id()
+                + ": report queued as " + bounced.json().get("report").asText() + " to <bob@example.com>");
+        ApiClient.Reply deleted = admin.send("DELETE", "/api/spool/" + held, "{\"reason\":\"spam\"}");
+        assertThat(deleted.status()).as(deleted.toString()).isEqualTo(200);
+        assertThat(ids(admin.get("/api/spool").json())).doesNotContain(deferred.id(), held);
+
+        String audit = admin.get("/api/audit").text();
+        assertThat(audit).contains("spool requeue").contains("directory is back").contains("spool bounce")
+                .contains("spool delete").contains("spam");
+    }
+
+    private static List<String> ids(JsonNode entries) {
+        return entries.findValues("id").stream().map(JsonNode::asText).toList();
     }
 
     @Test

@@ -25,6 +25,8 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import org.smimegw.certstore.testing.TestPki;
+import org.smimegw.gateway.spool.SpoolArea;
+import org.smimegw.gateway.spool.SpoolEntry;
 
 /**
  * The console in a real browser: headless Chromium (Debian's {@code chromium} and {@code chromium-driver}) drives the
@@ -143,6 +145,34 @@ class ConsoleBrowserTest {
         browser.findElement(By.linkText("Audit log")).click();
         assertThat(text(By.id("audit-list"), "quarantine release").getText())
                 .contains("sender confirmed by phone").contains("certificate import");
+    }
+
+    @Test
+    void anAdministratorFindsAFailedMailInTheQueueAndDeletesIt() throws Exception {
+        SpoolEntry failed = gateway.store(SpoolArea.ERROR, "err@example.net", "dave@example.com",
+                java.time.Instant.now().minus(Duration.ofHours(3)), java.util.Map.of(
+                        org.smimegw.gateway.container.PipelineAttributes.LAST_ERROR, "directory down"), "stuck order");
+        gateway.store(SpoolArea.ERROR, "other@example.net", "erin@example.com", java.time.Instant.now(),
+                java.util.Map.of(), "not this one");
+        login(ConsoleFixture.ADMIN, ConsoleFixture.ADMIN_PASSWORD);
+        text(By.id("mail-tiles"), "accepted");
+        browser.findElement(By.linkText("Queue")).click();
+        ready();
+        text(By.id("queue-list"), "erin@example.com");
+        browser.findElement(By.id("search-address")).sendKeys("dave@");
+        browser.findElement(By.id("search-older")).sendKeys("1h");
+        browser.findElement(By.id("search")).click();
+        wait.until(d -> !d.findElement(By.id("queue-list")).getText().contains("erin@example.com"));
+        wait.until(ExpectedConditions.elementToBeClickable(By.linkText(failed.id()))).click();
+        text(By.id("queue-detail-headers"), "stuck order");
+        assertThat(browser.findElement(By.id("queue-detail-envelope")).getText()).contains("directory down")
+                .contains("error");
+        assertThat(browser.getPageSource()).doesNotContain(ConsoleFixture.SECRET_BODY);
+        screenshot("console-queue.png");
+        browser.findElement(By.id("queue-reason")).sendKeys("sender asked to drop it");
+        browser.findElement(By.id("queue-delete")).click();
+        text(By.id("queue-status"), "deleted " + failed.id());
+        assertThat(gateway.app.spool().find(SpoolArea.ERROR, failed.id())).isEmpty();
     }
 
     @Test

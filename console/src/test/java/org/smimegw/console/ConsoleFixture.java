@@ -21,6 +21,7 @@ import org.smimegw.certstore.testing.TestPki;
 import org.smimegw.gateway.app.GatewayApplication;
 import org.smimegw.gateway.config.ConfigLoader;
 import org.smimegw.gateway.smtp.PasswordHasher;
+import org.smimegw.gateway.spool.Envelope;
 import org.smimegw.gateway.spool.SpoolArea;
 import org.smimegw.gateway.spool.SpoolEntry;
 
@@ -35,6 +36,8 @@ final class ConsoleFixture implements AutoCloseable {
     static final String USER = "alice@example.com";
     static final String USER_PASSWORD = "alice's own secret";
     static final Duration WAIT = Duration.ofSeconds(60);
+    /** The body of {@link #store}'s messages: the console shows header fields only. */
+    static final String SECRET_BODY = "the confidential body text";
 
     final Path dir;
     final TestPki pki = TestPki.create("Console Test CA");
@@ -132,6 +135,21 @@ final class ConsoleFixture implements AutoCloseable {
         sendUnsigned("legal@example.com", subject);
         await("the mail in quarantine", () -> quarantined().size() == before + 1);
         return quarantined().get(quarantined().size() - 1).id();
+    }
+
+    /**
+     * Stores an entry straight into {@code area} of the running gateway's spool (ERROR is left alone by the gateway;
+     * an OUTGOING one waits for its {@code delivery.nextAttempt}): a one-part message with {@code subject} and a body
+     * that must never show in the console.
+     */
+    SpoolEntry store(SpoolArea area, String sender, String recipient, Instant receivedAt,
+                     java.util.Map<String, String> attributes, String subject) throws Exception {
+        Envelope envelope = new Envelope(sender, java.util.Map.of(), List.of(recipient), "192.0.2.7",
+                "mx.example.net", null, receivedAt, attributes);
+        String message = "From: " + sender + "\r\nTo: " + recipient + "\r\nSubject: " + subject
+                + "\r\n\r\n" + SECRET_BODY + "\r\n";
+        return app.spool().store(area, envelope, new java.io.ByteArrayInputStream(
+                message.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
     }
 
     List<SpoolEntry> quarantined() {
