@@ -46,6 +46,14 @@ final class ConsoleFixture implements AutoCloseable {
     final AtomicBoolean failReload = new AtomicBoolean();
 
     ConsoleFixture(Path dir, String consoleExtra) throws Exception {
+        this(dir, consoleExtra, null);
+    }
+
+    /**
+     * @param ldapUrl with it, {@code certstore.ldap} is that directory (base {@code dc=example,dc=com}) and users
+     *                also log in by binding to it ({@code console.selfService.ldap})
+     */
+    ConsoleFixture(Path dir, String consoleExtra, String ldapUrl) throws Exception {
         this.dir = dir;
         PasswordHasher hasher = new PasswordHasher(1000);
         Files.writeString(dir.resolve("key-password"), "store-secret\n");
@@ -82,7 +90,7 @@ final class ConsoleFixture implements AutoCloseable {
                 pipeline: {config: %s, retryDelaySeconds: 1}
                 admin: {port: 0, jmx: false}
                 embeddedMailbox: {enabled: true, smtpPort: 0, imapPort: 0}
-                certstore: {directory: %s, keyPassword: "file:%s"}
+                certstore: {directory: %s, keyPassword: "file:%s"%s}
                 policy: {file: %s}
                 console:
                   enabled: true
@@ -91,11 +99,14 @@ final class ConsoleFixture implements AutoCloseable {
                   selfService:
                     enabled: true
                     pkcs12Download: true
+                    ldap: %s
                     users: [{name: %s, passwordHash: "%s"}]
                 %s
                 """.formatted(dir.resolve("var"), dir.resolve("mailetcontainer.xml"), dir.resolve("certs"),
-                dir.resolve("key-password"), dir.resolve("policy.yaml"), ADMIN,
-                hasher.hash(ADMIN_PASSWORD.toCharArray()), USER, hasher.hash(USER_PASSWORD.toCharArray()),
+                dir.resolve("key-password"),
+                ldapUrl == null ? "" : ", ldap: {urls: [\"" + ldapUrl + "\"], baseDn: \"dc=example,dc=com\"}",
+                dir.resolve("policy.yaml"), ADMIN, hasher.hash(ADMIN_PASSWORD.toCharArray()), ldapUrl != null, USER,
+                hasher.hash(USER_PASSWORD.toCharArray()),
                 consoleExtra.indent(2)));
         app = new GatewayApplication(new ConfigLoader().load(yaml));
         app.addReloadable(() -> {

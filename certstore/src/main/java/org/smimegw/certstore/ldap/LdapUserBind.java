@@ -8,6 +8,7 @@ import java.util.Optional;
 import javax.net.ssl.SSLSocketFactory;
 
 import com.unboundid.ldap.sdk.ExtendedResult;
+import com.unboundid.ldap.sdk.Filter;
 import com.unboundid.ldap.sdk.LDAPConnection;
 import com.unboundid.ldap.sdk.LDAPConnectionOptions;
 import com.unboundid.ldap.sdk.LDAPException;
@@ -39,15 +40,20 @@ public final class LdapUserBind {
     }
 
     /**
-     * @return the user's DN when {@code password} is theirs; empty when the address has no single entry or the
-     *         password is wrong
+     * @return the user's DN when {@code password} is theirs; empty when {@code address} is not an address, has no
+     *         single entry, or the password is wrong
      * @throws DirectoryUnavailableException when no server of {@code urls} could be asked
      */
     public Optional<String> authenticate(String address, char[] password) throws DirectoryUnavailableException {
         if (password == null || password.length == 0 || address == null || address.isBlank()) {
             return Optional.empty();
         }
-        UserFilter filter = new UserFilter(config.filter());
+        Filter search;
+        try {
+            search = new UserFilter(config.filter()).forAddress(address);
+        } catch (IllegalArgumentException notAnAddress) {
+            return Optional.empty();
+        }
         try (LDAPConnection connection = connect()) {
             if (config.bindDn() != null) {
                 char[] service = secrets.resolve("certstore.ldap.bindPassword", config.bindPassword());
@@ -58,7 +64,7 @@ public final class LdapUserBind {
                     Arrays.fill(service, '\0');
                 }
             }
-            SearchResult found = connection.search(config.baseDn(), SearchScope.SUB, filter.forAddress(address), "1.1");
+            SearchResult found = connection.search(config.baseDn(), SearchScope.SUB, search, "1.1");
             if (found.getEntryCount() != 1) {
                 return Optional.empty();
             }
