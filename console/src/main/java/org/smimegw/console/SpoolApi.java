@@ -10,7 +10,6 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 
 import org.smimegw.gateway.admin.SpoolAdmin;
-import org.smimegw.gateway.cli.spool.SpoolBounceCommand;
 import org.smimegw.gateway.spool.SpoolArea;
 import org.smimegw.gateway.spool.SpoolEntry;
 
@@ -77,7 +76,7 @@ final class SpoolApi implements Routes {
         audit.record(ctx, "spool bounce", id, "ok", reason);
         ctx.json(Map.of("status", "bounced", "id", id,
                 "report", bounced.report().map(SpoolEntry::id).orElse(""),
-                "message", SpoolBounceCommand.describe(bounced)));
+                "message", bounced.summary()));
     }
 
     private void delete(Context ctx) throws Exception {

@@ -158,6 +158,12 @@ public final class SpoolAdmin {
      * @param report the report queued to the sender; empty when none was due (null sender, NOTIFY=NEVER)
      */
     public record Bounced(Item item, Optional<SpoolEntry> report) {
+        /** One line, as the CLI prints it and the console answers. */
+        public String summary() {
+            return report.map(r -> "bounced " + item.id() + ": report queued as " + r.id() + " to <"
+                            + String.join(",", r.envelope().recipients()) + ">; the entry is deleted")
+                    .orElse("bounced " + item.id() + ": no report due (null sender or NOTIFY); the entry is deleted");
+        }
     }
 
     /** An entry that is not there (one line). */

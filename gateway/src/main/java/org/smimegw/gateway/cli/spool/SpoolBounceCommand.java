@@ -39,20 +39,11 @@ public final class SpoolBounceCommand implements Callable<Integer> {
         SpoolAdmin admin = SpoolCommand.open(config);
         for (String id : SpoolDeleteCommand.targets(admin, ids, all)) {
             try {
-                spec.commandLine().getOut().println(describe(admin.bounce(id)));
+                spec.commandLine().getOut().println(admin.bounce(id).summary());
             } catch (SpoolAdmin.NoSuchEntryException e) {
                 throw new CliException(e.getMessage());
             }
         }
         return 0;
-    }
-
-    /** One line: what was bounced and where the report is (the console says the same). */
-    public static String describe(SpoolAdmin.Bounced bounced) {
-        String id = bounced.item().id();
-        return bounced.report()
-                .map(r -> "bounced " + id + ": report queued as " + r.id() + " to <" + r.envelope().recipients()
-                        .get(0) + ">; the entry is deleted")
-                .orElse("bounced " + id + ": no report due (null sender or NOTIFY); the entry is deleted");
     }
 }
