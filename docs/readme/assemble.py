@@ -17,9 +17,13 @@ def sections(name):
 def section(name, heading, shift_to=None, body_only=False):
     lines, heads = sections(name)
     start = level = None
-    for i, lvl, title in heads:
-        if title is not None and (title == heading or title.startswith(heading)):
-            start, level = i, lvl
+    # an exact title first, else the first that starts with the heading
+    for exact in (True, False):
+        for i, lvl, title in heads:
+            if title is not None and (title == heading if exact else title.startswith(heading)):
+                start, level = i, lvl
+                break
+        if start is not None:
             break
     if start is None:
         sys.exit(f"missing section {heading!r} in {name}")
