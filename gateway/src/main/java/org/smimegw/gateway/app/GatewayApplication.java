@@ -288,7 +288,7 @@ public final class GatewayApplication implements AutoCloseable {
             ReadinessCheck readiness = new ReadinessCheck(this::health,
                     () -> Optional.ofNullable(delivery).map(DeliveryService::nextHops),
                     Duration.ofMinutes(config.admin().ready().deliveryFailureMinutes()),
-                    SpoolSpace.of(stateDir.resolve("spool"), config.admin().ready().spoolReserveMegabytes() << 20),
+                    SpoolSpace.of(stateDir.resolve("spool"), config.spool().minFreeBytes()),
                     certs::directoryUnreachable);
             adminServer = new AdminServer(new InetSocketAddress(config.admin().bind(), config.admin().port()),
                     new PrometheusMetrics(metrics, certs::keyCertificates, () -> certs.trust().roots(),

@@ -36,10 +36,6 @@ public class ConfigValidator {
             problems.add(new ConfigProblem("/admin/ready/deliveryFailureMinutes",
                     "must be at least 1, was " + admin.ready().deliveryFailureMinutes()));
         }
-        if (admin.ready().spoolReserveMegabytes() < 0) {
-            problems.add(new ConfigProblem("/admin/ready/spoolReserveMegabytes",
-                    "must not be negative, was " + admin.ready().spoolReserveMegabytes()));
-        }
         address(problems, "/admin/bind", admin.bind());
         port(problems, "/admin/port", admin.port());
         if (admin.jmxDomain().isBlank() || admin.jmxDomain().matches(".*[:=*?,\"\\s].*")) {
