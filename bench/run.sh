@@ -10,7 +10,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 export JAVA_HOME=$("$root/bin/find-jdk")
-if [ "${BENCH_REBUILD:-0}" = 1 ] || [ ! -f bench/target/bench.jar ] || [ ! -f gateway/target/smime-gateway.jar ]; then
+if [ "${BENCH_REBUILD:-0}" = 1 ] || [ ! -f bench/target/bench.jar ] || [ ! -f app/target/smime-gateway.jar ]; then
   echo "bench/run.sh: building (./mvnw -q -DskipTests package)" >&2
   ./mvnw -q -o -DskipTests package 2>/dev/null || ./mvnw -q -DskipTests package
 fi

@@ -54,7 +54,7 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "bench/results", description = "report directory (default ${DEFAULT-VALUE})")
     Path out;
 
-    @Option(names = "--gateway-jar", defaultValue = "gateway/target/smime-gateway.jar", description = "default ${DEFAULT-VALUE}")
+    @Option(names = "--gateway-jar", defaultValue = "app/target/smime-gateway.jar", description = "default ${DEFAULT-VALUE}")
     Path gatewayJar;
 
     @Option(names = "--work", description = "scratch directory (default: a new temp directory, deleted afterwards)")

@@ -31,7 +31,7 @@ import org.smimegw.bench.sut.GatewayProcess;
 import org.smimegw.bench.sut.Ports;
 
 /**
- * The gateway as a separate process ({@code java -jar gateway/target/smime-gateway.jar run}) under load from
+ * The gateway as a separate process ({@code java -jar app/target/smime-gateway.jar run}) under load from
  * {@code crashtest.sessions} concurrent SMTP sessions sending {@code crashtest.messages} messages, half of them plain
  * and half signed and encrypted (keys from {@code certs demo-setup}), killed with SIGKILL {@code crashtest.kills}
  * times while the load runs and restarted each time. The next hop is the bench's SMTP sink, which records every
@@ -56,7 +56,7 @@ class GatewayCrashTest {
 
     @Test
     void killNineUnderLoadLosesNoAcceptedMail() throws Exception {
-        Path jar = Path.of(System.getProperty("gateway.jar", "gateway/target/smime-gateway.jar")).toAbsolutePath();
+        Path jar = Path.of(System.getProperty("gateway.jar", "app/target/smime-gateway.jar")).toAbsolutePath();
         assertThat(jar).as("the gateway jar (built by the reactor before this module)").isRegularFile();
         Path java = Path.of(ProcessHandle.current().info().command().orElseThrow());
         Path dir = Path.of(System.getProperty("crashtest.dir", "target/crash"))

@@ -8,15 +8,18 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
-/** Writes a file so that readers see either the old or the new content, never a partial one: temp, fsync, rename. */
-final class AtomicFiles {
+/**
+ * Writes a file so that readers see either the old or the new content, never a partial one: temp, fsync, rename. The
+ * store's files and the configuration files the console edits are written this way.
+ */
+public final class AtomicFiles {
 
     static final String TEMP_PREFIX = ".tmp-";
 
     private AtomicFiles() {
     }
 
-    static void write(Path target, byte[] content) throws IOException {
+    public static void write(Path target, byte[] content) throws IOException {
         Path dir = target.getParent();
         Files.createDirectories(dir);
         Path temp = Files.createTempFile(dir, TEMP_PREFIX, ".part");

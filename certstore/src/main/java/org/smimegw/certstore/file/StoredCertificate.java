@@ -24,7 +24,12 @@ public record StoredCertificate(Kind kind, X509Certificate certificate, List<X50
         /** A user's certificate whose private key the store holds (signing, decryption). */
         USER_KEY,
         /** A certificate harvested from a verified incoming signature. */
-        HARVESTED
+        HARVESTED;
+
+        /** How listings name it: root, intermediate, user, user+key, harvested. */
+        public String label() {
+            return this == USER_KEY ? "user+key" : name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
 
     public StoredCertificate {

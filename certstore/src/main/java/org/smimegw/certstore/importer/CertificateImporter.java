@@ -42,7 +42,14 @@ public final class CertificateImporter {
 
     /** Roots and intermediates (and any CRLs in the file) for the trust collection. */
     public ImportReport importTrust(Path file) throws ImportException, IOException {
-        ParsedFile parsed = parser.parse(read(file), null);
+        return importTrust(file.toString(), read(file));
+    }
+
+    /**
+     * {@link #importTrust(Path)} of a file's content (an upload); {@code name} names it in the report.
+     */
+    public ImportReport importTrust(String name, byte[] content) throws ImportException, IOException {
+        ParsedFile parsed = parser.parse(content, null);
         Instant now = clock.instant();
         Collector c = new Collector(parsed);
         for (X509Certificate cert : parsed.certificates()) {
@@ -62,12 +69,17 @@ public final class CertificateImporter {
             c.notes.add("ignored " + parsed.keys().size() + " private key(s): a trust import takes no keys");
         }
         importCrls(parsed.crls(), c);
-        return c.report(file);
+        return c.report(name);
     }
 
     /** CRLs only; certificates in the file are reported as read and otherwise ignored. */
     public ImportReport importCrls(Path file) throws ImportException, IOException {
-        ParsedFile parsed = parser.parse(read(file), null);
+        return importCrls(file.toString(), read(file));
+    }
+
+    /** {@link #importCrls(Path)} of a file's content (an upload); {@code name} names it in the report. */
+    public ImportReport importCrls(String name, byte[] content) throws ImportException, IOException {
+        ParsedFile parsed = parser.parse(content, null);
         Collector c = new Collector(parsed);
         parsed.certificates().forEach(c::read);
         if (!parsed.certificates().isEmpty()) {
@@ -77,7 +89,7 @@ public final class CertificateImporter {
             throw new ImportException("no CRL in the file (format " + parsed.format() + ")");
         }
         importCrls(parsed.crls(), c);
-        return c.report(file);
+        return c.report(name);
     }
 
     /**
@@ -90,7 +102,13 @@ public final class CertificateImporter {
      */
     public ImportReport importUser(Path file, char[] password, boolean requireKey)
             throws ImportException, IOException {
-        ParsedFile parsed = parser.parse(read(file), password);
+        return importUser(file.toString(), read(file), password, requireKey);
+    }
+
+    /** {@link #importUser(Path, char[], boolean)} of a file's content (an upload); {@code name} names it in the report. */
+    public ImportReport importUser(String name, byte[] content, char[] password, boolean requireKey)
+            throws ImportException, IOException {
+        ParsedFile parsed = parser.parse(content, password);
         Instant now = clock.instant();
         Collector c = new Collector(parsed);
         boolean keysNeeded = requireKey || parsed.format() == CertificateFormat.PKCS12;
@@ -135,7 +153,7 @@ public final class CertificateImporter {
         }
         c.keys = keys;
         importCrls(parsed.crls(), c);
-        return c.report(file);
+        return c.report(name);
     }
 
     /** Old self-signed version 1 roots (no extensions at all) still sit in Windows root stores; RFC 5280 allows them as anchors. */
@@ -199,8 +217,8 @@ public final class CertificateImporter {
             LOG.info("imported {}", info);
         }
 
-        ImportReport report(Path file) {
-            return new ImportReport(file.toString(), parsed.format(), read, imported, refused, keys, crlsRead,
+        ImportReport report(String file) {
+            return new ImportReport(file, parsed.format(), read, imported, refused, keys, crlsRead,
                     crlsImported, notes);
         }
     }

@@ -250,7 +250,7 @@ final class LdapConnections implements AutoCloseable {
         }
     }
 
-    private static TrustManager trustManager(LdapConfig config, SecretReferences secrets) {
+    static TrustManager trustManager(LdapConfig config, SecretReferences secrets) {
         if (config.insecureTrustAll()) {
             LOG.warn("certstore.ldap.insecureTrustAll is on: any directory server certificate is trusted");
             return new TrustAllTrustManager();

@@ -32,6 +32,7 @@ public final class PrometheusNames {
         // spool
         rule(rules, "spool.open.messages", "spool_open_messages");
         rule(rules, "spool.*.size", "spool_messages", "area", "${0}");
+        rule(rules, "spool.corrupt.moved", "spool_corrupt_entries");
         // pipeline (PipelineMetricNames builds these names)
         rule(rules, "processor.*", "processor_duration_seconds", "processor", "${0}");
         rule(rules, "mailet.*.*.exceptions", "mailet_exceptions", "processor", "${0}", "mailet", "${1}");
@@ -41,10 +42,13 @@ public final class PrometheusNames {
         rule(rules, "pipeline.processed", "pipeline_processed_messages");
         rule(rules, "pipeline.failed", "pipeline_failed_runs");
         rule(rules, "pipeline.error", "pipeline_error_messages");
+        rule(rules, "mime.limits.exceeded", "mime_limit_exceeded_messages");
         // delivery
         rule(rules, "delivery.attempt", "delivery_attempt_duration_seconds");
         rule(rules, "delivery.queue.size", "delivery_queued_messages");
         rule(rules, "delivery.immediate", "delivery_immediate_attempts");
+        // pooled connections found dead before a transaction and replaced: connections, not recipients
+        rule(rules, "delivery.reconnected", "delivery_reconnected_connections");
         rule(rules, "delivery.*", "delivery_recipients", "outcome", "${0}");
         // S/MIME
         rule(rules, "smime.sign.time", "smime_sign_duration_seconds");

@@ -4,14 +4,22 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+
+import jakarta.mail.MessagingException;
 
 import org.smimegw.gateway.container.PipelineAttributes;
 import org.smimegw.gateway.delivery.DeliveryService;
+import org.smimegw.gateway.delivery.DsnMailBouncer;
 import org.smimegw.gateway.spool.Envelope;
 import org.smimegw.gateway.spool.FileSpool;
 import org.smimegw.gateway.spool.SpoolArea;
@@ -21,8 +29,9 @@ import org.smimegw.gateway.spool.UnreadableEntryException;
 import org.smimegw.mailets.policy.enforce.PolicyActions;
 
 /**
- * The operator's view of the spool, as {@code mailq} and {@code postsuper} give it for Postfix: list the entries of
- * any area, show one, re-queue it (run it through the pipeline again), release a quarantined one, delete one. The
+ * The operator's view of the spool, as {@code mailq} and {@code postsuper} give it for Postfix: list (and search) the
+ * entries of any area, show one, re-queue it (run it through the pipeline again), release a quarantined one, bounce
+ * one back to its sender, delete one. The
  * one implementation of these operations: the {@code spool} and {@code quarantine} commands use it, and a web console
  * calls the same. Works beside a running gateway (open the spool with {@link FileSpool#attach}): a re-queued entry
  * lands in INCOMING, which the gateway rescans every few seconds.
@@ -38,12 +47,22 @@ public final class SpoolAdmin {
     public static final String RELEASED = PolicyActions.RELEASED;
     /** Envelope attribute of a released mail: when (ISO-8601). */
     public static final String RELEASED_AT = "policy.releasedAt";
+    /** Envelope attribute of a released mail: why, as the administrator gave it (one line; optional). */
+    public static final String RELEASE_REASON = "policy.releaseReason";
+
+    /** RFC 3463 "other or undefined status" of an administrator's bounce. */
+    public static final String BOUNCE_STATUS = "5.0.0";
+    /** The diagnostic a bounced mail's sender reads (never the administrator's reason, which may be internal). */
+    public static final String BOUNCE_DIAGNOSTIC = "delivery cancelled by the mail gateway's administrator";
 
     private final FileSpool spool;
+    private final DsnMailBouncer bouncer;
     private final Clock clock;
 
-    public SpoolAdmin(FileSpool spool, Clock clock) {
+    /** @param bouncer queues the reports of {@link #bounce} (the delivery's own) */
+    public SpoolAdmin(FileSpool spool, DsnMailBouncer bouncer, Clock clock) {
         this.spool = spool;
+        this.bouncer = bouncer;
         this.clock = clock;
     }
 
@@ -56,6 +75,95 @@ public final class SpoolAdmin {
      *                 corrupt; "-" when there is none
      */
     public record Item(String id, SpoolArea area, Optional<Envelope> envelope, long size, String reason) {
+    }
+
+    /**
+     * What {@link #search} selects; every criterion given must hold.
+     *
+     * @param areas     the areas to look in (all when empty)
+     * @param address   part of the sender or of a recipient (case-insensitive), or {@code null}
+     * @param id        part of the queue id, or {@code null}
+     * @param olderThan received at least this long ago, or {@code null}
+     * @param newerThan received less than this long ago, or {@code null}
+     */
+    public record Query(Set<SpoolArea> areas, String address, String id, Duration olderThan, Duration newerThan) {
+        public Query {
+            areas = areas == null || areas.isEmpty() ? EnumSet.allOf(SpoolArea.class) : EnumSet.copyOf(areas);
+            address = blankToNull(address);
+            id = blankToNull(id);
+        }
+
+        boolean matches(Item item, Instant now) {
+            if (id != null && !item.id().toLowerCase(Locale.ROOT).contains(id.toLowerCase(Locale.ROOT))) {
+                return false;
+            }
+            Envelope e = item.envelope().orElse(null);
+            if (address != null && (e == null || !addressMatches(e, address.toLowerCase(Locale.ROOT)))) {
+                return false;
+            }
+            if (olderThan == null && newerThan == null) {
+                return true;
+            }
+            if (e == null || e.receivedAt() == null) {
+                return false; // an age criterion: only entries whose age is known
+            }
+            Duration age = Duration.between(e.receivedAt(), now);
+            return (olderThan == null || age.compareTo(olderThan) >= 0)
+                    && (newerThan == null || age.compareTo(newerThan) < 0);
+        }
+
+        /**
+         * An age as the CLI and the console take it: a number with {@code s}, {@code m}, {@code h} or {@code d}
+         * ({@code 90s}, {@code 30m}, {@code 2h}, {@code 3d}) or ISO-8601 ({@code PT1H30M}); {@code null} for none.
+         *
+         * @throws IllegalArgumentException naming the value and the accepted forms
+         */
+        public static Duration age(String text) {
+            if (text == null || text.isBlank()) {
+                return null;
+            }
+            String t = text.strip().toLowerCase(Locale.ROOT);
+            try {
+                if (t.startsWith("p")) {
+                    return Duration.parse(t.toUpperCase(Locale.ROOT));
+                }
+                long n = Long.parseLong(t.substring(0, t.length() - 1));
+                switch (t.charAt(t.length() - 1)) {
+                    case 's': return Duration.ofSeconds(n);
+                    case 'm': return Duration.ofMinutes(n);
+                    case 'h': return Duration.ofHours(n);
+                    case 'd': return Duration.ofDays(n);
+                    default: break;
+                }
+            } catch (RuntimeException e) {
+                // the message below
+            }
+            throw new IllegalArgumentException("not an age: '" + text + "' (a number with s, m, h or d, e.g. 30m, "
+                    + "or ISO-8601 such as PT1H)");
+        }
+
+        private static boolean addressMatches(Envelope e, String part) {
+            return (e.sender() != null && e.sender().toLowerCase(Locale.ROOT).contains(part))
+                    || e.recipients().stream().anyMatch(r -> r.toLowerCase(Locale.ROOT).contains(part));
+        }
+
+        private static String blankToNull(String s) {
+            return s == null || s.isBlank() ? null : s.strip();
+        }
+    }
+
+    /**
+     * A bounced entry.
+     *
+     * @param report the report queued to the sender; empty when none was due (null sender, NOTIFY=NEVER)
+     */
+    public record Bounced(Item item, Optional<SpoolEntry> report) {
+        /** One line, as the CLI prints it and the console answers. */
+        public String summary() {
+            return report.map(r -> "bounced " + item.id() + ": report queued as " + r.id() + " to <"
+                            + String.join(",", r.envelope().recipients()) + ">; the entry is deleted")
+                    .orElse("bounced " + item.id() + ": no report due (null sender or NOTIFY); the entry is deleted");
+        }
     }
 
     /** An entry that is not there (one line). */
@@ -76,6 +184,20 @@ public final class SpoolAdmin {
         }
         for (SpoolEntry entry : spool.list(area)) {
             items.add(item(entry));
+        }
+        return items;
+    }
+
+    /** The entries {@code query} selects, area by area (in {@link SpoolArea} order), oldest first within each. */
+    public List<Item> search(Query query) throws SpoolException {
+        Instant now = clock.instant();
+        List<Item> items = new ArrayList<>();
+        for (SpoolArea area : query.areas()) {
+            for (Item item : list(area)) {
+                if (query.matches(item, now)) {
+                    items.add(item);
+                }
+            }
         }
         return items;
     }
@@ -133,6 +255,11 @@ public final class SpoolAdmin {
      * {@code root} and the inbound policy lets it pass.
      */
     public SpoolEntry release(String id) throws SpoolException, NoSuchEntryException {
+        return release(id, null);
+    }
+
+    /** {@link #release(String)}, recording why ({@link #RELEASE_REASON}) when a reason is given. */
+    public SpoolEntry release(String id, String reason) throws SpoolException, NoSuchEntryException {
         Item item = find(SpoolArea.QUARANTINE, id);
         SpoolEntry entry = readable(item);
         Map<String, String> attributes = new HashMap<>(entry.envelope().attributes());
@@ -143,7 +270,30 @@ public final class SpoolAdmin {
         attributes.remove(QUARANTINE_REASON);
         attributes.put(RELEASED, "true");
         attributes.put(RELEASED_AT, clock.instant().toString());
+        if (reason != null && !reason.isBlank()) {
+            attributes.put(RELEASE_REASON, reason.strip().replaceAll("\\s+", " "));
+        }
         return toIncoming(item, entry, attributes);
+    }
+
+    /**
+     * Returns the entry to its sender and removes it: one RFC 3464 report that all its (remaining) recipients failed
+     * ({@link #BOUNCE_STATUS}, {@link #BOUNCE_DIAGNOSTIC}, the delivery's own DSNs, obeying NOTIFY and RET), queued in
+     * INCOMING, then the entry deleted. A mail with the null sender is deleted without a report. An entry of CORRUPT
+     * must read first. An OUTGOING entry that a worker is delivering right now may still be delivered.
+     */
+    public Bounced bounce(String id) throws SpoolException, NoSuchEntryException {
+        Item item = find(id);
+        SpoolEntry entry = readable(item);
+        Optional<SpoolEntry> report;
+        try {
+            report = bouncer.reportFailed(entry.envelope(), spool.open(entry), BOUNCE_STATUS, BOUNCE_DIAGNOSTIC,
+                    "bounce of " + item.area().directoryName() + " entry " + item.id() + " by the administrator");
+        } catch (MessagingException e) {
+            throw new SpoolException("cannot build the bounce of " + item.id() + ": " + e.getMessage(), e);
+        }
+        delete(item);
+        return new Bounced(item, report);
     }
 
     /** Removes the entry for good, in whichever area it is (whatever its state: a corrupt one too). */

@@ -32,6 +32,7 @@ import org.smimegw.gateway.admin.AdminServer;
 import org.smimegw.gateway.admin.HealthReport;
 import org.smimegw.gateway.admin.PrometheusMetrics;
 import org.smimegw.gateway.admin.ReadinessCheck;
+import org.smimegw.gateway.admin.SpoolAdmin;
 import org.smimegw.gateway.config.GatewayConfig;
 import org.smimegw.gateway.container.GatewayMailetContext;
 import org.smimegw.gateway.container.MailetContainerLoader;
@@ -89,11 +90,13 @@ public final class GatewayApplication implements AutoCloseable {
     private final PolicyHolder policy;
 
     private FileSpool spool;
+    private SpoolAdmin spoolAdmin;
     private EmbeddedMailbox embeddedMailbox;
     private volatile DeliveryService delivery;
     private PipelineRunner pipeline;
     private SmtpFrontEnd smtp;
     private AdminServer adminServer;
+    private ConsoleFactory.Console console;
     private JmxReporter jmxReporter;
     private GatewayReloader reloader;
     private CertificateServices certificates;
@@ -188,7 +191,7 @@ public final class GatewayApplication implements AutoCloseable {
         // delivery's configuration is completed when the embedded mailbox has bound its port (see start order)
         AtomicReference<PipelineRunner> runner = new AtomicReference<>();
         DsnFactory dsnFactory = new DsnFactory(clock);
-        String reportingMta = config.delivery().heloName() != null ? config.delivery().heloName() : config.hostname();
+        String reportingMta = config.reportingMta();
         // with delivery.immediate, RemoteDelivery first tries the running delivery service's idle connections
         SpoolDeliveryQueue deliveryQueue = new SpoolDeliveryQueue(spool, clock, entry -> {
             DeliveryService service = delivery;
@@ -209,8 +212,9 @@ public final class GatewayApplication implements AutoCloseable {
             }
         };
         Set<Domain> domains = config.internalDomains().stream().map(Domain::of).collect(Collectors.toSet());
-        GatewayMailetContext context = new GatewayMailetContext(domains, postmaster, spool,
-                new DsnMailBouncer(spool, dsnFactory, reportingMta, clock, toPipeline), toPipeline, clock);
+        DsnMailBouncer bouncer = new DsnMailBouncer(spool, dsnFactory, reportingMta, clock, toPipeline);
+        GatewayMailetContext context = new GatewayMailetContext(domains, postmaster, spool, bouncer, toPipeline, clock);
+        spoolAdmin = new SpoolAdmin(spool, bouncer, clock);
         try {
             // file store + LDAP (cached) + PKCS#11 token as one CompositeCertificateStore; closed on stop
             certificates = CertificateServices.open(config.certstore(), config.baseDirectory(), System::getenv, clock);
@@ -284,7 +288,7 @@ public final class GatewayApplication implements AutoCloseable {
             ReadinessCheck readiness = new ReadinessCheck(this::health,
                     () -> Optional.ofNullable(delivery).map(DeliveryService::nextHops),
                     Duration.ofMinutes(config.admin().ready().deliveryFailureMinutes()),
-                    SpoolSpace.of(stateDir.resolve("spool"), config.admin().ready().spoolReserveMegabytes() << 20),
+                    SpoolSpace.of(stateDir.resolve("spool"), config.spool().minFreeBytes()),
                     certs::directoryUnreachable);
             adminServer = new AdminServer(new InetSocketAddress(config.admin().bind(), config.admin().port()),
                     new PrometheusMetrics(metrics, certs::keyCertificates, () -> certs.trust().roots(),
@@ -297,6 +301,10 @@ public final class GatewayApplication implements AutoCloseable {
                 adminRunning.set(false);
                 adminServer.close();
             }, adminRunning::get));
+        }
+        if (config.console().enabled()) {
+            console = console();
+            components.add(console);
         }
         InFlowGate inFlow = new InFlowGate(pipeline::pendingCount, config.pipeline().inFlowLimit(),
                 Duration.ofMillis(config.pipeline().inFlowDelayMillis()), metrics);
@@ -311,6 +319,19 @@ public final class GatewayApplication implements AutoCloseable {
             smtp.stop();
         }, smtpRunning::get));
         return components;
+    }
+
+    /** The web console, from the console module on the class path ({@link ConsoleFactory}). */
+    private ConsoleFactory.Console console() throws StartupException {
+        ConsoleFactory factory = java.util.ServiceLoader.load(ConsoleFactory.class).findFirst()
+                .orElseThrow(() -> new StartupException("console: console.enabled is true, but the console module "
+                        + "is not on the class path", null));
+        try {
+            return factory.create(new GatewayServices(config, clock, metrics, spoolAdmin, certificates, policy, containers,
+                    reloader));
+        } catch (Exception e) {
+            throw new StartupException("console: " + describe(e), e);
+        }
     }
 
     /**
@@ -518,6 +539,11 @@ public final class GatewayApplication implements AutoCloseable {
         return embeddedMailbox == null || !running ? Optional.empty() : Optional.of(embeddedMailbox);
     }
 
+    /** Where the web console is served, when it is enabled and running. */
+    public synchronized Optional<java.net.URI> consoleUri() {
+        return running && console != null ? Optional.of(console.uri()) : Optional.empty();
+    }
+
     /** One line for the admin: where everything listens. */
     public synchronized String describeEndpoints() {
         List<String> parts = new ArrayList<>();
@@ -525,6 +551,7 @@ public final class GatewayApplication implements AutoCloseable {
             parts.add("smtp " + hostPort(smtpAddress()));
         }
         adminAddress().ifPresent(a -> parts.add("admin http://" + hostPort(a)));
+        consoleUri().ifPresent(uri -> parts.add("console " + uri));
         Optional<EmbeddedMailbox> mailbox = embeddedMailbox();
         if (mailbox.isPresent()) {
             parts.add("next hop embedded mailbox smtp " + hostPort(mailbox.get().smtpAddress())

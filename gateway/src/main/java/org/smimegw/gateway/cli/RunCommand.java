@@ -39,9 +39,9 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long begin = System.nanoTime();
-        logOutOfMemoryPolicy();
         GatewayConfig gatewayConfig = config.load();
         LogFormat.apply(gatewayConfig.logging().format());
+        logOutOfMemoryPolicy();
         GatewayApplication application = new GatewayApplication(gatewayConfig);
         // a reload applies changed certstore.ldap settings (and keeps the directory cache when they are the same)
         application.readCertstoreOnReload(() -> config.load().certstore());

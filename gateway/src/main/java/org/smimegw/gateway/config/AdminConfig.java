@@ -20,22 +20,19 @@ public record AdminConfig(boolean enabled, String bind, int port, boolean jmx, S
      *
      * @param deliveryFailureMinutes degraded when every delivery attempt to a next hop has failed for this long
      *                               (default 10)
-     * @param spoolReserveMegabytes  degraded when the spool's file system has less free space (default 100)
+     *                               (the spool's reserve is {@code spool.minFreeBytes}, the one SMTP refuses at)
      */
-    public record Ready(int deliveryFailureMinutes, long spoolReserveMegabytes) {
+    public record Ready(int deliveryFailureMinutes) {
         public static final int DEFAULT_DELIVERY_FAILURE_MINUTES = 10;
-        public static final long DEFAULT_SPOOL_RESERVE_MEGABYTES = 100;
 
         @JsonCreator
-        public static Ready of(@JsonProperty("deliveryFailureMinutes") Integer deliveryFailureMinutes,
-                               @JsonProperty("spoolReserveMegabytes") Long spoolReserveMegabytes) {
-            return new Ready(deliveryFailureMinutes == null ? DEFAULT_DELIVERY_FAILURE_MINUTES : deliveryFailureMinutes,
-                    spoolReserveMegabytes == null ? DEFAULT_SPOOL_RESERVE_MEGABYTES : spoolReserveMegabytes);
+        public static Ready of(@JsonProperty("deliveryFailureMinutes") Integer deliveryFailureMinutes) {
+            return new Ready(deliveryFailureMinutes == null ? DEFAULT_DELIVERY_FAILURE_MINUTES : deliveryFailureMinutes);
         }
     }
 
     public AdminConfig(boolean enabled, String bind, int port, boolean jmx, String jmxDomain) {
-        this(enabled, bind, port, jmx, jmxDomain, Ready.of(null, null));
+        this(enabled, bind, port, jmx, jmxDomain, Ready.of(null));
     }
 
     /** The same settings on another port. */
@@ -53,7 +50,7 @@ public record AdminConfig(boolean enabled, String bind, int port, boolean jmx, S
                                  @JsonProperty("jmxDomain") String jmxDomain, @JsonProperty("ready") Ready ready) {
         return new AdminConfig(enabled == null || enabled, bind == null ? DEFAULT_BIND : bind,
                 port == null ? DEFAULT_PORT : port, jmx == null || jmx,
-                jmxDomain == null ? DEFAULT_JMX_DOMAIN : jmxDomain, ready == null ? Ready.of(null, null) : ready);
+                jmxDomain == null ? DEFAULT_JMX_DOMAIN : jmxDomain, ready == null ? Ready.of(null) : ready);
     }
 
     public static AdminConfig defaults() {

@@ -36,10 +36,6 @@ public class ConfigValidator {
             problems.add(new ConfigProblem("/admin/ready/deliveryFailureMinutes",
                     "must be at least 1, was " + admin.ready().deliveryFailureMinutes()));
         }
-        if (admin.ready().spoolReserveMegabytes() < 0) {
-            problems.add(new ConfigProblem("/admin/ready/spoolReserveMegabytes",
-                    "must not be negative, was " + admin.ready().spoolReserveMegabytes()));
-        }
         address(problems, "/admin/bind", admin.bind());
         port(problems, "/admin/port", admin.port());
         if (admin.jmxDomain().isBlank() || admin.jmxDomain().matches(".*[:=*?,\"\\s].*")) {
@@ -58,7 +54,62 @@ public class ConfigValidator {
             problems.add(new ConfigProblem("/stateDir", config.stateDir() + " exists and is not a directory"));
         }
         certstore(problems, config.certstore());
+        console(problems, config.console(), config.certstore());
         return problems;
+    }
+
+    /** {@code console:}: checked only when enabled (a disabled section may be a template). */
+    private static void console(List<ConfigProblem> problems, ConsoleConfig console,
+                                org.smimegw.certstore.CertStoreConfig certstore) {
+        if (!console.enabled()) {
+            return;
+        }
+        address(problems, "/console/bind", console.bind());
+        port(problems, "/console/port", console.port());
+        if ((console.tls().certificate() == null) != (console.tls().privateKey() == null)) {
+            problems.add(new ConfigProblem("/console/tls", "needs both certificate and privateKey (or neither)"));
+        }
+        readableFile(problems, "/console/tls/certificate", console.tls().certificate());
+        readableFile(problems, "/console/tls/privateKey", console.tls().privateKey());
+        readableFile(problems, "/console/clientCertificateCa", console.clientCertificateCa());
+        if (console.sessionTimeoutMinutes() < 1) {
+            problems.add(new ConfigProblem("/console/sessionTimeoutMinutes", "must be at least 1"));
+        }
+        ConsoleConfig.SelfService self = console.selfService();
+        if (console.admins().isEmpty() && !self.enabled()) {
+            problems.add(new ConfigProblem("/console/admins",
+                    "the console is enabled but has no administrator and no self-service: nobody could log in"));
+        }
+        accounts(problems, "/console/admins/", console.admins());
+        accounts(problems, "/console/selfService/users/", self.users());
+        for (int i = 0; i < self.users().size(); i++) {
+            String name = self.users().get(i).name();
+            if (name != null && !name.matches("[^@\\s]+@[^@\\s]+")) {
+                problems.add(new ConfigProblem("/console/selfService/users/" + i + "/name",
+                        "'" + name + "' is not an e-mail address (users log in with their address)"));
+            }
+        }
+        if (self.enabled() && self.ldap() && certstore.ldap() == null) {
+            problems.add(new ConfigProblem("/console/selfService/ldap",
+                    "users log in against certstore.ldap, which is not configured"));
+        }
+    }
+
+    private static void accounts(List<ConfigProblem> problems, String pointer,
+                                 List<ConsoleConfig.Account> accounts) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (int i = 0; i < accounts.size(); i++) {
+            ConsoleConfig.Account account = accounts.get(i);
+            if (account.name() == null || account.name().isBlank()) {
+                problems.add(new ConfigProblem(pointer + i + "/name", "is required"));
+            } else if (!names.add(account.name().toLowerCase(java.util.Locale.ROOT))) {
+                problems.add(new ConfigProblem(pointer + i + "/name", "'" + account.name() + "' is listed twice"));
+            }
+            if (!org.smimegw.gateway.smtp.PasswordHasher.isWellFormed(account.passwordHash())) {
+                problems.add(new ConfigProblem(pointer + i + "/passwordHash",
+                        "must be a hash printed by 'smime-gateway hash-password' (pbkdf2-sha256:...)"));
+            }
+        }
     }
 
     /** The required keys of {@code certstore.ldap} and {@code certstore.pkcs11}; the records check the rest. */

@@ -38,11 +38,13 @@ import org.smimegw.gateway.spool.SpoolSettings;
  *                        no file); the certificate store resolves its default paths against it
  * @param logging         {@code logging:} section: the log line format
  * @param crypto          {@code crypto:} section: which JCA providers compute the S/MIME primitives
+ * @param console         {@code console:} section (web console and users' page; off by default)
  */
 public record GatewayConfig(String hostname, String postmaster, List<String> internalDomains, Path stateDir,
                             SpoolSettings spool, SmtpConfig smtp, PipelineConfig pipeline, DeliveryConfig delivery, AdminConfig admin,
                             EmbeddedMailboxConfig embeddedMailbox, CertStoreConfig certstore, PolicySettings policy,
-                            Path baseDirectory, LoggingConfig logging, CryptoConfig crypto) {
+                            Path baseDirectory, LoggingConfig logging, CryptoConfig crypto,
+                            ConsoleConfig console) {
 
     public static final String DEFAULT_STATE_DIR = "var";
 
@@ -64,7 +66,8 @@ public record GatewayConfig(String hostname, String postmaster, List<String> int
                             @JsonProperty("certstore") CertStoreConfig certstore,
                             @JsonProperty("policy") PolicySettings policy,
                             @JsonProperty("logging") LoggingConfig logging,
-                            @JsonProperty("crypto") CryptoConfig crypto) {
+                            @JsonProperty("crypto") CryptoConfig crypto,
+                            @JsonProperty("console") ConsoleConfig console) {
         String host = hostname == null ? HostNames.localHostName() : hostname;
         List<String> domains = internalDomains == null ? List.of() : internalDomains;
         return new GatewayConfig(host,
@@ -82,12 +85,12 @@ public record GatewayConfig(String hostname, String postmaster, List<String> int
                 certstore == null ? CertStoreConfig.defaults() : certstore,
                 policy == null ? PolicySettings.defaults() : policy,
                 Path.of("").toAbsolutePath(), logging == null ? LoggingConfig.defaults() : logging,
-                crypto == null ? CryptoConfig.defaults() : crypto);
+                crypto == null ? CryptoConfig.defaults() : crypto, console == null ? ConsoleConfig.defaults() : console);
     }
 
     /** Every section at its defaults (what an empty file gives). */
     public static GatewayConfig defaults() {
-        return of(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return of(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /**
@@ -99,7 +102,13 @@ public record GatewayConfig(String hostname, String postmaster, List<String> int
         return new GatewayConfig(hostname, postmaster, internalDomains, base.resolve(stateDir).normalize(), spool, smtp,
                 new PipelineConfig(base.resolve(p.config()).normalize(), p.workers(), p.maxFailures(),
                         p.retryDelaySeconds(), p.inFlowDelayMillis(), p.mimeLimits()),
-                delivery, admin, embeddedMailbox, certstore, policy.resolvedAgainst(base), base, logging, crypto);
+                delivery, admin, embeddedMailbox, certstore, policy.resolvedAgainst(base), base, logging, crypto,
+                console);
+    }
+
+    /** The name delivery status notifications give as their Reporting-MTA: {@code delivery.heloName}, else hostname. */
+    public String reportingMta() {
+        return delivery.heloName() != null ? delivery.heloName() : hostname;
     }
 
     /** The certificate store's directory ({@code certstore.directory}, default {@code var/certstore}), absolute. */
@@ -110,7 +119,7 @@ public record GatewayConfig(String hostname, String postmaster, List<String> int
     /** This configuration with another SMTP section (e.g. a test's port 0). */
     public GatewayConfig withSmtp(SmtpConfig newSmtp) {
         return new GatewayConfig(hostname, postmaster, internalDomains, stateDir, spool, newSmtp, pipeline, delivery,
-                admin, embeddedMailbox, certstore, policy, baseDirectory, logging, crypto);
+                admin, embeddedMailbox, certstore, policy, baseDirectory, logging, crypto, console);
     }
 
     /**
@@ -121,19 +130,26 @@ public record GatewayConfig(String hostname, String postmaster, List<String> int
         EmbeddedMailboxConfig m = embeddedMailbox;
         return new GatewayConfig(hostname, postmaster, internalDomains, newStateDir, spool, smtp.withPort(0), pipeline,
                 delivery, admin.withPort(0),
-                new EmbeddedMailboxConfig(m.enabled(), m.bind(), 0, 0), certstore, policy, baseDirectory, logging, crypto);
+                new EmbeddedMailboxConfig(m.enabled(), m.bind(), 0, 0), certstore, policy, baseDirectory, logging, crypto,
+                console.withEphemeralPort());
     }
 
     /** This configuration with another {@code policy:} section (e.g. a test's policy file). */
     public GatewayConfig withPolicy(PolicySettings newPolicy) {
         return new GatewayConfig(hostname, postmaster, internalDomains, stateDir, spool, smtp, pipeline, delivery, admin,
-                embeddedMailbox, certstore, newPolicy, baseDirectory, logging, crypto);
+                embeddedMailbox, certstore, newPolicy, baseDirectory, logging, crypto, console);
     }
 
     /** This configuration with another {@code pipeline:} section (e.g. a test's mailetcontainer.xml). */
     public GatewayConfig withPipeline(PipelineConfig newPipeline) {
         return new GatewayConfig(hostname, postmaster, internalDomains, stateDir, spool, smtp, newPipeline, delivery, admin,
-                embeddedMailbox, certstore, policy, baseDirectory, logging, crypto);
+                embeddedMailbox, certstore, policy, baseDirectory, logging, crypto, console);
+    }
+
+    /** This configuration with another {@code console:} section (e.g. a test's administrators). */
+    public GatewayConfig withConsole(ConsoleConfig newConsole) {
+        return new GatewayConfig(hostname, postmaster, internalDomains, stateDir, spool, smtp, pipeline, delivery, admin,
+                embeddedMailbox, certstore, policy, baseDirectory, logging, crypto, newConsole);
     }
 
     /** True when {@code domain} is one of {@link #internalDomains()} (case-insensitive). */

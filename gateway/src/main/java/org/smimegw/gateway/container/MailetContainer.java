@@ -35,7 +35,7 @@ public final class MailetContainer {
     MailetContainer(Path source, Map<String, MailetProcessor> processors, List<Mailet> mailets,
                     List<Matcher> matchers, Set<String> metricNames) {
         this.source = source;
-        this.processors = Map.copyOf(processors);
+        this.processors = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(processors));
         this.mailets = List.copyOf(mailets);
         this.matchers = List.copyOf(matchers);
         this.metricNames = Set.copyOf(metricNames);
@@ -61,6 +61,11 @@ public final class MailetContainer {
 
     public Set<String> processorNames() {
         return processors.keySet();
+    }
+
+    /** Every {@code <mailet>} of every processor, in file order. */
+    public java.util.List<MailetOutline> outline() {
+        return processors.values().stream().flatMap(p -> p.steps().stream()).map(MailetStep::outline).toList();
     }
 
     /** Number of {@code <mailet>} entries in a processor (0 when there is no such processor). */

@@ -292,7 +292,9 @@ public final class MailetContainerLoader {
                     LocatedXml.line(element), matcher, mailet, onMatch, onMailet,
                     pipelineMetrics.mailet(processor, mailetName),
                     pipelineMetrics.mailetExceptions(processor, mailetName),
-                    pipelineMetrics.matcherExceptions(processor, matcherMetricName(matchSpec)));
+                    pipelineMetrics.matcherExceptions(processor, matcherMetricName(matchSpec)),
+                    new MailetOutline(processor, index, (hasNotMatch ? "!" : "") + matchSpec, mailetClass.getName(),
+                            parameters, LocatedXml.line(element), MetricRegistry.name("mailet", processor, mailetName)));
         }
 
         private String matcherMetricName(String spec) {

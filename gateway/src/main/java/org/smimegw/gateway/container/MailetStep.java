@@ -12,8 +12,9 @@ import org.apache.mailet.Matcher;
  * @param index        1-based position in the processor
  * @param description  "{@code MatcherSpec -> MailetClass}" for logs and errors
  * @param line         line of the {@code <mailet>} element in the configuration
+ * @param outline      what the administrator sees of it
  */
 record MailetStep(int index, String description, int line, Matcher matcher, Mailet mailet,
                   ExceptionPolicy onMatchException, ExceptionPolicy onMailetException,
-                  Timer timer, Counter mailetExceptions, Counter matcherExceptions) {
+                  Timer timer, Counter mailetExceptions, Counter matcherExceptions, MailetOutline outline) {
 }

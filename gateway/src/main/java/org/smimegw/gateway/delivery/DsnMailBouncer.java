@@ -69,14 +69,26 @@ public final class DsnMailBouncer implements MailBouncer {
         }
         Instant receivedAt = mail.getLastUpdated() != null ? mail.getLastUpdated().toInstant() : clock.instant();
         Envelope original = MailEnvelopes.of(mail, recipients, receivedAt, Map.of());
-        List<DsnFactory.ReportedRecipient> failures = original.recipients().stream()
-                .map(r -> DsnFactory.ReportedRecipient.failed(r, status, diagnostic)).toList();
         try {
-            queue(original, mail.getMessage(), failures, kind + " for mail " + mail.getName());
+            reportFailed(original, mail.getMessage(), status, diagnostic, kind + " for mail " + mail.getName());
         } catch (SpoolException e) {
             throw new MessagingException("cannot queue the " + kind + " for mail " + mail.getName() + ": "
                     + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Queues one RFC 3464 report to the sender of {@code original} that every one of its recipients failed with
+     * {@code status} and {@code diagnostic} (as {@link #report}, for a stored envelope: an administrator's bounce of a
+     * spool entry).
+     *
+     * @param what what the report is about, for the log line
+     * @return the stored report, empty when none was due (null sender, NOTIFY)
+     */
+    public Optional<SpoolEntry> reportFailed(Envelope original, MimeMessage message, String status, String diagnostic,
+                                             String what) throws SpoolException, MessagingException {
+        return queue(original, message, original.recipients().stream()
+                .map(r -> DsnFactory.ReportedRecipient.failed(r, status, diagnostic)).toList(), what);
     }
 
     /**

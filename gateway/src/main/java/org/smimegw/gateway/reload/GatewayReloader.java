@@ -81,6 +81,33 @@ public final class GatewayReloader implements Reloadable {
         }
     }
 
+    /**
+     * Reads and checks candidate files exactly as {@link #reload()} reads the real ones (the candidate container's
+     * mailets are initialised, then destroyed again), and puts nothing in force.
+     *
+     * @param policyCandidate    a policy file to check instead of the policy in use, or null for that one
+     * @param containerCandidate a mailetcontainer.xml to check instead of the one in use, or null for that one
+     * @throws ConfigFileException FILE:LINE: REASON of the first problem
+     */
+    public synchronized void check(Path policyCandidate, Path containerCandidate) throws ConfigFileException {
+        if (policyCandidate == null) {
+            policy.read();
+        } else {
+            policy.read(policyCandidate);
+        }
+        factory.load(containerCandidate == null ? containerFile : containerCandidate).destroy();
+    }
+
+    /** The mailetcontainer.xml a reload reads. */
+    public Path containerFile() {
+        return containerFile;
+    }
+
+    /** The policy file a reload reads. */
+    public Path policyFile() {
+        return policy.file();
+    }
+
     private String reloadAll() throws ReloadException {
         PolicySet newPolicy;
         MailetContainer newContainer;

@@ -57,6 +57,14 @@ public final class PolicyHolder implements PolicyProvider {
         return loader.load(file);
     }
 
+    /**
+     * Reads and checks another policy file (a candidate for this holder's file) as {@link #read()} reads the real one,
+     * without applying it.
+     */
+    public PolicySet read(Path candidate) throws ConfigFileException {
+        return loader.load(candidate);
+    }
+
     /** Puts {@code policy} in force (atomically); returns the one it replaced. */
     public PolicySet swap(PolicySet policy) {
         return current.getAndSet(policy);

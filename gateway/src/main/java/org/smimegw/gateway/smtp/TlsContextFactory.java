@@ -25,8 +25,10 @@ import java.util.Date;
 import java.util.HexFormat;
 import java.util.List;
 
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -45,51 +47,74 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The server's STARTTLS {@link SSLContext}: from the configured PEM certificate and key, or from a self-signed EC
- * P-256 pair that is generated into {@code <stateDir>/smtp-tls/} on first start and reused afterwards.
+ * A server's TLS keys: from a configured PEM certificate and key, or from a self-signed EC P-256 pair that is
+ * generated into a directory under the state directory on first start and reused afterwards. The SMTP front end's
+ * STARTTLS ({@code <stateDir>/smtp-tls/}) and the web console ({@code <stateDir>/console-tls/}) use it.
  */
-final class TlsContextFactory {
+public final class TlsContextFactory {
     private static final Logger log = LoggerFactory.getLogger(TlsContextFactory.class);
 
     private final Clock clock;
 
-    TlsContextFactory(Clock clock) {
+    public TlsContextFactory(Clock clock) {
         this.clock = clock;
     }
 
     SSLContext create(SmtpConfig.Tls tls, Path stateDir, String hostname) throws IOException {
-        Path cert = tls.certificate();
-        Path key = tls.privateKey();
-        if (cert == null) {
-            Path dir = stateDir.resolve("smtp-tls");
-            cert = dir.resolve("certificate.pem");
-            key = dir.resolve("private-key.pem");
-            if (!Files.exists(cert) || !Files.exists(key)) {
-                generateSelfSigned(dir, cert, key, hostname);
-            }
-        }
+        return context(keyManagers(tls.certificate(), tls.privateKey(), stateDir.resolve("smtp-tls"), hostname,
+                "smtp.tls"), null);
+    }
+
+    /** An SSL context with these key managers and trust managers (null: the JDK's default trust). */
+    public static SSLContext context(KeyManager[] keyManagers, TrustManager[] trustManagers) throws IOException {
         try {
-            List<X509Certificate> chain = readCertificates(cert);
-            PrivateKey privateKey = readPrivateKey(key);
-            KeyStore ks = KeyStore.getInstance("PKCS12");
-            ks.load(null, null);
-            char[] pw = new char[0];
-            ks.setKeyEntry("smtp", privateKey, pw, chain.toArray(new X509Certificate[0]));
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(ks, pw);
             SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(kmf.getKeyManagers(), null, new SecureRandom());
-            X509Certificate leaf = chain.get(0);
-            log.info("STARTTLS certificate subject={} serial={} sha256={}", leaf.getSubjectX500Principal().getName(),
-                    leaf.getSerialNumber().toString(16),
-                    HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(leaf.getEncoded())));
+            ctx.init(keyManagers, trustManagers, new SecureRandom());
             return ctx;
         } catch (GeneralSecurityException e) {
-            throw new IOException("smtp.tls: cannot use certificate " + cert + " with key " + key + ": " + e.getMessage(), e);
+            throw new IOException("cannot create a TLS context: " + e.getMessage(), e);
         }
     }
 
-    private static List<X509Certificate> readCertificates(Path file) throws IOException, GeneralSecurityException {
+    /**
+     * The key managers of the PEM {@code certificate} and {@code privateKey}, or, when {@code certificate} is null, of
+     * the self-signed pair in {@code generatedDir} (generated there for {@code hostname} when missing).
+     *
+     * @param configKey the configuration key named in errors and the log, e.g. {@code smtp.tls}
+     */
+    public KeyManager[] keyManagers(Path certificate, Path privateKey, Path generatedDir, String hostname,
+                                    String configKey) throws IOException {
+        Path cert = certificate;
+        Path key = privateKey;
+        if (cert == null) {
+            cert = generatedDir.resolve("certificate.pem");
+            key = generatedDir.resolve("private-key.pem");
+            if (!Files.exists(cert) || !Files.exists(key)) {
+                generateSelfSigned(generatedDir, cert, key, hostname, configKey);
+            }
+        }
+        try {
+            List<X509Certificate> chain = readCertificates(cert, configKey);
+            PrivateKey pk = readPrivateKey(key, configKey);
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            char[] pw = new char[0];
+            ks.setKeyEntry("server", pk, pw, chain.toArray(new X509Certificate[0]));
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(ks, pw);
+            X509Certificate leaf = chain.get(0);
+            log.info("{} certificate subject={} serial={} sha256={}", configKey,
+                    leaf.getSubjectX500Principal().getName(), leaf.getSerialNumber().toString(16),
+                    HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(leaf.getEncoded())));
+            return kmf.getKeyManagers();
+        } catch (GeneralSecurityException e) {
+            throw new IOException(configKey + ": cannot use certificate " + cert + " with key " + key + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static List<X509Certificate> readCertificates(Path file, String configKey)
+            throws IOException, GeneralSecurityException {
         List<X509Certificate> chain = new ArrayList<>();
         JcaX509CertificateConverter conv = new JcaX509CertificateConverter();
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.US_ASCII); PEMParser p = new PEMParser(r)) {
@@ -101,12 +126,12 @@ final class TlsContextFactory {
             }
         }
         if (chain.isEmpty()) {
-            throw new IOException("smtp.tls.certificate: no PEM certificate in " + file);
+            throw new IOException(configKey + ".certificate: no PEM certificate in " + file);
         }
         return chain;
     }
 
-    private static PrivateKey readPrivateKey(Path file) throws IOException {
+    private static PrivateKey readPrivateKey(Path file, String configKey) throws IOException {
         JcaPEMKeyConverter conv = new JcaPEMKeyConverter();
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.US_ASCII); PEMParser p = new PEMParser(r)) {
             Object o;
@@ -119,10 +144,11 @@ final class TlsContextFactory {
                 }
             }
         }
-        throw new IOException("smtp.tls.privateKey: no unencrypted PEM private key in " + file);
+        throw new IOException(configKey + ".privateKey: no unencrypted PEM private key in " + file);
     }
 
-    private void generateSelfSigned(Path dir, Path cert, Path key, String hostname) throws IOException {
+    private void generateSelfSigned(Path dir, Path cert, Path key, String hostname, String configKey)
+            throws IOException {
         try {
             Files.createDirectories(dir);
             KeyPairGenerator gen = KeyPairGenerator.getInstance("EC");
@@ -153,9 +179,9 @@ final class TlsContextFactory {
             }
             Files.move(keyTmp, key, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             Files.move(certTmp, cert, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            log.info("generated self-signed STARTTLS certificate for {} in {}", hostname, dir);
+            log.info("{}: generated a self-signed certificate for {} in {}", configKey, hostname, dir);
         } catch (GeneralSecurityException | org.bouncycastle.operator.OperatorCreationException e) {
-            throw new IOException("cannot generate self-signed STARTTLS certificate: " + e.getMessage(), e);
+            throw new IOException(configKey + ": cannot generate a self-signed certificate: " + e.getMessage(), e);
         }
     }
 }

@@ -366,7 +366,7 @@ public final class FileSpool implements Spool {
                 return Optional.of(Optional.empty());
             }
             // the envelope is committed before the content and removed after it: never a passing state
-            throw new UnreadableEntryException(id, area, "content without envelope", null);
+            throw new UnreadableEntryException(id, area, content, "content without envelope", null);
         }
         byte[] json;
         try {
@@ -385,7 +385,8 @@ public final class FileSpool implements Spool {
         try {
             return Optional.of(Optional.of(new SpoolEntry(id, area, codec.read(json, 0, json.length), content)));
         } catch (IOException e) {
-            throw new UnreadableEntryException(id, area, "envelope does not parse: " + oneLine(e.getMessage()), e);
+            throw new UnreadableEntryException(id, area, env, "envelope does not parse: " + oneLine(e.getMessage()),
+                    e);
         }
     }
 
@@ -810,7 +811,8 @@ public final class FileSpool implements Spool {
                         if (Files.exists(envelopeFile(area, id)) || area == SpoolArea.CORRUPT) {
                             count++;
                         } else if (cleanUp && QueueIdGenerator.isValid(id)) {
-                            orphans.add(new UnreadableEntryException(id, area, "content without envelope", null));
+                            orphans.add(new UnreadableEntryException(id, area, contentFile(area, id), "content without envelope",
+                                    null));
                         } else {
                             log.warn("spool entry {} in {} has content but no envelope; ignored", id, area.directoryName());
                         }

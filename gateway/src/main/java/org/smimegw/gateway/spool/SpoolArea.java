@@ -22,4 +22,20 @@ public enum SpoolArea {
     public String directoryName() {
         return directoryName;
     }
+
+    /** The area with this directory name (case-insensitive, trimmed), or empty. */
+    public static java.util.Optional<SpoolArea> named(String name) {
+        String n = name.trim().toLowerCase(java.util.Locale.ROOT);
+        for (SpoolArea area : values()) {
+            if (area.directoryName.equals(n)) {
+                return java.util.Optional.of(area);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** The names of every area, for messages: "incoming, outgoing, error, quarantine, corrupt". */
+    public static String names() {
+        return String.join(", ", java.util.Arrays.stream(values()).map(SpoolArea::directoryName).toList());
+    }
 }

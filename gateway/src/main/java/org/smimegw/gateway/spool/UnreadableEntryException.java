@@ -1,5 +1,7 @@
 package org.smimegw.gateway.spool;
 
+import java.nio.file.Path;
+
 /**
  * A spool entry whose files are there but cannot be understood: an envelope that does not parse, content without
  * an envelope. Not a temporary failure: reading it again gives the same result, so the owning gateway moves it to
@@ -10,8 +12,9 @@ public final class UnreadableEntryException extends SpoolException {
     private final SpoolArea area;
     private final String reason;
 
-    UnreadableEntryException(String id, SpoolArea area, String reason, Throwable cause) {
-        super("spool entry " + id + " in " + area.directoryName() + " cannot be read: " + reason, cause);
+    /** {@code file} is the file that cannot be understood (named in the message, for the operator). */
+    UnreadableEntryException(String id, SpoolArea area, Path file, String reason, Throwable cause) {
+        super("spool entry " + id + " in " + area.directoryName() + " cannot be read (" + file + "): " + reason, cause);
         this.id = id;
         this.area = area;
         this.reason = reason;

@@ -86,6 +86,21 @@ class PrometheusMetricsTest {
     }
 
     @Test
+    void hardeningCountersHaveTheirOwnFamilies() throws Exception {
+        registry.counter("delivery.reconnected").inc();
+        registry.counter("delivery.delivered").inc(3);
+        registry.counter(org.smimegw.gateway.spool.FileSpool.CORRUPT_COUNTER).inc(2);
+        registry.counter("mime.limits.exceeded").inc();
+
+        assertThat(scrape(new PrometheusMetrics(registry)))
+                .contains("delivery_reconnected_connections_total 1.0")
+                .contains("delivery_recipients_total{outcome=\"delivered\"} 3.0")
+                .doesNotContain("outcome=\"reconnected\"")
+                .contains("spool_corrupt_entries_total 2.0")
+                .contains("mime_limit_exceeded_messages_total 1.0");
+    }
+
+    @Test
     void everyFamilyFollowsTheConventions() throws Exception {
         registry.timer("delivery.attempt").update(Duration.ofMillis(5));
         registry.counter("smtp.accepted").inc();

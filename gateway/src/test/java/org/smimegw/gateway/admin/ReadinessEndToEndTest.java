@@ -75,7 +75,7 @@ class ReadinessEndToEndTest {
                 admin:
                   port: 0
                   jmx: false
-                  ready: {deliveryFailureMinutes: 10, spoolReserveMegabytes: 1}
+                  ready: {deliveryFailureMinutes: 10}
                 certstore:
                   ldap:
                     urls: [ "ldap://127.0.0.1:%d" ]

@@ -99,7 +99,7 @@ final class DemoSetupCommand extends StoreCommand {
         out().println("Try it (gateway running with the shipped conf/: bin/smime-gateway run):");
         out().println("  bin/smime-gateway send --from " + internal + " --to " + external
                 + " --subject 'signed and encrypted' --body 'hello from the gateway'");
-        out().println("  curl -s --user " + mailbox + ":" + mailbox + " 'imap://127.0.0.1:3143/INBOX;MAILINDEX=1' "
+        out().println("  curl -s --user " + mailbox + ":" + mailbox + " 'imap://127.0.0.1:3143/INBOX;MAILINDEX=*' "
                 + "> arrived.eml");
         out().println("  openssl cms -decrypt -in arrived.eml -recip " + exCert + " -inkey " + exKey
                 + " | openssl cms -verify -CAfile " + rootPem);

@@ -70,12 +70,6 @@ final class ListCommand extends StoreCommand {
     }
 
     static String label(Kind kind) {
-        return switch (kind) {
-            case ROOT -> "root";
-            case INTERMEDIATE -> "intermediate";
-            case USER -> "user";
-            case USER_KEY -> "user+key";
-            case HARVESTED -> "harvested";
-        };
+        return kind.label();
     }
 }

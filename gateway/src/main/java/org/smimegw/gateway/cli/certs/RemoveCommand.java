@@ -3,6 +3,7 @@ package org.smimegw.gateway.cli.certs;
 import org.smimegw.certstore.Certificates;
 import org.smimegw.certstore.file.FileCertificateStore;
 import org.smimegw.certstore.file.StoredCertificate;
+import org.smimegw.gateway.certs.CertificateRemoval;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -17,18 +18,11 @@ final class RemoveCommand extends StoreCommand {
 
     @Override
     int execute() throws Exception {
-        String fp = fingerprint.replace(":", "").toLowerCase();
-        if (!fp.matches("[0-9a-f]{8,64}")) {
-            throw new CliError("'" + fingerprint + "' is not a SHA-256 fingerprint (at least 8 hex digits)");
-        }
         FileCertificateStore.Removed removed;
         try {
-            removed = store().remove(fp);
-        } catch (IllegalArgumentException e) {
+            removed = new CertificateRemoval(store()).remove(fingerprint);
+        } catch (IllegalArgumentException | java.util.NoSuchElementException e) {
             throw new CliError(e.getMessage());
-        }
-        if (removed.isEmpty()) {
-            throw new CliError("no certificate or CRL with fingerprint " + fp);
         }
         for (StoredCertificate c : removed.certificates()) {
             out().printf("removed %s %s serial %s sha256 %s%n", ListCommand.label(c.kind()),

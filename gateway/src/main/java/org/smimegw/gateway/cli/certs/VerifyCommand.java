@@ -10,14 +10,10 @@ import java.util.List;
 import java.util.Locale;
 
 import org.smimegw.certstore.Certificates;
-import org.smimegw.certstore.PublishedCertificate;
 import org.smimegw.certstore.Purpose;
-import org.smimegw.certstore.UserKey;
 import org.smimegw.certstore.ValidationFailure;
 import org.smimegw.certstore.ValidationResult;
-import org.smimegw.certstore.importer.CertificateFileParser;
-import org.smimegw.certstore.importer.ParsedFile;
-import org.smimegw.certstore.validation.PkixCertificateValidator;
+import org.smimegw.gateway.certs.CertificateVerification;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -58,38 +54,19 @@ final class VerifyCommand extends StoreCommand {
         } catch (DateTimeParseException e) {
             throw new CliError("--at must be an ISO-8601 instant like 2024-05-01T12:00:00Z, not '" + at + "'");
         }
-        PkixCertificateValidator validator = validator();
+        CertificateVerification verification = new CertificateVerification(lookups(), validator());
         Path file = Path.of(target);
         List<ValidationResult> results = new ArrayList<>();
-        if (Files.isRegularFile(file)) {
-            ParsedFile parsed = new CertificateFileParser().parse(Files.readAllBytes(file), null);
-            X509Certificate ee = parsed.certificates().stream().filter(c -> c.getBasicConstraints() < 0).findFirst()
-                    .orElse(parsed.certificates().isEmpty() ? null : parsed.certificates().get(0));
-            if (ee == null) {
-                throw new CliError(file + " holds no certificate");
-            }
-            List<X509Certificate> others = parsed.certificates().stream().filter(c -> !c.equals(ee)).toList();
-            results.add(validator.validate(ee, others, p, address, when));
-        } else if (target.contains("@")) {
-            if (p == Purpose.SIGN) {
-                UserKey key = lookups().signingKey(target).orElse(null);
-                if (key != null) {
-                    results.add(validator.validate(key.certificate(), key.chain(), p, target, when));
-                } else {
-                    for (PublishedCertificate c : lookups().encryptionCertificates(target)) {
-                        results.add(validator.validate(c.certificate(), c.chain(), p, target, when));
-                    }
-                }
+        try {
+            if (Files.isRegularFile(file)) {
+                results.add(verification.file(file.toString(), Files.readAllBytes(file), p, address, when));
+            } else if (target.contains("@")) {
+                results.addAll(verification.address(target, p, when));
             } else {
-                for (PublishedCertificate c : lookups().encryptionCertificates(target)) {
-                    results.add(validator.validate(c.certificate(), c.chain(), p, target, when));
-                }
+                throw new CliError(target + " is neither a file nor an e-mail address");
             }
-            if (results.isEmpty()) {
-                throw new CliError("no certificate for " + target + " in the store");
-            }
-        } else {
-            throw new CliError(target + " is neither a file nor an e-mail address");
+        } catch (java.util.NoSuchElementException e) {
+            throw new CliError(e.getMessage());
         }
         boolean anyValid = false;
         for (ValidationResult r : results) {

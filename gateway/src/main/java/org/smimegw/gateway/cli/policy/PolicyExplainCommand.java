@@ -1,7 +1,6 @@
 package org.smimegw.gateway.cli.policy;
 
 import java.time.Clock;
-import java.util.Set;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
@@ -16,10 +15,8 @@ import org.smimegw.gateway.cli.ExitCodes;
 import org.smimegw.gateway.cli.ConfigFileOption;
 import org.smimegw.gateway.cli.ExistingState;
 import org.smimegw.gateway.config.GatewayConfig;
+import org.smimegw.gateway.policy.PolicyExplanation;
 import org.smimegw.gateway.reload.PolicyHolder;
-import org.smimegw.mailets.policy.CertificateStorePolicyFacts;
-import org.smimegw.mailets.policy.PolicyDecisions;
-import org.smimegw.mailets.policy.PolicyExplainer;
 import org.smimegw.mailets.policy.PolicyLoader;
 
 /**
@@ -62,11 +59,8 @@ public final class PolicyExplainCommand implements Callable<Integer> {
         PolicyHolder policy = new PolicyHolder(new PolicyLoader(), gatewayConfig.policy());
         policy.swap(policy.read()); // a refused file: "config error: FILE:LINE: reason", exit 3 (as for run)
         try (CertificateServices certificates = openCertificates(gatewayConfig)) {
-            CertificateStorePolicyFacts facts = new CertificateStorePolicyFacts(certificates.store(),
-                    certificates.validator(),
-                    CertificateStorePolicyFacts.domains(Set.copyOf(gatewayConfig.internalDomains())), clock);
-            String text = new PolicyExplainer(policy, facts, new PolicyDecisions()).explain(from, to);
-            spec.commandLine().getOut().print(text.endsWith("\n") ? text : text + "\n");
+            spec.commandLine().getOut().print(new PolicyExplanation(policy, certificates.store(),
+                    certificates.validator(), gatewayConfig.internalDomains(), clock).explain(from, to));
             spec.commandLine().getOut().flush();
         }
         return ExitCodes.OK;

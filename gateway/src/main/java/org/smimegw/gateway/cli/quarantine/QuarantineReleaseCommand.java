@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -13,7 +14,7 @@ import org.smimegw.gateway.cli.ConfigFileOption;
 import org.smimegw.gateway.cli.spool.SpoolCommand;
 import org.smimegw.gateway.spool.SpoolEntry;
 
-/** {@code quarantine release ID}: back to INCOMING, marked released; the pipeline runs it again. */
+/** {@code quarantine release ID [--reason TEXT]}: back to INCOMING, marked released; the pipeline runs it again. */
 @Command(name = "release", mixinStandardHelpOptions = true,
         description = "Release a quarantined mail: the pipeline runs it again (the inbound policy check lets it "
                 + "pass); a running gateway picks it up within seconds, a stopped one at its next start.")
@@ -21,6 +22,10 @@ public final class QuarantineReleaseCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "ID", description = "Queue id (from 'quarantine list').")
     String id;
+
+    @Option(names = "--reason", paramLabel = "TEXT", description = "Why it is released; kept with the mail as "
+            + "policy.releaseReason (the console asks for it).")
+    String reason;
 
     @Mixin
     ConfigFileOption config;
@@ -32,7 +37,7 @@ public final class QuarantineReleaseCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         SpoolEntry released;
         try {
-            released = SpoolCommand.open(config).release(id);
+            released = SpoolCommand.open(config).release(id, reason);
         } catch (SpoolAdmin.NoSuchEntryException e) {
             throw QuarantineCommand.unknown(id);
         }

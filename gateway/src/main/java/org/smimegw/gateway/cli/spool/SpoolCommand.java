@@ -2,7 +2,6 @@ package org.smimegw.gateway.cli.spool;
 
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Locale;
 
 import com.codahale.metrics.MetricRegistry;
 import picocli.CommandLine.Command;
@@ -13,21 +12,24 @@ import org.smimegw.gateway.admin.SpoolAdmin;
 import org.smimegw.gateway.cli.CliException;
 import org.smimegw.gateway.cli.ExistingState;
 import org.smimegw.gateway.cli.ConfigFileOption;
+import org.smimegw.gateway.config.GatewayConfig;
+import org.smimegw.gateway.delivery.DsnFactory;
+import org.smimegw.gateway.delivery.DsnMailBouncer;
 import org.smimegw.gateway.spool.FileSpool;
 import org.smimegw.gateway.spool.SpoolArea;
 import org.smimegw.gateway.spool.SpoolException;
 import org.smimegw.mailets.config.ConfigFileException;
 
 /**
- * {@code spool list [AREA...] | show ID | requeue ID... | delete ID...}: every area of the spool under
+ * {@code spool list [AREA...] | show ID | requeue ID... | bounce ID... | delete ID...}: every area of the spool under
  * {@code stateDir}, as Postfix's {@code mailq} and {@code postsuper} show and change the queue. Works whether the
  * gateway runs or not. The operations are {@link SpoolAdmin}'s.
  */
 @Command(name = "spool", mixinStandardHelpOptions = true,
         description = "The spool (incoming, outgoing, error, quarantine, corrupt): list, show, requeue (the "
-                + "pipeline runs it again), delete.",
+                + "pipeline runs it again), bounce (back to the sender), delete.",
         subcommands = {SpoolListCommand.class, SpoolShowCommand.class, SpoolRequeueCommand.class,
-                SpoolDeleteCommand.class})
+                SpoolBounceCommand.class, SpoolDeleteCommand.class})
 public final class SpoolCommand implements Runnable {
 
     @Spec
@@ -38,20 +40,22 @@ public final class SpoolCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** The operations on the spool the configuration names; the spool must exist (nothing is created). */
+    /**
+     * The operations on the spool the configuration names; the spool must exist (nothing is created). Bounces are
+     * queued in INCOMING, where a running gateway finds them within seconds.
+     */
     public static SpoolAdmin open(ConfigFileOption option) throws ConfigFileException, CliException, SpoolException {
-        Path root = ExistingState.spool(option.load(), option);
+        GatewayConfig config = option.load();
+        Path root = ExistingState.spool(config, option);
         Clock clock = Clock.systemUTC();
-        return new SpoolAdmin(FileSpool.attach(root, clock, new MetricRegistry()), clock);
+        FileSpool spool = FileSpool.attach(root, clock, new MetricRegistry());
+        return new SpoolAdmin(spool, new DsnMailBouncer(spool, new DsnFactory(clock), config.reportingMta(), clock,
+                entry -> { }), clock);
     }
 
     /** An area by its directory name (incoming, outgoing, error, quarantine, corrupt), or a one-line error. */
     static SpoolArea area(String name) throws CliException {
-        for (SpoolArea area : SpoolArea.values()) {
-            if (area.directoryName().equals(name.trim().toLowerCase(Locale.ROOT))) {
-                return area;
-            }
-        }
-        throw new CliException("unknown spool area '" + name + "' (incoming, outgoing, error, quarantine, corrupt)");
+        return SpoolArea.named(name).orElseThrow(() -> new CliException("unknown spool area '" + name + "' ("
+                + SpoolArea.names() + ")"));
     }
 }

@@ -106,7 +106,8 @@ class QuarantineCommandTest {
 
     @Test
     void releaseMovesTheMailBackToIncomingMarkedReleasedToStartAgainInRoot() throws Exception {
-        Result result = run("quarantine", "release", policyHeld.id(), "--config", config.toString());
+        Result result = run("quarantine", "release", policyHeld.id(), "--reason", "partner  confirmed\n by phone",
+                "--config", config.toString());
 
         assertThat(result.code()).as(result.err()).isZero();
         assertThat(result.out()).startsWith("released " + policyHeld.id());
@@ -114,6 +115,7 @@ class QuarantineCommandTest {
         SpoolEntry incoming = spool.find(SpoolArea.INCOMING, policyHeld.id()).orElseThrow();
         assertThat(incoming.envelope().attributes()).containsEntry(org.smimegw.gateway.admin.SpoolAdmin.RELEASED, "true")
                 .containsKey(org.smimegw.gateway.admin.SpoolAdmin.RELEASED_AT)
+                .containsEntry(org.smimegw.gateway.admin.SpoolAdmin.RELEASE_REASON, "partner confirmed by phone")
                 .doesNotContainKeys(PipelineAttributes.STATE, org.smimegw.gateway.admin.SpoolAdmin.QUARANTINE_REASON);
         assertThat(incoming.envelope().recipients()).containsExactly("legal@example.com");
         assertThat(Files.readString(incoming.contentFile())).contains("Subject: unsigned contract");

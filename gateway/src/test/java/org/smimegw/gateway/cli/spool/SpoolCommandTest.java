@@ -27,7 +27,7 @@ import org.smimegw.gateway.spool.FileSpool;
 import org.smimegw.gateway.spool.SpoolArea;
 import org.smimegw.gateway.spool.SpoolEntry;
 
-/** {@code spool list | show | requeue | delete} on a real spool with an entry in every area, one of them corrupt. */
+/** {@code spool list | show | requeue | bounce | delete} on a real spool with an entry in every area, one of them corrupt. */
 class SpoolCommandTest {
     @TempDir
     Path dir;
@@ -177,5 +177,54 @@ class SpoolCommandTest {
         assertThat(run("spool", "delete", "--all", "quarantine").code()).isZero();
         assertThat(spool.list(SpoolArea.QUARANTINE)).isEmpty();
         assertThat(run("spool", "delete").err().strip()).isEqualTo("delete: give queue ids or --all AREA (one of the two)");
+    }
+
+    @Test
+    void listSearchesByAddressQueueIdAndAge() throws Exception {
+        Instant now = Instant.now();
+        SpoolEntry old = spool.store(SpoolArea.OUTGOING, new Envelope("old@example.org", Map.of(),
+                List.of("someone@Partner.example"), "192.0.2.7", "mx.example.net", null,
+                now.minus(java.time.Duration.ofDays(3)), Map.of()), new ByteArrayInputStream(
+                "Subject: old\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII)));
+        SpoolEntry recent = spool.store(SpoolArea.OUTGOING, new Envelope("new@example.org", Map.of(),
+                List.of("rcpt@example.com"), "192.0.2.7", "mx.example.net", null, now.minusSeconds(5), Map.of()),
+                new ByteArrayInputStream("Subject: new\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII)));
+
+        Result byAddress = run("spool", "list", "--address", "partner.EXAMPLE");
+        assertThat(byAddress.code()).as(byAddress.err()).isZero();
+        assertThat(byAddress.out()).contains(old.id()).doesNotContain(recent.id()).endsWith("1 entry\n");
+        assertThat(run("spool", "list", "outgoing", "--older-than", "2d").out()).contains(old.id())
+                .doesNotContain(recent.id());
+        assertThat(run("spool", "list", "--newer-than", "PT1H").out()).contains(recent.id())
+                .doesNotContain(old.id()).endsWith("1 entry\n");
+        assertThat(run("spool", "list", "--id", old.id().substring(2)).out()).contains(old.id())
+                .doesNotContain(recent.id());
+        assertThat(run("spool", "list", "--older-than", "soon").err().strip()).isEqualTo("list: not an age: 'soon' "
+                + "(a number with s, m, h or d, e.g. 30m, or ISO-8601 such as PT1H)");
+    }
+
+    @Test
+    void bounceQueuesAReportToTheSenderAndDeletesTheEntry() throws Exception {
+        Result result = run("spool", "bounce", outgoing.id());
+        assertThat(result.code()).as(result.err()).isZero();
+        assertThat(spool.find(SpoolArea.OUTGOING, outgoing.id())).isEmpty();
+        SpoolEntry report = spool.list(SpoolArea.INCOMING).stream().filter(e -> e.envelope().hasNullSender())
+                .findFirst().orElseThrow();
+        assertThat(result.out().strip()).isEqualTo("bounced " + outgoing.id() + ": report queued as " + report.id()
+                + " to <out@example.com>; the entry is deleted");
+        assertThat(report.envelope().recipients()).containsExactly("out@example.com");
+        String text = Files.readString(report.contentFile(), StandardCharsets.US_ASCII);
+        assertThat(text).contains("multipart/report").contains("Status: " + SpoolAdmin.BOUNCE_STATUS)
+                .contains(SpoolAdmin.BOUNCE_DIAGNOSTIC).contains("Final-Recipient: rfc822; rcpt@example.com");
+
+        // a report is never reported on: the null sender's entry is only deleted
+        Result again = run("spool", "bounce", report.id());
+        assertThat(again.code()).as(again.err()).isZero();
+        assertThat(again.out().strip()).isEqualTo("bounced " + report.id()
+                + ": no report due (null sender or NOTIFY); the entry is deleted");
+        assertThat(spool.list(SpoolArea.INCOMING)).noneMatch(e -> e.envelope().hasNullSender());
+        assertThat(run("spool", "bounce", "01NOSUCHID").err().strip())
+                .isEqualTo("bounce: no spool entry with id '01NOSUCHID'");
+        assertThat(run("spool", "bounce", corrupt).err()).contains("repair corrupt/" + corrupt + ".env");
     }
 }
