@@ -240,9 +240,10 @@ public class SMIMEEncrypt extends GenericMailet {
                     : Optional.empty();
             MimeMessage result;
             if (wrapKey.isPresent()) {
-                MimeMessage inner = metered.sign(tripleWrapSigner, plain, wrapKey.get(), now);
-                result = metered.sign(tripleWrapSigner, metered.encrypt(encryptor, inner, certs, algorithm), wrapKey.get(),
-                        now);
+                // inner signature written straight into the encryption (one pass), then the outer signature
+                MimeMessage encrypted = metered.signAndEncrypt(tripleWrapSigner, encryptor, plain, wrapKey.get(), now,
+                        certs, algorithm);
+                result = metered.sign(tripleWrapSigner, encrypted, wrapKey.get(), now);
             } else {
                 result = metered.encrypt(encryptor, plain, certs, algorithm);
             }

@@ -52,6 +52,28 @@ public final class SmimeMetrics {
         return counted(encryptTime, encrypted, encryptFailed, () -> encryptor.encrypt(message, recipients, algorithm));
     }
 
+    /**
+     * {@link SmimeSigner#signedEntity} written straight into {@link SmimeEncryptor#encrypt(MimeMessage,
+     * org.smimegw.mailets.crypto.MessageFiles.Writer, List, EncryptionAlgorithm)}: one pass. Counted as one signature
+     * and one encryption; its time is in the encryption timer (the signature is computed inside the encrypting pass),
+     * and a failure while the signed entity streams counts as an encryption failure.
+     */
+    public MimeMessage signAndEncrypt(SmimeSigner signer, SmimeEncryptor encryptor, MimeMessage message, UserKey key,
+                                      Instant signingTime, List<X509Certificate> recipients,
+                                      EncryptionAlgorithm algorithm) throws SmimeException {
+        var entity = signer.signedEntity(message, key, signingTime);
+        MimeMessage result;
+        try {
+            result = counted(encryptTime, encrypted, encryptFailed,
+                    () -> encryptor.encrypt(message, entity, recipients, algorithm));
+        } catch (SmimeException | RuntimeException e) {
+            signFailed.inc();
+            throw e;
+        }
+        signed.inc();
+        return result;
+    }
+
     private interface Work {
         MimeMessage run() throws SmimeException;
     }

@@ -79,6 +79,28 @@ public final class SmimeEncryptor {
     /** A new message (held by {@link MessageFiles}) with {@code message}'s headers and its content encrypted to {@code recipients}. */
     public MimeMessage encrypt(MimeMessage message, List<X509Certificate> recipients, EncryptionAlgorithm algorithm)
             throws SmimeException {
+        try {
+            // the message's content entity written straight into the encrypting stream when it is complete as it is
+            java.util.Optional<MimeBodyPart> streamed = MimeMessages.streamedContentPart(message);
+            MimeBodyPart content = streamed.isPresent() ? streamed.get() : MimeMessages.contentPart(message, files);
+            return encrypt(message, content, recipients, algorithm);
+        } catch (IOException | MessagingException e) {
+            throw new SmimeException("encryption failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A new message (held by {@link MessageFiles}) with {@code message}'s headers and the entity {@code content}
+     * writes (Content-* headers, blank line, body; e.g. {@link SmimeSigner#signedEntity}) encrypted to
+     * {@code recipients}: the entity is written straight into the encrypting stream, never stored or parsed.
+     */
+    public MimeMessage encrypt(MimeMessage message, MessageFiles.Writer content, List<X509Certificate> recipients,
+                               EncryptionAlgorithm algorithm) throws SmimeException {
+        return encrypt(message, new MimeMessages.EntityPart(content), recipients, algorithm);
+    }
+
+    private MimeMessage encrypt(MimeMessage message, MimeBodyPart content, List<X509Certificate> recipients,
+                                EncryptionAlgorithm algorithm) throws SmimeException {
         if (recipients.isEmpty()) {
             throw new SmimeException("no recipient certificate to encrypt to");
         }
@@ -86,7 +108,6 @@ public final class SmimeEncryptor {
             throw new SmimeException("the gateway does not encrypt with legacy " + algorithm.displayName());
         }
         try {
-            MimeBodyPart content = MimeMessages.contentPart(message, files);
             SMIMEEnvelopedGenerator generator = algorithm.authenticated()
                     ? new AuthEnvelopedGenerator()
                     : new EnvelopedGenerator();
@@ -129,7 +150,7 @@ public final class SmimeEncryptor {
 
     private static MimeBodyPart prepared(MimeBodyPart content, ContentPreparation fallback) throws SMIMEException {
         try {
-            return MimeMessages.hasContentHeaders(content) ? content : fallback.prepare(content);
+            return content instanceof MimeMessages.EntityPart || MimeMessages.hasContentHeaders(content) ? content : fallback.prepare(content);
         } catch (MessagingException e) {
             throw new SMIMEException("cannot read the content's headers", e);
         }
