@@ -168,6 +168,30 @@ class SmtpFrontEndTest {
     }
 
     @Test
+    void repliesHeldForAPipelinedGroupAreSentBeforeMailFromWaitsAtTheInFlowGate() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger backlog = new java.util.concurrent.atomic.AtomicInteger(0);
+        InFlowGate gate = new InFlowGate(backlog::get, 10, java.time.Duration.ofMinutes(5), metrics);
+        SmtpFrontEnd fe = start(trusted(), gate);
+        try (RawSmtpClient c = new RawSmtpClient(fe.port())) {
+            c.greeting();
+            c.command("EHLO client.example");
+            c.send("MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.com>\r\nDATA");
+            assertThat(c.reply()).isEqualTo("250 2.1.0 Ok");
+            assertThat(c.reply()).isEqualTo("250 2.1.5 Ok");
+            assertThat(c.reply()).startsWith("354");
+            backlog.set(50); // the pipeline falls behind: the next MAIL FROM waits at the gate
+            c.sendRaw("Subject: one\r\n\r\nbody\r\n.\r\nMAIL FROM:<c@example.org>\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            // the first message's 250 arrives while MAIL FROM waits (held, it would wait for minutes)
+            String first = idOf(c.reply());
+            assertThat(first).isNotEmpty();
+            backlog.set(0);
+            assertThat(c.reply()).isEqualTo("250 2.1.0 Ok");
+        }
+        assertThat(metrics.counter("smtp.inflow.delayed").getCount()).isEqualTo(1);
+    }
+
+    @Test
     void mailFromWaitsForTheInFlowGateWhileThePipelineIsBehindAndIsThenAccepted() throws Exception {
         java.util.concurrent.atomic.AtomicInteger backlog = new java.util.concurrent.atomic.AtomicInteger(50);
         InFlowGate gate = new InFlowGate(backlog::get, 10, java.time.Duration.ofMinutes(5), metrics);
