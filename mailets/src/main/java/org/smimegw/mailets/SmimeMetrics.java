@@ -55,15 +55,16 @@ public final class SmimeMetrics {
     /**
      * {@link SmimeSigner#signedEntity} written straight into {@link SmimeEncryptor#encrypt(MimeMessage,
      * org.smimegw.mailets.crypto.MessageFiles.Writer, List, EncryptionAlgorithm)}: one pass. Counted as one signature
-     * and one encryption; its time is in the encryption timer (the signature is computed inside the encrypting pass),
-     * and a failure while the signed entity streams counts as an encryption failure.
+     * and one encryption; its time is in the encryption timer (the signature is computed inside the encrypting pass).
+     * A failure before the pass counts as a failed signature; one during it (where a signing and an encryption
+     * failure cannot be told apart) as a failed signature and a failed encryption.
      */
     public MimeMessage signAndEncrypt(SmimeSigner signer, SmimeEncryptor encryptor, MimeMessage message, UserKey key,
                                       Instant signingTime, List<X509Certificate> recipients,
                                       EncryptionAlgorithm algorithm) throws SmimeException {
-        var entity = signer.signedEntity(message, key, signingTime);
         MimeMessage result;
         try {
+            var entity = signer.signedEntity(message, key, signingTime);
             result = counted(encryptTime, encrypted, encryptFailed,
                     () -> encryptor.encrypt(message, entity, recipients, algorithm));
         } catch (SmimeException | RuntimeException e) {
