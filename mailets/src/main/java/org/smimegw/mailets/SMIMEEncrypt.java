@@ -261,11 +261,12 @@ public class SMIMEEncrypt extends GenericMailet {
                     : Optional.empty();
             MimeMessage result;
             if (wrapKey.isPresent()) {
-                // the protected fields go inside the inner signature unless plain's own signature has them
-                MimeMessage inner = metered.sign(tripleWrapSigner, plain, wrapKey.get(), now,
-                        protectHeaders && !SmimeContentTypes.isSigned(plain) ? HeaderProtection.Mode.CIPHER : null);
-                result = metered.sign(tripleWrapSigner, metered.encrypt(encryptor, inner, certs, algorithm,
-                        protectHeaders), wrapKey.get(), now);
+                // inner signature written straight into the encryption (one pass), then the outer signature; the
+                // protected fields go inside the inner signature unless plain's own signature has them
+                boolean innerHeaders = protectHeaders && !SmimeContentTypes.isSigned(plain);
+                MimeMessage encrypted = metered.signAndEncrypt(tripleWrapSigner, encryptor, plain, wrapKey.get(), now,
+                        certs, algorithm, innerHeaders);
+                result = metered.sign(tripleWrapSigner, encrypted, wrapKey.get(), now);
             } else {
                 result = metered.encrypt(encryptor, plain, certs, algorithm, protectHeaders);
             }

@@ -66,6 +66,31 @@ public final class SmimeMetrics {
                 () -> encryptor.encrypt(message, recipients, algorithm, protectHeaders));
     }
 
+    /**
+     * {@link SmimeSigner#signedEntity} written straight into {@link SmimeEncryptor#encrypt(MimeMessage,
+     * org.smimegw.mailets.crypto.MessageFiles.Writer, List, EncryptionAlgorithm, boolean)}: one pass. Counted as one signature
+     * and one encryption; its time is in the encryption timer (the signature is computed inside the encrypting pass).
+     * A failure before the pass counts as a failed signature; one during it (where a signing and an encryption
+     * failure cannot be told apart) as a failed signature and a failed encryption. With {@code protectHeaders} the
+     * signed entity carries the protected header fields ({@code hp="cipher"}) and the outer section is reduced.
+     */
+    public MimeMessage signAndEncrypt(SmimeSigner signer, SmimeEncryptor encryptor, MimeMessage message, UserKey key,
+                                      Instant signingTime, List<X509Certificate> recipients,
+                                      EncryptionAlgorithm algorithm, boolean protectHeaders) throws SmimeException {
+        MimeMessage result;
+        try {
+            var entity = signer.signedEntity(message, key, signingTime,
+                    protectHeaders ? HeaderProtection.Mode.CIPHER : null);
+            result = counted(encryptTime, encrypted, encryptFailed,
+                    () -> encryptor.encrypt(message, entity, recipients, algorithm, protectHeaders));
+        } catch (SmimeException | RuntimeException e) {
+            signFailed.inc();
+            throw e;
+        }
+        signed.inc();
+        return result;
+    }
+
     private interface Work {
         MimeMessage run() throws SmimeException;
     }

@@ -45,9 +45,15 @@ public final class InFlowGate {
 
     /** Waits while the backlog is at or over the limit, at most the configured delay. */
     public void awaitTurn() throws InterruptedException {
+        awaitTurn(() -> { });
+    }
+
+    /** As {@link #awaitTurn()}; {@code beforeWaiting} runs once when the caller is about to wait. */
+    public void awaitTurn(Runnable beforeWaiting) throws InterruptedException {
         if (maxDelayNanos <= 0 || backlog.getAsInt() < limit) {
             return;
         }
+        beforeWaiting.run();
         delayed.inc();
         long deadline = System.nanoTime() + maxDelayNanos;
         while (backlog.getAsInt() >= limit) {

@@ -20,14 +20,38 @@ import javax.net.ssl.SSLSocket;
  * The socket a SubEthaSMTP session talks through (plain, or TLS after STARTTLS): what the session writes passes
  * reply line by reply line through {@link SmtpReplies#fromLibrary}, so the few replies SubEthaSMTP words itself
  * (idle timeout, unknown command, ...) get enhanced status codes like all others. Reading is untouched.
+ * <p>
+ * Replies to a pipelined group are sent together (RFC 2920 section 3.2: the server may hold replies until it would
+ * block reading): SubEthaSMTP flushes after every reply, and a flush here only writes the replies held so far when
+ * the session has no more input waiting ({@link PendingInput}), so MAIL, RCPT... DATA sent in one write get their
+ * replies in one write, while a client that waits for each reply gets it at once. Replies are also written when more
+ * than {@value #MAX_HELD} bytes are held, before the socket closes, and on {@link #sendHeldReplies} (before TLS
+ * starts).
  */
 final class ReplyMappingSocket extends Socket {
-    private final Socket delegate;
-    private final OutputStream output;
 
-    ReplyMappingSocket(Socket delegate, UnaryOperator<String> mapping) throws IOException {
+    /** How many bytes of replies are held at most before they are written anyway. */
+    static final int MAX_HELD = 16 * 1024;
+
+    /** How many bytes of input wait to be read by the session (0: its next read would block). */
+    @FunctionalInterface
+    interface PendingInput {
+        int available() throws IOException;
+    }
+
+    private final Socket delegate;
+    private final LineMappingOutputStream output;
+
+    ReplyMappingSocket(Socket delegate, UnaryOperator<String> mapping, PendingInput pendingInput) throws IOException {
         this.delegate = delegate;
-        this.output = new LineMappingOutputStream(delegate.getOutputStream(), mapping);
+        this.output = new LineMappingOutputStream(delegate.getOutputStream(), mapping, pendingInput);
+    }
+
+    /** Writes the replies held for a pipelined group now (e.g. the 220 before a TLS handshake). */
+    static void sendHeldReplies(Socket socket) throws IOException {
+        if (socket instanceof ReplyMappingSocket m) {
+            m.output.writeHeld();
+        }
     }
 
     /** The socket underneath (an {@link SSLSocket} after STARTTLS). */
@@ -53,6 +77,11 @@ final class ReplyMappingSocket extends Socket {
 
     @Override
     public void close() throws IOException {
+        try {
+            output.writeHeld();
+        } catch (IOException e) {
+            // the connection is gone: nothing can reach the client any more
+        }
         delegate.close();
     }
 
@@ -156,14 +185,20 @@ final class ReplyMappingSocket extends Socket {
         return delegate.toString();
     }
 
-    /** Collects bytes up to each LF and writes the mapped line; a flush passes complete lines on. */
+    /**
+     * Collects bytes up to each LF and holds the mapped line; a flush writes the lines held when no input is pending
+     * (or too much is held).
+     */
     private static final class LineMappingOutputStream extends FilterOutputStream {
         private final UnaryOperator<String> mapping;
+        private final PendingInput pendingInput;
         private final ByteArrayOutputStream line = new ByteArrayOutputStream(128);
+        private final ByteArrayOutputStream held = new ByteArrayOutputStream(512);
 
-        LineMappingOutputStream(OutputStream out, UnaryOperator<String> mapping) {
+        LineMappingOutputStream(OutputStream out, UnaryOperator<String> mapping, PendingInput pendingInput) {
             super(out);
             this.mapping = mapping;
+            this.pendingInput = pendingInput;
         }
 
         @Override
@@ -174,7 +209,10 @@ final class ReplyMappingSocket extends Socket {
                 line.reset();
                 String body = text.endsWith("\r\n") ? text.substring(0, text.length() - 2)
                         : text.substring(0, text.length() - 1);
-                out.write((mapping.apply(body) + "\r\n").getBytes(StandardCharsets.UTF_8));
+                held.writeBytes((mapping.apply(body) + "\r\n").getBytes(StandardCharsets.UTF_8));
+                if (held.size() > MAX_HELD) {
+                    writeHeld();
+                }
             }
         }
 
@@ -187,7 +225,34 @@ final class ReplyMappingSocket extends Socket {
 
         @Override
         public synchronized void flush() throws IOException {
+            if (held.size() > 0 && !inputPending()) {
+                writeHeld();
+            }
+        }
+
+        synchronized void writeHeld() throws IOException {
+            if (held.size() > 0) {
+                held.writeTo(out);
+                held.reset();
+            }
             out.flush();
+        }
+
+        private boolean inputPending() {
+            try {
+                return pendingInput.available() > 0;
+            } catch (IOException e) {
+                return false; // the input is closed or broken: write what is held
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                writeHeld();
+            } finally {
+                out.close();
+            }
         }
     }
 }

@@ -10,7 +10,8 @@ import org.subethamail.smtp.server.SessionHandler;
 /**
  * Admits at most {@code maxConnections} concurrent sessions (others get {@code 421 4.7.0}) and remembers, per
  * session, whether the client greeted with EHLO (for the "with ESMTP/SMTP" of the Received header). An admitted
- * session talks through a {@link ReplyMappingSocket}, so replies SubEthaSMTP words itself get enhanced status codes.
+ * session talks through a {@link ReplyMappingSocket}, so replies SubEthaSMTP words itself get enhanced status codes
+ * and the replies to a pipelined group are written together.
  */
 final class SessionTracker implements SessionHandler {
     private final int maxConnections;
@@ -33,7 +34,8 @@ final class SessionTracker implements SessionHandler {
         }
         try {
             session.getSocket().setTcpNoDelay(true);
-            session.setSocket(new ReplyMappingSocket(session.getSocket(), replies::fromLibrary));
+            session.setSocket(new ReplyMappingSocket(session.getSocket(), replies::fromLibrary,
+                    () -> session.getRawInput().available()));
         } catch (IOException e) {
             // the connection is already broken: the session ends on its first read
         }

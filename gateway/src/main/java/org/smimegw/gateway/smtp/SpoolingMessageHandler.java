@@ -57,7 +57,8 @@ final class SpoolingMessageHandler implements MessageHandler {
 
     void mailFrom(String address, Map<String, String> parameters) throws RejectException {
         try {
-            shared.inFlow().awaitTurn();
+            // replies held for a pipelined group (e.g. the previous message's 250) do not wait at the gate too
+            shared.inFlow().awaitTurn(this::sendHeldReplies);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // the server is stopping
             throw shared.replies().reject(SmtpReason.LOCAL_ERROR);
@@ -70,6 +71,14 @@ final class SpoolingMessageHandler implements MessageHandler {
         }
         this.sender = address;
         this.mailParameters = parameters;
+    }
+
+    private void sendHeldReplies() {
+        try {
+            ReplyMappingSocket.sendHeldReplies(session.getSocket());
+        } catch (java.io.IOException e) {
+            // the connection is broken: the session ends on its next read or write
+        }
     }
 
     @Override

@@ -55,6 +55,8 @@ final class StartTlsCommand extends BaseCommand {
         }
         session.sendResponse(SmtpReplies.readyToStartTls());
         try {
+            // the 220 goes out now even if the client sent more (RFC 3207: that input is discarded with the plain stream)
+            ReplyMappingSocket.sendHeldReplies(session.getSocket());
             ssl.startHandshake();
         } catch (IOException e) {
             log.info("TLS handshake with {} failed: {}", session.getRemoteAddress(), e.getMessage());
@@ -62,7 +64,7 @@ final class StartTlsCommand extends BaseCommand {
             ssl.close();
             return;
         }
-        session.setSocket(new ReplyMappingSocket(ssl, replies::fromLibrary));
+        session.setSocket(new ReplyMappingSocket(ssl, replies::fromLibrary, () -> session.getRawInput().available()));
         session.resetSmtpProtocol();
         session.setTlsStarted(true);
     }

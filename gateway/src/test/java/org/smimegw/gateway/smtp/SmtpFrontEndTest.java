@@ -168,6 +168,30 @@ class SmtpFrontEndTest {
     }
 
     @Test
+    void repliesHeldForAPipelinedGroupAreSentBeforeMailFromWaitsAtTheInFlowGate() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger backlog = new java.util.concurrent.atomic.AtomicInteger(0);
+        InFlowGate gate = new InFlowGate(backlog::get, 10, java.time.Duration.ofMinutes(5), metrics);
+        SmtpFrontEnd fe = start(trusted(), gate);
+        try (RawSmtpClient c = new RawSmtpClient(fe.port())) {
+            c.greeting();
+            c.command("EHLO client.example");
+            c.send("MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.com>\r\nDATA");
+            assertThat(c.reply()).isEqualTo("250 2.1.0 Ok");
+            assertThat(c.reply()).isEqualTo("250 2.1.5 Ok");
+            assertThat(c.reply()).startsWith("354");
+            backlog.set(50); // the pipeline falls behind: the next MAIL FROM waits at the gate
+            c.sendRaw("Subject: one\r\n\r\nbody\r\n.\r\nMAIL FROM:<c@example.org>\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            // the first message's 250 arrives while MAIL FROM waits (held, it would wait for minutes)
+            String first = idOf(c.reply());
+            assertThat(first).isNotEmpty();
+            backlog.set(0);
+            assertThat(c.reply()).isEqualTo("250 2.1.0 Ok");
+        }
+        assertThat(metrics.counter("smtp.inflow.delayed").getCount()).isEqualTo(1);
+    }
+
+    @Test
     void mailFromWaitsForTheInFlowGateWhileThePipelineIsBehindAndIsThenAccepted() throws Exception {
         java.util.concurrent.atomic.AtomicInteger backlog = new java.util.concurrent.atomic.AtomicInteger(50);
         InFlowGate gate = new InFlowGate(backlog::get, 10, java.time.Duration.ofMinutes(5), metrics);
@@ -186,6 +210,36 @@ class SmtpFrontEndTest {
         }
         assertThat(metrics.counter("smtp.inflow.timeout").getCount()).isZero();
         assertThat(spool.list(org.smimegw.gateway.spool.SpoolArea.INCOMING)).hasSize(1);
+    }
+
+    @Test
+    void pipelinedGroupInOneWriteGetsEveryReplyInOrderAndAWaitingClientEachReplyAtOnce() throws Exception {
+        SmtpFrontEnd fe = start(trusted());
+        try (RawSmtpClient c = new RawSmtpClient(fe.port())) {
+            c.greeting();
+            c.command("EHLO client.example");
+            c.send("MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.com>\r\nRCPT TO:<c@example.com>\r\nDATA");
+            assertThat(c.reply()).isEqualTo("250 2.1.0 Ok");
+            assertThat(c.reply()).isEqualTo("250 2.1.5 Ok");
+            assertThat(c.reply()).isEqualTo("250 2.1.5 Ok");
+            assertThat(c.reply()).startsWith("354");
+            c.sendRaw("Subject: group\r\n\r\nbody\r\n.\r\n".getBytes(StandardCharsets.US_ASCII));
+            idOf(c.reply());
+        }
+        // one command at a time, each reply awaited before the next command (a wait that never ends fails the test)
+        try (RawSmtpClient c = new RawSmtpClient(fe.port())) {
+            c.greeting();
+            c.command("HELO client.example");
+            assertThat(c.command("MAIL FROM:<a@example.org>")).isEqualTo("250 2.1.0 Ok");
+            assertThat(c.command("RCPT TO:<b@example.com>")).isEqualTo("250 2.1.5 Ok");
+            assertThat(c.command("DATA")).startsWith("354");
+            c.sendRaw("Subject: one by one\r\n\r\nbody\r\n.\r\n".getBytes(StandardCharsets.US_ASCII));
+            idOf(c.reply());
+            assertThat(c.command("QUIT")).isEqualTo("221 2.0.0 Bye");
+        }
+        assertThat(spool.list(SpoolArea.INCOMING)).hasSize(2);
+        assertThat(spool.list(SpoolArea.INCOMING).get(0).envelope().recipients())
+                .containsExactly("b@example.com", "c@example.com");
     }
 
     @Test

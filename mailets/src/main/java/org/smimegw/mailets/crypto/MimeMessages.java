@@ -322,6 +322,22 @@ final class MimeMessages {
         if (obscure) {
             HeaderProtection.obscureOuter(out);
         }
+        setContent(out, content);
+        return files.message(out::writeTo);
+    }
+
+    /**
+     * What {@link #withContent} would put under the original's headers, as an entity: the Content-* headers,
+     * a blank line and the body, written by the returned writer when it runs (for a signature: signed then). The
+     * bytes are those {@link #writeContentEntity} would write of the message {@link #withContent} returns.
+     */
+    static MessageFiles.Writer contentEntity(Object content, MessageFiles files) throws MessagingException {
+        MimeMessage holder = new org.smimegw.mailets.mime.RawBodyMimeMessage(files.session());
+        setContent(holder, content);
+        return out -> writeEntity(holder, out);
+    }
+
+    private static void setContent(MimeMessage out, Object content) throws MessagingException {
         if (content instanceof MimeMultipart multipart) {
             out.setContent(multipart);
         } else if (content instanceof MimeBodyPart part) {
@@ -335,7 +351,41 @@ final class MimeMessages {
             throw new IllegalArgumentException("unsupported content " + content);
         }
         out.saveChanges();
-        return files.message(out::writeTo);
+    }
+
+    /**
+     * The message's content entity ({@link #writeContentEntity}) as a body part that writes it straight from the
+     * message whenever it is written, without a copy or a parse: when the entity carries the headers Bouncy
+     * Castle's generators need ({@link #hasContentHeaders}), else empty.
+     */
+    static java.util.Optional<MimeBodyPart> streamedContentPart(MimeMessage message)
+            throws IOException, MessagingException {
+        if (message.getHeader("Content-Type", null) == null) {
+            return java.util.Optional.empty();
+        }
+        boolean complete = message.isMimeType("multipart/*")
+                || message.getHeader("Content-Transfer-Encoding", null) != null
+                || undeclaredTransferEncoding(message) != null;
+        return complete ? java.util.Optional.of(new EntityPart(out -> writeContentEntity(message, out)))
+                : java.util.Optional.empty();
+    }
+
+    /**
+     * A body part that is only ever written, as a whole entity (headers and body), by its writer: content handed to
+     * Bouncy Castle's enveloped-data generators, which write the part into the encrypting stream
+     * ({@code content.writeTo}) and read nothing else of it.
+     */
+    static final class EntityPart extends MimeBodyPart {
+        private final MessageFiles.Writer writer;
+
+        EntityPart(MessageFiles.Writer writer) {
+            this.writer = writer;
+        }
+
+        @Override
+        public void writeTo(OutputStream out) throws IOException, MessagingException {
+            writer.writeTo(out);
+        }
     }
 
     /**

@@ -87,7 +87,8 @@ public final class PrimitiveProviders {
             DigestCalculatorProvider fast = sha2.build();
             DigestCalculatorProvider any = new JcaDigestCalculatorProviderBuilder().setProvider(bouncyCastle).build();
             // SHA-2 with the chosen provider; legacy and other digests (MD5, SHA-1, SHA-224, SHA-3) with Bouncy Castle's
-            this.digestCalculators = id -> SHA2.contains(id.getAlgorithm()) ? fast.get(id) : any.get(id);
+            this.digestCalculators = new BlockDigestCalculators(
+                    id -> SHA2.contains(id.getAlgorithm()) ? fast.get(id) : any.get(id));
         } catch (OperatorCreationException e) {
             throw new IllegalStateException("no digest provider", e);
         }

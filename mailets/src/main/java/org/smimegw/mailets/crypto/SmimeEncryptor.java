@@ -91,6 +91,34 @@ public final class SmimeEncryptor {
      */
     public MimeMessage encrypt(MimeMessage message, List<X509Certificate> recipients, EncryptionAlgorithm algorithm,
                                boolean protectHeaders) throws SmimeException {
+        try {
+            HeaderProtection.Mode hp = protectHeaders && !SmimeContentTypes.isSigned(message)
+                    ? HeaderProtection.Mode.CIPHER : null;
+            // the message's content entity written straight into the encrypting stream when it is complete as it is
+            // (a Cryptographic Payload is a new entity: built as a part)
+            java.util.Optional<MimeBodyPart> streamed = hp == null
+                    ? MimeMessages.streamedContentPart(message) : java.util.Optional.empty();
+            MimeBodyPart content = streamed.isPresent() ? streamed.get() : MimeMessages.contentPart(message, files, hp);
+            return encrypt(message, content, recipients, algorithm, protectHeaders);
+        } catch (IOException | MessagingException e) {
+            throw new SmimeException("encryption failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A new message (held by {@link MessageFiles}) with {@code message}'s headers and the entity {@code content}
+     * writes (Content-* headers, blank line, body; e.g. {@link SmimeSigner#signedEntity}) encrypted to
+     * {@code recipients}: the entity is written straight into the encrypting stream, never stored or parsed. With
+     * {@code protectHeaders} the entity carries the protected header fields (signed with {@code CIPHER}) and the
+     * outer header section is reduced as above.
+     */
+    public MimeMessage encrypt(MimeMessage message, MessageFiles.Writer content, List<X509Certificate> recipients,
+                               EncryptionAlgorithm algorithm, boolean protectHeaders) throws SmimeException {
+        return encrypt(message, new MimeMessages.EntityPart(content), recipients, algorithm, protectHeaders);
+    }
+
+    private MimeMessage encrypt(MimeMessage message, MimeBodyPart content, List<X509Certificate> recipients,
+                                EncryptionAlgorithm algorithm, boolean protectHeaders) throws SmimeException {
         if (recipients.isEmpty()) {
             throw new SmimeException("no recipient certificate to encrypt to");
         }
@@ -98,9 +126,6 @@ public final class SmimeEncryptor {
             throw new SmimeException("the gateway does not encrypt with legacy " + algorithm.displayName());
         }
         try {
-            HeaderProtection.Mode hp = protectHeaders && !SmimeContentTypes.isSigned(message)
-                    ? HeaderProtection.Mode.CIPHER : null;
-            MimeBodyPart content = MimeMessages.contentPart(message, files, hp);
             SMIMEEnvelopedGenerator generator = algorithm.authenticated()
                     ? new AuthEnvelopedGenerator()
                     : new EnvelopedGenerator();
@@ -143,7 +168,7 @@ public final class SmimeEncryptor {
 
     private static MimeBodyPart prepared(MimeBodyPart content, ContentPreparation fallback) throws SMIMEException {
         try {
-            return MimeMessages.hasContentHeaders(content) ? content : fallback.prepare(content);
+            return content instanceof MimeMessages.EntityPart || MimeMessages.hasContentHeaders(content) ? content : fallback.prepare(content);
         } catch (MessagingException e) {
             throw new SMIMEException("cannot read the content's headers", e);
         }

@@ -115,17 +115,44 @@ public final class SmimeSigner {
     public MimeMessage sign(MimeMessage message, UserKey key, Instant signingTime,
                             HeaderProtection.Mode headerProtection) throws SmimeException {
         try {
-            MimeBodyPart content = settings.mode() == SignMode.CLEAR
-                    ? MimeMessages.sevenBitContentPart(message, files, headerProtection)
-                    : MimeMessages.contentPart(message, files, headerProtection);
-            SMIMESignedGenerator generator = generator(key, signingTime);
-            Object signed = settings.mode() == SignMode.CLEAR
-                    ? generator.generate(content)
-                    : generator.generateEncapsulated(content);
-            return MimeMessages.withContent(message, signed, files);
+            return MimeMessages.withContent(message, signedContent(message, key, signingTime, headerProtection),
+                    files);
         } catch (IOException | MessagingException | SMIMEException e) {
-            throw new SmimeException("signing failed for " + describe(key) + ": " + e.getMessage(), e);
+            throw failed(key, e);
         }
+    }
+
+    /**
+     * The content {@link #sign} would put under {@code message}'s headers, as an entity (Content-* headers, blank
+     * line, body) written by the returned writer, for {@link SmimeEncryptor#encrypt(MimeMessage, MessageFiles.Writer,
+     * List, EncryptionAlgorithm)} to write straight into the encrypting stream: one pass, no signed message in
+     * between. The signature is computed while the entity is written; a failure then surfaces from the writer.
+     * {@code headerProtection} as for {@link #sign(MimeMessage, UserKey, Instant, HeaderProtection.Mode)}.
+     */
+    public MessageFiles.Writer signedEntity(MimeMessage message, UserKey key, Instant signingTime,
+                                            HeaderProtection.Mode headerProtection) throws SmimeException {
+        try {
+            return MimeMessages.contentEntity(signedContent(message, key, signingTime, headerProtection), files);
+        } catch (IOException | MessagingException | SMIMEException e) {
+            throw failed(key, e);
+        }
+    }
+
+    /** A multipart/signed (clear) or an application/pkcs7-mime body part (opaque), signed when written. */
+    private Object signedContent(MimeMessage message, UserKey key, Instant signingTime,
+                                 HeaderProtection.Mode headerProtection)
+            throws IOException, MessagingException, SMIMEException, SmimeException {
+        MimeBodyPart content = settings.mode() == SignMode.CLEAR
+                ? MimeMessages.sevenBitContentPart(message, files, headerProtection)
+                : MimeMessages.contentPart(message, files, headerProtection);
+        SMIMESignedGenerator generator = generator(key, signingTime);
+        return settings.mode() == SignMode.CLEAR
+                ? generator.generate(content)
+                : generator.generateEncapsulated(content);
+    }
+
+    private SmimeException failed(UserKey key, Exception e) {
+        return new SmimeException("signing failed for " + describe(key) + ": " + e.getMessage(), e);
     }
 
     /** "subject serial=... sha256=..." of the key's certificate, for logs (computed once per certificate). */

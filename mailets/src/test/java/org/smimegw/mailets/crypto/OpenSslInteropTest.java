@@ -301,6 +301,53 @@ class OpenSslInteropTest {
         assertThat(verifier.verify(d.message().orElseThrow(), Instant.now()).status()).isEqualTo(VerificationStatus.VALID);
     }
 
+    /**
+     * One pass ({@link SmimeSigner#signedEntity} written into {@link SmimeEncryptor#encrypt}) encrypts the very entity
+     * the two steps do: same signing time, same content, a deterministic PKCS#1 v1.5 signature, so the decrypted
+     * bytes are equal (for a clear signature up to the random multipart boundary); openssl decrypts and verifies it.
+     */
+    @ParameterizedTest
+    @EnumSource(SignMode.class)
+    void onePassSignAndEncryptEncryptsWhatTwoStepsDo(SignMode mode) throws Exception {
+        UserKey alice = TestKeys.userKey(aliceRsa);
+        SmimeSigner signer = signer(new SignerSettings(mode, DigestAlgorithm.SHA256, SignatureScheme.PKCS1,
+                CertificateInclusion.CHAIN_WITHOUT_ROOT, List.of(EncryptionAlgorithm.AES256), true));
+        SmimeEncryptor encryptor = new SmimeEncryptor(EncryptorSettings.defaults(), files, TestProviders.providers());
+        Instant now = Instant.now();
+        MimeMessage twoSteps = encryptor.encrypt(signer.sign(message(), alice, now), List.of(bobRsa.certificate()),
+                EncryptionAlgorithm.AES256);
+        MimeMessage onePass = encryptor.encrypt(message(), signer.signedEntity(message(), alice, now, null),
+                List.of(bobRsa.certificate()), EncryptionAlgorithm.AES256, false);
+        assertThat(onePass.getHeader("Subject", null)).isEqualTo("interop");
+        assertThat(onePass.getContentType()).isEqualTo(twoSteps.getContentType());
+
+        String inner1 = opensslDecrypted(twoSteps, "two-steps-" + mode);
+        String inner2 = opensslDecrypted(onePass, "one-pass-" + mode);
+        if (mode == SignMode.CLEAR) {
+            inner2 = inner2.replace(boundary(inner2), boundary(inner1));
+        }
+        assertThat(inner2).isEqualTo(inner1);
+        assertOpenSslVerifies(dir.resolve("one-pass-" + mode + ".inner"));
+        DecryptionResult d = decryptor.decrypt(onePass, List.of(TestKeys.userKey(bobRsa)));
+        assertThat(verifier.verify(d.message().orElseThrow(), Instant.now()).status()).isEqualTo(VerificationStatus.VALID);
+    }
+
+    private static String opensslDecrypted(MimeMessage encrypted, String name) throws Exception {
+        Path file = save(encrypted, name + ".eml");
+        Path inner = dir.resolve(name + ".inner");
+        OpenSsl.Result r = openssl.run("cms", "-decrypt", "-binary", "-in", file.toString(), "-recip",
+                dir.resolve("bob-rsa.crt").toString(), "-inkey", dir.resolve("bob-rsa.key").toString(),
+                "-out", inner.toString());
+        assertThat(r.ok()).as(r.toString()).isTrue();
+        return Files.readString(inner, StandardCharsets.ISO_8859_1);
+    }
+
+    private static String boundary(String entity) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("boundary=\"([^\"]+)\"").matcher(entity);
+        assertThat(m.find()).as("boundary in " + entity.lines().findFirst().orElse("")).isTrue();
+        return m.group(1);
+    }
+
     // ---------- openssl signs, we verify ----------
 
     private Path opensslSigned(String name, String cert, String key, String... extra) throws Exception {

@@ -214,21 +214,31 @@ public class EnforceOutboundPolicy extends GenericMailet {
         for (Map.Entry<Plan, List<MailAddress>> group : groups.entrySet()) {
             Plan plan = group.getKey();
             MimeMessage message = original;
-            boolean signed = false;
-            if (plan.signer() != null && !alreadySigned && !alreadyEncrypted) {
+            boolean signed = plan.signer() != null && !alreadySigned && !alreadyEncrypted;
+            if (signed) {
                 key = key != null ? key : signingKey(sender, plan, now);
-                message = sign(message, plan.signer(), key, now, plan.headerProtection());
-                signed = true;
             }
             // RFC 9788 hp="cipher": in our own signature, or in the content when unsigned; never around a client's
             // signature (its content carries no protected fields, so an obscured Subject would be lost)
             boolean protectHeaders = plan.headerProtection() == HeaderProtection.Mode.CIPHER
                     && (signed || !alreadySigned);
-            if (plan.content() == null || alreadyEncrypted) {
+            boolean encrypts = plan.content() != null && !alreadyEncrypted;
+            List<List<MailAddress>> forks = encrypts ? forks(group.getValue(), visible, plan.bccForking()) : List.of();
+            if (signed && forks.size() == 1 && !plan.tripleWrap()) {
+                // one pass: the signed entity is written straight into the encryption, never stored or parsed
+                MimeMessage encrypted = signAndEncrypt(message, plan, key, forks.get(0), encryptionPlans, now,
+                        protectHeaders);
+                outgoing.add(new Outgoing(forks.get(0), encrypted, sender, plan.content(), processor));
+                continue;
+            }
+            if (signed) {
+                message = sign(message, plan.signer(), key, now, plan.headerProtection());
+            }
+            if (!encrypts) {
                 outgoing.add(new Outgoing(group.getValue(), message, signed ? sender : null, null, processor));
                 continue;
             }
-            for (List<MailAddress> part : forks(group.getValue(), visible, plan.bccForking())) {
+            for (List<MailAddress> part : forks) {
                 MimeMessage encrypted = encrypt(message, plan, part, encryptionPlans, protectHeaders);
                 if (plan.tripleWrap() && signed) {
                     encrypted = sign(encrypted, plan.signer(), key, now, null);
@@ -343,8 +353,7 @@ public class EnforceOutboundPolicy extends GenericMailet {
     private MimeMessage sign(MimeMessage message, SignerSettings settings, UserKey key, Instant now,
                              HeaderProtection.Mode headerProtection) throws MessagingException {
         try {
-            return metered.sign(signers.computeIfAbsent(settings, s -> new SmimeSigner(s, files, providers)), message,
-                    key, now, headerProtection);
+            return metered.sign(signer(settings), message, key, now, headerProtection);
         } catch (SmimeException e) {
             throw new MessagingException("S/MIME signing failed: " + e.getMessage(), e);
         }
@@ -352,16 +361,38 @@ public class EnforceOutboundPolicy extends GenericMailet {
 
     private MimeMessage encrypt(MimeMessage message, Plan plan, List<MailAddress> recipients,
                                 Map<MailAddress, EncryptionPlan> plans, boolean protectHeaders) throws MessagingException {
-        List<X509Certificate> certificates = new ArrayList<>();
-        for (MailAddress r : recipients) {
-            certificates.add(certificate(r, plans.get(r).certificate()));
-        }
+        List<X509Certificate> certificates = certificates(recipients, plans);
         try {
             return metered.encrypt(encryptors.get(plan.recipientIdentifier()), message, certificates, plan.content(),
                     protectHeaders);
         } catch (SmimeException e) {
             throw new MessagingException("S/MIME encryption failed: " + e.getMessage(), e);
         }
+    }
+
+    private MimeMessage signAndEncrypt(MimeMessage message, Plan plan, UserKey key, List<MailAddress> recipients,
+                                       Map<MailAddress, EncryptionPlan> plans, Instant now, boolean protectHeaders)
+            throws MessagingException {
+        List<X509Certificate> certificates = certificates(recipients, plans);
+        try {
+            return metered.signAndEncrypt(signer(plan.signer()), encryptors.get(plan.recipientIdentifier()), message,
+                    key, now, certificates, plan.content(), protectHeaders);
+        } catch (SmimeException e) {
+            throw new MessagingException("S/MIME signing and encryption failed: " + e.getMessage(), e);
+        }
+    }
+
+    private List<X509Certificate> certificates(List<MailAddress> recipients, Map<MailAddress, EncryptionPlan> plans)
+            throws MessagingException {
+        List<X509Certificate> certificates = new ArrayList<>();
+        for (MailAddress r : recipients) {
+            certificates.add(certificate(r, plans.get(r).certificate()));
+        }
+        return certificates;
+    }
+
+    private SmimeSigner signer(SignerSettings settings) {
+        return signers.computeIfAbsent(settings, s -> new SmimeSigner(s, files, providers));
     }
 
     private X509Certificate certificate(MailAddress recipient, CertificateSummary decided) throws MessagingException {
