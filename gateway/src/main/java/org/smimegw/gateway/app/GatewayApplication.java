@@ -57,7 +57,6 @@ import org.smimegw.gateway.spool.FileSpool;
 import org.smimegw.gateway.spool.Spool;
 import org.smimegw.gateway.spool.SpoolArea;
 import org.smimegw.gateway.spool.SpoolEntry;
-import org.smimegw.gateway.spool.SpoolSpace;
 import org.smimegw.mailets.crypto.PrimitiveProviders;
 import org.smimegw.mailets.config.ConfigFileException;
 import org.smimegw.mailets.mime.MimeLimits;
@@ -288,7 +287,7 @@ public final class GatewayApplication implements AutoCloseable {
             ReadinessCheck readiness = new ReadinessCheck(this::health,
                     () -> Optional.ofNullable(delivery).map(DeliveryService::nextHops),
                     Duration.ofMinutes(config.admin().ready().deliveryFailureMinutes()),
-                    SpoolSpace.of(stateDir.resolve("spool"), config.spool().minFreeBytes()),
+                    spool,
                     certs::directoryUnreachable);
             adminServer = new AdminServer(new InetSocketAddress(config.admin().bind(), config.admin().port()),
                     new PrometheusMetrics(metrics, certs::keyCertificates, () -> certs.trust().roots(),

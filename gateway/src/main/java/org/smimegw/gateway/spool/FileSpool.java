@@ -67,7 +67,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #open} returns a {@link SpooledMimeMessage}: close it to release the file handle.
  */
-public final class FileSpool implements Spool {
+public final class FileSpool implements Spool, SpoolSpace {
     private static final Logger log = LoggerFactory.getLogger(FileSpool.class);
     private static final String CONTENT = ".eml";
     private static final String ENVELOPE = ".env";
@@ -547,10 +547,22 @@ public final class FileSpool implements Spool {
     /** Bytes free for the gateway on the spool's file system now (Long.MAX_VALUE when it cannot be told). */
     public long usableSpace() {
         try {
-            return fileStore.getUsableSpace();
+            return freeBytes();
         } catch (IOException e) {
             return Long.MAX_VALUE;
         }
+    }
+
+    /** For readiness: the free space, or why it cannot be told. */
+    @Override
+    public long freeBytes() throws IOException {
+        return fileStore.getUsableSpace();
+    }
+
+    /** The reserve {@link #hasRoomFor} keeps ({@link SpoolSettings#minFreeBytes()}): readiness uses the same one. */
+    @Override
+    public long reserveBytes() {
+        return settings.minFreeBytes();
     }
 
     /** Files of deleted entries held for reuse now, and the bytes they hold (for tests and metrics). */
