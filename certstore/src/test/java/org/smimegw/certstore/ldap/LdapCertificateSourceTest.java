@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -41,7 +42,8 @@ class LdapCertificateSourceTest {
     private static final String AES256 = "2.16.840.1.101.3.4.1.42";
     private static final String AES128 = "2.16.840.1.101.3.4.1.2";
 
-    private final Clock clock = Clock.fixed(Instant.parse("2026-11-28T09:00:00Z"), ZoneOffset.UTC);
+    // a fixed clock at the start of the test (the test certificates are made relative to now)
+    private final Clock clock = Clock.fixed(Instant.now().truncatedTo(ChronoUnit.SECONDS), ZoneOffset.UTC);
     private TestPki pki;
     private TestPki.Issued alice;
     private TestPki.Issued aliceOld;
@@ -388,7 +390,7 @@ class LdapCertificateSourceTest {
     @Test
     void harvestedCertificateWrittenByOneGatewayIsFoundByAnother() throws Exception {
         LdapConfig config = config().withHarvestBaseDn(AdDirectory.HARVESTED);
-        Instant seen = Instant.parse("2026-11-27T08:15:30Z");
+        Instant seen = clock.instant().minus(Duration.parse("PT24H44M30S"));
         try (LdapCertificateSource gateway1 = source(config); LdapCertificateSource gateway2 = source(config)) {
             assertThat(gateway2.lookup("Partner@Other.example")).isEmpty();
 
@@ -414,8 +416,8 @@ class LdapCertificateSourceTest {
     @Test
     void harvestingAgainUpdatesTimeAndCapabilitiesAndAddsARenewedCertificate() throws Exception {
         LdapConfig config = config().withHarvestBaseDn(AdDirectory.HARVESTED);
-        Instant first = Instant.parse("2026-11-01T00:00:00Z");
-        Instant later = Instant.parse("2026-11-20T00:00:00Z");
+        Instant first = clock.instant().minus(Duration.ofDays(27));
+        Instant later = clock.instant().minus(Duration.ofDays(8));
         TestPki.Issued renewed = pki.issue("partner@other.example");
         try (LdapCertificateSource gateway1 = source(config); LdapCertificateSource gateway2 = source(config)) {
             gateway1.store(new HarvestedCertificate("partner@other.example", bob.certificate(), bob.chain(),
@@ -464,7 +466,7 @@ class LdapCertificateSourceTest {
     @Test
     void anOlderHarvestWrittenBackLateKeepsTheNewerCapabilities() throws Exception {
         LdapConfig config = config().withHarvestBaseDn(AdDirectory.HARVESTED);
-        Instant newer = Instant.parse("2026-11-20T00:00:00Z");
+        Instant newer = clock.instant().minus(Duration.ofDays(8));
         try (LdapCertificateSource gateway1 = source(config); LdapCertificateSource gateway2 = source(config)) {
             gateway1.store(new HarvestedCertificate("partner@other.example", bob.certificate(), bob.chain(),
                     new SmimeCapabilities(List.of(AES128)), newer));
