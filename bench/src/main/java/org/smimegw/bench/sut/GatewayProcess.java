@@ -232,11 +232,14 @@ public final class GatewayProcess implements SystemUnderTest {
 
     /**
      * Stops with SIGTERM (graceful), then forcibly after 60 s (a gateway that records the launcher's start-up cache
-     * writes it while it stops, which takes a few seconds, more on a busy machine).
+     * writes it while it stops, which takes a few seconds, more on a busy machine). The signal goes through the
+     * process handle: {@code Process.destroy()} would also close the pipe of the gateway's output, so that what it
+     * prints while it stops is lost, and the JVM that assembles the start-up cache, which inherits that pipe, dies of
+     * SIGPIPE on its first line.
      */
     @Override
     public void close() {
-        process.destroy();
+        process.toHandle().destroy();
         try {
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
