@@ -54,8 +54,15 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "bench/results", description = "report directory (default ${DEFAULT-VALUE})")
     Path out;
 
-    @Option(names = "--gateway-jar", defaultValue = "app/target/smime-gateway.jar", description = "default ${DEFAULT-VALUE}")
+    @Option(names = "--gateway-jar", defaultValue = "app/target/smime-gateway.jar", description = "the gateway jar, "
+            + "started with java -jar when --gateway-launcher is none (default ${DEFAULT-VALUE})")
     Path gatewayJar;
+
+    @Option(names = "--gateway-launcher", defaultValue = "bin/smime-gateway", description = "start every gateway with "
+            + "this launcher's 'run', as users do (it runs its own installation's jar and gives the JVM its start-up "
+            + "cache, one fresh cache directory per run); 'none': java -jar --gateway-jar, no cache "
+            + "(default ${DEFAULT-VALUE})")
+    String gatewayLauncher;
 
     @Option(names = "--work", description = "scratch directory (default: a new temp directory, deleted afterwards)")
     Path work;
@@ -94,7 +101,8 @@ public final class BenchMain implements Callable<Integer> {
         Path workDir = tempWork ? Files.createTempDirectory("smimegw-bench") : Files.createDirectories(work);
         BenchOptions options = new BenchOptions(full, repeat, Duration.ofMillis((long) (warmup * 1000)),
                 Duration.ofMillis((long) (seconds * 1000)), sessions, only == null ? null : Pattern.compile(only),
-                out, gatewayJar, workDir, skipPostfix, skipOpenssl, skipGateway, List.copyOf(gatewayJvmOptions),
+                out, gatewayJar, "none".equals(gatewayLauncher) ? null : Path.of(gatewayLauncher), workDir,
+                skipPostfix, skipOpenssl, skipGateway, List.copyOf(gatewayJvmOptions),
                 Duration.ofSeconds(drainTimeout), jfr == null ? null : jfr.toAbsolutePath(),
                 List.copyOf(pipelineSettings));
         long t0 = System.nanoTime();
@@ -116,7 +124,7 @@ public final class BenchMain implements Callable<Integer> {
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         Path md = out.resolve(stamp + ".md");
         Path json = out.resolve(stamp + ".json");
-        Report report = new Report(env, runs, Targets.all());
+        Report report = new Report(env, runs, Targets.HEADING, Targets.all(), Targets.informational());
         report.write(md, json);
         System.out.println(report.markdown());
         LOG.info("report written: {} and {}", md.toAbsolutePath(), json.toAbsolutePath());
@@ -135,6 +143,9 @@ public final class BenchMain implements Callable<Integer> {
         env.put("mode", o.full() ? "full matrix" : "default suite");
         env.put("warm-up / measured seconds", o.warmup().toMillis() / 1000.0 + " / " + o.measure().toMillis() / 1000.0);
         env.put("sessions", o.sessions());
+        env.put("gateway started with", o.gatewayLauncher() == null
+                ? "java -jar " + o.gatewayJar() + " (no start-up cache)"
+                : o.gatewayLauncher() + " run (the launcher's start-up cache, a new one per run)");
         env.put("repetitions", o.repeat());
         return env;
     }

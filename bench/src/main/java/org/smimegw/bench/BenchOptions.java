@@ -14,7 +14,9 @@ import java.util.regex.Pattern;
  * @param sessions      concurrent SMTP sessions of the main rows
  * @param only          run only measurements whose name matches (null: all)
  * @param outDir        where the report goes
- * @param gatewayJar    the gateway jar
+ * @param gatewayJar    the gateway jar (started with {@code java -jar} only when there is no launcher)
+ * @param gatewayLauncher {@code bin/smime-gateway}: starts the gateway as users do, with its start-up cache; null:
+ *                      {@code java -jar gatewayJar}, without a cache
  * @param workDir       scratch directory (spools, Postfix queue, certificates)
  * @param skipPostfix   no Postfix rows
  * @param skipOpenssl   no openssl rows
@@ -25,7 +27,7 @@ import java.util.regex.Pattern;
  * @param pipelineSettings extra {@code key: value} lines for the gateway's {@code pipeline:} section
  */
 public record BenchOptions(boolean full, int repeat, Duration warmup, Duration measure, int sessions, Pattern only,
-                           Path outDir, Path gatewayJar, Path workDir, boolean skipPostfix, boolean skipOpenssl,
+                           Path outDir, Path gatewayJar, Path gatewayLauncher, Path workDir, boolean skipPostfix, boolean skipOpenssl,
                            boolean skipGateway, java.util.List<String> gatewayJvmOptions, Duration drainTimeout,
                            Path jfrDir, java.util.List<String> pipelineSettings) {
 

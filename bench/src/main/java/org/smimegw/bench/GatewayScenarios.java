@@ -17,10 +17,12 @@ import org.smimegw.bench.load.MessageTemplate;
 import org.smimegw.bench.load.ThroughputResult;
 import org.smimegw.bench.pki.BenchPki;
 import org.smimegw.bench.pki.InboundMessages;
+import org.smimegw.bench.report.GatewayStart;
 import org.smimegw.bench.report.SuiteRun;
 import org.smimegw.bench.smtp.SmtpSink;
 import org.smimegw.bench.sut.GatewayProcess;
 import org.smimegw.bench.sut.Ports;
+import org.smimegw.bench.sut.StartupCache;
 import org.smimegw.certstore.file.FileCertificateStore;
 import org.smimegw.certstore.file.KeyPasswordSource;
 import org.smimegw.certstore.importer.CertificateFileParser;
@@ -29,6 +31,7 @@ import org.smimegw.certstore.importer.ImportReport;
 import org.smimegw.certstore.testing.TestPki;
 import org.smimegw.certstore.testing.TestPki.Issued;
 import org.smimegw.certstore.testing.TestPki.KeyType;
+import org.smimegw.gateway.smtp.SmtpConfig;
 
 /**
  * The gateway scenarios: per pipeline kind and key type one gateway process (the jar, a generated gateway.yaml and
@@ -40,6 +43,11 @@ public final class GatewayScenarios implements Suite.GatewayBench {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayScenarios.class);
     private static final String P12_PASSWORD = "bench-p12";
     private static final int MB = 1024 * 1024;
+    /**
+     * The largest message the gateway's default {@code smtp.maxMessageSize} (50 MiB) accepts from the generator, which
+     * puts an {@code X-Bench-Id} header in front of it.
+     */
+    static final int BIG_MESSAGE = Math.toIntExact(SmtpConfig.DEFAULT_MAX_MESSAGE_SIZE) - 1024;
 
     /** What the pipeline does to the mail. */
     enum Kind {
@@ -82,39 +90,71 @@ public final class GatewayScenarios implements Suite.GatewayBench {
             run.note("gateway scenarios skipped: " + options.gatewayJar() + " not built (./mvnw -q -DskipTests package)");
             return;
         }
-        List<Double> starts = new ArrayList<>();
-        List<Double> selfReported = new ArrayList<>();
-        List<Group> all = groups();
+        if (options.gatewayLauncher() != null && !Files.isExecutable(options.gatewayLauncher())) {
+            run.note("gateway scenarios skipped: no launcher " + options.gatewayLauncher()
+                    + " (--gateway-launcher none starts java -jar instead)");
+            return;
+        }
         // the main rows (plain and sign+encrypt RSA-2048 10 KB) run next to the baselines, the rest after them
-        List<Group> selected = all.stream().filter(g -> isPrimary(g) == primary).toList();
-        for (Group g : selected) {
-            List<String> names = g.measures().stream().map(m -> name(g, m)).filter(options::selected).toList();
-            if (names.isEmpty()) {
-                continue;
-            }
+        List<Group> selected = groups().stream().filter(g -> isPrimary(g) == primary)
+                .filter(g -> g.measures().stream().map(m -> name(g, m)).anyMatch(options::selected)).toList();
+        StartupCache cache = new StartupCache(work.resolve("startup-cache"));
+        if (!selected.isEmpty() && options.gatewayLauncher() != null && run.starts().isEmpty()) {
             try {
-                runGroup(run, driver, sink, work, g, starts, selfReported);
+                firstStart(run, sink, work, cache);
+            } catch (Exception e) {
+                LOG.error("first gateway start failed", e);
+                run.note("the first gateway start (without start-up cache) failed: " + e.getMessage());
+            }
+        }
+        for (Group g : selected) {
+            try {
+                runGroup(run, driver, sink, work, g, cache);
             } catch (Exception e) {
                 LOG.error("gateway {} {} failed", g.kind().label, Suite.keyName(g.key()), e);
                 run.note("gateway " + g.kind().label + " " + Suite.keyName(g.key()) + " failed: " + e.getMessage());
             }
         }
-        run.startTimes(starts, selfReported);
-        if (primary) {
-            return;
+        if (!primary) {
+            startFigures(run);
         }
-        starts = run.startTimes();
-        selfReported = run.selfReportedStartTimes();
-        if (!starts.isEmpty()) {
-            List<Double> sorted = starts.stream().sorted().toList();
+    }
+
+    /**
+     * The run's first start through the launcher, with an empty cache directory: the start without start-up cache (a
+     * figure of its own), stopped right away so that it writes the cache that every later start of the run uses. It
+     * gets no mail, so no measured gateway runs while it records.
+     */
+    private void firstStart(SuiteRun run, SmtpSink sink, Path work, StartupCache cache) throws Exception {
+        Group plain = new Group(Kind.PLAIN, KeyType.RSA_2048, List.of(), List.of());
+        Path dir = Files.createDirectories(work.resolve("gateway-first-start"));
+        launch(run, sink, work, plain, dir, "first-start", cache).close();
+        if (!cache.written()) {
+            run.note("the launcher's start-up cache was not written when the first gateway stopped ("
+                    + cache.directory() + "): every start of this run is without it");
+        }
+    }
+
+    /** The start figures of a run: with the launcher's start-up cache (the target) and without. */
+    static void startFigures(SuiteRun run) {
+        List<GatewayStart> cached = run.starts().stream().filter(GatewayStart::withCache).toList();
+        List<GatewayStart> cold = run.starts().stream().filter(s -> !s.withCache()).toList();
+        if (!cached.isEmpty()) {
+            List<Double> sorted = cached.stream().map(GatewayStart::launchToReadyMillis).sorted().toList();
             run.figure(Targets.START_SECONDS, sorted.get(sorted.size() / 2) / 1000);
-            run.figure("gateway start, fastest of " + starts.size() + " starts, s", sorted.getFirst() / 1000);
-            run.figure("gateway start, slowest of " + starts.size() + " starts, s", sorted.getLast() / 1000);
+            run.figure("gateway start with cache, fastest of " + sorted.size() + " starts, s", sorted.getFirst() / 1000);
+            run.figure("gateway start with cache, slowest of " + sorted.size() + " starts, s", sorted.getLast() / 1000);
+            List<Double> reported = cached.stream().map(GatewayStart::selfReportedMillis).filter(v -> v > 0).sorted()
+                    .toList();
+            if (!reported.isEmpty()) {
+                run.figure("gateway start with cache as its ready line reports it (ms since JVM start), median, s",
+                        reported.get(reported.size() / 2) / 1000);
+            }
         }
-        if (!selfReported.isEmpty()) {
-            List<Double> sorted = selfReported.stream().sorted().toList();
-            run.figure("gateway start as its ready line reports it (ms since JVM start), median, s",
-                    sorted.get(sorted.size() / 2) / 1000);
+        if (!cold.isEmpty()) {
+            // with the launcher the run's first start; without it (--gateway-launcher none) every start, median
+            List<Double> sorted = cold.stream().map(GatewayStart::launchToReadyMillis).sorted().toList();
+            run.figure(Targets.COLD_START_SECONDS, sorted.get(sorted.size() / 2) / 1000);
         }
     }
 
@@ -154,9 +194,9 @@ public final class GatewayScenarios implements Suite.GatewayBench {
                 }
             }
         }
-        // 25 MB signed and encrypted by a gateway limited to 256 MB of heap (one message)
+        // one message of the default size limit signed and encrypted by a gateway limited to 256 MB of heap
         groups.add(new Group(Kind.SIGN_ENCRYPT, KeyType.RSA_2048, List.of("-Xmx256m"),
-                List.of(new Measure(25 * MB, 1, false))));
+                List.of(new Measure(BIG_MESSAGE, 1, false))));
         return groups;
     }
 
@@ -183,32 +223,13 @@ public final class GatewayScenarios implements Suite.GatewayBench {
         return n.toString();
     }
 
-    private void runGroup(SuiteRun run, LoadDriver driver, SmtpSink sink, Path work, Group g, List<Double> starts,
-                          List<Double> selfReported)
+    private void runGroup(SuiteRun run, LoadDriver driver, SmtpSink sink, Path work, Group g, StartupCache cache)
             throws Exception {
-        Path store = g.kind() == Kind.PLAIN ? Files.createDirectories(work.resolve("certstore-empty"))
-                : certstore(g.key(), work.getParent());
         String tag = g.kind().name().toLowerCase(java.util.Locale.ROOT)
                 + (g.kind() == Kind.PLAIN ? "" : "-" + Suite.keyName(g.key()))
                 + (g.jvmOptions().isEmpty() ? "" : "-" + String.join("", g.jvmOptions()).replaceAll("[^A-Za-z0-9]", ""));
         Path dir = Files.createDirectories(work.resolve("gateway-" + tag));
-        int port = Ports.free();
-        Path xml = Files.writeString(dir.resolve("mailetcontainer.xml"), GatewayConfigs.mailetContainer(g.kind()));
-        Path yaml = Files.writeString(dir.resolve("gateway.yaml"),
-                GatewayConfigs.gatewayYaml(port, sink.port(), Ports.free(), dir.resolve("state"), xml, store,
-                        options.pipelineSettings()));
-        List<String> jvm = new ArrayList<>(g.jvmOptions());
-        jvm.addAll(options.gatewayJvmOptions());
-        if (options.jfrDir() != null) {
-            Files.createDirectories(options.jfrDir());
-            jvm.add("-XX:StartFlightRecording=filename=" + options.jfrDir().resolve("run" + run.index() + "-" + tag
-                    + ".jfr") + ",settings=profile");
-        }
-        try (GatewayProcess gw = GatewayProcess.start(javaLauncher, options.gatewayJar(), dir, yaml, port, jvm)) {
-            starts.add(gw.startMillis());
-            if (gw.reportedSinceJvmStartMillis() > 0) {
-                selfReported.add(gw.reportedSinceJvmStartMillis());
-            }
+        try (GatewayProcess gw = launch(run, sink, work, g, dir, tag, cache)) {
             double max = 0;
             long maxAccepted = 0;
             for (Measure m : g.measures()) {
@@ -235,11 +256,9 @@ public final class GatewayScenarios implements Suite.GatewayBench {
                     maxAccepted = r.accepted();
                 }
                 if (maxMessages > 0) {
-                    run.figure(Targets.BIG_OK, r.delivered() == 1 && r.failed() == 0 ? 1 : 0);
-                    run.figure(Targets.BIG_HEAP, r.peakHeapMb());
-                    run.figure("gateway 25MB sign+encrypt -Xmx256m peak RSS MB", gw.peakRssMb());
-                    run.figure("gateway 25MB sign+encrypt -Xmx256m accept+delivery s",
-                            (r.accept().max() + r.endToEnd().max()) / 1000);
+                    run.figure(name + " peak heap MB", r.peakHeapMb());
+                    run.figure(name + " peak RSS MB", gw.peakRssMb());
+                    run.figure(name + " accept+delivery s", (r.accept().max() + r.endToEnd().max()) / 1000);
                 }
                 if (!gw.alive()) {
                     // keep the evidence: the work directory is deleted at the end of the run
@@ -251,13 +270,45 @@ public final class GatewayScenarios implements Suite.GatewayBench {
                     break;
                 }
             }
-            if (g.kind() == Kind.PLAIN && max > 0 && suite.smtpSourceAvailable()
-                    && options.selected("gateway plain 10KB via smtp-source")) {
+            // the main rows also through Postfix's own load generator, as Postfix's row is (an independent pair)
+            String viaSmtpSource = name(g, new Measure(Suite.KB10, 1, false)) + Targets.VIA_SMTP_SOURCE;
+            if (isPrimary(g) && max > 0 && suite.smtpSourceAvailable() && options.selected(viaSmtpSource)) {
                 long count = Math.max(200, maxAccepted); // as many as the generator sent
-                run.add(suite.smtpSourceThrough("gateway plain 10KB via smtp-source", gw, sink, count));
+                run.add(suite.smtpSourceThrough(viaSmtpSource, gw, sink, count));
             }
             run.figure("gateway " + tag + " peak RSS MB", gw.peakRssMb());
         }
+    }
+
+    /**
+     * Writes the group's gateway.yaml and mailetcontainer.xml into {@code dir} and starts a gateway on them: through
+     * the launcher with the run's start-up cache, or (no launcher) with java -jar; records the start.
+     */
+    private GatewayProcess launch(SuiteRun run, SmtpSink sink, Path work, Group g, Path dir, String tag,
+                                  StartupCache cache) throws Exception {
+        Path store = g.kind() == Kind.PLAIN ? Files.createDirectories(work.resolve("certstore-empty"))
+                : certstore(g.key(), work.getParent());
+        int port = Ports.free();
+        Path xml = Files.writeString(dir.resolve("mailetcontainer.xml"), GatewayConfigs.mailetContainer(g.kind()));
+        Path yaml = Files.writeString(dir.resolve("gateway.yaml"),
+                GatewayConfigs.gatewayYaml(port, sink.port(), Ports.free(), dir.resolve("state"), xml, store,
+                        options.pipelineSettings()));
+        List<String> jvm = new ArrayList<>(g.jvmOptions());
+        jvm.addAll(options.gatewayJvmOptions());
+        if (options.jfrDir() != null) {
+            Files.createDirectories(options.jfrDir());
+            jvm.add("-XX:StartFlightRecording=filename=" + options.jfrDir().resolve("run" + run.index() + "-" + tag
+                    + ".jfr") + ",settings=profile");
+        }
+        boolean cacheThere = options.gatewayLauncher() != null && cache.written();
+        GatewayProcess gw = options.gatewayLauncher() == null
+                ? GatewayProcess.start(javaLauncher, options.gatewayJar(), dir, yaml, port, jvm)
+                : GatewayProcess.startWithLauncher(options.gatewayLauncher(), cache, dir, yaml, port, jvm);
+        // a JVM that warned about the cache may not have used it: such a start does not count as one with cache
+        gw.cacheWarnings().forEach(w -> run.note("gateway " + tag + " start: " + w));
+        run.add(new GatewayStart(gw.startMillis(), gw.reportedSinceJvmStartMillis(),
+                cacheThere && gw.cacheWarnings().isEmpty()));
+        return gw;
     }
 
     private MessageTemplate template(Group g, Measure m, Path dir) throws Exception {

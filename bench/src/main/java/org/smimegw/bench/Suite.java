@@ -48,8 +48,9 @@ public final class Suite {
         };
     }
 
+    /** "10KB", "25MB"; rounded, so that the largest message a 50 MiB limit lets through is "50MB". */
     static String sizeName(int bytes) {
-        return bytes >= 1024 * 1024 ? bytes / (1024 * 1024) + "MB" : bytes / 1024 + "KB";
+        return bytes >= 1024 * 1024 ? Math.round(bytes / (1024.0 * 1024)) + "MB" : Math.round(bytes / 1024.0) + "KB";
     }
 
     public SuiteRun run(int index) throws Exception {

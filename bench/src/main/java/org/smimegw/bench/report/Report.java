@@ -9,7 +9,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,17 +17,29 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import org.smimegw.bench.baseline.CryptoResult;
 import org.smimegw.bench.load.ThroughputResult;
 
-/** Writes the suite's runs as Markdown and JSON: every row of every run, the targets with min–max over runs. */
+/**
+ * Writes the suite's runs as Markdown and JSON: the targets with their value per run and min–max over the runs, the
+ * informational metrics the same way, then every row of every run.
+ */
 public final class Report {
 
     private final Map<String, Object> environment;
     private final List<SuiteRun> runs;
+    private final String targetsHeading;
     private final List<Target> targets;
+    private final List<Metric> informational;
 
-    public Report(Map<String, Object> environment, List<SuiteRun> runs, List<Target> targets) {
+    /**
+     * @param targetsHeading what the targets are (the issue, the conditions), the title of the targets table
+     * @param informational  metrics without a target, shown in a table after the targets
+     */
+    public Report(Map<String, Object> environment, List<SuiteRun> runs, String targetsHeading, List<Target> targets,
+                  List<Metric> informational) {
         this.environment = environment;
         this.runs = runs;
+        this.targetsHeading = targetsHeading;
         this.targets = targets;
+        this.informational = informational;
     }
 
     public static String num(double v) {
@@ -40,23 +51,19 @@ public final class Report {
         return String.format(Locale.ROOT, f, v);
     }
 
-    /** Per target: values per run (NaN when not measured). */
-    public Map<Target, List<Double>> targetValues() {
-        Map<Target, List<Double>> out = new LinkedHashMap<>();
-        for (Target t : targets) {
-            List<Double> values = new ArrayList<>();
-            for (SuiteRun r : runs) {
-                Optional<Double> v;
-                try {
-                    v = t.value().apply(r);
-                } catch (RuntimeException e) {
-                    v = Optional.empty();
-                }
-                values.add(v.orElse(Double.NaN));
-            }
-            out.put(t, values);
+    /** The metric's value in every run, in run order (NaN when not measured). */
+    public List<Double> values(Metric metric) {
+        return runs.stream().map(metric::of).toList();
+    }
+
+    /** "yes" when every measured run meets the target, "**no**" when none does, else "partly". */
+    public String met(Target target) {
+        List<Double> measured = values(target.metric()).stream().filter(v -> !v.isNaN()).toList();
+        if (measured.isEmpty()) {
+            return "not measured";
         }
-        return out;
+        long met = measured.stream().filter(target::met).count();
+        return met == measured.size() ? "yes" : met == 0 ? "**no**" : "partly";
     }
 
     public void write(Path markdown, Path json) throws IOException {
@@ -72,29 +79,18 @@ public final class Report {
         for (Map.Entry<String, Object> e : environment.entrySet()) {
             md.append("- ").append(e.getKey()).append(": ").append(e.getValue()).append('\n');
         }
-        md.append("\n## Targets (issue 6; 10 KB, RSA-2048, 20 sessions unless stated)\n\n");
-        md.append("| target | bound | ");
-        for (SuiteRun r : runs) {
-            md.append("run ").append(r.index()).append(" | ");
+        md.append("\n## ").append(targetsHeading).append("\n\n| target | bound | ").append(runColumns())
+                .append("min–max | met |\n|---|---|").append("---|".repeat(runs.size())).append("---|---|\n");
+        for (Target t : targets) {
+            md.append("| ").append(t.metric().name()).append(" | ").append(t.boundText()).append(" | ")
+                    .append(valueColumns(t.metric())).append(met(t)).append(" |\n");
         }
-        md.append("min–max | met |\n|---|---|");
-        md.append("---|".repeat(runs.size())).append("---|---|\n");
-        for (Map.Entry<Target, List<Double>> e : targetValues().entrySet()) {
-            Target t = e.getKey();
-            md.append("| ").append(t.name()).append(" | ").append(t.boundText()).append(" | ");
-            double min = Double.NaN;
-            double max = Double.NaN;
-            for (double v : e.getValue()) {
-                md.append(Double.isNaN(v) ? "–" : num(v) + t.unit()).append(" | ");
-                if (!Double.isNaN(v)) {
-                    min = Double.isNaN(min) ? v : Math.min(min, v);
-                    max = Double.isNaN(max) ? v : Math.max(max, v);
-                }
+        if (!informational.isEmpty()) {
+            md.append("\n## Informational (no target)\n\n| figure | ").append(runColumns()).append("min–max |\n|---|")
+                    .append("---|".repeat(runs.size())).append("---|\n");
+            for (Metric m : informational) {
+                md.append("| ").append(m.name()).append(" | ").append(valueColumns(m).stripTrailing()).append('\n');
             }
-            String met = Double.isNaN(min) ? "not measured"
-                    : t.met(min) && t.met(max) ? "yes" : !t.met(min) && !t.met(max) ? "**no**" : "partly";
-            md.append(Double.isNaN(min) ? "–" : num(min) + "–" + num(max) + t.unit()).append(" | ").append(met)
-                    .append(" |\n");
         }
         for (SuiteRun r : runs) {
             md.append("\n## Run ").append(r.index()).append(" (load average before ").append(num(r.machineLoadBefore()))
@@ -157,6 +153,28 @@ public final class Report {
         return md.toString();
     }
 
+    private String runColumns() {
+        StringBuilder s = new StringBuilder();
+        runs.forEach(r -> s.append("run ").append(r.index()).append(" | "));
+        return s.toString();
+    }
+
+    /** "v1 | v2 | ... | min–max | " of a metric. */
+    private String valueColumns(Metric m) {
+        StringBuilder s = new StringBuilder();
+        List<Double> values = values(m);
+        for (double v : values) {
+            s.append(Double.isNaN(v) ? "–" : num(v) + m.unit()).append(" | ");
+        }
+        List<Double> measured = values.stream().filter(v -> !v.isNaN()).toList();
+        if (measured.isEmpty()) {
+            return s.append("– | ").toString();
+        }
+        double min = measured.stream().min(Double::compare).orElseThrow();
+        double max = measured.stream().max(Double::compare).orElseThrow();
+        return s.append(num(min)).append("–").append(num(max)).append(m.unit()).append(" | ").toString();
+    }
+
     private static String lat(org.smimegw.bench.load.LatencyStats.Summary s) {
         return s.count() == 0 ? "–" : num(s.p50()) + " / " + num(s.p95()) + " / " + num(s.p99());
     }
@@ -165,20 +183,16 @@ public final class Report {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("environment", environment);
         List<Map<String, Object>> ts = new ArrayList<>();
-        for (Map.Entry<Target, List<Double>> e : targetValues().entrySet()) {
-            Map<String, Object> t = new LinkedHashMap<>();
-            t.put("name", e.getKey().name());
-            t.put("bound", e.getKey().bound());
-            t.put("atLeast", e.getKey().atLeast());
-            t.put("unit", e.getKey().unit());
-            t.put("values", e.getValue().stream().map(v -> v.isNaN() ? null : v).toList());
-            List<Double> measured = e.getValue().stream().filter(v -> !v.isNaN()).toList();
-            t.put("min", measured.stream().min(Double::compare).orElse(null));
-            t.put("max", measured.stream().max(Double::compare).orElse(null));
-            t.put("met", measured.isEmpty() ? null : measured.stream().allMatch(v -> e.getKey().met(v)));
-            ts.add(t);
+        for (Target t : targets) {
+            Map<String, Object> m = metricJson(t.metric());
+            m.put("bound", t.bound());
+            m.put("atLeast", t.atLeast());
+            List<Double> measured = values(t.metric()).stream().filter(v -> !v.isNaN()).toList();
+            m.put("met", measured.isEmpty() ? null : measured.stream().allMatch(t::met));
+            ts.add(m);
         }
         root.put("targets", ts);
+        root.put("informational", informational.stream().map(this::metricJson).toList());
         List<Map<String, Object>> rs = new ArrayList<>();
         for (SuiteRun r : runs) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -193,5 +207,17 @@ public final class Report {
         }
         root.put("runs", rs);
         return root;
+    }
+
+    private Map<String, Object> metricJson(Metric metric) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", metric.name());
+        m.put("unit", metric.unit());
+        List<Double> values = values(metric);
+        m.put("values", values.stream().map(v -> v.isNaN() ? null : v).toList());
+        List<Double> measured = values.stream().filter(v -> !v.isNaN()).toList();
+        m.put("min", measured.stream().min(Double::compare).orElse(null));
+        m.put("max", measured.stream().max(Double::compare).orElse(null));
+        return m;
     }
 }

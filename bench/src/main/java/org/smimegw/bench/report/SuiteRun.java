@@ -17,8 +17,7 @@ public final class SuiteRun {
     private final List<CryptoResult> crypto = new ArrayList<>();
     private final Map<String, Double> figures = new LinkedHashMap<>();
     private final List<String> notes = new ArrayList<>();
-    private final List<Double> startTimes = new ArrayList<>();
-    private final List<Double> selfReportedStartTimes = new ArrayList<>();
+    private final List<GatewayStart> starts = new ArrayList<>();
     private double machineLoadBefore;
     private double machineLoadAfter;
 
@@ -71,18 +70,13 @@ public final class SuiteRun {
         return crypto.stream().filter(r -> r.name().equals(name)).findFirst();
     }
 
-    /** Adds gateway start times (ms) measured by one part of the suite. */
-    public void startTimes(List<Double> launchToReady, List<Double> selfReported) {
-        startTimes.addAll(launchToReady);
-        selfReportedStartTimes.addAll(selfReported);
+    public void add(GatewayStart start) {
+        starts.add(start);
     }
 
-    public List<Double> startTimes() {
-        return List.copyOf(startTimes);
-    }
-
-    public List<Double> selfReportedStartTimes() {
-        return List.copyOf(selfReportedStartTimes);
+    /** Every gateway start of this run, in order. */
+    public List<GatewayStart> starts() {
+        return List.copyOf(starts);
     }
 
     public void machineLoad(double before, double after) {

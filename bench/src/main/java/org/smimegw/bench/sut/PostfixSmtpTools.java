@@ -74,13 +74,15 @@ public final class PostfixSmtpTools {
 
     /**
      * Runs {@code smtp-source -d -s SESSIONS -m MESSAGES -l SIZE -r RECIPIENTS} against 127.0.0.1:port (-d: keep
-     * each connection for several messages, like the bench's generator).
+     * each connection for several messages, like the bench's generator), from alice@example.com (internal, with a
+     * signing key in the bench's certificate stores) to user1@partner.example (with a certificate there), so that a
+     * sign+encrypt gateway signs and encrypts smtp-source's mail as it does the generator's.
      */
     public static SourceRun source(int port, int sessions, long messages, int size, int recipients)
             throws IOException, InterruptedException {
         List<String> cmd = List.of(SMTP_SOURCE.toString(), "-d", "-s", String.valueOf(sessions), "-m",
                 String.valueOf(messages), "-l", String.valueOf(size), "-r", String.valueOf(recipients),
-                "-f", "alice@example.com", "-t", "user@partner.example", "-M", "bench.example",
+                "-f", "alice@example.com", "-t", "user1@partner.example", "-M", "bench.example",
                 "127.0.0.1:" + port);
         long start = System.nanoTime();
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
