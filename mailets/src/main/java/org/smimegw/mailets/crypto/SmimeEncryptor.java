@@ -181,7 +181,10 @@ public final class SmimeEncryptor {
         }
     }
 
-    private OutputEncryptor encryptor(EncryptionAlgorithm algorithm) throws CMSException {
+    private OutputEncryptor encryptor(EncryptionAlgorithm algorithm) throws CMSException, GeneralSecurityException {
+        if (!algorithm.authenticated()) {
+            return CbcContentEncryptor.create(algorithm, providers.contentEncryption(algorithm), random);
+        }
         JceCMSContentEncryptorBuilder builder = new JceCMSContentEncryptorBuilder(algorithm.oid())
                 .setSecureRandom(random);
         providers.contentEncryption(algorithm).ifPresent(builder::setProvider);
