@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Properties;
 
+import jakarta.activation.DataHandler;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeBodyPart;
@@ -45,6 +46,7 @@ public final class MessageFiles {
     private final Path directory;
     private final int memoryThreshold;
     private final Session session;
+    private final CachingCommandMap contentHandlers = new CachingCommandMap();
 
     /**
      * @param directory       where results larger than {@code memoryThreshold} go
@@ -103,6 +105,20 @@ public final class MessageFiles {
 
     public Session session() {
         return session;
+    }
+
+    /**
+     * A {@code DataHandler} for {@code content} of MIME type {@code type} whose content handler is looked up once per
+     * type ({@link CachingCommandMap}) rather than made anew each time it is written.
+     */
+    DataHandler dataHandler(Object content, String type) {
+        return withCachedHandlers(new DataHandler(content, type));
+    }
+
+    /** {@code handler}, set to look up its content handler once per type ({@link CachingCommandMap}). */
+    DataHandler withCachedHandlers(DataHandler handler) {
+        handler.setCommandMap(contentHandlers);
+        return handler;
     }
 
     public Path directory() {

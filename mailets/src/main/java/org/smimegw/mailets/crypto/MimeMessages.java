@@ -322,7 +322,7 @@ final class MimeMessages {
         if (obscure) {
             HeaderProtection.obscureOuter(out);
         }
-        setContent(out, content);
+        setContent(out, content, files);
         return files.message(out::writeTo);
     }
 
@@ -333,15 +333,16 @@ final class MimeMessages {
      */
     static MessageFiles.Writer contentEntity(Object content, MessageFiles files) throws MessagingException {
         MimeMessage holder = new org.smimegw.mailets.mime.RawBodyMimeMessage(files.session());
-        setContent(holder, content);
+        setContent(holder, content, files);
         return out -> writeEntity(holder, out);
     }
 
-    private static void setContent(MimeMessage out, Object content) throws MessagingException {
+    private static void setContent(MimeMessage out, Object content, MessageFiles files) throws MessagingException {
         if (content instanceof MimeMultipart multipart) {
-            out.setContent(multipart);
+            out.setDataHandler(files.dataHandler(multipart, multipart.getContentType())); // as setContent(multipart)
+            multipart.setParent(out);
         } else if (content instanceof MimeBodyPart part) {
-            out.setDataHandler(part.getDataHandler());
+            out.setDataHandler(files.withCachedHandlers(part.getDataHandler()));
             Enumeration<Header> headers = part.getAllHeaders();
             while (headers.hasMoreElements()) {
                 Header h = headers.nextElement();

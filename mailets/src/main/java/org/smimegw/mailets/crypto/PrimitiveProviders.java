@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
@@ -59,6 +60,8 @@ public final class PrimitiveProviders {
     private final String correttoStatus;
     private final Map<Primitive, ProviderSource> chosen = new EnumMap<>(Primitive.class);
     private final DigestCalculatorProvider digestCalculators;
+    /** {@link #signing} per algorithm name: asking the JCA's provider list costs more than a signature's setup. */
+    private final Map<String, Optional<Provider>> signingProviders = new ConcurrentHashMap<>();
 
     /** Chooses per primitive from what is installed, as {@code choice} says. */
     public static PrimitiveProviders select(CryptoProviders choice) {
@@ -118,6 +121,10 @@ public final class PrimitiveProviders {
      * {@code SHA256withRSAandMGF1}, {@code SHA3-256withRSA} are names only Bouncy Castle has).
      */
     public Optional<Provider> signing(String algorithm) {
+        return signingProviders.computeIfAbsent(algorithm, this::chooseSigning);
+    }
+
+    private Optional<Provider> chooseSigning(String algorithm) {
         String name = algorithm.toUpperCase(Locale.ROOT);
         Optional<Provider> chosenProvider = name.endsWith("WITHRSA") ? provider(Primitive.RSA_PRIVATE)
                 : name.endsWith("WITHECDSA") ? provider(Primitive.ECDSA) : Optional.of(bouncyCastle);

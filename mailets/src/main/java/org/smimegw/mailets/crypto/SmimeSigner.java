@@ -1,6 +1,8 @@
 package org.smimegw.mailets.crypto;
 
 import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.Provider;
 import java.security.cert.CertificateEncodingException;
@@ -10,9 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.mail.MessagingException;
@@ -52,8 +52,9 @@ import org.smimegw.certstore.UserKey;
  * and the result written to {@link MessageFiles} (memory for small messages, temporary files for large ones).
  * <p>
  * What depends only on the signer's certificate and chain (the certificate in Bouncy Castle's form, the certificates
- * carried in the signature, the SMIMEEncryptionKeyPreference attribute, the description for logs) is computed once
- * per certificate and kept (at most {@value #MAX_SIGNERS} signers; the cache starts over when full), as is the
+ * carried in the signature, the SMIMEEncryptionKeyPreference attribute, the description for logs, the signature
+ * algorithm, its provider and the private key converted to that provider's form) is computed once per certificate
+ * and kept (at most {@value #MAX_SIGNERS} signers; the cache starts over when full), as is the
  * signing-time attribute within one second. A new {@link ContentSigner} is made for every message. Thread-safe.
  */
 public final class SmimeSigner {
@@ -65,7 +66,15 @@ public final class SmimeSigner {
     }
 
     private record SignerPieces(X509CertificateHolder certificate, Store<X509CertificateHolder> certificates,
-                                Attribute encryptionKeyPreference, String description) {
+                                Attribute encryptionKeyPreference, String description, ProviderKey providerKey) {
+    }
+
+    /**
+     * The signature algorithm, its provider and the private key in that provider's own form, for {@code source}:
+     * a provider converts a key of another provider's class at every {@code initSign} (ACCP copies it into
+     * AWS-LC), so a software key is converted once.
+     */
+    private record ProviderKey(PrivateKey source, String algorithm, Optional<Provider> provider, PrivateKey key) {
     }
 
     /** The signing-time attribute for one second (UTCTime has second precision). */
@@ -77,7 +86,7 @@ public final class SmimeSigner {
     private final PrimitiveProviders providers;
     private final DigestCalculatorProvider digests;
     private final Attribute capabilities;
-    private final Map<SignerIdentity, SignerPieces> signers = new ConcurrentHashMap<>();
+    private final BoundedMemo<SignerIdentity, SignerPieces> signers = new BoundedMemo<>(MAX_SIGNERS);
     private final AtomicReference<SigningTime> signingTime = new AtomicReference<>(new SigningTime(Long.MIN_VALUE, null));
 
     public SmimeSigner(SignerSettings settings, MessageFiles files) {
@@ -189,12 +198,11 @@ public final class SmimeSigner {
                 attributes.add(pieces.encryptionKeyPreference());
             }
             SMIMESignedGenerator generator = new SignedGenerator();
-            String algorithm = signatureAlgorithm(key.privateKey());
-            JcaContentSignerBuilder signerBuilder = new JcaContentSignerBuilder(algorithm);
-            // a token key signs in its token; software keys get the provider chosen per primitive
-            Optional<Provider> provider = key.keyProvider().or(() -> providers.signing(algorithm));
-            provider.ifPresent(signerBuilder::setProvider);
-            ContentSigner contentSigner = signerBuilder.build(key.privateKey());
+            ProviderKey signing = pieces.providerKey().source() == key.privateKey() ? pieces.providerKey()
+                    : providerKey(key);
+            JcaContentSignerBuilder signerBuilder = new JcaContentSignerBuilder(signing.algorithm());
+            signing.provider().ifPresent(signerBuilder::setProvider);
+            ContentSigner contentSigner = signerBuilder.build(signing.key());
             generator.addSignerInfoGenerator(new SignerInfoGeneratorBuilder(digests)
                     .setSignedAttributeGenerator(new DefaultSignedAttributeTableGenerator(new AttributeTable(attributes)))
                     .build(contentSigner, pieces.certificate()));
@@ -230,16 +238,7 @@ public final class SmimeSigner {
     }
 
     private SignerPieces pieces(UserKey key) throws SmimeException {
-        SignerIdentity identity = new SignerIdentity(key.certificate(), key.chain());
-        SignerPieces pieces = signers.get(identity);
-        if (pieces == null) {
-            pieces = newPieces(key);
-            if (signers.size() >= MAX_SIGNERS) {
-                signers.clear();
-            }
-            signers.put(identity, pieces);
-        }
-        return pieces;
+        return signers.get(new SignerIdentity(key.certificate(), key.chain()), identity -> newPieces(key));
     }
 
     private SignerPieces newPieces(UserKey key) throws SmimeException {
@@ -248,10 +247,30 @@ public final class SmimeSigner {
                     ? new SMIMEEncryptionKeyPreferenceAttribute(SMIMEUtil.createIssuerAndSerialNumberFor(key.certificate()))
                     : null;
             return new SignerPieces(new JcaX509CertificateHolder(key.certificate()),
-                    new JcaCertStore(certificates(key)), preference, CertificateInfo.of(key.certificate()).toString());
+                    new JcaCertStore(certificates(key)), preference, CertificateInfo.of(key.certificate()).toString(),
+                    providerKey(key));
         } catch (CertificateEncodingException | CertificateParsingException e) {
             throw new SmimeException("cannot use the key of " + CertificateInfo.of(key.certificate()), e);
         }
+    }
+
+    /** A token key signs in its token; a software key with the provider chosen per primitive, in its form. */
+    private ProviderKey providerKey(UserKey key) {
+        PrivateKey source = key.privateKey();
+        String algorithm = signatureAlgorithm(source);
+        if (key.keyProvider().isPresent()) {
+            return new ProviderKey(source, algorithm, key.keyProvider(), source);
+        }
+        Optional<Provider> provider = providers.signing(algorithm);
+        PrivateKey converted = source;
+        if (provider.isPresent()) {
+            try {
+                converted = (PrivateKey) KeyFactory.getInstance(source.getAlgorithm(), provider.get()).translateKey(source);
+            } catch (GeneralSecurityException | ClassCastException e) {
+                converted = source; // the provider converts it at initSign, as without this
+            }
+        }
+        return new ProviderKey(source, algorithm, provider, converted);
     }
 
     private List<X509Certificate> certificates(UserKey key) {

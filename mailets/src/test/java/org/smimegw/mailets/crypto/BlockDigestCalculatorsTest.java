@@ -38,6 +38,15 @@ class BlockDigestCalculatorsTest {
         m.write(data, 6 + 2 * BlockDigestCalculators.BLOCK, data.length - 6 - 2 * BlockDigestCalculators.BLOCK);
         m.close();
         assertThat(mixed.getDigest()).isEqualTo(expected);
+
+        for (int chunk : new int[] {1000, BlockDigestCalculators.BLOCK - 1, BlockDigestCalculators.BLOCK}) {
+            DigestCalculator chunked = calculators.get(sha256);
+            OutputStream c = chunked.getOutputStream();
+            for (int off = 0; off < data.length; off += chunk) {
+                c.write(data, off, Math.min(chunk, data.length - off)); // chunks that straddle the buffer's end
+            }
+            assertThat(chunked.getDigest()).as("chunks of %d", chunk).isEqualTo(expected);
+        }
         assertThat(mixed.getAlgorithmIdentifier()).isEqualTo(sha256);
     }
 }
