@@ -45,6 +45,11 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "8", description = "warm-up seconds per measurement (default ${DEFAULT-VALUE})")
     double warmup;
 
+    @Option(names = "--process-warmup", defaultValue = "20", description = "warm-up seconds of each relay process "
+            + "(gateway, Postfix) right after it started, before its first measurement, unpaced and without a "
+            + "message limit, so that the gateway's JIT compiler is done (default ${DEFAULT-VALUE}; 0: none)")
+    double processWarmup;
+
     @Option(names = "--sessions", defaultValue = "20", description = "concurrent SMTP sessions (default ${DEFAULT-VALUE})")
     int sessions;
 
@@ -100,6 +105,7 @@ public final class BenchMain implements Callable<Integer> {
         boolean tempWork = work == null;
         Path workDir = tempWork ? Files.createTempDirectory("smimegw-bench") : Files.createDirectories(work);
         BenchOptions options = new BenchOptions(full, repeat, Duration.ofMillis((long) (warmup * 1000)),
+                Duration.ofMillis((long) (processWarmup * 1000)),
                 Duration.ofMillis((long) (seconds * 1000)), sessions, only == null ? null : Pattern.compile(only),
                 out, gatewayJar, "none".equals(gatewayLauncher) ? null : Path.of(gatewayLauncher), workDir,
                 skipPostfix, skipOpenssl, skipGateway, List.copyOf(gatewayJvmOptions),
@@ -142,6 +148,7 @@ public final class BenchMain implements Callable<Integer> {
         env.put("openssl", OpensslBaseline.version());
         env.put("mode", o.full() ? "full matrix" : "default suite");
         env.put("warm-up / measured seconds", o.warmup().toMillis() / 1000.0 + " / " + o.measure().toMillis() / 1000.0);
+        env.put("process warm-up seconds", o.processWarmup().toMillis() / 1000.0);
         env.put("sessions", o.sessions());
         env.put("gateway started with", o.gatewayLauncher() == null
                 ? "java -jar " + o.gatewayJar() + " (no start-up cache)"

@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
  * @param full          the whole matrix (key types × sizes × recipients × scenarios) instead of the default subset
  * @param repeat        repetitions of the suite (the report gives min–max over them)
  * @param warmup        warm-up per measurement (discarded)
+ * @param processWarmup warm-up of each relay process right after it started, before its first measurement
  * @param measure       measured sending time per measurement
  * @param sessions      concurrent SMTP sessions of the main rows
  * @param only          run only measurements whose name matches (null: all)
@@ -26,7 +27,7 @@ import java.util.regex.Pattern;
  * @param jfrDir        when set, every gateway process records a JFR profile into this directory
  * @param pipelineSettings extra {@code key: value} lines for the gateway's {@code pipeline:} section
  */
-public record BenchOptions(boolean full, int repeat, Duration warmup, Duration measure, int sessions, Pattern only,
+public record BenchOptions(boolean full, int repeat, Duration warmup, Duration processWarmup, Duration measure, int sessions, Pattern only,
                            Path outDir, Path gatewayJar, Path gatewayLauncher, Path workDir, boolean skipPostfix, boolean skipOpenssl,
                            boolean skipGateway, java.util.List<String> gatewayJvmOptions, Duration drainTimeout,
                            Path jfrDir, java.util.List<String> pipelineSettings) {

@@ -230,6 +230,11 @@ public final class GatewayScenarios implements Suite.GatewayBench {
                 + (g.jvmOptions().isEmpty() ? "" : "-" + String.join("", g.jvmOptions()).replaceAll("[^A-Za-z0-9]", ""));
         Path dir = Files.createDirectories(work.resolve("gateway-" + tag));
         try (GatewayProcess gw = launch(run, sink, work, g, dir, tag, cache)) {
+            java.util.Optional<Measure> first = g.measures().stream()
+                    .filter(m -> options.selected(name(g, m)) && m.size() < 25 * MB).findFirst();
+            if (first.isPresent()) {
+                driver.warmUpProcess(template(g, first.get(), dir), gw, options.sessions(), options.processWarmup());
+            }
             double max = 0;
             long maxAccepted = 0;
             for (Measure m : g.measures()) {

@@ -185,10 +185,15 @@ public final class Suite {
                 ? List.of(new int[] {KB10, 1}, new int[] {KB10, 10}, new int[] {100 * 1024, 1}, new int[] {1024 * 1024, 1})
                 : List.of(new int[] {KB10, 1});
         try (PostfixRelay postfix = PostfixRelay.start(work.resolve("postfix"), sink.port())) {
+            boolean warmedUp = false;
             for (int[] c : cases) {
                 String name = "postfix plain " + sizeName(c[0]) + (c[1] > 1 ? " " + c[1] + "rcpt" : "");
                 MessageTemplate m = MessageTemplate.plain(c[0], MessageTemplate.partnerRecipients(c[1]));
                 if (options.selected(name)) {
+                    if (!warmedUp) { // as the gateway's processes are
+                        driver.warmUpProcess(m, postfix, options.sessions(), options.processWarmup());
+                        warmedUp = true;
+                    }
                     ThroughputResult max = driver.measure(name, m, postfix, options.sessions(), options.warmup(),
                             options.measure(), 0, 0);
                     run.add(max);
