@@ -84,16 +84,14 @@ final class StoreSnapshot {
         return all.stream().anyMatch(c -> c.fingerprint().equals(fp)) || crlFingerprints.contains(fp);
     }
 
-    /** The key of {@code fingerprint}: unlocked once by {@code reader} (null when unusable), then kept. */
+    /**
+     * The key of {@code fingerprint}: unlocked once by {@code reader} (null when unusable), then kept. Threads asking
+     * for the same key at once wait for one unlock (each would otherwise derive the key itself, milliseconds each, and
+     * callers would see different key objects for the same key).
+     */
     UserKey key(String fingerprint, Function<String, UserKey> reader) {
         UserKey k = loadedKeys.get(fingerprint);
-        if (k == null) {
-            k = reader.apply(fingerprint);
-            if (k != null) {
-                loadedKeys.put(fingerprint, k);
-            }
-        }
-        return k;
+        return k != null ? k : loadedKeys.computeIfAbsent(fingerprint, reader);
     }
 
     /**

@@ -52,9 +52,9 @@ import org.smimegw.certstore.UserKey;
  * and the result written to {@link MessageFiles} (memory for small messages, temporary files for large ones).
  * <p>
  * What depends only on the signer's certificate and chain (the certificate in Bouncy Castle's form, the certificates
- * carried in the signature, the SMIMEEncryptionKeyPreference attribute, the description for logs, the signature
- * algorithm, its provider and the private key converted to that provider's form) is computed once per certificate
- * and kept (at most {@value #MAX_SIGNERS} signers; the cache starts over when full), as is the
+ * carried in the signature, the SMIMEEncryptionKeyPreference attribute, the description for logs) is computed once
+ * per certificate and kept, and the signature algorithm, its provider and the private key converted to that
+ * provider's form once per private key object (at most {@value #MAX_SIGNERS} signers; the cache starts over when full), as is the
  * signing-time attribute within one second. A new {@link ContentSigner} is made for every message. Thread-safe.
  */
 public final class SmimeSigner {
@@ -66,15 +66,28 @@ public final class SmimeSigner {
     }
 
     private record SignerPieces(X509CertificateHolder certificate, Store<X509CertificateHolder> certificates,
-                                Attribute encryptionKeyPreference, String description, ProviderKey providerKey) {
+                                Attribute encryptionKeyPreference, String description) {
     }
 
     /**
-     * The signature algorithm, its provider and the private key in that provider's own form, for {@code source}:
-     * a provider converts a key of another provider's class at every {@code initSign} (ACCP copies it into
-     * AWS-LC), so a software key is converted once.
+     * The signature algorithm, its provider and the private key in that provider's own form: a provider converts a
+     * key of another provider's class at every {@code initSign} (ACCP copies it into AWS-LC), so a software key is
+     * converted once.
      */
-    private record ProviderKey(PrivateKey source, String algorithm, Optional<Provider> provider, PrivateKey key) {
+    private record ProviderKey(String algorithm, Optional<Provider> provider, PrivateKey key) {
+    }
+
+    /** A private key object as a map key by identity (key classes compare their encodings in {@code equals}). */
+    private record KeyObject(PrivateKey key) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof KeyObject other && other.key == key;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(key);
+        }
     }
 
     /** The signing-time attribute for one second (UTCTime has second precision). */
@@ -87,6 +100,7 @@ public final class SmimeSigner {
     private final DigestCalculatorProvider digests;
     private final Attribute capabilities;
     private final BoundedMemo<SignerIdentity, SignerPieces> signers = new BoundedMemo<>(MAX_SIGNERS);
+    private final BoundedMemo<KeyObject, ProviderKey> providerKeys = new BoundedMemo<>(MAX_SIGNERS);
     private final AtomicReference<SigningTime> signingTime = new AtomicReference<>(new SigningTime(Long.MIN_VALUE, null));
 
     public SmimeSigner(SignerSettings settings, MessageFiles files) {
@@ -198,8 +212,7 @@ public final class SmimeSigner {
                 attributes.add(pieces.encryptionKeyPreference());
             }
             SMIMESignedGenerator generator = new SignedGenerator();
-            ProviderKey signing = pieces.providerKey().source() == key.privateKey() ? pieces.providerKey()
-                    : providerKey(key);
+            ProviderKey signing = providerKeys.get(new KeyObject(key.privateKey()), k -> providerKey(key));
             JcaContentSignerBuilder signerBuilder = new JcaContentSignerBuilder(signing.algorithm());
             signing.provider().ifPresent(signerBuilder::setProvider);
             ContentSigner contentSigner = signerBuilder.build(signing.key());
@@ -247,8 +260,7 @@ public final class SmimeSigner {
                     ? new SMIMEEncryptionKeyPreferenceAttribute(SMIMEUtil.createIssuerAndSerialNumberFor(key.certificate()))
                     : null;
             return new SignerPieces(new JcaX509CertificateHolder(key.certificate()),
-                    new JcaCertStore(certificates(key)), preference, CertificateInfo.of(key.certificate()).toString(),
-                    providerKey(key));
+                    new JcaCertStore(certificates(key)), preference, CertificateInfo.of(key.certificate()).toString());
         } catch (CertificateEncodingException | CertificateParsingException e) {
             throw new SmimeException("cannot use the key of " + CertificateInfo.of(key.certificate()), e);
         }
@@ -259,7 +271,7 @@ public final class SmimeSigner {
         PrivateKey source = key.privateKey();
         String algorithm = signatureAlgorithm(source);
         if (key.keyProvider().isPresent()) {
-            return new ProviderKey(source, algorithm, key.keyProvider(), source);
+            return new ProviderKey(algorithm, key.keyProvider(), source);
         }
         Optional<Provider> provider = providers.signing(algorithm);
         PrivateKey converted = source;
@@ -270,7 +282,7 @@ public final class SmimeSigner {
                 converted = source; // the provider converts it at initSign, as without this
             }
         }
-        return new ProviderKey(source, algorithm, provider, converted);
+        return new ProviderKey(algorithm, provider, converted);
     }
 
     private List<X509Certificate> certificates(UserKey key) {
