@@ -1,6 +1,5 @@
 package org.smimegw.mailets.crypto;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -31,7 +30,7 @@ final class BlockDigestCalculators implements DigestCalculatorProvider {
     public DigestCalculator get(AlgorithmIdentifier algorithm) throws OperatorCreationException {
         DigestCalculator calculator = delegate.get(algorithm);
         return new DigestCalculator() {
-            private BufferedOutputStream out;
+            private BlockOutputStream out;
 
             @Override
             public AlgorithmIdentifier getAlgorithmIdentifier() {
@@ -41,7 +40,7 @@ final class BlockDigestCalculators implements DigestCalculatorProvider {
             @Override
             public OutputStream getOutputStream() {
                 if (out == null) {
-                    out = new BufferedOutputStream(calculator.getOutputStream(), BLOCK);
+                    out = new BlockOutputStream(calculator.getOutputStream());
                 }
                 return out;
             }
@@ -58,5 +57,60 @@ final class BlockDigestCalculators implements DigestCalculatorProvider {
                 return calculator.getDigest();
             }
         };
+    }
+
+    /**
+     * Collects bytes into blocks for one thread: unlike {@link java.io.BufferedOutputStream}, which takes a lock for
+     * every write (a write per byte here), and whose buffer starts small and grows.
+     */
+    private static final class BlockOutputStream extends OutputStream {
+        private final OutputStream digest;
+        private final byte[] block = new byte[BLOCK];
+        private int count;
+
+        BlockOutputStream(OutputStream digest) {
+            this.digest = digest;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            if (count == block.length) {
+                flushBlock();
+            }
+            block[count++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            if (len >= block.length) {
+                flushBlock();
+                digest.write(b, off, len);
+                return;
+            }
+            if (len > block.length - count) {
+                flushBlock();
+            }
+            System.arraycopy(b, off, block, count, len);
+            count += len;
+        }
+
+        @Override
+        public void flush() throws IOException {
+            flushBlock();
+            digest.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            flush();
+            digest.close();
+        }
+
+        private void flushBlock() throws IOException {
+            if (count > 0) {
+                digest.write(block, 0, count);
+                count = 0;
+            }
+        }
     }
 }
