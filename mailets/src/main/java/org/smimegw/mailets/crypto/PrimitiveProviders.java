@@ -157,6 +157,21 @@ public final class PrimitiveProviders {
         return provider(algorithm.authenticated() ? Primitive.AES_GCM : Primitive.AES_CBC);
     }
 
+    /**
+     * The provider to decrypt EnvelopedData content encrypted with {@code algorithm}: the one chosen for AES-CBC where
+     * it is AES-CBC (the JDK's under {@code auto}: AES-NI, where Bouncy Castle's AES is table-driven Java), Bouncy
+     * Castle's for every other algorithm (Camellia, SEED, 3DES, RC2 and more, which the JDK lacks). Empty: the JCA's
+     * default (the JDK's).
+     */
+    public Optional<Provider> contentDecryption(AlgorithmIdentifier algorithm) {
+        List<EncryptionAlgorithm> known = algorithm == null ? List.of()
+                : EncryptionAlgorithm.byOid(algorithm.getAlgorithm().getId());
+        if (known.size() == 1 && known.get(0).producible() && !known.get(0).authenticated()) {
+            return provider(Primitive.AES_CBC);
+        }
+        return Optional.of(bouncyCastle);
+    }
+
     /** SHA-2 with the chosen provider, every other digest with Bouncy Castle's. */
     public DigestCalculatorProvider digestCalculators() {
         return digestCalculators;
