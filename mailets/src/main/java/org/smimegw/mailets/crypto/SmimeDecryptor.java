@@ -60,6 +60,7 @@ public final class SmimeDecryptor {
     private final Provider provider;
     private final DefaultAlgorithmNameFinder names = new DefaultAlgorithmNameFinder();
     private final CertificateHolders holders = new CertificateHolders();
+    private final java.util.Map<Provider, ProviderPrivateKeys> privateKeys = new java.util.concurrent.ConcurrentHashMap<>();
 
     public SmimeDecryptor(MessageFiles files) {
         this(files, new PrimitiveProviders());
@@ -266,9 +267,11 @@ public final class SmimeDecryptor {
             // the RSA unwrap with the provider chosen for RSA private-key operations, the content with the one chosen
             // for AES-CBC where it is AES-CBC, else with Bouncy Castle's (every CMS content algorithm, the JDK lacks
             // some such as Camellia or SEED)
-            JceKeyTransEnvelopedRecipient recipient = new JceKeyTransEnvelopedRecipient(key.privateKey());
             boolean oaep = !PKCSObjectIdentifiers.rsaEncryption.equals(info.getKeyEncryptionAlgorithm().getAlgorithm());
-            providers.keyTransport(true, oaep).ifPresent(recipient::setProvider);
+            Optional<Provider> unwrapProvider = providers.keyTransport(true, oaep);
+            JceKeyTransEnvelopedRecipient recipient = new JceKeyTransEnvelopedRecipient(
+                    unwrapProvider.map(p -> privateKeys(p).of(key.privateKey())).orElse(key.privateKey()));
+            unwrapProvider.ifPresent(recipient::setProvider);
             return recipient.setContentProvider(contentProvider.orElse(null));
         }
         if (info instanceof KeyAgreeRecipientInformation) {
@@ -279,6 +282,11 @@ public final class SmimeDecryptor {
             return new JceKeyAgreeEnvelopedRecipient(key.privateKey()).setProvider(provider);
         }
         return null;
+    }
+
+    /** The provider's own form of software keys, per provider (the RSA unwrap uses one, or none for OAEP). */
+    private ProviderPrivateKeys privateKeys(Provider unwrapProvider) {
+        return privateKeys.computeIfAbsent(unwrapProvider, ProviderPrivateKeys::new);
     }
 
     private String algorithmName(AlgorithmIdentifier id) {
