@@ -2,6 +2,7 @@ package org.smimegw.certstore;
 
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -28,10 +29,20 @@ public final class MergedTrust implements Supplier<TrustCollection> {
 
     @Override
     public TrustCollection get() {
-        List<TrustCollection> inputs = sources.stream().map(Supplier::get).toList();
-        List<TrustCollection> nonEmpty = inputs.stream().filter(t -> !isEmpty(t)).toList();
-        if (nonEmpty.size() <= 1) {
-            return nonEmpty.isEmpty() ? inputs.get(0) : nonEmpty.get(0);
+        // asked for every validation: loops, not streams
+        List<TrustCollection> inputs = new ArrayList<>(sources.size());
+        TrustCollection onlyNonEmpty = null;
+        int nonEmpty = 0;
+        for (Supplier<TrustCollection> source : sources) {
+            TrustCollection t = source.get();
+            inputs.add(t);
+            if (!isEmpty(t)) {
+                nonEmpty++;
+                onlyNonEmpty = t;
+            }
+        }
+        if (nonEmpty <= 1) {
+            return nonEmpty == 0 ? inputs.get(0) : onlyNonEmpty;
         }
         Merged m = last;
         if (m != null && sameInstances(m.inputs(), inputs)) {

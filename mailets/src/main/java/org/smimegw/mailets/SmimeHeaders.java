@@ -70,10 +70,12 @@ public final class SmimeHeaders {
                 .map(status -> reason.map(r -> status + " (" + r + ")").orElse(status));
     }
 
+    private static final java.util.regex.Pattern LINE_BREAKS = java.util.regex.Pattern.compile("[\\r\\n]+");
+
     private static void put(MimeMessage message, String header, Optional<String> value) throws MessagingException {
         message.removeHeader(header);
         if (value.isPresent() && !value.get().isBlank()) {
-            String v = value.get().replaceAll("[\\r\\n]+", " ");
+            String v = LINE_BREAKS.matcher(value.get()).replaceAll(" ");
             if (v.length() > MAX_VALUE_LENGTH) {
                 v = v.substring(0, MAX_VALUE_LENGTH) + "...";
             }

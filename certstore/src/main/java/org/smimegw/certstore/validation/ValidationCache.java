@@ -101,8 +101,14 @@ final class ValidationCache {
     private boolean usable(Entry e, TrustIndex index, Instant at) {
         return e.index() == index
                 && clock.millis() < e.expiresMillis()
-                && Duration.between(e.at(), at).abs().compareTo(settings.ttl()) <= 0
+                && within(e.at(), at, settings.ttl())
                 && !at.isBefore(e.windowStart()) && at.isBefore(e.windowEnd());
+    }
+
+    /** Whether {@code a} and {@code b} are at most {@code ttl} apart ({@code Duration.abs()} computes in BigDecimal). */
+    private static boolean within(Instant a, Instant b, Duration ttl) {
+        Duration d = a.isAfter(b) ? Duration.between(b, a) : Duration.between(a, b);
+        return d.compareTo(ttl) <= 0;
     }
 
     void put(TrustIndex index, X509Certificate certificate, Collection<X509Certificate> supplied, Purpose purpose,

@@ -14,9 +14,7 @@ import org.bouncycastle.operator.OperatorCreationException;
  * signed content through {@code CRLFOutputStream}, which writes one byte at a time; the JCA digest stream behind it
  * then calls {@code MessageDigest.update(byte)} per byte (a bounds check, a one-byte copy and a buffer test each).
  * Here the bytes collect in an 8 KiB buffer and reach the digest as blocks, the form the SHA intrinsics process; the
- * digest value is the same. The buffer is a plain array, not a {@code BufferedOutputStream}: that one takes a lock
- * and checks whether to grow its buffer on every one-byte write, which showed as 6 % of the pipeline's samples when
- * signing. Thread-safe (each calculator is used by one thread).
+ * digest value is the same. Thread-safe (each calculator is used by one thread).
  */
 final class BlockDigestCalculators implements DigestCalculatorProvider {
 
@@ -61,7 +59,10 @@ final class BlockDigestCalculators implements DigestCalculatorProvider {
         };
     }
 
-    /** Collects bytes into {@link #BLOCK}-sized blocks for the stream behind it; for one thread, without locks. */
+    /**
+     * Collects bytes into blocks for one thread: unlike {@link java.io.BufferedOutputStream}, which takes a lock for
+     * every write (a write per byte here), and whose buffer starts small and grows.
+     */
     private static final class BlockOutputStream extends OutputStream {
         private final OutputStream digest;
         private final byte[] block = new byte[BLOCK];
@@ -73,21 +74,21 @@ final class BlockDigestCalculators implements DigestCalculatorProvider {
 
         @Override
         public void write(int b) throws IOException {
-            if (count == BLOCK) {
-                flush();
+            if (count == block.length) {
+                flushBlock();
             }
             block[count++] = (byte) b;
         }
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
-            if (len >= BLOCK) {
-                flush();
+            if (len >= block.length) {
+                flushBlock();
                 digest.write(b, off, len);
                 return;
             }
-            if (len > BLOCK - count) {
-                flush();
+            if (len > block.length - count) {
+                flushBlock();
             }
             System.arraycopy(b, off, block, count, len);
             count += len;
@@ -95,16 +96,21 @@ final class BlockDigestCalculators implements DigestCalculatorProvider {
 
         @Override
         public void flush() throws IOException {
-            if (count > 0) {
-                digest.write(block, 0, count);
-                count = 0;
-            }
+            flushBlock();
+            digest.flush();
         }
 
         @Override
         public void close() throws IOException {
             flush();
             digest.close();
+        }
+
+        private void flushBlock() throws IOException {
+            if (count > 0) {
+                digest.write(block, 0, count);
+                count = 0;
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 package org.smimegw.mailets.crypto;
 
 import java.io.OutputStream;
+import java.security.PrivateKey;
 import java.security.Provider;
 import java.security.PublicKey;
 import java.util.ArrayList;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
@@ -41,7 +43,8 @@ import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
  * choice falls back to the JDK's, then Bouncy Castle's. ACCP is never registered JVM-wide
  * ({@link java.security.Security#insertProviderAt}): it is handed to the JCA calls made here, so TLS, LDAP and
  * every other library keep the JDK's providers. An empty {@link Optional} means the JCA's default selection (the
- * JDK's providers, or a token's provider for a PKCS#11 key). Immutable and thread-safe.
+ * JDK's providers, or a token's provider for a PKCS#11 key). Immutable apart from a memo of the keys Bouncy Castle's
+ * verifier accepts, and thread-safe.
  */
 public final class PrimitiveProviders {
 
@@ -62,6 +65,18 @@ public final class PrimitiveProviders {
     private final DigestCalculatorProvider digestCalculators;
     /** {@link #signing} per algorithm name: asking the JCA's provider list costs more than a signature's setup. */
     private final Map<String, Optional<Provider>> signingProviders = new ConcurrentHashMap<>();
+    /** Software private keys in each provider's own form, for the signer and the decryptor alike. */
+    private final Map<Provider, ProviderPrivateKeys> privateKeys = new ConcurrentHashMap<>();
+    /**
+     * Public keys (with a signature algorithm) for which Bouncy Castle's verifier, the second opinion, could be made:
+     * for these it is made only when the chosen provider says no. Bounded by {@link #MAX_ACCEPTED_KEYS}.
+     */
+    private final Set<List<Object>> fallbackAccepts = ConcurrentHashMap.newKeySet();
+    private static final int MAX_ACCEPTED_KEYS = 1_000;
+    private final Map<Provider, PlainSignatureVerifiers> plainVerifiers = new ConcurrentHashMap<>();
+    /** Read-only after construction, so shared by every signer verifier. */
+    private final DefaultCMSSignatureAlgorithmNameGenerator signatureNames = new DefaultCMSSignatureAlgorithmNameGenerator();
+    private final DefaultSignatureAlgorithmIdentifierFinder signatureIdentifiers = new DefaultSignatureAlgorithmIdentifierFinder();
 
     /** Chooses per primitive from what is installed, as {@code choice} says. */
     public static PrimitiveProviders select(CryptoProviders choice) {
@@ -120,6 +135,15 @@ public final class PrimitiveProviders {
      * for RSA or ECDSA where it has the name, else the JDK's where they have it, else Bouncy Castle's (e.g.
      * {@code SHA256withRSAandMGF1}, {@code SHA3-256withRSA} are names only Bouncy Castle has).
      */
+    /**
+     * A software private key in {@code provider}'s own form, converted once per key object while the certificate
+     * store holds it ({@link ProviderPrivateKeys}): a provider handed another provider's key converts it at every
+     * {@code initSign} or {@code Cipher.init} (ACCP: a third of an RSA-2048 private-key operation).
+     */
+    PrivateKey inOwnForm(PrivateKey key, Provider provider) {
+        return privateKeys.computeIfAbsent(provider, ProviderPrivateKeys::new).of(key);
+    }
+
     public Optional<Provider> signing(String algorithm) {
         return signingProviders.computeIfAbsent(algorithm, this::chooseSigning);
     }
@@ -151,6 +175,21 @@ public final class PrimitiveProviders {
         return provider(algorithm.authenticated() ? Primitive.AES_GCM : Primitive.AES_CBC);
     }
 
+    /**
+     * The provider to decrypt EnvelopedData content encrypted with {@code algorithm}: the one chosen for AES-CBC where
+     * it is AES-CBC (the JDK's under {@code auto}: AES-NI, where Bouncy Castle's AES is table-driven Java), Bouncy
+     * Castle's for every other algorithm (Camellia, SEED, 3DES, RC2 and more, which the JDK lacks). Empty: the JCA's
+     * default (the JDK's).
+     */
+    public Optional<Provider> contentDecryption(AlgorithmIdentifier algorithm) {
+        List<EncryptionAlgorithm> known = algorithm == null ? List.of()
+                : EncryptionAlgorithm.byOid(algorithm.getAlgorithm().getId());
+        if (known.size() == 1 && known.get(0).producible() && !known.get(0).authenticated()) {
+            return provider(Primitive.AES_CBC);
+        }
+        return Optional.of(bouncyCastle);
+    }
+
     /** SHA-2 with the chosen provider, every other digest with Bouncy Castle's. */
     public DigestCalculatorProvider digestCalculators() {
         return digestCalculators;
@@ -178,24 +217,60 @@ public final class PrimitiveProviders {
 
             @Override
             public ContentVerifier get(AlgorithmIdentifier algorithm) throws OperatorCreationException {
-                return FAST_SIGNATURES.contains(algorithm.getAlgorithm())
-                        ? new SecondOpinion(fast.get(algorithm), fallback.get(algorithm))
-                        : fallback.get(algorithm);
+                if (!FAST_SIGNATURES.contains(algorithm.getAlgorithm())) {
+                    return fallback.get(algorithm);
+                }
+                ContentVerifier first = fast.get(algorithm);
+                List<Object> accepted = List.of(key, algorithm);
+                if (!fallbackAccepts.contains(accepted)) {
+                    // as before, a key Bouncy Castle refuses (its RSA key checks) fails here: made once per key
+                    ContentVerifier second = fallback.get(algorithm);
+                    remember(accepted);
+                    return new SecondOpinion(first, () -> second);
+                }
+                return new SecondOpinion(first, () -> fallback.get(algorithm));
             }
         };
-        return new SignerInformationVerifier(new DefaultCMSSignatureAlgorithmNameGenerator(),
-                new DefaultSignatureAlgorithmIdentifierFinder(), either, digestCalculators);
+        return new SignerInformationVerifier(signatureNames, signatureIdentifiers, either, digestCalculators);
+    }
+
+    private void remember(List<Object> accepted) {
+        if (fallbackAccepts.size() >= MAX_ACCEPTED_KEYS) {
+            fallbackAccepts.clear();
+        }
+        fallbackAccepts.add(accepted);
+    }
+
+    /** Makes a content verifier when it is needed. */
+    @FunctionalInterface
+    private interface LazyVerifier {
+        ContentVerifier get() throws OperatorCreationException;
     }
 
     /**
      * Verifies with the chosen provider and, only where it says no, once more with Bouncy Castle's: AWS-LC is
      * stricter about PKCS#1 v1.5 encodings than the JDK and Bouncy Castle (e.g. a DigestInfo without its NULL
-     * parameters, as in an RFC 9216 sample), and the choice of provider must not change a verdict. The signed
-     * attributes both see are a few hundred bytes. A {@link RawContentVerifier} as Bouncy Castle's are (a signer
+     * parameters, as in an RFC 9216 sample), and the choice of provider must not change a verdict. Bouncy Castle's
+     * verifier is made only then (making it costs more than the verification: a provider look-up per signature, and
+     * its RSA key check tests the modulus for primality), and is given the same bytes the first one was: they are
+     * kept up to {@link #REPLAY_LIMIT} (the signed attributes, a few hundred bytes); past that the second verifier is
+     * made at once and given the bytes as they come. A {@link RawContentVerifier} as Bouncy Castle's are (a signer
      * info without signed attributes is verified against the content digest).
      */
-    private record SecondOpinion(ContentVerifier first, ContentVerifier second)
-            implements ContentVerifier, RawContentVerifier {
+    private static final class SecondOpinion implements ContentVerifier, RawContentVerifier {
+        static final int REPLAY_LIMIT = 64 * 1024;
+
+        private final ContentVerifier first;
+        private final LazyVerifier lazySecond;
+        private ContentVerifier second;
+        private java.io.ByteArrayOutputStream written;
+        private OutputStream secondOut;
+
+        SecondOpinion(ContentVerifier first, LazyVerifier second) {
+            this.first = first;
+            this.lazySecond = second;
+        }
+
         @Override
         public AlgorithmIdentifier getAlgorithmIdentifier() {
             return first.getAlgorithmIdentifier();
@@ -203,22 +278,100 @@ public final class PrimitiveProviders {
 
         @Override
         public OutputStream getOutputStream() {
-            return new org.bouncycastle.util.io.TeeOutputStream(first.getOutputStream(), second.getOutputStream());
+            OutputStream firstOut = first.getOutputStream();
+            return new OutputStream() {
+                @Override
+                public void write(int b) throws java.io.IOException {
+                    write(new byte[] {(byte) b}, 0, 1);
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) throws java.io.IOException {
+                    firstOut.write(b, off, len);
+                    toSecond(b, off, len);
+                }
+
+                @Override
+                public void flush() throws java.io.IOException {
+                    firstOut.flush();
+                    if (secondOut != null) {
+                        secondOut.flush();
+                    }
+                }
+
+                @Override
+                public void close() throws java.io.IOException {
+                    firstOut.close();
+                    if (secondOut != null) {
+                        secondOut.close();
+                    }
+                }
+            };
+        }
+
+        private void toSecond(byte[] b, int off, int len) throws java.io.IOException {
+            if (secondOut != null) {
+                secondOut.write(b, off, len);
+                return;
+            }
+            if (written == null) {
+                written = new java.io.ByteArrayOutputStream();
+            }
+            written.write(b, off, len);
+            if (written.size() > REPLAY_LIMIT) {
+                secondOut();
+            }
+        }
+
+        /** The second verifier, made now if it was not, and given what the first was given so far. */
+        private ContentVerifier second() {
+            if (second == null) {
+                try {
+                    second = lazySecond.get();
+                } catch (OperatorCreationException e) {
+                    throw new org.bouncycastle.operator.RuntimeOperatorException(
+                            "cannot create the second verifier: " + e.getMessage(), e);
+                }
+            }
+            return second;
+        }
+
+        private OutputStream secondOut() throws java.io.IOException {
+            if (secondOut == null) {
+                secondOut = second().getOutputStream();
+                if (written != null) {
+                    written.writeTo(secondOut);
+                    written = null;
+                }
+            }
+            return secondOut;
         }
 
         @Override
         public boolean verify(byte[] signature) {
-            return first.verify(signature) || second.verify(signature);
+            if (first.verify(signature)) {
+                return true;
+            }
+            try {
+                secondOut().close();
+            } catch (java.io.IOException e) {
+                throw new org.bouncycastle.operator.RuntimeOperatorException(
+                        "cannot feed the second verifier: " + e.getMessage(), e);
+            }
+            return second.verify(signature);
         }
 
         @Override
         public boolean verify(byte[] digest, byte[] signature) {
             return first instanceof RawContentVerifier f && f.verify(digest, signature)
-                    || second instanceof RawContentVerifier s && s.verify(digest, signature);
+                    || second() instanceof RawContentVerifier s && s.verify(digest, signature);
         }
     }
 
-    private static ContentVerifierProvider verifiers(Provider provider, PublicKey key) throws OperatorCreationException {
+    private ContentVerifierProvider verifiers(Provider provider, PublicKey key) throws OperatorCreationException {
+        if (PlainSignatureVerifiers.needed(provider, key)) {
+            return plainVerifiers.computeIfAbsent(provider, PlainSignatureVerifiers::new).build(key);
+        }
         return new JcaContentVerifierProviderBuilder().setProvider(provider).build(key);
     }
 

@@ -59,6 +59,7 @@ public final class SmimeDecryptor {
     private final PrimitiveProviders providers;
     private final Provider provider;
     private final DefaultAlgorithmNameFinder names = new DefaultAlgorithmNameFinder();
+    private final CertificateHolders holders = new CertificateHolders();
 
     public SmimeDecryptor(MessageFiles files) {
         this(files, new PrimitiveProviders());
@@ -144,12 +145,12 @@ public final class SmimeDecryptor {
         for (UserKey key : keys) {
             X509CertificateHolder holder;
             try {
-                holder = new X509CertificateHolder(key.certificate().getEncoded());
+                holder = holders.holder(key.certificate());
             } catch (CertificateEncodingException e) {
                 continue;
             }
             for (RecipientInformation info : matching(data.getRecipientInfos(), holder)) {
-                Recipient recipient = recipientFor(info, key);
+                Recipient recipient = recipientFor(info, key, Optional.of(provider));
                 if (recipient == null) {
                     continue;
                 }
@@ -168,12 +169,12 @@ public final class SmimeDecryptor {
         for (UserKey key : keys) {
             X509CertificateHolder holder;
             try {
-                holder = new X509CertificateHolder(key.certificate().getEncoded());
+                holder = holders.holder(key.certificate());
             } catch (CertificateEncodingException e) {
                 continue;
             }
             for (RecipientInformation info : matching(recipients, holder)) {
-                Recipient recipient = recipientFor(info, key);
+                Recipient recipient = recipientFor(info, key, providers.contentDecryption(contentAlgorithm));
                 if (recipient == null) {
                     continue;
                 }
@@ -254,19 +255,23 @@ public final class SmimeDecryptor {
         return out;
     }
 
-    private Recipient recipientFor(RecipientInformation info, UserKey key) {
+    /** @param contentProvider the provider that decrypts the content (empty: the JCA's default, the JDK's) */
+    private Recipient recipientFor(RecipientInformation info, UserKey key, Optional<Provider> contentProvider) {
         Provider tokenProvider = key.provider();
         if (info instanceof KeyTransRecipientInformation) {
             if (tokenProvider != null) {
                 // RSA in the token (PKCS#1 v1.5 there; OAEP as raw RSA there, decoded here), content decrypted here
                 return new TokenKeyTransRecipient(key.privateKey(), key.certificate(), tokenProvider, provider);
             }
-            // the RSA unwrap with the provider chosen for RSA private-key operations, the content with Bouncy
-            // Castle's (every CMS content algorithm, the JDK lacks some such as Camellia or SEED)
-            JceKeyTransEnvelopedRecipient recipient = new JceKeyTransEnvelopedRecipient(key.privateKey());
+            // the RSA unwrap with the provider chosen for RSA private-key operations, the content with the one chosen
+            // for AES-CBC where it is AES-CBC, else with Bouncy Castle's (every CMS content algorithm, the JDK lacks
+            // some such as Camellia or SEED)
             boolean oaep = !PKCSObjectIdentifiers.rsaEncryption.equals(info.getKeyEncryptionAlgorithm().getAlgorithm());
-            providers.keyTransport(true, oaep).ifPresent(recipient::setProvider);
-            return recipient.setContentProvider(provider);
+            Optional<Provider> unwrapProvider = providers.keyTransport(true, oaep);
+            JceKeyTransEnvelopedRecipient recipient = new JceKeyTransEnvelopedRecipient(
+                    unwrapProvider.map(p -> providers.inOwnForm(key.privateKey(), p)).orElse(key.privateKey()));
+            unwrapProvider.ifPresent(recipient::setProvider);
+            return recipient.setContentProvider(contentProvider.orElse(null));
         }
         if (info instanceof KeyAgreeRecipientInformation) {
             if (tokenProvider != null) {

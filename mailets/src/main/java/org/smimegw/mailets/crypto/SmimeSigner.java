@@ -1,8 +1,6 @@
 package org.smimegw.mailets.crypto;
 
 import java.io.IOException;
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.Provider;
 import java.security.cert.CertificateEncodingException;
@@ -53,9 +51,9 @@ import org.smimegw.certstore.UserKey;
  * <p>
  * What depends only on the signer's certificate and chain (the certificate in Bouncy Castle's form, the certificates
  * carried in the signature, the SMIMEEncryptionKeyPreference attribute, the description for logs) is computed once
- * per certificate and kept, and the signature algorithm, its provider and the private key converted to that
- * provider's form once per private key object (at most {@value #MAX_SIGNERS} signers; the cache starts over when full), as is the
- * signing-time attribute within one second. A new {@link ContentSigner} is made for every message. Thread-safe.
+ * per certificate and kept (at most {@value #MAX_SIGNERS} signers; the cache starts over when full), as is the
+ * signing-time attribute within one second; a software key is converted to the signing provider's own form once
+ * ({@link PrimitiveProviders#inOwnForm}). A new {@link ContentSigner} is made for every message. Thread-safe.
  */
 public final class SmimeSigner {
 
@@ -69,27 +67,6 @@ public final class SmimeSigner {
                                 Attribute encryptionKeyPreference, String description) {
     }
 
-    /**
-     * The signature algorithm, its provider and the private key in that provider's own form: a provider converts a
-     * key of another provider's class at every {@code initSign} (ACCP copies it into AWS-LC), so a software key is
-     * converted once.
-     */
-    private record ProviderKey(String algorithm, Optional<Provider> provider, PrivateKey key) {
-    }
-
-    /** A private key object as a map key by identity (key classes compare their encodings in {@code equals}). */
-    private record KeyObject(PrivateKey key) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof KeyObject other && other.key == key;
-        }
-
-        @Override
-        public int hashCode() {
-            return System.identityHashCode(key);
-        }
-    }
-
     /** The signing-time attribute for one second (UTCTime has second precision). */
     private record SigningTime(long epochSecond, Attribute attribute) {
     }
@@ -100,7 +77,6 @@ public final class SmimeSigner {
     private final DigestCalculatorProvider digests;
     private final Attribute capabilities;
     private final BoundedMemo<SignerIdentity, SignerPieces> signers = new BoundedMemo<>(MAX_SIGNERS);
-    private final BoundedMemo<KeyObject, ProviderKey> providerKeys = new BoundedMemo<>(MAX_SIGNERS);
     private final AtomicReference<SigningTime> signingTime = new AtomicReference<>(new SigningTime(Long.MIN_VALUE, null));
 
     public SmimeSigner(SignerSettings settings, MessageFiles files) {
@@ -212,10 +188,14 @@ public final class SmimeSigner {
                 attributes.add(pieces.encryptionKeyPreference());
             }
             SMIMESignedGenerator generator = new SignedGenerator();
-            ProviderKey signing = providerKeys.get(new KeyObject(key.privateKey()), k -> providerKey(key));
-            JcaContentSignerBuilder signerBuilder = new JcaContentSignerBuilder(signing.algorithm());
-            signing.provider().ifPresent(signerBuilder::setProvider);
-            ContentSigner contentSigner = signerBuilder.build(signing.key());
+            String algorithm = signatureAlgorithm(key.privateKey());
+            JcaContentSignerBuilder signerBuilder = new JcaContentSignerBuilder(algorithm);
+            // a token key signs in its token; a software key with the provider chosen per primitive, in its form
+            Optional<Provider> provider = key.keyProvider().or(() -> providers.signing(algorithm));
+            provider.ifPresent(signerBuilder::setProvider);
+            PrivateKey signingKey = key.keyProvider().isEmpty() && provider.isPresent()
+                    ? providers.inOwnForm(key.privateKey(), provider.get()) : key.privateKey();
+            ContentSigner contentSigner = signerBuilder.build(signingKey);
             generator.addSignerInfoGenerator(new SignerInfoGeneratorBuilder(digests)
                     .setSignedAttributeGenerator(new DefaultSignedAttributeTableGenerator(new AttributeTable(attributes)))
                     .build(contentSigner, pieces.certificate()));
@@ -264,25 +244,6 @@ public final class SmimeSigner {
         } catch (CertificateEncodingException | CertificateParsingException e) {
             throw new SmimeException("cannot use the key of " + CertificateInfo.of(key.certificate()), e);
         }
-    }
-
-    /** A token key signs in its token; a software key with the provider chosen per primitive, in its form. */
-    private ProviderKey providerKey(UserKey key) {
-        PrivateKey source = key.privateKey();
-        String algorithm = signatureAlgorithm(source);
-        if (key.keyProvider().isPresent()) {
-            return new ProviderKey(algorithm, key.keyProvider(), source);
-        }
-        Optional<Provider> provider = providers.signing(algorithm);
-        PrivateKey converted = source;
-        if (provider.isPresent()) {
-            try {
-                converted = (PrivateKey) KeyFactory.getInstance(source.getAlgorithm(), provider.get()).translateKey(source);
-            } catch (GeneralSecurityException | ClassCastException e) {
-                converted = source; // the provider converts it at initSign, as without this
-            }
-        }
-        return new ProviderKey(algorithm, provider, converted);
     }
 
     private List<X509Certificate> certificates(UserKey key) {

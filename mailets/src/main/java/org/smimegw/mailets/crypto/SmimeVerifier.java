@@ -1,6 +1,5 @@
 package org.smimegw.mailets.crypto;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -33,7 +32,6 @@ import org.bouncycastle.asn1.cms.Attribute;
 import org.bouncycastle.asn1.cms.CMSAttributes;
 import org.bouncycastle.asn1.cms.Time;
 import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cms.CMSException;
 import org.bouncycastle.cms.CMSSignedDataParser;
 import org.bouncycastle.cms.CMSSignerDigestMismatchException;
@@ -73,6 +71,7 @@ public final class SmimeVerifier {
     private final DigestCalculatorProvider digests;
     private final DefaultAlgorithmNameFinder names = new DefaultAlgorithmNameFinder();
     private final MethodHandle outputBodyPart = canonicalWriter();
+    private final ParsedCertificates certificates = new ParsedCertificates();
 
     public SmimeVerifier(CertificateValidator validator, MessageFiles files) {
         this(validator, files, new PrimitiveProviders());
@@ -172,16 +171,19 @@ public final class SmimeVerifier {
         }
     }
 
+    /**
+     * Bouncy Castle canonicalises one byte at a time; {@code out} (MessageFiles' buffer) takes single bytes without a
+     * lock, where a {@link java.io.BufferedOutputStream} in between took a lock per byte.
+     */
     private void writeCanonical(OutputStream out, BodyPart part) throws IOException, MessagingException {
-        OutputStream buffered = new BufferedOutputStream(out, 8 * 1024);
         try {
-            outputBodyPart.invoke(buffered, true, part, "7bit");
+            outputBodyPart.invoke(out, true, part, "7bit");
         } catch (IOException | MessagingException | RuntimeException | Error e) {
             throw e;
         } catch (Throwable e) {
             throw new IOException("cannot write the signed part: " + e, e);
         }
-        buffered.flush();
+        out.flush();
     }
 
     /** The most of opaque signed content read to find its header section (a longer one is taken as none). */
@@ -241,10 +243,9 @@ public final class SmimeVerifier {
         @SuppressWarnings("unchecked")
         Store<X509CertificateHolder> store = parser.getCertificates();
         List<X509Certificate> supplied = new ArrayList<>();
-        JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
         for (X509CertificateHolder holder : store.getMatches(null)) {
             try {
-                supplied.add(converter.getCertificate(holder));
+                supplied.add(certificates.certificate(holder));
             } catch (CertificateException e) {
                 // an unparseable extra certificate does not spoil the others
             }
@@ -282,7 +283,7 @@ public final class SmimeVerifier {
         X509CertificateHolder holder = matches.iterator().next();
         X509Certificate certificate;
         try {
-            certificate = new JcaX509CertificateConverter().getCertificate(holder);
+            certificate = certificates.certificate(holder);
         } catch (CertificateException e) {
             reasons.add(FailureReasons.UNREADABLE_CERTIFICATE);
             return new SignerResult(VerificationStatus.MALFORMED, null, supplied, signingTime, digest, signature,

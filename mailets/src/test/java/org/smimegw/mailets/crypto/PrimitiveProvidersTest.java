@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.security.Provider;
 import java.security.Security;
+import java.util.List;
 import java.util.Optional;
+
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.cms.CMSAlgorithm;
 
 import org.junit.jupiter.api.Test;
 
@@ -49,6 +53,21 @@ class PrimitiveProvidersTest {
         assertThat(p.keyTransport(false, true)).isEmpty();
         assertThat(p.keyTransport(true, true)).isEmpty();
         assertThat(p.describe()).hasSize(Primitive.values().length);
+    }
+
+    @Test
+    void envelopedAesCbcContentIsDecryptedWithTheAesCbcChoiceAndEveryOtherAlgorithmWithBouncyCastle() {
+        for (CryptoProviders choice : CryptoProviders.values()) {
+            PrimitiveProviders p = PrimitiveProviders.select(choice);
+            for (var aes : List.of(CMSAlgorithm.AES128_CBC, CMSAlgorithm.AES192_CBC, CMSAlgorithm.AES256_CBC)) {
+                assertThat(p.contentDecryption(new AlgorithmIdentifier(aes))).as(choice + " " + aes)
+                        .isEqualTo(p.provider(Primitive.AES_CBC));
+            }
+            for (var other : List.of(CMSAlgorithm.DES_EDE3_CBC, CMSAlgorithm.CAMELLIA256_CBC, CMSAlgorithm.AES256_GCM)) {
+                assertThat(p.contentDecryption(new AlgorithmIdentifier(other))).as(choice + " " + other)
+                        .contains(p.bouncyCastle());
+            }
+        }
     }
 
     @Test
