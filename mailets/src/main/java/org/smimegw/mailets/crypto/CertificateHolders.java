@@ -1,12 +1,10 @@
 package org.smimegw.mailets.crypto;
 
-import java.io.IOException;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
 
 /**
  * Bouncy Castle's parsed form of the store's certificates, made once per certificate instead of once per message
@@ -18,27 +16,17 @@ final class CertificateHolders {
 
     static final int DEFAULT_MAX_ENTRIES = 1_000;
 
-    private final Map<X509Certificate, X509CertificateHolder> holders = new ConcurrentHashMap<>();
-    private final int maxEntries;
+    private final BoundedMemo<X509Certificate, X509CertificateHolder> holders;
 
     CertificateHolders(int maxEntries) {
-        this.maxEntries = maxEntries;
+        this.holders = new BoundedMemo<>(maxEntries);
     }
 
     CertificateHolders() {
         this(DEFAULT_MAX_ENTRIES);
     }
 
-    X509CertificateHolder holder(X509Certificate certificate) throws CertificateEncodingException, IOException {
-        X509CertificateHolder known = holders.get(certificate);
-        if (known != null) {
-            return known;
-        }
-        X509CertificateHolder holder = new X509CertificateHolder(certificate.getEncoded());
-        if (holders.size() >= maxEntries) {
-            holders.clear();
-        }
-        holders.put(certificate, holder);
-        return holder;
+    X509CertificateHolder holder(X509Certificate certificate) throws CertificateEncodingException {
+        return holders.get(certificate, JcaX509CertificateHolder::new);
     }
 }

@@ -2,8 +2,6 @@ package org.smimegw.mailets.crypto;
 
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
@@ -21,11 +19,10 @@ final class ParsedCertificates {
     static final int DEFAULT_MAX_ENTRIES = 1_000;
 
     private final JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
-    private final Map<X509CertificateHolder, X509Certificate> converted = new ConcurrentHashMap<>();
-    private final int maxEntries;
+    private final BoundedMemo<X509CertificateHolder, X509Certificate> converted;
 
     ParsedCertificates(int maxEntries) {
-        this.maxEntries = maxEntries;
+        this.converted = new BoundedMemo<>(maxEntries);
     }
 
     ParsedCertificates() {
@@ -34,16 +31,7 @@ final class ParsedCertificates {
 
     /** The certificate {@code holder} holds, as the JDK parses it; a certificate that does not parse is not kept. */
     X509Certificate certificate(X509CertificateHolder holder) throws CertificateException {
-        X509Certificate known = converted.get(holder);
-        if (known != null) {
-            return known;
-        }
-        X509Certificate certificate = converter.getCertificate(holder);
-        if (converted.size() >= maxEntries) {
-            converted.clear();
-        }
-        converted.put(holder, certificate);
-        return certificate;
+        return converted.get(holder, converter::getCertificate);
     }
 
     int size() {
