@@ -1,6 +1,7 @@
 package org.smimegw.gateway.cli;
 
 import java.io.PrintWriter;
+import java.util.List;
 
 import org.smimegw.gateway.logging.LogFlush;
 
@@ -62,13 +63,17 @@ public final class Main implements Runnable {
     }
 
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
-        return commandLine(out, err).execute(args);
+        return commandLine(out, err, Subcommands.needed(args)).execute(args);
     }
 
     /** The configured command line with every registered subcommand. */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        return commandLine(out, err, Subcommands.ALL);
+    }
+
+    private static CommandLine commandLine(PrintWriter out, PrintWriter err, List<Class<?>> subcommands) {
         CommandLine cli = new CommandLine(new Main());
-        for (Class<?> subcommand : Subcommands.ALL) {
+        for (Class<?> subcommand : subcommands) {
             cli.addSubcommand(subcommand);
         }
         cli.setOut(out);

@@ -1,6 +1,10 @@
 package org.smimegw.gateway.cli;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+
+import picocli.CommandLine.Command;
 
 /**
  * Every subcommand of {@code smime-gateway}, in help order. To add one: write a picocli {@code @Command} class
@@ -22,4 +26,30 @@ public final class Subcommands {
             org.smimegw.gateway.cli.spool.SpoolCommand.class
 
     );
+
+    /**
+     * The subcommands a command line needs: only the one it names when its first word is a subcommand's name (picocli
+     * reflects over each registered command, about a third of a start's time before {@code run} begins when all
+     * are registered), else all of them, for the top-level help and its suggestions on a misspelt name.
+     */
+    public static List<Class<?>> needed(String[] args) {
+        String first = Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse(null);
+        if (first == null || Arrays.stream(args).takeWhile(a -> !a.equals(first)).anyMatch(a -> !isTopLevelFlag(a))) {
+            return ALL;
+        }
+        return ALL.stream().filter(c -> names(c).contains(first)).findFirst().<List<Class<?>>>map(List::of)
+                .orElse(ALL);
+    }
+
+    /** Options {@link Main} takes before a subcommand's name that do not take a value. */
+    private static boolean isTopLevelFlag(String arg) {
+        return arg.equals("-v") || arg.equals("--verbose");
+    }
+
+    private static List<String> names(Class<?> subcommand) {
+        Command command = subcommand.getAnnotation(Command.class);
+        List<String> names = new ArrayList<>(List.of(command.aliases()));
+        names.add(command.name());
+        return names;
+    }
 }

@@ -58,6 +58,29 @@ class MainTest {
     }
 
     @Test
+    void aCommandLineNamingASubcommandRegistersOnlyThatOne() {
+        assertThat(Subcommands.needed(new String[] {"run", "--config", "x.yaml"})).containsExactly(RunCommand.class);
+        assertThat(Subcommands.needed(new String[] {"-v", "spool", "list"}))
+                .containsExactly(org.smimegw.gateway.cli.spool.SpoolCommand.class);
+        // anything else keeps every subcommand: top-level help, a misspelt name, an option before the name
+        assertThat(Subcommands.needed(new String[] {})).isEqualTo(Subcommands.ALL);
+        assertThat(Subcommands.needed(new String[] {"--help"})).isEqualTo(Subcommands.ALL);
+        assertThat(Subcommands.needed(new String[] {"help", "run"})).isEqualTo(Subcommands.ALL);
+        assertThat(Subcommands.needed(new String[] {"sned"})).isEqualTo(Subcommands.ALL);
+        assertThat(Subcommands.needed(new String[] {"--help", "run"})).isEqualTo(Subcommands.ALL);
+    }
+
+    @Test
+    void aSubcommandsHelpIsTheSameWithOnlyItRegistered() {
+        StringWriter out = new StringWriter();
+        Main.commandLine(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true))
+                .execute("run", "--help");
+        Result alone = run("run", "--help");
+        assertThat(alone.code()).isZero();
+        assertThat(alone.out()).isEqualTo(out.toString()).contains("Usage: smime-gateway run");
+    }
+
+    @Test
     void runWithBadConfigPrintsFileLineAndReason() throws Exception {
         Path config = dir.resolve("gateway.yaml");
         Files.writeString(config, "hostname: gw.example.com\nadmin:\n  port: 99999\n");
