@@ -1,22 +1,18 @@
 package org.smimegw.mailets.crypto;
 
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.Provider;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.SignatureException;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
-import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.jcajce.io.OutputStreamFactory;
 import org.bouncycastle.operator.ContentVerifier;
-import org.bouncycastle.operator.ContentVerifierProvider;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.RuntimeOperatorException;
 
@@ -25,7 +21,8 @@ import org.bouncycastle.operator.RuntimeOperatorException;
  * {@code JcaContentVerifierProviderBuilder} makes them for a provider without a raw ({@code NONEwith…}) signature
  * (ACCP has no {@code NONEwithRSA}): a plain signature verifier. Bouncy Castle's builder asks for the raw signature
  * for every verifier and the provider's refusal costs an exception with its stack trace per message; here it is not
- * asked. The provider's own form of each public key is kept (bounded), so that it is not translated per message.
+ * asked. The provider's own form of each public key is kept ({@link ProviderKeys}), so that it is not translated per
+ * message.
  * Thread-safe.
  */
 final class PlainSignatureVerifiers {
@@ -38,13 +35,13 @@ final class PlainSignatureVerifiers {
             X9ObjectIdentifiers.ecdsa_with_SHA384, "SHA384withECDSA",
             X9ObjectIdentifiers.ecdsa_with_SHA512, "SHA512withECDSA");
 
-    static final int MAX_KEYS = 1_000;
-
     private final Provider provider;
-    private final Map<PublicKey, PublicKey> translated = new ConcurrentHashMap<>();
+    private final ProviderKeys keys;
 
-    PlainSignatureVerifiers(Provider provider) {
+    /** @param keys {@code provider}'s own form of the keys */
+    PlainSignatureVerifiers(Provider provider, ProviderKeys keys) {
         this.provider = provider;
+        this.keys = keys;
     }
 
     /** Whether {@code provider} lacks the raw signature Bouncy Castle's builder would ask it for. */
@@ -58,56 +55,22 @@ final class PlainSignatureVerifiers {
         return NAMES.containsKey(algorithm);
     }
 
-    ContentVerifierProvider build(PublicKey key) {
-        PublicKey own = ownForm(key);
-        return new ContentVerifierProvider() {
-            @Override
-            public boolean hasAssociatedCertificate() {
-                return false;
+    KeyVerifierProvider build(PublicKey key) {
+        PublicKey own = keys.of(key);
+        return algorithm -> {
+            String name = NAMES.get(algorithm.getAlgorithm());
+            if (name == null) {
+                throw new OperatorCreationException("no plain verifier for " + algorithm.getAlgorithm());
             }
-
-            @Override
-            public X509CertificateHolder getAssociatedCertificate() {
-                return null;
+            Signature signature;
+            try {
+                signature = Signature.getInstance(name, provider);
+                signature.initVerify(own);
+            } catch (GeneralSecurityException e) {
+                throw new OperatorCreationException("exception on setup: " + e, e);
             }
-
-            @Override
-            public ContentVerifier get(AlgorithmIdentifier algorithm) throws OperatorCreationException {
-                String name = NAMES.get(algorithm.getAlgorithm());
-                if (name == null) {
-                    throw new OperatorCreationException("no plain verifier for " + algorithm.getAlgorithm());
-                }
-                Signature signature;
-                try {
-                    signature = Signature.getInstance(name, provider);
-                    signature.initVerify(own);
-                } catch (GeneralSecurityException e) {
-                    throw new OperatorCreationException("exception on setup: " + e, e);
-                }
-                return new Verifier(algorithm, signature);
-            }
+            return new Verifier(algorithm, signature);
         };
-    }
-
-    private PublicKey ownForm(PublicKey key) {
-        PublicKey known = translated.get(key);
-        if (known != null) {
-            return known;
-        }
-        PublicKey own;
-        try {
-            if (!(KeyFactory.getInstance(key.getAlgorithm(), provider).translateKey(key) instanceof PublicKey p)) {
-                return key;
-            }
-            own = p;
-        } catch (GeneralSecurityException | RuntimeException e) {
-            return key; // initVerify translates it, or says why it cannot
-        }
-        if (translated.size() >= MAX_KEYS) {
-            translated.clear();
-        }
-        translated.put(key, own);
-        return own;
     }
 
     /** As Bouncy Castle's {@code SigVerifier}: a failure to verify is an exception, a wrong signature is false. */

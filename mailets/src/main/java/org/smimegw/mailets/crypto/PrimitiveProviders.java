@@ -27,7 +27,6 @@ import org.bouncycastle.operator.RawContentVerifier;
 import org.bouncycastle.cms.DefaultCMSSignatureAlgorithmNameGenerator;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
-import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
@@ -66,7 +65,7 @@ public final class PrimitiveProviders {
     /** {@link #signing} per algorithm name: asking the JCA's provider list costs more than a signature's setup. */
     private final Map<String, Optional<Provider>> signingProviders = new ConcurrentHashMap<>();
     /** Software private keys in each provider's own form, for the signer and the decryptor alike. */
-    private final Map<Provider, ProviderPrivateKeys> privateKeys = new ConcurrentHashMap<>();
+    private final Map<Provider, ProviderKeys> providerKeys = new ConcurrentHashMap<>();
     /**
      * Public keys (with a signature algorithm) for which Bouncy Castle's verifier, the second opinion, could be made:
      * for these it is made only when the chosen provider says no. Bounded by {@link #MAX_ACCEPTED_KEYS}.
@@ -137,11 +136,15 @@ public final class PrimitiveProviders {
      */
     /**
      * A software private key in {@code provider}'s own form, converted once per key object while the certificate
-     * store holds it ({@link ProviderPrivateKeys}): a provider handed another provider's key converts it at every
+     * store holds it ({@link ProviderKeys}): a provider handed another provider's key converts it at every
      * {@code initSign} or {@code Cipher.init} (ACCP: a third of an RSA-2048 private-key operation).
      */
     PrivateKey inOwnForm(PrivateKey key, Provider provider) {
-        return privateKeys.computeIfAbsent(provider, ProviderPrivateKeys::new).of(key);
+        return keys(provider).of(key);
+    }
+
+    private ProviderKeys keys(Provider provider) {
+        return providerKeys.computeIfAbsent(provider, ProviderKeys::new);
     }
 
     public Optional<Provider> signing(String algorithm) {
@@ -204,32 +207,19 @@ public final class PrimitiveProviders {
         ContentVerifierProvider fallback = new JcaContentVerifierProviderBuilder().setProvider(bouncyCastle).build(key);
         ContentVerifierProvider fast = chosenProvider.isPresent() ? verifiers(chosenProvider.get(), key)
                 : new JcaContentVerifierProviderBuilder().build(key);
-        ContentVerifierProvider either = new ContentVerifierProvider() {
-            @Override
-            public boolean hasAssociatedCertificate() {
-                return false;
+        KeyVerifierProvider either = algorithm -> {
+            if (!FAST_SIGNATURES.contains(algorithm.getAlgorithm())) {
+                return fallback.get(algorithm);
             }
-
-            @Override
-            public X509CertificateHolder getAssociatedCertificate() {
-                return null;
+            ContentVerifier first = fast.get(algorithm);
+            List<Object> accepted = List.of(key, algorithm);
+            if (!fallbackAccepts.contains(accepted)) {
+                // as before, a key Bouncy Castle refuses (its RSA key checks) fails here: made once per key
+                ContentVerifier second = fallback.get(algorithm);
+                remember(accepted);
+                return new SecondOpinion(first, () -> second);
             }
-
-            @Override
-            public ContentVerifier get(AlgorithmIdentifier algorithm) throws OperatorCreationException {
-                if (!FAST_SIGNATURES.contains(algorithm.getAlgorithm())) {
-                    return fallback.get(algorithm);
-                }
-                ContentVerifier first = fast.get(algorithm);
-                List<Object> accepted = List.of(key, algorithm);
-                if (!fallbackAccepts.contains(accepted)) {
-                    // as before, a key Bouncy Castle refuses (its RSA key checks) fails here: made once per key
-                    ContentVerifier second = fallback.get(algorithm);
-                    remember(accepted);
-                    return new SecondOpinion(first, () -> second);
-                }
-                return new SecondOpinion(first, () -> fallback.get(algorithm));
-            }
+            return new SecondOpinion(first, () -> fallback.get(algorithm));
         };
         return new SignerInformationVerifier(signatureNames, signatureIdentifiers, either, digestCalculators);
     }
@@ -370,7 +360,7 @@ public final class PrimitiveProviders {
 
     private ContentVerifierProvider verifiers(Provider provider, PublicKey key) throws OperatorCreationException {
         if (PlainSignatureVerifiers.needed(provider, key)) {
-            return plainVerifiers.computeIfAbsent(provider, PlainSignatureVerifiers::new).build(key);
+            return plainVerifiers.computeIfAbsent(provider, p -> new PlainSignatureVerifiers(p, keys(p))).build(key);
         }
         return new JcaContentVerifierProviderBuilder().setProvider(provider).build(key);
     }

@@ -6,10 +6,11 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.Provider;
+import java.security.PublicKey;
 
 import org.junit.jupiter.api.Test;
 
-class ProviderPrivateKeysTest {
+class ProviderKeysTest {
 
     @Test
     void aKeyIsTranslatedIntoTheProvidersFormOnceAndUsedAsItIsWhereTheProviderCannot() throws Exception {
@@ -18,14 +19,19 @@ class ProviderPrivateKeysTest {
         KeyPair keys = generator.generateKeyPair();
         PrimitiveProviders providers = PrimitiveProviders.select(CryptoProviders.BC);
 
-        ProviderPrivateKeys bc = new ProviderPrivateKeys(providers.bouncyCastle());
+        ProviderKeys bc = new ProviderKeys(providers.bouncyCastle());
         PrivateKey own = bc.of(keys.getPrivate());
         assertThat(own).isNotSameAs(keys.getPrivate()).isEqualTo(keys.getPrivate());
         assertThat(own.getClass().getName()).startsWith("org.bouncycastle.");
         assertThat(bc.of(keys.getPrivate())).isSameAs(own);
+        PublicKey ownPublic = bc.of(keys.getPublic());
+        assertThat(ownPublic).isNotSameAs(keys.getPublic()).isEqualTo(keys.getPublic());
+        assertThat(ownPublic.getClass().getName()).startsWith("org.bouncycastle.");
+        assertThat(bc.of(keys.getPublic())).isSameAs(ownPublic);
 
         Provider none = new Provider("none", "1", "no key factories") {
         };
-        assertThat(new ProviderPrivateKeys(none).of(keys.getPrivate())).isSameAs(keys.getPrivate());
+        assertThat(new ProviderKeys(none).of(keys.getPrivate())).isSameAs(keys.getPrivate());
+        assertThat(new ProviderKeys(none).of(keys.getPublic())).isSameAs(keys.getPublic());
     }
 }
